@@ -1,0 +1,24 @@
+package dev.failover.api;
+
+/**
+ * Receives the events of a running engine. Every method has an empty default, so a listener
+ * overrides only what it needs.
+ *
+ * <p>Methods are called on the engine's thread, after the decision they report; they must return
+ * quickly. An exception thrown by a listener is logged and does not disturb the engine or the other
+ * listeners.
+ */
+public interface FailoverListener {
+
+  /** A provider's state changed. */
+  default void onProviderStateChanged(ProviderStateChanged event) {}
+
+  /** The main provider changed. */
+  default void onMainProviderSwitched(MainProviderSwitched event) {}
+
+  /** A routing state was applied, whole, by the backend. */
+  default void onRoutesApplied(RoutingState applied) {}
+
+  /** The backend failed to apply a routing state; it will be retried on the next tick. */
+  default void onApplyFailed(RoutingState desired, RouteBackendException failure) {}
+}

@@ -1,0 +1,162 @@
+package dev.failover.api;
+
+import java.net.Inet4Address;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One internet uplink: the interface it leaves through, its source address and network, the gateway
+ * (often a modem whose address every other modem shares), and the policy routing table that carries
+ * traffic bound to its source address.
+ *
+ * <p>Field names mirror the original {@code config.py} ({@code id}, {@code interface_name}, {@code
+ * ipv4_address}, {@code network}, {@code gateway}, {@code rt_table_name}, {@code rt_table_id}).
+ * Every instance is valid: the compact constructor rejects bad values with a message that names the
+ * field, the rule and the value.
+ *
+ * @param id a short unique name used in logs, the sticky file and the command line, such as {@code
+ *     isp-a}
+ * @param interfaceName the kernel interface, such as {@code eth1}
+ * @param ipv4Address the router's own address on that interface; probes are bound to it
+ * @param network the network the interface is on; holds both the address and the gateway
+ * @param gateway the next hop of the provider's default route
+ * @param rtTableName the name of the provider's routing table, as written to {@code rt_tables.d}
+ * @param rtTableId the number of the provider's routing table, 1 to 2^31-1 except the kernel's own
+ *     252 to 255
+ */
+public record Provider(
+    String id,
+    String interfaceName,
+    Inet4Address ipv4Address,
+    Ipv4Network network,
+    Inet4Address gateway,
+    String rtTableName,
+    int rtTableId) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+
+  /**
+   * Table ids the kernel or iproute2 owns: 0 (unspec), 253 (default), 254 (main), 255 (local).
+   * 252 is named "compat" by older iproute2 and is avoided too.
+   */
+  private static final Set<Integer> RESERVED_TABLE_IDS = Set.of(0, 252, 253, 254, 255);
+
+  private static final Set<String> RESERVED_TABLE_NAMES =
+      Set.of("unspec", "default", "main", "local", "compat", "all");
+
+  /**
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalArgumentException if a field breaks its rule; the message names the field
+   */
+  public Provider {
+    Checks.checkNotNull(id, "id");
+    Checks.checkNotNull(interfaceName, "interface_name");
+    Checks.checkNotNull(ipv4Address, "ipv4_address");
+    Checks.checkNotNull(network, "network");
+    Checks.checkNotNull(gateway, "gateway");
+    Checks.checkNotNull(rtTableName, "rt_table_name");
+    Checks.checkArgument(
+        ID.matcher(id).matches(),
+        "id must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit,"
+            + " was '%s'",
+        id);
+    checkInterfaceName(interfaceName);
+    Checks.checkArgument(
+        network.contains(ipv4Address),
+        "ipv4_address must lie inside network %s, was %s",
+        network,
+        ipv4Address.getHostAddress());
+    Checks.checkArgument(
+        network.contains(gateway),
+        "gateway must lie inside network %s, was %s",
+        network,
+        gateway.getHostAddress());
+    Checks.checkArgument(
+        !ipv4Address.equals(gateway),
+        "gateway must differ from ipv4_address, both were %s",
+        gateway.getHostAddress());
+    if (network.prefixLength() < 31) {
+      for (String field : new String[] {"ipv4_address", "gateway"}) {
+        Inet4Address value = field.equals("gateway") ? gateway : ipv4Address;
+        Checks.checkArgument(
+            !value.equals(network.address()) && !value.equals(network.broadcast()),
+            "%s must be a host address of network %s, not its network or broadcast address,"
+                + " was %s",
+            field,
+            network,
+            value.getHostAddress());
+      }
+    }
+    Checks.checkArgument(
+        TABLE_NAME.matcher(rtTableName).matches()
+            && !RESERVED_TABLE_NAMES.contains(rtTableName),
+        "rt_table_name must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter"
+            + " or '_', and not one of %s, was '%s'",
+        RESERVED_TABLE_NAMES.stream().sorted().toList(),
+        rtTableName);
+    Checks.checkArgument(
+        rtTableId > 0 && !RESERVED_TABLE_IDS.contains(rtTableId),
+        "rt_table_id must be between 1 and 2147483647 and not one of the kernel's tables"
+            + " 252, 253, 254, 255, was %s",
+        rtTableId);
+  }
+
+  /**
+   * Builds a provider from the textual form of its addresses, as a config file holds them.
+   *
+   * @throws IllegalArgumentException if an address or the network does not parse, or a field
+   *     breaks its rule; the message names the field
+   */
+  public static Provider of(
+      String id,
+      String interfaceName,
+      String ipv4Address,
+      String network,
+      String gateway,
+      String rtTableName,
+      int rtTableId) {
+    return new Provider(
+        id,
+        interfaceName,
+        parseField("ipv4_address", ipv4Address, Ipv4::parse),
+        parseField("network", network, Ipv4Network::parse),
+        parseField("gateway", gateway, Ipv4::parse),
+        rtTableName,
+        rtTableId);
+  }
+
+  private static <T> T parseField(
+      String field, String text, java.util.function.Function<String, T> parser) {
+    Checks.checkNotNull(text, field);
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The kernel's rules for an interface name ({@code dev_valid_name}): 1 to 15 bytes, not "." or
+   * "..", and no '/', ':' or white space.
+   */
+  private static void checkInterfaceName(String name) {
+    boolean valid =
+        !name.isEmpty()
+            && name.length() <= 15
+            && !name.equals(".")
+            && !name.equals("..")
+            && name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != ':');
+    Checks.checkArgument(
+        valid,
+        "interface_name must be 1 to 15 printable ASCII characters without '/', ':' or white"
+            + " space, and not '.' or '..', was '%s'",
+        name);
+  }
+
+  /** {@code provider 'id'}, the form logs and messages use. */
+  @Override
+  public String toString() {
+    return "provider '" + id + "'";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.failover.api;
+
+import java.time.Instant;
+
+/**
+ * A policy's verdict on one provider, and the memory it carries from one decision to the next.
+ *
+ * <p>Policies are pure functions, so anything they must remember (since when a provider has been in
+ * its state, how much it has flapped) travels in this value: the engine hands each policy the
+ * statuses it returned last time.
+ *
+ * @param state the provider's state
+ * @param since when the provider entered {@code state}
+ * @param reason why, in words an operator reads in the log, such as {@code "3 consecutive
+ *     failures"}
+ * @param flapPenalty a damping penalty, as in route flap damping (RFC 2439): grows on each flap and
+ *     decays with time; 0 for policies that do not damp
+ */
+public record ProviderStatus(ProviderState state, Instant since, String reason, double flapPenalty) {
+
+  /**
+   * @throws IllegalArgumentException if {@code flapPenalty} is negative or not finite
+   */
+  public ProviderStatus {
+    Checks.checkNotNull(state, "state");
+    Checks.checkNotNull(since, "since");
+    Checks.checkNotNull(reason, "reason");
+    Checks.checkArgument(
+        flapPenalty >= 0 && Double.isFinite(flapPenalty),
+        "flapPenalty must be finite and >= 0, was %s",
+        flapPenalty);
+  }
+
+  /** The status of a provider nothing is known about yet. */
+  public static ProviderStatus initial(Instant now) {
+    return new ProviderStatus(ProviderState.INSUFFICIENT_DATA, now, "no results yet", 0);
+  }
+
+  /** A status in {@code state} since {@code since}, without a penalty. */
+  public static ProviderStatus of(ProviderState state, Instant since, String reason) {
+    return new ProviderStatus(state, since, reason, 0);
+  }
+
+  /** Whether the provider may carry the main default route. */
+  public boolean eligible() {
+    return state.eligible();
+  }
+}

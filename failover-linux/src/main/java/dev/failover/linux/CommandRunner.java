@@ -1,0 +1,152 @@
+package dev.failover.linux;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs an external program from an argument list, never through a shell, with a timeout, and
+ * captures its exit code, standard output and standard error.
+ *
+ * <p>A runner may carry a prefix that is put before every command, such as {@code ip netns exec
+ * NS}; production code uses none. The process is started from the calling thread, so it inherits
+ * that thread's network namespace (see {@code dev.failover.linux.lab.Netns}).
+ *
+ * <p>Thread-safe: any number of threads may run commands at once. A command that does not finish
+ * within its timeout is killed, with its descendants, and reported as a {@link CommandException}.
+ */
+public final class CommandRunner {
+  /** The timeout of {@link #run(List)}: long enough for a large {@code ip -batch} on a busy box. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Drains the output pipes so that a chatty process never blocks on a full pipe. */
+  private static final ExecutorService DRAIN =
+      Executors.newCachedThreadPool(
+          new java.util.concurrent.ThreadFactory() {
+            private final AtomicInteger count = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable runnable) {
+              Thread thread = new Thread(runnable, "failover-command-drain-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            }
+          });
+
+  private final ImmutableList<String> prefix;
+  private final Duration timeout;
+
+  /** A runner without prefix and with {@link #DEFAULT_TIMEOUT}. */
+  @Inject
+  public CommandRunner() {
+    this(List.of(), DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * A runner that puts {@code prefix} before every command.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public CommandRunner(List<String> prefix, Duration timeout) {
+    this.prefix = ImmutableList.copyOf(checkNotNull(prefix, "prefix"));
+    this.timeout = checkNotNull(timeout, "timeout");
+    checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
+  }
+
+  /** The prefix put before every command; empty for production use. */
+  public List<String> prefix() {
+    return prefix;
+  }
+
+  /** Runs {@code command} with no standard input and the runner's timeout. */
+  public CommandResult run(List<String> command) throws CommandException {
+    return run(command, "", timeout);
+  }
+
+  /**
+   * Runs {@code command}, writes {@code stdin} to its standard input and closes it, and waits at
+   * most {@code limit} for it to exit.
+   *
+   * @return the result, whatever the exit code
+   * @throws CommandException if it could not be started, or was killed at {@code limit}
+   */
+  public CommandResult run(List<String> command, String stdin, Duration limit)
+      throws CommandException {
+    checkNotNull(command, "command");
+    checkArgument(!command.isEmpty(), "command must not be empty");
+    checkNotNull(stdin, "stdin");
+    List<String> full = ImmutableList.<String>builder().addAll(prefix).addAll(command).build();
+    long deadline = System.nanoTime() + limit.toNanos();
+    Process process;
+    try {
+      process = new ProcessBuilder(full).start();
+    } catch (IOException e) {
+      throw new CommandException(full, "could not start: " + e.getMessage(), false, e);
+    }
+    Future<byte[]> out = DRAIN.submit(() -> readAll(process.getInputStream()));
+    Future<byte[]> err = DRAIN.submit(() -> readAll(process.getErrorStream()));
+    try {
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // The process exited or closed its input early; its exit code and stderr tell why.
+      }
+      if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+        kill(process);
+        throw new CommandException(
+            full, "did not finish within " + limit.toMillis() + " ms and was killed", true, null);
+      }
+      // A descendant that inherited the pipes can keep them open; do not wait for it forever.
+      long drainLimit = Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(500));
+      String stdout = decode(out.get(drainLimit, TimeUnit.NANOSECONDS));
+      String stderr = decode(err.get(drainLimit, TimeUnit.NANOSECONDS));
+      return new CommandResult(full, process.exitValue(), stdout, stderr);
+    } catch (InterruptedException e) {
+      kill(process);
+      Thread.currentThread().interrupt();
+      throw new CommandException(full, "interrupted", false, e);
+    } catch (ExecutionException | TimeoutException e) {
+      kill(process);
+      throw new CommandException(full, "could not read its output: " + e, false, e);
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private static byte[] readAll(InputStream stream) throws IOException {
+    try (stream) {
+      return stream.readAllBytes();
+    }
+  }
+
+  private static String decode(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  @Override
+  public String toString() {
+    return prefix.isEmpty() ? "CommandRunner" : "CommandRunner" + prefix;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.failover.linux;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.base.Ticker;
+import dev.failover.api.TestResult;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An {@link IcmpEchoEngine} that runs iputils {@code ping -n -c 1 -W SECONDS -I SOURCE TARGET} once
+ * per echo and reads the round-trip time from its output.
+ *
+ * <p>One process per probe is simple and robust, but costs a fork and an exec each time; thousands
+ * of probes a minute call for a socket-based engine instead (see {@link IcmpEchoEngine}).
+ *
+ * <p>Outcomes: exit 0 is a success with the reported {@code time=}; exit 1 with an ICMP error
+ * ("Destination Host Unreachable", "errors") is a failure, otherwise a timeout; any other exit (such
+ * as a source address that is gone: "bind: Cannot assign requested address") is a failure with
+ * ping's message. Thread-safe.
+ */
+public final class PingCommandEngine implements IcmpEchoEngine {
+  private static final Pattern TIME = Pattern.compile("time[=<]([0-9]+(?:\\.[0-9]+)?) ms");
+  /** How long after its own timeout a ping process is killed: it normally exits at -W. */
+  private static final Duration GRACE = Duration.ofSeconds(2);
+
+  private final String pingCommand;
+  private final CommandRunner runner;
+  private final Ticker ticker;
+
+  /** Uses {@code pingCommand} (a path, or a name looked up on the PATH) through {@code runner}. */
+  public PingCommandEngine(String pingCommand, CommandRunner runner, Ticker ticker) {
+    this.pingCommand = checkNotNull(pingCommand, "pingCommand");
+    this.runner = checkNotNull(runner, "runner");
+    this.ticker = checkNotNull(ticker, "ticker");
+  }
+
+  /**
+   * Fails fast if {@code ping} cannot run here: missing, or without the privilege to open an ICMP
+   * socket. Runs one echo to 127.0.0.1; its outcome does not matter (loopback may be down in a
+   * namespace), only whether ping could start and open its socket.
+   *
+   * @throws IllegalStateException with the reason and the remedy
+   */
+  public void checkUsable() {
+    CommandResult result;
+    try {
+      result = runner.run(List.of(pingCommand, "-n", "-c", "1", "-W", "1", "127.0.0.1"), "", Duration.ofSeconds(5));
+    } catch (CommandException e) {
+      throw new IllegalStateException("the ping command '" + pingCommand + "' cannot run (" + e.getMessage()
+          + "); install iputils-ping or set the path of ping", e);
+    }
+    String output = result.stdout() + result.stderr();
+    if (output.contains("Operation not permitted") || output.contains("Permission denied")) {
+      throw new IllegalStateException("the ping command '" + pingCommand + "' may not open an ICMP socket ("
+          + output.strip() + "); run failover as root, or give ping the cap_net_raw capability, or open"
+          + " net.ipv4.ping_group_range to failover's group");
+    }
+  }
+
+  @Override
+  public TestResult echo(Inet4Address source, Inet4Address target, Duration timeout) {
+    List<String> command = List.of(pingCommand, "-n", "-c", "1",
+        "-W", String.format(Locale.ROOT, "%.3f", Math.max(0.001, timeout.toNanos() / 1e9)),
+        "-I", source.getHostAddress(), target.getHostAddress());
+    Stopwatch stopwatch = Stopwatch.createStarted(ticker);
+    CommandResult result;
+    try {
+      result = runner.run(command, "", timeout.plus(GRACE));
+    } catch (CommandException e) {
+      if (e.timedOut()) {
+        return TestResult.timeout(timeout);
+      }
+      // ping vanished after startup checks passed: the probe, not the provider, is broken.
+      throw new IllegalStateException("could not run ping: " + e.getMessage(), e);
+    }
+    Duration elapsed = stopwatch.elapsed();
+    String output = result.stdout() + result.stderr();
+    if (result.exitCode() == 0) {
+      return TestResult.success(rtt(result.stdout()).orElse(elapsed));
+    }
+    if (result.exitCode() == 1) {
+      Optional<String> error = output.lines()
+          .filter(l -> l.contains("Unreachable") || l.contains("unreachable") || l.contains("Prohibited")
+              || l.contains("errors"))
+          .findFirst();
+      if (error.isPresent()) {
+        return TestResult.failure(elapsed, error.get().strip());
+      }
+      return TestResult.timeout(timeout);
+    }
+    String detail = output.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+        .orElse("ping exited with " + result.exitCode());
+    return TestResult.failure(elapsed, detail);
+  }
+
+  /** The round-trip time ping printed, such as {@code time=0.063 ms}. */
+  static Optional<Duration> rtt(String output) {
+    Matcher m = TIME.matcher(output);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.round(Double.parseDouble(m.group(1)) * 1_000_000)));
+  }
+
+  @Override
+  public String toString() {
+    return "PingCommandEngine[" + pingCommand + "]";
+  }
+}

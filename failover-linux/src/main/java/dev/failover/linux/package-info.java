@@ -1,0 +1,14 @@
+/**
+ * The Linux data plane of failover: health checks bound to a provider's source address (ICMP
+ * echo, TCP connect), the {@code ip}-command route backend that maintains the routing layout of
+ * DESIGN.md section 2, and the install step that names the routing tables.
+ *
+ * <p>Every external program runs through {@link dev.failover.linux.CommandRunner}, as an argument
+ * list and never through a shell, so that no configured value can inject a command. Nothing here
+ * knows about network namespaces: tests run the same code in a namespace by giving the runner a
+ * prefix or by running it on a thread that joined one (see {@link dev.failover.linux.lab}).
+ */
+@NullMarked
+package dev.failover.linux;
+
+import org.jspecify.annotations.NullMarked;

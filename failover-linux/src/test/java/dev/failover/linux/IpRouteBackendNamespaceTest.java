@@ -1,0 +1,302 @@
+package dev.failover.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.failover.api.Provider;
+import dev.failover.api.RouteBackendException;
+import dev.failover.api.RoutingState;
+import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.linux.lab.NamespaceLab.LinkSide;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link IpRouteBackend} against the real kernel, in a fresh namespace lab per test. */
+class IpRouteBackendNamespaceTest {
+  private NamespaceLab lab;
+  private RouterShell router;
+  private Provider p1;
+  private Provider p2;
+  private Provider p3;
+
+  @BeforeAll
+  static void needsRoot() {
+    assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
+  }
+
+  @BeforeEach
+  void startLab() throws Exception {
+    lab = NamespaceLab.builder("fl").lanClient(false).build();
+    router = new RouterShell(lab);
+    p1 = lab.isp(1).provider();
+    p2 = lab.isp(2).provider();
+    p3 = lab.isp(3).provider();
+  }
+
+  @AfterEach
+  void closeLab() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private IpRouteBackend backend(ForeignRouteHandling handling) {
+    return new IpRouteBackend(IpRouteBackendSettings.defaults().withForeignRoutes(handling),
+        lab.providers(), lab.runnerIn(lab.routerNamespace()));
+  }
+
+  private IpRouteBackend backend() {
+    return backend(ForeignRouteHandling.DEMOTE);
+  }
+
+  @Test
+  void apply_identicalGateways_kernelHoldsExactlyTheLayout() throws Exception {
+    backend().apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+    assertThat(router.ip("-4", "route", "show", "table", "102")).containsExactly(
+        "default via 192.168.1.1 dev wan2 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "192.168.1.0/24 dev wan2 proto 201 scope link src 192.168.1.12");
+    assertThat(router.ip("-4", "rule", "show")).containsExactly(
+        "0:\tfrom all lookup local",
+        "30000:\tfrom 192.168.1.11 lookup 101 proto 201",
+        "30000:\tfrom 192.168.1.12 lookup 102 proto 201",
+        "30000:\tfrom 192.168.1.13 lookup 103 proto 201",
+        "32766:\tfrom all lookup main",
+        "32767:\tfrom all lookup default");
+    for (NamespaceLab.Isp isp : lab.isps()) {
+      assertThat(router.ip("route", "get", "192.0.2.1", "from", isp.routerAddress().getHostAddress()))
+          .first().asString().contains("dev " + isp.routerInterface());
+    }
+  }
+
+  @Test
+  void current_afterApply_equalsDesired() throws Exception {
+    RoutingState desired = RoutingState.ranked(List.of(p3, p1, p2), 100);
+    IpRouteBackend backend = backend();
+    backend.apply(desired);
+
+    assertThat(backend.current()).contains(desired);
+  }
+
+  @Test
+  void apply_distinctSubnets_eachProviderUsesItsOwnGateway() throws Exception {
+    try (NamespaceLab distinct = NamespaceLab.builder("fl").identicalGateways(false).lanClient(false).build()) {
+      IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), distinct.providers(),
+          distinct.runnerIn(distinct.routerNamespace()));
+
+      backend.apply(RoutingState.ranked(distinct.providers(), 10));
+
+      assertThat(new RouterShell(distinct).mainDefaults()).containsExactly(
+          "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 10",
+          "default via 192.168.2.1 dev wan2 proto 201 src 192.168.2.12 metric 11",
+          "default via 192.168.3.1 dev wan3 proto 201 src 192.168.3.13 metric 12");
+      assertThat(new RouterShell(distinct).ip("-4", "route", "show", "table", "103")).containsExactly(
+          "default via 192.168.3.1 dev wan3 proto 201",
+          "unreachable default proto 201 metric 4294967295",
+          "192.168.3.0/24 dev wan3 proto 201 scope link src 192.168.3.13");
+    }
+  }
+
+  @Test
+  void apply_sameStateByNewInstance_changesNothingAndAddsNoDuplicateRule() throws Exception {
+    RoutingState desired = RoutingState.ranked(List.of(p2, p1, p3), 100);
+    backend().apply(desired);
+    String before = router.dump();
+
+    IpRouteBackend restarted = backend();
+    restarted.apply(desired);
+    restarted.apply(desired);
+
+    assertThat(router.dump()).isEqualTo(before);
+    assertThat(router.ip("-4", "rule", "show")).filteredOn(l -> l.startsWith("30000:")).hasSize(3);
+    assertThat(restarted.current()).contains(desired);
+  }
+
+  @Test
+  void apply_sameStateTwice_emitsNoRouteOrRuleNotification() throws Exception {
+    RoutingState desired = RoutingState.ranked(List.of(p1, p2, p3), 100);
+    IpRouteBackend backend = backend();
+    backend.apply(desired);
+
+    List<String> events;
+    try (RouteMonitor monitor = RouteMonitor.start(lab, "route", "rule")) {
+      backend.apply(desired);
+      events = monitor.stop();
+    }
+
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void apply_switchMainWhileMonitorWatches_neverLeavesMainWithoutDefaultRoute() throws Exception {
+    IpRouteBackend backend = backend();
+    backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+    List<List<Provider>> plan = List.of(
+        List.of(p2, p1, p3), List.of(p3, p2, p1), List.of(p1, p3, p2), List.of(p2, p3),
+        List.of(p3), List.of(p1, p2, p3), List.of(p3, p1, p2));
+
+    List<String> events;
+    try (RouteMonitor monitor = RouteMonitor.start(lab, "route")) {
+      for (List<Provider> ranked : plan) {
+        backend.apply(RoutingState.ranked(ranked, 100));
+      }
+      events = monitor.stop();
+    }
+
+    java.util.Map<Long, String> defaults = new java.util.TreeMap<>();
+    for (long metric = 100; metric <= 102; metric++) {
+      defaults.put(metric, "initial");
+    }
+    int replacements = 0;
+    int deletions = 0;
+    for (String event : events) {
+      boolean deleted = event.startsWith("Deleted ");
+      String route = deleted ? event.substring("Deleted ".length()) : event;
+      if (!route.startsWith("default ") || route.contains(" table ")) {
+        continue;
+      }
+      long metric = RouteMonitor.metric(route);
+      if (deleted) {
+        deletions++;
+        defaults.remove(metric);
+      } else {
+        replacements++;
+        defaults.put(metric, route);
+      }
+      assertThat(defaults).as("default routes after event '%s' (all events: %s)", event, events).isNotEmpty();
+    }
+    assertThat(replacements).as("events: %s", events).isGreaterThanOrEqualTo(12);
+    assertThat(deletions).as("only shrinking the state deletes: %s", events).isEqualTo(2);
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 100",
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 101",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 102");
+  }
+
+  @Test
+  void apply_interfaceDownThenUp_skipsItThenRestoresItsRoutes() throws Exception {
+    RoutingState desired = RoutingState.ranked(List.of(p1, p2, p3), 100);
+    IpRouteBackend backend = backend();
+    backend.apply(desired);
+    String healthy = router.dump();
+
+    lab.linkDown(2, LinkSide.ROUTER);
+    assertThat(router.mainDefaults()).noneMatch(l -> l.contains("wan2"));
+
+    assertThatThrownBy(() -> backend.apply(desired))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("wan2 is down")
+        .satisfies(e -> assertThat(((RouteBackendException) e).providerId()).contains("isp2"));
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+
+    lab.linkUp(2, LinkSide.ROUTER);
+    backend.apply(desired);
+
+    assertThat(router.dump()).isEqualTo(healthy);
+  }
+
+  @Test
+  void apply_carrierLost_keepsRoutesFlaggedLinkdownAndSwitchesAway() throws Exception {
+    IpRouteBackend backend = backend();
+    backend.apply(RoutingState.ranked(List.of(p2, p1, p3), 100));
+
+    lab.linkDown(2, LinkSide.FAR);
+    backend.apply(RoutingState.ranked(List.of(p1, p3, p2), 100));
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 101",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 102 linkdown");
+  }
+
+  @Test
+  void apply_interfaceMissing_appliesTheOthersAndNamesIt() throws Exception {
+    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
+    List<Provider> configured = List.of(p1, ghost, p3);
+    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
+        lab.runnerIn(lab.routerNamespace()));
+
+    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("provider 'ghost'")
+        .hasMessageContaining("wan9 does not exist");
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+  }
+
+  @Test
+  void apply_foreignDefaultAndDemote_movesItAboveOurs() throws Exception {
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
+
+    backend(ForeignRouteHandling.DEMOTE).apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102",
+        "default via 192.168.1.1 dev wan3 proto dhcp metric 103");
+  }
+
+  @Test
+  void apply_foreignDefaultAndRemove_deletesIt() throws Exception {
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
+
+    backend(ForeignRouteHandling.REMOVE).apply(RoutingState.ranked(List.of(p1, p2), 100));
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101");
+  }
+
+  @Test
+  void apply_foreignDefaultAndLeave_keepsIt() throws Exception {
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
+
+    backend(ForeignRouteHandling.LEAVE).apply(RoutingState.ranked(List.of(p1, p2), 100));
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan3 proto dhcp metric 50",
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101");
+  }
+
+  @Test
+  void removeAll_withAnotherDefaultRoute_removesEverythingOfOurs() throws Exception {
+    IpRouteBackend backend = backend(ForeignRouteHandling.LEAVE);
+    backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "500", "proto", "static");
+
+    backend.removeAll(false);
+
+    assertThat(router.mainDefaults()).containsExactly("default via 192.168.1.1 dev wan3 proto static metric 500");
+    assertThat(router.ip("-4", "rule", "show")).noneMatch(l -> l.startsWith("30000:"));
+    assertThat(router.ip("-4", "route", "show", "table", "all")).noneMatch(l -> l.contains("proto 201"));
+  }
+
+  @Test
+  void removeAll_noOtherDefaultRoute_keepsOurDefaultRoutesUnlessAsked() throws Exception {
+    IpRouteBackend backend = backend();
+    backend.apply(RoutingState.ranked(List.of(p1, p2), 100));
+
+    backend.removeAll(false);
+    assertThat(router.mainDefaults()).hasSize(2);
+    assertThat(router.ip("-4", "rule", "show")).noneMatch(l -> l.startsWith("30000:"));
+
+    backend.removeAll(true);
+    assertThat(router.mainDefaults()).isEmpty();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.failover.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.failover.api.ProviderState;
+import dev.failover.api.SwitchReason;
+import dev.failover.api.TestResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a running engine knows, as of its last tick: the main provider and why, every provider's
+ * state and recent results, the sticky choice and the last routing failure. The launcher writes it
+ * to the status file that {@code failover status} reads.
+ *
+ * <p>Immutable, so safe to read from any thread. Made of plain values (ids, enums, numbers,
+ * instants, durations) so that it serialises as it is. A component that may be absent is
+ * {@code @Nullable}; the methods without a component of the same name return it as an {@link
+ * Optional}.
+ *
+ * @param at when this status was made: the end of the last tick, or the engine's creation
+ * @param ticks how many ticks ran
+ * @param policy the reliability policy's name
+ * @param mainProviderId the main provider's id; null before the first tick
+ * @param mainReason why the main provider is main (see {@link Selection}); null before the first
+ *     tick
+ * @param mainDetail the current justification of the main provider, in words; empty before the
+ *     first tick
+ * @param mainSince when the current main provider became main; null before the first tick
+ * @param ranking the provider ids in the order of their default routes' metrics, main first;
+ *     empty before the first tick
+ * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1,
+ *     +2, ...
+ * @param sticky the sticky choice read at the last tick
+ * @param lastAppliedAt when the backend last applied the routing state successfully; null if never
+ * @param lastApplyError the message of the last failed apply, if the last attempt failed; null
+ *     otherwise
+ * @param providers one report per configured provider, in priority order
+ */
+public record EngineStatus(
+    Instant at,
+    long ticks,
+    String policy,
+    @Nullable String mainProviderId,
+    @Nullable SwitchReason mainReason,
+    String mainDetail,
+    @Nullable Instant mainSince,
+    List<String> ranking,
+    int startMetric,
+    StickyReading sticky,
+    @Nullable Instant lastAppliedAt,
+    @Nullable String lastApplyError,
+    List<ProviderReport> providers) {
+
+  /**
+   * @throws IllegalArgumentException if {@code ticks} is negative
+   */
+  public EngineStatus {
+    checkNotNull(at, "at");
+    checkNotNull(policy, "policy");
+    checkNotNull(mainDetail, "mainDetail");
+    checkNotNull(sticky, "sticky");
+    checkArgument(ticks >= 0, "ticks must be >= 0, was %s", ticks);
+    ranking = List.copyOf(checkNotNull(ranking, "ranking"));
+    providers = List.copyOf(checkNotNull(providers, "providers"));
+  }
+
+  /** The main provider's id, empty before the first tick. */
+  public Optional<String> mainProvider() {
+    return Optional.ofNullable(mainProviderId);
+  }
+
+  /** The message of the last apply, if it failed. */
+  public Optional<String> applyError() {
+    return Optional.ofNullable(lastApplyError);
+  }
+
+  /** The report on the provider {@code id}, if it is configured. */
+  public Optional<ProviderReport> provider(String id) {
+    return providers.stream().filter(p -> p.id().equals(id)).findFirst();
+  }
+
+  /**
+   * What the engine knows about one provider.
+   *
+   * @param id the provider's id
+   * @param state the policy's verdict
+   * @param since when the provider entered {@code state}
+   * @param reason the policy's reason, in words
+   * @param eligible whether the provider may carry the main route (the original policy calls this
+   *     "reliable")
+   * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value
+   *     FailoverEngine#RECENT_ROUNDS}: {@code SUCCESS} if every check of the round succeeded,
+   *     otherwise the outcome of its first check that did not
+   * @param storedRounds how many rounds the history holds
+   * @param failedRounds how many of them failed
+   * @param lossPercent the share of checks in the stored rounds that did not succeed, 0 to 100; 0
+   *     when no round is stored
+   * @param meanLatency the mean latency of the successful checks in the stored rounds; null when
+   *     there is none
+   */
+  public record ProviderReport(
+      String id,
+      ProviderState state,
+      Instant since,
+      String reason,
+      boolean eligible,
+      List<TestResult.Outcome> recentOutcomes,
+      int storedRounds,
+      int failedRounds,
+      double lossPercent,
+      @Nullable Duration meanLatency) {
+
+    /**
+     * @throws IllegalArgumentException if a count or the loss is out of its range
+     */
+    public ProviderReport {
+      checkNotNull(id, "id");
+      checkNotNull(state, "state");
+      checkNotNull(since, "since");
+      checkNotNull(reason, "reason");
+      recentOutcomes = List.copyOf(checkNotNull(recentOutcomes, "recentOutcomes"));
+      checkArgument(storedRounds >= 0, "storedRounds must be >= 0, was %s", storedRounds);
+      checkArgument(
+          failedRounds >= 0 && failedRounds <= storedRounds,
+          "failedRounds must be between 0 and %s, was %s",
+          storedRounds,
+          failedRounds);
+      checkArgument(
+          lossPercent >= 0 && lossPercent <= 100,
+          "lossPercent must be between 0 and 100, was %s",
+          lossPercent);
+    }
+
+    /** The mean latency of the successful checks, empty when there is none. */
+    public Optional<Duration> averageLatency() {
+      return Optional.ofNullable(meanLatency);
+    }
+  }
+}

@@ -1,0 +1,487 @@
+package dev.failover.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.base.Ticker;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import dev.failover.api.FailoverListener;
+import dev.failover.api.MainProviderSwitched;
+import dev.failover.api.ProbeRound;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderHistory;
+import dev.failover.api.ProviderState;
+import dev.failover.api.ProviderStateChanged;
+import dev.failover.api.ProviderStatus;
+import dev.failover.api.ReliabilityPolicy;
+import dev.failover.api.RouteBackend;
+import dev.failover.api.RouteBackendException;
+import dev.failover.api.RoutingState;
+import dev.failover.api.TestResult;
+import dev.failover.api.TestScenario;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reliability engine: each {@link #runOnce() tick} probes every provider, records the results,
+ * asks the policy, selects the main provider and makes the route backend apply the result.
+ *
+ * <p>One tick, in order (docs/architecture.md):
+ *
+ * <ol>
+ *   <li>every scenario runs against every provider concurrently on the probe executor, all within
+ *       one {@code probe_timeout} ({@link ProbeRunner}); a hung check is cancelled and recorded as
+ *       a timeout, a check that throws as a failure;
+ *   <li>one {@link ProbeRound} per provider goes into the {@link HistoryStore};
+ *   <li>the {@link ReliabilityPolicy} assesses the histories; if it throws, or returns a state
+ *       change that {@link ProviderState}'s table forbids, the previous statuses are kept;
+ *   <li>the sticky source is read and the main provider selected ({@link Selection});
+ *   <li>the backend applies the whole desired {@link RoutingState} when it differs from the last
+ *       one applied successfully, when the last attempt failed (a retry), or when {@code
+ *       reassertEveryTicks} ticks passed since the last successful apply (to repair drift);
+ *   <li>listeners hear of state changes, a switch of the main provider, and the apply's outcome;
+ *       an exception from a listener is logged and ignored.
+ * </ol>
+ *
+ * <p>Nothing a probe, the policy, the sticky source, the backend or a listener throws escapes a
+ * tick (an {@link Error} from the engine's own thread aside), and the engine never removes routes:
+ * stopping it leaves the last applied state in place, so the router keeps a default route.
+ *
+ * <p><b>Threading:</b> ticks are serialised by a lock, so {@link #runOnce()} may be called from
+ * the scheduler and from an immediate {@link FailoverService#requestTick() request} alike. {@link
+ * #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots and may
+ * be called from any thread at any time.
+ *
+ * <p><b>Time:</b> timestamps come from the injected {@link InstantSource}, elapsed time from the
+ * injected {@link Ticker}; the engine reads no system clock and never sleeps.
+ */
+public final class FailoverEngine {
+  private static final Logger logger = LoggerFactory.getLogger(FailoverEngine.class);
+
+  /** How many of the newest rounds {@link EngineStatus.ProviderReport#recentOutcomes} shows. */
+  public static final int RECENT_ROUNDS = 10;
+
+  private final EngineSettings settings;
+  private final ImmutableList<Provider> providers;
+  private final ImmutableList<TestScenario> scenarios;
+  private final ReliabilityPolicy policy;
+  private final RouteBackend backend;
+  private final StickySource sticky;
+  private final ImmutableList<FailoverListener> listeners;
+  private final InstantSource clock;
+  private final Ticker ticker;
+  private final HistoryStore history;
+  private final ProbeRunner probes;
+
+  private final ReentrantLock tickLock = new ReentrantLock();
+
+  // Guarded by tickLock.
+  private ImmutableMap<String, ProviderStatus> statuses;
+  private @Nullable Decision decision;
+  private @Nullable Instant mainSince;
+  private @Nullable RoutingState lastApplied;
+  private @Nullable Instant lastAppliedAt;
+  private @Nullable RouteBackendException lastApplyFailure;
+  private int ticksSinceApply;
+  private long ticks;
+  private StickyReading stickyReading = StickyReading.absent();
+
+  // Immutable snapshots for other threads.
+  private volatile EngineStatus status;
+  private volatile @Nullable RoutingState desired;
+  private volatile Duration nextTickDelay = Duration.ZERO;
+
+  /**
+   * Creates an engine; nothing runs until the first {@link #runOnce()}.
+   *
+   * @param settings the engine's settings
+   * @param providers the uplinks in priority order (most preferred first); not empty, with unique
+   *     ids, interfaces and tables
+   * @param scenarios the health checks run against every provider, in configured order (the order
+   *     of each {@link ProbeRound}'s results); not empty, with unique names
+   * @param policy judges the providers
+   * @param backend applies the routing state
+   * @param sticky read once per tick; {@link StickySource#none()} if there is no sticky file
+   * @param listeners told of events, in iteration order
+   * @param probeExecutor runs the checks; should have a thread for each provider &times; scenario
+   *     pair; owned by the caller, which shuts it down
+   * @param clock timestamps (rounds, statuses, events)
+   * @param ticker elapsed time (the probe deadline, the cadence)
+   * @throws IllegalArgumentException if the providers or scenarios are empty or not unique, or the
+   *     metrics {@code start_metric + number of providers - 1} overflow
+   */
+  @Inject
+  public FailoverEngine(
+      EngineSettings settings,
+      List<Provider> providers,
+      Set<TestScenario> scenarios,
+      ReliabilityPolicy policy,
+      RouteBackend backend,
+      StickySource sticky,
+      Set<FailoverListener> listeners,
+      ExecutorService probeExecutor,
+      InstantSource clock,
+      Ticker ticker) {
+    this.settings = checkNotNull(settings, "settings");
+    this.providers = ImmutableList.copyOf(checkNotNull(providers, "providers"));
+    this.scenarios = ImmutableList.copyOf(checkNotNull(scenarios, "scenarios"));
+    this.policy = checkNotNull(policy, "policy");
+    this.backend = checkNotNull(backend, "backend");
+    this.sticky = checkNotNull(sticky, "sticky");
+    this.listeners = ImmutableList.copyOf(checkNotNull(listeners, "listeners"));
+    this.clock = checkNotNull(clock, "clock");
+    this.ticker = checkNotNull(ticker, "ticker");
+    checkArgument(!this.providers.isEmpty(), "providers must not be empty");
+    checkArgument(!this.scenarios.isEmpty(), "test_cases must not be empty");
+    Set<String> names = new HashSet<>();
+    for (TestScenario scenario : this.scenarios) {
+      checkArgument(
+          names.add(scenario.name()),
+          "test_cases must have unique names, but '%s' appears twice",
+          scenario.name());
+    }
+    checkArgument(
+        settings.startMetric() <= Integer.MAX_VALUE - (this.providers.size() - 1),
+        "start_metric + number of providers - 1 must be <= %s, was %s + %s",
+        Integer.MAX_VALUE,
+        settings.startMetric(),
+        this.providers.size() - 1);
+    // Rejects duplicate ids, interfaces and tables now rather than at the first tick.
+    RoutingState.ranked(this.providers, settings.startMetric());
+    this.history = new HistoryStore(this.providers, settings.historyCapacity());
+    this.probes =
+        new ProbeRunner(
+            checkNotNull(probeExecutor, "probeExecutor"), ticker, settings.probeTimeout());
+    Instant now = clock.instant();
+    ImmutableMap.Builder<String, ProviderStatus> initial = ImmutableMap.builder();
+    for (Provider provider : this.providers) {
+      initial.put(provider.id(), ProviderStatus.initial(now));
+    }
+    this.statuses = initial.buildOrThrow();
+    this.status = buildStatus(now, history.snapshot());
+  }
+
+  /**
+   * Runs one tick: probe, record, assess, select, apply, publish. Blocks for at most about {@code
+   * probe_timeout} plus the backend's apply.
+   *
+   * <p>Never throws for a failure of a probe, the policy, the sticky source, the backend or a
+   * listener. If the calling thread is interrupted while waiting for the probes, the tick stops
+   * without recording anything, the interrupt flag stays set, and the previous status is returned.
+   *
+   * @return the status after this tick
+   */
+  public EngineStatus runOnce() {
+    tickLock.lock();
+    Stopwatch stopwatch = Stopwatch.createStarted(ticker);
+    try {
+      return tick();
+    } finally {
+      // Also after an Error escaped the tick, so that a failing tick does not re-run at once.
+      Duration delay = settings.checkInterval().minus(stopwatch.elapsed());
+      nextTickDelay = delay.isNegative() ? Duration.ZERO : delay;
+      tickLock.unlock();
+    }
+  }
+
+  /**
+   * The status as of the last tick (or creation). Safe to call from any thread; never blocks on a
+   * running tick.
+   */
+  public EngineStatus status() {
+    return status;
+  }
+
+  /**
+   * How long the scheduler should wait before the next tick: {@code check_interval} minus the time
+   * the last tick took, so that ticks start on a fixed cadence; zero before the first tick.
+   *
+   * <p>This is the seam for faster probing of a provider in doubt (a later policy may shorten it
+   * while a provider is SUSPECT or RECOVERING); today it depends only on {@code check_interval}.
+   * Safe to call from any thread.
+   */
+  public Duration nextTickDelay() {
+    return nextTickDelay;
+  }
+
+  /**
+   * The routing state the last tick wanted, whether or not the backend managed to apply it; empty
+   * before the first tick. Safe to call from any thread.
+   */
+  public Optional<RoutingState> desiredState() {
+    return Optional.ofNullable(desired);
+  }
+
+  /** The configured providers, in priority order. */
+  public List<Provider> providers() {
+    return providers;
+  }
+
+  /** The engine's settings. */
+  public EngineSettings settings() {
+    return settings;
+  }
+
+  /** The policy's name. */
+  public String policyName() {
+    return policy.name();
+  }
+
+  /** The history store, for tests. */
+  HistoryStore history() {
+    return history;
+  }
+
+  private EngineStatus tick() {
+    ticks++;
+    Instant startedAt = clock.instant();
+    List<List<TestResult>> results = probes.runRound(providers, scenarios);
+    if (results == null) {
+      logger.info("tick {} interrupted while probing; nothing recorded", ticks);
+      return status;
+    }
+    for (int i = 0; i < providers.size(); i++) {
+      history.record(providers.get(i), new ProbeRound(startedAt, results.get(i)));
+    }
+    Instant now = clock.instant();
+    List<ProviderHistory> histories = history.snapshot();
+    ImmutableMap<String, ProviderStatus> assessed = assess(histories, now);
+    ImmutableMap<String, ProviderStatus> before = statuses;
+    statuses = assessed;
+    for (Provider provider : providers) {
+      ProviderStatus from = before.get(provider.id());
+      ProviderStatus to = assessed.get(provider.id());
+      if (from.state() != to.state()) {
+        logger.info("{} is now {} (was {}): {}", provider, to.state(), from.state(), to.reason());
+        ProviderStateChanged event = new ProviderStateChanged(provider, from, to, now);
+        notifyListeners("onProviderStateChanged", l -> l.onProviderStateChanged(event));
+      }
+    }
+
+    stickyReading = readSticky();
+    Decision previous = decision;
+    Decision next = Selection.select(providers, statuses, stickyReading, previous);
+    decision = next;
+    if (previous == null || !previous.main().equals(next.main())) {
+      mainSince = now;
+      logger.info(
+          "main provider: {} -> {} ({}): {}",
+          previous == null ? "none" : previous.main(),
+          next.main(),
+          next.reason(),
+          next.detail());
+      MainProviderSwitched event =
+          new MainProviderSwitched(
+              previous == null ? null : previous.main(),
+              next.main(),
+              next.reason(),
+              next.detail(),
+              now);
+      notifyListeners("onMainProviderSwitched", l -> l.onMainProviderSwitched(event));
+    }
+
+    RoutingState wanted = next.routingState(settings.startMetric());
+    desired = wanted;
+    applyIfNeeded(wanted, now);
+
+    status = buildStatus(now, histories);
+    return status;
+  }
+
+  /** The policy's verdicts, or the previous ones where the policy failed or broke the rules. */
+  private ImmutableMap<String, ProviderStatus> assess(
+      List<ProviderHistory> histories, Instant now) {
+    Map<String, ProviderStatus> assessed;
+    try {
+      assessed = policy.assess(histories, statuses, now);
+      checkNotNull(assessed, "the policy returned null");
+    } catch (RuntimeException e) {
+      logger.error(
+          "policy '{}' failed; keeping every provider's previous status", policy.name(), e);
+      return statuses;
+    }
+    ImmutableMap.Builder<String, ProviderStatus> checked = ImmutableMap.builder();
+    for (Provider provider : providers) {
+      ProviderStatus previous = statuses.get(provider.id());
+      ProviderStatus next = assessed.get(provider.id());
+      if (next == null) {
+        logger.error(
+            "policy '{}' returned no status for {}; keeping its previous status",
+            policy.name(),
+            provider);
+        next = previous;
+      } else {
+        try {
+          previous.state().checkTransition(provider, next.state());
+        } catch (IllegalStateException e) {
+          logger.error(
+              "policy '{}' made an illegal state change; keeping the previous status: {}",
+              policy.name(),
+              e.getMessage());
+          next = previous;
+        }
+      }
+      checked.put(provider.id(), next);
+    }
+    return checked.buildOrThrow();
+  }
+
+  private StickyReading readSticky() {
+    try {
+      return checkNotNull(sticky.read(), "the sticky source returned null");
+    } catch (RuntimeException e) {
+      logger.error("reading the sticky provider failed; no provider forced", e);
+      return StickyReading.ignored("reading the sticky provider failed: " + e);
+    }
+  }
+
+  private void applyIfNeeded(RoutingState wanted, Instant now) {
+    ticksSinceApply++;
+    boolean changed = !wanted.equals(lastApplied);
+    boolean retry = lastApplyFailure != null;
+    boolean reassert = ticksSinceApply >= settings.reassertEveryTicks();
+    if (!changed && !retry && !reassert) {
+      return;
+    }
+    try {
+      try {
+        backend.apply(wanted);
+      } catch (RuntimeException e) {
+        throw new RouteBackendException(
+            null, "the route backend threw " + e, List.of(), null, "", e);
+      }
+    } catch (RouteBackendException e) {
+      if (lastApplyFailure == null) {
+        logger.error("applying the routing state failed; retrying on the next tick", e);
+      } else {
+        // Still failing: one line per tick, without repeating the stack trace.
+        logger.error("applying the routing state failed again; retrying: {}", e.getMessage());
+      }
+      lastApplyFailure = e;
+      notifyListeners("onApplyFailed", l -> l.onApplyFailed(wanted, e));
+      return;
+    }
+    if (changed) {
+      logger.info("applied routing state {}", describe(wanted));
+    } else if (retry) {
+      logger.info("applied routing state {} after a failure", describe(wanted));
+    } else {
+      logger.debug("re-asserted routing state {}", describe(wanted));
+    }
+    lastApplied = wanted;
+    lastAppliedAt = now;
+    lastApplyFailure = null;
+    ticksSinceApply = 0;
+    notifyListeners("onRoutesApplied", l -> l.onRoutesApplied(wanted));
+  }
+
+  private void notifyListeners(String method, Consumer<FailoverListener> call) {
+    for (FailoverListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        logger.warn("listener {} threw from {}; ignored", listener, method, e);
+      }
+    }
+  }
+
+  private static String describe(RoutingState state) {
+    StringBuilder text = new StringBuilder("[");
+    for (int i = 0; i < state.routes().size(); i++) {
+      if (i > 0) {
+        text.append(", ");
+      }
+      text.append(state.routes().get(i).provider().id())
+          .append(" metric ")
+          .append(state.routes().get(i).metric());
+    }
+    return text.append(']').toString();
+  }
+
+  private EngineStatus buildStatus(Instant at, List<ProviderHistory> histories) {
+    List<EngineStatus.ProviderReport> reports = new ArrayList<>(providers.size());
+    for (ProviderHistory h : histories) {
+      reports.add(report(h, statuses.get(h.provider().id())));
+    }
+    Decision current = decision;
+    List<String> ranking = new ArrayList<>();
+    if (current != null) {
+      for (Provider provider : current.ranked()) {
+        ranking.add(provider.id());
+      }
+    }
+    return new EngineStatus(
+        at,
+        ticks,
+        policy.name(),
+        current == null ? null : current.main().id(),
+        current == null ? null : current.reason(),
+        current == null ? "" : current.detail(),
+        mainSince,
+        ranking,
+        settings.startMetric(),
+        stickyReading,
+        lastAppliedAt,
+        lastApplyFailure == null ? null : lastApplyFailure.getMessage(),
+        reports);
+  }
+
+  private static EngineStatus.ProviderReport report(ProviderHistory h, ProviderStatus status) {
+    List<ProbeRound> rounds = h.rounds();
+    List<TestResult.Outcome> recent = new ArrayList<>(RECENT_ROUNDS);
+    for (int i = Math.max(0, rounds.size() - RECENT_ROUNDS); i < rounds.size(); i++) {
+      recent.add(outcome(rounds.get(i)));
+    }
+    int checks = 0;
+    int lost = 0;
+    int successes = 0;
+    Duration latencySum = Duration.ZERO;
+    for (ProbeRound round : rounds) {
+      for (TestResult result : round.results()) {
+        checks++;
+        if (result.succeeded()) {
+          successes++;
+          latencySum = latencySum.plus(result.latency());
+        } else {
+          lost++;
+        }
+      }
+    }
+    return new EngineStatus.ProviderReport(
+        h.provider().id(),
+        status.state(),
+        status.since(),
+        status.reason(),
+        status.eligible(),
+        recent,
+        h.size(),
+        h.failedCount(),
+        checks == 0 ? 0 : 100.0 * lost / checks,
+        successes == 0 ? null : latencySum.dividedBy(successes));
+  }
+
+  private static TestResult.Outcome outcome(ProbeRound round) {
+    for (TestResult result : round.results()) {
+      if (!result.succeeded()) {
+        return result.outcome();
+      }
+    }
+    return TestResult.Outcome.SUCCESS;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.failover.core;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.base.Ticker;
+import dev.failover.api.Provider;
+import dev.failover.api.TestResult;
+import dev.failover.api.TestScenario;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every scenario against every provider at once on an executor and collects the results
+ * within one shared deadline.
+ *
+ * <p>All checks are submitted before any is waited for, and every wait uses what is left of the
+ * single {@code probeTimeout} measured from the start, so a round takes at most about {@code
+ * probeTimeout} however many providers and scenarios there are and however many of them hang. A
+ * check still running at the deadline is cancelled (its thread interrupted) and recorded as {@link
+ * TestResult#timeout}; a check that throws is recorded as a failure with the exception in its
+ * detail. The executor should have a thread for every provider &times; scenario pair, or checks
+ * queue behind each other and may time out.
+ *
+ * <p>Thread-safe if the scenarios are (as {@link TestScenario} requires); the engine calls it from
+ * one thread at a time.
+ */
+final class ProbeRunner {
+  private static final Logger logger = LoggerFactory.getLogger(ProbeRunner.class);
+
+  private final ExecutorService executor;
+  private final Ticker ticker;
+  private final Duration timeout;
+
+  ProbeRunner(ExecutorService executor, Ticker ticker, Duration timeout) {
+    this.executor = checkNotNull(executor, "executor");
+    this.ticker = checkNotNull(ticker, "ticker");
+    this.timeout = checkNotNull(timeout, "timeout");
+  }
+
+  /**
+   * Runs one round.
+   *
+   * @return for each provider (in the given order), one result per scenario (in the given order);
+   *     null if the calling thread was interrupted while waiting, in which case every unfinished
+   *     check is cancelled and the thread's interrupt flag is set again
+   */
+  @Nullable List<List<TestResult>> runRound(List<Provider> providers, List<TestScenario> scenarios) {
+    Stopwatch stopwatch = Stopwatch.createStarted(ticker);
+    List<Future<TestResult>> futures = new ArrayList<>(providers.size() * scenarios.size());
+    for (Provider provider : providers) {
+      for (TestScenario scenario : scenarios) {
+        futures.add(submit(provider, scenario));
+      }
+    }
+    List<List<TestResult>> results = new ArrayList<>(providers.size());
+    int index = 0;
+    for (Provider provider : providers) {
+      List<TestResult> round = new ArrayList<>(scenarios.size());
+      for (TestScenario scenario : scenarios) {
+        Future<TestResult> future = futures.get(index++);
+        try {
+          round.add(await(future, stopwatch, provider, scenario));
+        } catch (InterruptedException e) {
+          for (Future<TestResult> pending : futures) {
+            pending.cancel(true);
+          }
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      results.add(List.copyOf(round));
+    }
+    return List.copyOf(results);
+  }
+
+  private Future<TestResult> submit(Provider provider, TestScenario scenario) {
+    try {
+      return executor.submit(() -> check(provider, scenario));
+    } catch (RejectedExecutionException e) {
+      logger.warn(
+          "probe '{}' for {} could not be started (the executor refused it); recorded as a failure",
+          scenario.name(),
+          provider,
+          e);
+      return CompletableFuture.completedFuture(
+          TestResult.failure(Duration.ZERO, "probe could not be started: " + e));
+    }
+  }
+
+  /** Runs on the executor: never throws for a broken probe, reports it as a failure instead. */
+  private TestResult check(Provider provider, TestScenario scenario) {
+    Stopwatch stopwatch = Stopwatch.createStarted(ticker);
+    try {
+      TestResult result = scenario.check(provider, timeout);
+      if (result == null) {
+        logger.warn(
+            "probe '{}' returned no result for {}; recorded as a failure", scenario.name(), provider);
+        return TestResult.failure(stopwatch.elapsed(), "probe returned no result");
+      }
+      logger.debug(
+          "probe '{}' via {}: {} in {} ms{}",
+          scenario.name(),
+          provider,
+          result.outcome(),
+          result.latency().toMillis(),
+          result.detail().isEmpty() ? "" : " (" + result.detail() + ")");
+      return result;
+    } catch (RuntimeException e) {
+      logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, e);
+      return TestResult.failure(stopwatch.elapsed(), "probe threw " + e);
+    }
+  }
+
+  private TestResult await(
+      Future<TestResult> future, Stopwatch stopwatch, Provider provider, TestScenario scenario)
+      throws InterruptedException {
+    long remaining = timeout.toNanos() - stopwatch.elapsed(NANOSECONDS);
+    try {
+      if (remaining > 0) {
+        return future.get(remaining, NANOSECONDS);
+      } else if (future.isDone()) {
+        return future.get();
+      }
+      throw new TimeoutException();
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      logger.warn(
+          "probe '{}' for {} did not return within probe_timeout ({} ms); cancelled and recorded"
+              + " as a timeout",
+          scenario.name(),
+          provider,
+          timeout.toMillis());
+      return TestResult.timeout(timeout);
+    } catch (ExecutionException e) {
+      // check() catches RuntimeException, so this is an Error thrown by the probe.
+      logger.warn(
+          "probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, e.getCause());
+      return TestResult.failure(Duration.ZERO, "probe failed: " + e.getCause());
+    } catch (CancellationException e) {
+      logger.warn("probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
+      return TestResult.failure(Duration.ZERO, "probe was cancelled");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.failover.launcher;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderRoute;
+import dev.failover.api.RoutingState;
+import dev.failover.core.EngineStatus;
+import dev.failover.core.FailoverEngine;
+import dev.failover.launcher.config.FailoverConfig;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * {@code run --dry-run}: one round of the configured probes through every provider, the policy's
+ * verdicts, and the routing state the daemon would apply, printed; nothing in the kernel changes.
+ *
+ * <p>The probes are real (they send their packets through each provider's source address) and the
+ * sticky file is read, but no route, rule or table is written.
+ */
+public final class DryRun {
+  private DryRun() {}
+
+  /**
+   * Runs one round for {@code config} and prints the outcome to {@code out}.
+   *
+   * @return the state the daemon would apply
+   * @throws IllegalArgumentException if a test case cannot be built
+   */
+  public static RoutingState run(FailoverConfig config, PrintWriter out) {
+    checkNotNull(config, "config");
+    DryRunComponent component = DaggerDryRunComponent.factory().create(config);
+    try {
+      FailoverEngine engine = component.engine();
+      EngineStatus status = engine.runOnce();
+      RoutingState state =
+          component
+              .backend()
+              .last()
+              .or(engine::desiredState)
+              .orElseThrow(
+                  () -> new IllegalStateException("the engine decided nothing in its first round"));
+      print(config, status, state, out);
+      return state;
+    } finally {
+      component.executors().shutdown();
+    }
+  }
+
+  private static void print(
+      FailoverConfig config, EngineStatus status, RoutingState state, PrintWriter out) {
+    out.println(
+        "dry run: one round of probes with policy '" + status.policy() + "'; nothing applied");
+    out.println();
+    for (EngineStatus.ProviderReport report : status.providers()) {
+      out.printf(
+          Locale.ROOT,
+          "provider %-12s %-17s round: %-8s %s%n",
+          report.id(),
+          report.state(),
+          report.recentOutcomes().isEmpty() ? "-" : report.recentOutcomes().get(0),
+          report
+              .averageLatency()
+              .map(l -> String.format(Locale.ROOT, "(%.1f ms)", l.toNanos() / 1e6))
+              .orElse(""));
+      out.println("    " + report.reason());
+    }
+    out.println();
+    out.println(
+        "main provider: "
+            + status.mainProvider().orElse("none")
+            + " ("
+            + status.mainReason()
+            + ": "
+            + status.mainDetail()
+            + ")");
+    out.println("would apply, in the main table:");
+    for (ProviderRoute route : state.routes()) {
+      Provider p = route.provider();
+      out.printf(
+          Locale.ROOT,
+          "  ip route replace default via %s dev %s src %s metric %d%n",
+          p.gateway().getHostAddress(),
+          p.interfaceName(),
+          p.ipv4Address().getHostAddress(),
+          route.metric());
+    }
+    out.println("and, for each provider, its table and rule:");
+    for (Provider p : config.providers()) {
+      out.printf(
+          Locale.ROOT,
+          "  table %s (%d): %s dev %s src %s; default via %s dev %s; rule from %s lookup %s%n",
+          p.rtTableName(),
+          p.rtTableId(),
+          p.network(),
+          p.interfaceName(),
+          p.ipv4Address().getHostAddress(),
+          p.gateway().getHostAddress(),
+          p.interfaceName(),
+          p.ipv4Address().getHostAddress(),
+          p.rtTableName());
+    }
+    if (status.ticks() == 1 && status.providers().stream().noneMatch(r -> r.eligible())) {
+      out.println();
+      out.println(
+          "note: after a single round no provider may be reliable yet (policy '"
+              + status.policy()
+              + "' needs a run of successes); the running daemon decides again every "
+              + config.checkInterval().toMillis()
+              + " ms");
+    }
+  }
+}

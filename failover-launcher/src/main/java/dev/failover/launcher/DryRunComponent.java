@@ -1,0 +1,48 @@
+package dev.failover.launcher;
+
+import dagger.Binds;
+import dagger.BindsInstance;
+import dagger.Component;
+import dagger.Module;
+import dev.failover.api.RouteBackend;
+import dev.failover.core.FailoverEngine;
+import dev.failover.launcher.config.FailoverConfig;
+import jakarta.inject.Singleton;
+
+/**
+ * The graph of {@code run --dry-run}: the daemon's, with a {@link RecordingRouteBackend} instead of
+ * the Linux one, so that a tick runs the real probes and decides, and nothing is applied.
+ */
+@Singleton
+@Component(
+    modules = {
+      ConfigModule.class,
+      CoreModule.class,
+      ScenariosModule.class,
+      DryRunComponent.RecordingModule.class,
+      TimeModule.class
+    })
+interface DryRunComponent {
+
+  /** The engine, wired to the recording backend. */
+  FailoverEngine engine();
+
+  /** What the engine asked to apply. */
+  RecordingRouteBackend backend();
+
+  /** The threads, shut down after the round. */
+  DaemonExecutors executors();
+
+  /** Creates the component from a config. */
+  @Component.Factory
+  interface Factory {
+    DryRunComponent create(@BindsInstance FailoverConfig config);
+  }
+
+  /** Binds the recording backend in place of the Linux one. */
+  @Module
+  interface RecordingModule {
+    @Binds
+    RouteBackend routeBackend(RecordingRouteBackend backend);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.failover.launcher;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import dev.failover.launcher.config.FailoverConfig;
+import jakarta.inject.Singleton;
+
+/**
+ * The daemon's object graph: config → engine → Linux route backend and test cases.
+ *
+ * <p>Built once per process from a valid {@link FailoverConfig}; building it touches nothing in the
+ * kernel (the backend acts only when the daemon ticks).
+ */
+@Singleton
+@Component(
+    modules = {
+      ConfigModule.class,
+      CoreModule.class,
+      ScenariosModule.class,
+      LinuxModule.class,
+      TimeModule.class
+    })
+public interface FailoverComponent {
+
+  /** The daemon, not yet started. */
+  FailoverDaemon daemon();
+
+  /** Creates the component from a config. */
+  @Component.Factory
+  interface Factory {
+    FailoverComponent create(@BindsInstance FailoverConfig config);
+  }
+
+  /**
+   * The component for {@code config}.
+   *
+   * @throws IllegalArgumentException if a test case cannot be built (a config that {@link
+   *     dev.failover.launcher.config.ConfigLoader} accepted always can)
+   */
+  static FailoverComponent create(FailoverConfig config) {
+    return DaggerFailoverComponent.factory().create(config);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.failover.launcher;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.Service;
+import com.google.common.util.concurrent.ServiceManager;
+import dev.failover.core.FailoverEngine;
+import dev.failover.core.FailoverService;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon: the engine's {@link FailoverService}, which ticks on {@code check_interval},
+ * and the writer of the status file, started and stopped together.
+ *
+ * <p>Stopping leaves the routes as they are, so the router keeps a working default route. A stop
+ * waits for a tick in progress for at most {@value #TICK_GRACE_MILLIS} ms, then interrupts it (the
+ * engine drops an interrupted tick without touching the routes), so that SIGTERM ends the process
+ * within a second. Once stopped, the status file gets a last write that says so, and the daemon's
+ * threads are shut down. Thread-safe.
+ */
+@Singleton
+public final class FailoverDaemon {
+  private static final Logger logger = LoggerFactory.getLogger(FailoverDaemon.class);
+
+  /** How long a stop lets a running tick finish before interrupting it. */
+  static final long TICK_GRACE_MILLIS = 500;
+
+  private final FailoverService service;
+  private final StatusPublisher publisher;
+  private final DaemonExecutors executors;
+  private final ServiceManager services;
+  private final AtomicBoolean failed = new AtomicBoolean();
+  private final AtomicBoolean finished = new AtomicBoolean();
+
+  @Inject
+  FailoverDaemon(
+      FailoverService service,
+      DaemonExecutors executors,
+      @StatusFilePath Path statusFile,
+      @CheckInterval Duration checkInterval,
+      @StickyFile Path stickyFile,
+      InstantSource clock) {
+    this.service = checkNotNull(service, "service");
+    this.executors = checkNotNull(executors, "executors");
+    // The status writer reads the engine of this very service.
+    this.publisher =
+        new StatusPublisher(
+            service.engine(), statusFile, checkInterval, stickyFile, clock, executors.tick());
+    this.services = new ServiceManager(List.of(service, publisher));
+    services.addListener(
+        new ServiceManager.Listener() {
+          @Override
+          public void failure(Service failedService) {
+            failed.set(true);
+            logger.error("{} failed; stopping", failedService, failedService.failureCause());
+            // The other service would keep the process alive, doing nothing useful.
+            services.stopAsync();
+          }
+
+          @Override
+          public void stopped() {
+            finish();
+          }
+        },
+        MoreExecutors.directExecutor());
+  }
+
+  /** The engine, for its status and desired state. */
+  public FailoverEngine engine() {
+    return service.engine();
+  }
+
+  /**
+   * Starts the engine's ticks and the status writes; returns at once.
+   *
+   * @throws IllegalStateException if it was started before
+   */
+  public FailoverDaemon startAsync() {
+    services.startAsync();
+    return this;
+  }
+
+  /**
+   * Waits until both services run.
+   *
+   * @throws IllegalStateException if one failed to start
+   * @throws TimeoutException if they did not start within {@code limit}
+   */
+  public void awaitRunning(Duration limit) throws TimeoutException {
+    services.awaitHealthy(limit);
+  }
+
+  /** Asks the daemon to stop; returns at once. */
+  public FailoverDaemon stopAsync() {
+    services.stopAsync();
+    return this;
+  }
+
+  /**
+   * Waits at most {@code limit} for the daemon to stop, interrupting a tick that is still running
+   * after {@value #TICK_GRACE_MILLIS} ms.
+   *
+   * @return whether it stopped in time
+   */
+  public boolean awaitStopped(Duration limit) {
+    Duration grace = Duration.ofMillis(Math.min(TICK_GRACE_MILLIS, limit.toMillis()));
+    try {
+      services.awaitStopped(grace);
+      finish();
+      return true;
+    } catch (TimeoutException e) {
+      logger.info("a tick is still running; interrupting it (the routes stay as they are)");
+      executors.interruptTick();
+    }
+    try {
+      services.awaitStopped(limit.minus(grace));
+      finish();
+      return true;
+    } catch (TimeoutException e) {
+      logger.warn("the daemon did not stop within {} ms", limit.toMillis());
+      return false;
+    }
+  }
+
+  /** Waits, without a limit, until the daemon stopped (by {@link #stopAsync()} or a failure). */
+  public void awaitStopped() {
+    services.awaitStopped();
+    finish();
+  }
+
+  /** Whether a service of the daemon failed. */
+  public boolean failed() {
+    return failed.get()
+        || service.state() == Service.State.FAILED
+        || publisher.state() == Service.State.FAILED;
+  }
+
+  /**
+   * Writes the last status and releases the threads, once; called by whichever comes first: the
+   * manager's "stopped" event or a thread that waited for the stop.
+   */
+  private void finish() {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    publisher.writeStopped();
+    executors.shutdown();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.failover.launcher;
+
+import dev.failover.launcher.cli.FailoverCommand;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** The entry point of {@code failover.jar}: runs the command line and exits with its code. */
+public final class Main {
+  private Main() {}
+
+  /** Runs {@code failover ARGS...}; see {@code --help}. */
+  public static void main(String[] args) {
+    PrintWriter out =
+        new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    System.exit(FailoverCommand.execute(args, out, err));
+  }
+}

@@ -1,0 +1,83 @@
+package dev.failover.launcher.cli;
+
+import dev.failover.launcher.DryRun;
+import dev.failover.launcher.FailoverComponent;
+import dev.failover.launcher.FailoverDaemon;
+import dev.failover.launcher.config.ConfigLoader;
+import dev.failover.launcher.config.FailoverConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run --config FILE [--dry-run]}: the daemon, in the foreground.
+ *
+ * <p>It does five things, in order: check the config, create the component, start the daemon,
+ * register a shutdown hook that stops it (waiting at most 5 s), and wait; it exits non-zero if the
+ * daemon fails. SIGTERM or Ctrl-C stop it within a second, leaving the routes in place.
+ */
+@Command(
+    name = "run",
+    header = "Runs the daemon in the foreground (or once, with --dry-run).",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the daemon in the foreground until SIGTERM or Ctrl-C, which leave the routes in place.",
+      "With --dry-run: runs one round of probes and prints the routing state it would apply,"
+          + " without touching routes, rules or tables."
+    })
+final class RunCommand implements Callable<Integer> {
+  /** How long the shutdown hook waits for the daemon to stop. */
+  static final Duration STOP_LIMIT = Duration.ofSeconds(5);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The config file (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/etc/failover/failover.toml")
+  Path config = ConfigLoader.DEFAULT_CONFIG_FILE;
+
+  @Option(
+      names = "--dry-run",
+      description = "Probe once, print what would be applied, apply nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    // 1. Check the config, before anything touches the kernel.
+    Optional<FailoverConfig> loaded = FailoverCommand.loadConfig(config, err);
+    if (loaded.isEmpty()) {
+      return ExitCodes.INVALID;
+    }
+    if (dryRun) {
+      DryRun.run(loaded.get(), spec.commandLine().getOut());
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+    // 2. Create the component.
+    FailoverDaemon daemon;
+    try {
+      daemon = FailoverComponent.create(loaded.get()).daemon();
+    } catch (IllegalArgumentException e) {
+      err.println("Invalid configuration: " + e.getMessage());
+      err.flush();
+      return ExitCodes.INVALID;
+    }
+    // 3. Start it.
+    daemon.startAsync();
+    // 4. Stop it on SIGTERM or Ctrl-C; the routes stay.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> daemon.stopAsync().awaitStopped(STOP_LIMIT), "failover-shutdown"));
+    // 5. Wait; a failed daemon exits non-zero (systemd then restarts it).
+    daemon.awaitStopped();
+    return daemon.failed() ? ExitCodes.FAILURE : ExitCodes.OK;
+  }
+}

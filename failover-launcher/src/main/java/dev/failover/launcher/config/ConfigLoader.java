@@ -1,0 +1,518 @@
+package dev.failover.launcher.config;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.failover.api.Provider;
+import dev.failover.api.TestScenario;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a {@link FailoverConfig} from a TOML file whose keys are the lower-case names of the
+ * original {@code config.py}, and checks all of it before anything touches the kernel.
+ *
+ * <p>The file is parsed into a tree and mapped by hand, so that every problem names the key's path
+ * (such as {@code providers[1].gateway}; array indices count from 0), the rule it breaks and the
+ * value it has: unknown keys (also inside providers and test cases), wrong types, missing required
+ * keys, duplicate provider ids, interface names, addresses, table ids and table names, addresses
+ * outside their network, non-positive intervals, a probe timeout longer than the check interval and
+ * unknown test case types. As many problems as can be found are reported together. Test cases are
+ * built once through their factories, so that a factory's own checks run too.
+ *
+ * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
+ * rt_tables_file}, {@code plugins_dir}) are resolved against the folder of the config file, as the
+ * original resolved its sticky file against its own folder. Thread-safe.
+ */
+public final class ConfigLoader {
+
+  /** Where install puts the config, and where the commands look by default. */
+  public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
+
+  /** The keys of the top-level table, in the order of the documentation. */
+  static final List<String> TOP_LEVEL_KEYS =
+      List.of(
+          "check_interval",
+          "start_metric",
+          "max_stored_test_result_count",
+          "max_failed_checks",
+          "min_consecutive_succeeded_checks",
+          "sticky_provider_filename",
+          "providers",
+          "test_cases",
+          "policy",
+          "probe_timeout",
+          "reassert_interval",
+          "foreign_default_routes",
+          "status_file",
+          "rt_tables_file",
+          "plugins_dir");
+
+  /** The keys of a {@code [[providers]]} table, all required, as the fields of config.py. */
+  static final List<String> PROVIDER_KEYS =
+      List.of(
+          "id",
+          "interface_name",
+          "ipv4_address",
+          "network",
+          "gateway",
+          "rt_table_name",
+          "rt_table_id");
+
+  private static final TomlMapper MAPPER = new TomlMapper();
+
+  private final Function<Path, ScenarioFactories> factories;
+
+  /** A loader that finds test case types on the class path and in the config's plugins folder. */
+  public ConfigLoader() {
+    this(ScenarioFactories::load);
+  }
+
+  /**
+   * A loader that takes its test case types from {@code factories}, given the configured plugins
+   * folder; the loader closes what it returns.
+   */
+  public ConfigLoader(Function<Path, ScenarioFactories> factories) {
+    this.factories = checkNotNull(factories, "factories");
+  }
+
+  /**
+   * Reads and checks the config file {@code file}.
+   *
+   * @throws InvalidConfigException if the file cannot be read, is not TOML, or breaks a rule
+   */
+  public FailoverConfig load(Path file) throws InvalidConfigException {
+    checkNotNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
+    }
+    Path folder = file.toAbsolutePath().getParent();
+    return parse(text, folder == null ? Path.of("/") : folder);
+  }
+
+  /**
+   * Parses and checks {@code toml}, resolving relative paths against {@code baseDir}.
+   *
+   * @throws InvalidConfigException if the text is not TOML or breaks a rule
+   */
+  public FailoverConfig parse(String toml, Path baseDir) throws InvalidConfigException {
+    checkNotNull(toml, "toml");
+    checkNotNull(baseDir, "baseDir");
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(toml);
+    } catch (JacksonException e) {
+      throw new InvalidConfigException("the file is not valid TOML: " + describeSyntax(e), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = MAPPER.createObjectNode();
+    }
+    List<String> problems = new ArrayList<>();
+    Table top = new Table("", (ObjectNode) root, problems);
+    FailoverConfig.Builder builder =
+        FailoverConfig.builder()
+            .stickyProviderFilename(
+                baseDir.resolve(FailoverConfig.DEFAULT_STICKY_PROVIDER_FILENAME));
+
+    top.seconds("check_interval").ifPresent(builder::checkInterval);
+    top.integer("start_metric").ifPresent(builder::startMetric);
+    top.integer("max_stored_test_result_count").ifPresent(builder::maxStoredTestResultCount);
+    top.integer("max_failed_checks").ifPresent(builder::maxFailedChecks);
+    top.integer("min_consecutive_succeeded_checks")
+        .ifPresent(builder::minConsecutiveSucceededChecks);
+    top.path("sticky_provider_filename", baseDir).ifPresent(builder::stickyProviderFilename);
+    top.tables("providers").ifPresent(tables -> builder.providers(providers(tables)));
+    top.tables("test_cases").ifPresent(tables -> builder.testCases(testCases(tables)));
+    top.string("policy").ifPresent(builder::policy);
+    top.seconds("probe_timeout").ifPresent(builder::probeTimeout);
+    top.seconds("reassert_interval").ifPresent(builder::reassertInterval);
+    top.string("foreign_default_routes")
+        .ifPresent(
+            name ->
+                ForeignDefaultRoutes.fromConfigName(name)
+                    .ifPresentOrElse(
+                        builder::foreignDefaultRoutes,
+                        () ->
+                            problems.add(
+                                String.format(
+                                    "foreign_default_routes must be one of %s, was '%s'",
+                                    Arrays.stream(ForeignDefaultRoutes.values())
+                                        .map(ForeignDefaultRoutes::configName)
+                                        .toList(),
+                                    name))));
+    top.path("status_file", baseDir).ifPresent(builder::statusFile);
+    top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
+    top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
+    top.reportUnknownKeys(TOP_LEVEL_KEYS);
+    if (!top.has("providers")) {
+      problems.add(
+          "providers is required: add one [[providers]] table per uplink, most preferred first");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+
+    FailoverConfig config;
+    try {
+      config = builder.build();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidConfigException(String.valueOf(e.getMessage()));
+    }
+    try {
+      Policies.create(config);
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+    }
+    checkTestCases(config, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return config;
+  }
+
+  private void checkTestCases(FailoverConfig config, List<String> problems) {
+    ScenarioFactories types;
+    try {
+      types = factories.apply(config.pluginsDir());
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+      return;
+    }
+    try (types) {
+      Map<String, Integer> names = new HashMap<>();
+      for (int i = 0; i < config.testCases().size(); i++) {
+        try {
+          TestScenario scenario = types.create(i, config.testCases().get(i));
+          Integer first = names.putIfAbsent(scenario.name(), i);
+          if (first != null) {
+            problems.add(
+                String.format(
+                    "test_cases[%s] must differ from every other test case, but test_cases[%s] is"
+                        + " the same: '%s'",
+                    i, first, scenario.name()));
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add(String.valueOf(e.getMessage()));
+        }
+      }
+    } catch (IOException e) {
+      problems.add("plugins_dir: closing the plugin jars failed: " + describeIo(e));
+    }
+  }
+
+  private List<Provider> providers(List<Table> tables) {
+    List<Provider> providers = new ArrayList<>();
+    for (Table table : tables) {
+      Optional<String> id = table.requiredString("id");
+      Optional<String> interfaceName = table.requiredString("interface_name");
+      Optional<String> address = table.requiredString("ipv4_address");
+      Optional<String> network = table.requiredString("network");
+      Optional<String> gateway = table.requiredString("gateway");
+      Optional<String> tableName = table.requiredString("rt_table_name");
+      Optional<Integer> tableId = table.requiredInteger("rt_table_id");
+      table.reportUnknownKeys(PROVIDER_KEYS);
+      if (id.isEmpty()
+          || interfaceName.isEmpty()
+          || address.isEmpty()
+          || network.isEmpty()
+          || gateway.isEmpty()
+          || tableName.isEmpty()
+          || tableId.isEmpty()) {
+        continue;
+      }
+      try {
+        providers.add(
+            Provider.of(
+                id.get(),
+                interfaceName.get(),
+                address.get(),
+                network.get(),
+                gateway.get(),
+                tableName.get(),
+                tableId.get()));
+      } catch (IllegalArgumentException e) {
+        // Provider's messages start with the field's name; the path makes it a key of the file.
+        table.problems.add(table.path + "." + e.getMessage());
+      }
+    }
+    return providers;
+  }
+
+  private List<TestCaseConfig> testCases(List<Table> tables) {
+    List<TestCaseConfig> testCases = new ArrayList<>();
+    for (Table table : tables) {
+      Optional<String> type = table.requiredString("type");
+      Map<String, Object> settings = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> entry : table.node.properties()) {
+        if (!entry.getKey().equals("type")) {
+          settings.put(entry.getKey(), toJava(entry.getValue()));
+        }
+      }
+      type.ifPresent(t -> testCases.add(new TestCaseConfig(t, settings)));
+    }
+    return testCases;
+  }
+
+  /** A TOML value as the plain Java object a {@link dev.failover.api.ScenarioSettings} expects. */
+  private static Object toJava(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue();
+    } else if (node.isBoolean()) {
+      return node.booleanValue();
+    } else if (node.isIntegralNumber()) {
+      return node.canConvertToInt() ? (Object) node.intValue() : (Object) node.longValue();
+    } else if (node.isNumber()) {
+      return node.doubleValue();
+    } else if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.forEach(element -> list.add(toJava(element)));
+      return List.copyOf(list);
+    } else if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.properties().forEach(e -> map.put(e.getKey(), toJava(e.getValue())));
+      return java.util.Collections.unmodifiableMap(map);
+    }
+    return node.asText();
+  }
+
+  /** A value for a message: strings quoted, everything else with its TOML type. */
+  static String describe(@Nullable Object value) {
+    if (value == null) {
+      return "nothing";
+    } else if (value instanceof String) {
+      return "'" + value + "'";
+    } else if (value instanceof JsonNode) {
+      JsonNode node = (JsonNode) value;
+      if (node.isTextual()) {
+        return "'" + node.textValue() + "' (string)";
+      } else if (node.isArray()) {
+        return "an array";
+      } else if (node.isObject()) {
+        return "a table";
+      }
+      return node.asText() + " (" + typeName(node) + ")";
+    } else if (value instanceof List) {
+      return "an array";
+    } else if (value instanceof Map) {
+      return "a table";
+    }
+    return value + " (" + (value instanceof Boolean ? "boolean" : "number") + ")";
+  }
+
+  private static String typeName(JsonNode node) {
+    if (node.isIntegralNumber()) {
+      return "integer";
+    } else if (node.isNumber()) {
+      return "float";
+    } else if (node.isBoolean()) {
+      return "boolean";
+    }
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String describeSyntax(JacksonException e) {
+    JsonLocation location = e.getLocation();
+    String message = e.getOriginalMessage();
+    if (location == null || location.getLineNr() < 1) {
+      return message;
+    }
+    return message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+
+  private static String describeIo(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /**
+   * One table of the file, with its path for messages, which records the problems of its keys and
+   * remembers which keys were read.
+   */
+  private static final class Table {
+    final String path;
+    final ObjectNode node;
+    final List<String> problems;
+
+    Table(String path, ObjectNode node, List<String> problems) {
+      this.path = path;
+      this.node = node;
+      this.problems = problems;
+    }
+
+    String pathOf(String key) {
+      return path.isEmpty() ? key : path + "." + key;
+    }
+
+    boolean has(String key) {
+      return node.has(key);
+    }
+
+    private Optional<JsonNode> get(String key) {
+      return Optional.ofNullable(node.get(key));
+    }
+
+    private <T> Optional<T> fail(String key, String rule, JsonNode value) {
+      problems.add(pathOf(key) + " must be " + rule + ", was " + describe(value));
+      return Optional.empty();
+    }
+
+    Optional<String> string(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isTextual() || v.textValue().isBlank()) {
+        return fail(key, "a non-empty string", v);
+      }
+      return Optional.of(v.textValue());
+    }
+
+    Optional<String> requiredString(String key) {
+      if (!has(key)) {
+        problems.add(pathOf(key) + " is required");
+        return Optional.empty();
+      }
+      return string(key);
+    }
+
+    Optional<Integer> integer(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        return fail(key, "a whole number between -2147483648 and 2147483647", v);
+      }
+      return Optional.of(v.intValue());
+    }
+
+    Optional<Integer> requiredInteger(String key) {
+      if (!has(key)) {
+        problems.add(pathOf(key) + " is required");
+        return Optional.empty();
+      }
+      return integer(key);
+    }
+
+    /** A duration written as a (possibly fractional) number of seconds. */
+    Optional<Duration> seconds(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isNumber()) {
+        return fail(key, "a number of seconds", v);
+      }
+      double seconds = v.doubleValue();
+      if (!Double.isFinite(seconds)
+          || seconds <= 0
+          || seconds > FailoverConfig.MAX_INTERVAL.getSeconds()) {
+        return fail(key, "a number of seconds > 0 and <= 86400", v);
+      }
+      return Optional.of(Durations.ofSeconds(seconds));
+    }
+
+    Optional<Path> path(String key, Path baseDir) {
+      return string(key).map(text -> baseDir.resolve(text).normalize());
+    }
+
+    /** An array of tables, {@code [[key]]}. */
+    Optional<List<Table>> tables(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isArray()) {
+        return fail(key, "an array of tables ([[" + key + "]])", v);
+      }
+      List<Table> tables = new ArrayList<>();
+      for (int i = 0; i < v.size(); i++) {
+        String elementPath = pathOf(key) + "[" + i + "]";
+        JsonNode element = v.get(i);
+        if (element.isObject()) {
+          tables.add(new Table(elementPath, (ObjectNode) element, problems));
+        } else {
+          problems.add(elementPath + " must be a table, was " + describe(element));
+        }
+      }
+      return Optional.of(tables);
+    }
+
+    void reportUnknownKeys(List<String> known) {
+      Set<String> unknown = new LinkedHashSet<>();
+      node.fieldNames().forEachRemaining(unknown::add);
+      unknown.removeAll(known);
+      for (String key : unknown) {
+        problems.add(
+            pathOf(key)
+                + " is not a known key"
+                + suggestion(key, known).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                + ", was "
+                + describe(node.get(key))
+                + "; known keys: "
+                + String.join(", ", known));
+      }
+    }
+  }
+
+  /** The known key closest to {@code key}, if it is a likely typo of it. */
+  static Optional<String> suggestion(String key, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int distance = distance(key.toLowerCase(Locale.ROOT), candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    // Two edits catch a dropped, doubled or swapped letter, and upper case carried over from
+    // config.py, without suggesting unrelated keys.
+    return bestDistance <= 2 ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  /** The Levenshtein distance between {@code a} and {@code b}. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

@@ -1,0 +1,373 @@
+package dev.failover.launcher.config;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.failover.api.Provider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The whole configuration of the daemon: the Java mirror of the original {@code config.py}, one
+ * component per setting, plus the settings this rebuild adds (see {@code docs/configuration.md}).
+ *
+ * <p>Programs that embed failover-core may build it directly, most easily through {@link
+ * #builder()}, which starts from the documented defaults. Every instance is valid: the compact
+ * constructor rejects inconsistent values with an {@link IllegalArgumentException} whose message
+ * names the TOML key (such as {@code probe_timeout}), the rule and the value. Immutable and
+ * thread-safe.
+ *
+ * @param checkInterval {@code check_interval} ({@code CHECK_INTERVAL}): time between two check
+ *     rounds
+ * @param startMetric {@code start_metric} ({@code START_METRIC}): metric of the main provider's
+ *     default route; the others follow at {@code +1}, {@code +2}, ...
+ * @param maxStoredTestResultCount {@code max_stored_test_result_count}: rounds kept per provider
+ * @param maxFailedChecks {@code max_failed_checks}: the original policy calls a provider reliable
+ *     only if at most this many kept rounds failed ...
+ * @param minConsecutiveSucceededChecks {@code min_consecutive_succeeded_checks}: ... and more than
+ *     this many of the newest rounds succeeded in a row
+ * @param stickyProviderFilename {@code sticky_provider_filename}: the file that may hold the id of
+ *     a provider to force as main
+ * @param providers {@code providers}: the uplinks, most preferred first
+ * @param testCases {@code test_cases}: the health checks run through every provider each round
+ * @param policy {@code policy}: the name of the reliability policy, one of {@link Policies#names()}
+ * @param probeTimeout {@code probe_timeout}: how long one check may take before it counts as a
+ *     timeout; at most {@code checkInterval}
+ * @param reassertInterval {@code reassert_interval}: how often the routes are re-applied even when
+ *     nothing changed, to repair drift; at least {@code checkInterval}
+ * @param foreignDefaultRoutes {@code foreign_default_routes}: what to do with default routes the
+ *     daemon did not install
+ * @param statusFile {@code status_file}: where the daemon writes its status each round
+ * @param rtTablesFile {@code rt_tables_file}: where install writes the routing-table names
+ * @param pluginsDir {@code plugins_dir}: a folder whose jars may add test case types
+ */
+public record FailoverConfig(
+    Duration checkInterval,
+    int startMetric,
+    int maxStoredTestResultCount,
+    int maxFailedChecks,
+    int minConsecutiveSucceededChecks,
+    Path stickyProviderFilename,
+    List<Provider> providers,
+    List<TestCaseConfig> testCases,
+    String policy,
+    Duration probeTimeout,
+    Duration reassertInterval,
+    ForeignDefaultRoutes foreignDefaultRoutes,
+    Path statusFile,
+    Path rtTablesFile,
+    Path pluginsDir) {
+
+  /** As the original's README: a check every 5 seconds. */
+  public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+  /** As the original. */
+  public static final int DEFAULT_START_METRIC = 100;
+
+  /** As the original. */
+  public static final int DEFAULT_MAX_STORED_TEST_RESULT_COUNT = 50;
+
+  /** As the original; with a history of 50 the failed-count rule never fires. */
+  public static final int DEFAULT_MAX_FAILED_CHECKS = 50;
+
+  /** As the original: reliable needs at least 2 consecutive successful rounds. */
+  public static final int DEFAULT_MIN_CONSECUTIVE_SUCCEEDED_CHECKS = 1;
+
+  /** As the original; a relative name is resolved against the config file's folder. */
+  public static final Path DEFAULT_STICKY_PROVIDER_FILENAME = Path.of("sticky.provider");
+
+  /** As the original: one ping of 8.8.8.8. An operator should set targets of their own. */
+  public static final List<TestCaseConfig> DEFAULT_TEST_CASES =
+      List.of(TestCaseConfig.ping("8.8.8.8"));
+
+  /**
+   * The longest default probe timeout: a ping answered after 2 s is of no use for interactive
+   * traffic, and it leaves 3 s of the default 5 s round for the decision and the routes.
+   */
+  public static final Duration MAX_DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Often enough to repair a route someone deleted within a minute, rarely enough to be quiet. */
+  public static final Duration DEFAULT_REASSERT_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * A foreign default route with a lower metric (a DHCP client's, often metric 0) would silently
+   * carry all traffic; demoting keeps it as a last resort without fighting the client.
+   */
+  public static final ForeignDefaultRoutes DEFAULT_FOREIGN_DEFAULT_ROUTES =
+      ForeignDefaultRoutes.DEMOTE;
+
+  /** Under /run, which systemd's {@code RuntimeDirectory=failover} creates and cleans. */
+  public static final Path DEFAULT_STATUS_FILE = Path.of("/run/failover/status.json");
+
+  /** A file of its own in iproute2's drop-in folder, never the distribution's rt_tables. */
+  public static final Path DEFAULT_RT_TABLES_FILE =
+      Path.of("/etc/iproute2/rt_tables.d/failover.conf");
+
+  /** Next to the installed jar. */
+  public static final Path DEFAULT_PLUGINS_DIR = Path.of("/usr/local/lib/failover/plugins");
+
+  /** The longest check interval accepted: one day. */
+  static final Duration MAX_INTERVAL = Duration.ofDays(1);
+
+  /** The largest history accepted; larger ones only cost memory and make status files huge. */
+  static final int MAX_HISTORY = 100_000;
+
+  /**
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a setting breaks its rule; the message names the TOML key,
+   *     the rule and the value
+   */
+  public FailoverConfig {
+    checkNotNull(checkInterval, "check_interval");
+    checkNotNull(stickyProviderFilename, "sticky_provider_filename");
+    providers = List.copyOf(checkNotNull(providers, "providers"));
+    testCases = List.copyOf(checkNotNull(testCases, "test_cases"));
+    checkNotNull(policy, "policy");
+    checkNotNull(probeTimeout, "probe_timeout");
+    checkNotNull(reassertInterval, "reassert_interval");
+    checkNotNull(foreignDefaultRoutes, "foreign_default_routes");
+    checkNotNull(statusFile, "status_file");
+    checkNotNull(rtTablesFile, "rt_tables_file");
+    checkNotNull(pluginsDir, "plugins_dir");
+
+    checkInterval("check_interval", checkInterval);
+    checkInterval("probe_timeout", probeTimeout);
+    checkInterval("reassert_interval", reassertInterval);
+    checkArgument(
+        probeTimeout.compareTo(checkInterval) <= 0,
+        "probe_timeout must be <= check_interval (%s), because a round must end before the next"
+            + " begins; was %s",
+        Durations.format(checkInterval),
+        Durations.format(probeTimeout));
+    checkArgument(
+        reassertInterval.compareTo(checkInterval) >= 0,
+        "reassert_interval must be >= check_interval (%s), because routes are re-asserted at most"
+            + " once a round; was %s",
+        Durations.format(checkInterval),
+        Durations.format(reassertInterval));
+    checkArgument(
+        maxStoredTestResultCount >= 1 && maxStoredTestResultCount <= MAX_HISTORY,
+        "max_stored_test_result_count must be between 1 and %s, was %s",
+        MAX_HISTORY,
+        maxStoredTestResultCount);
+    checkArgument(maxFailedChecks >= 0, "max_failed_checks must be >= 0, was %s", maxFailedChecks);
+    checkArgument(
+        minConsecutiveSucceededChecks >= 0,
+        "min_consecutive_succeeded_checks must be >= 0, was %s",
+        minConsecutiveSucceededChecks);
+    checkArgument(
+        minConsecutiveSucceededChecks < maxStoredTestResultCount,
+        "min_consecutive_succeeded_checks must be < max_stored_test_result_count (%s), or no"
+            + " history could ever hold enough successes to be reliable; was %s",
+        maxStoredTestResultCount,
+        minConsecutiveSucceededChecks);
+    checkArgument(
+        Policies.names().contains(policy),
+        "policy must be one of %s, was '%s'",
+        Policies.names(),
+        policy);
+    checkArgument(
+        !stickyProviderFilename.toString().isEmpty(), "sticky_provider_filename must not be empty");
+
+    checkArgument(!providers.isEmpty(), "providers must name at least one provider");
+    checkArgument(
+        startMetric >= 0 && (long) startMetric + providers.size() - 1 <= Integer.MAX_VALUE,
+        "start_metric must be between 0 and %s (with %s providers), was %s",
+        Integer.MAX_VALUE - providers.size() + 1,
+        providers.size(),
+        startMetric);
+    checkUnique(providers, "id", Provider::id);
+    checkUnique(providers, "interface_name", Provider::interfaceName);
+    checkUnique(providers, "ipv4_address", p -> p.ipv4Address().getHostAddress());
+    checkUnique(providers, "rt_table_id", p -> String.valueOf(p.rtTableId()));
+    checkUnique(providers, "rt_table_name", Provider::rtTableName);
+    checkArgument(
+        !testCases.isEmpty(),
+        "test_cases must hold at least one test case (with none, every provider would count as"
+            + " reliable)");
+  }
+
+  private static void checkInterval(String key, Duration value) {
+    checkArgument(
+        value.compareTo(Duration.ZERO) > 0 && value.compareTo(MAX_INTERVAL) <= 0,
+        "%s must be a number of seconds > 0 and <= 86400, was %s",
+        key,
+        Durations.format(value));
+  }
+
+  private static void checkUnique(
+      List<Provider> providers, String field, Function<Provider, String> value) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < providers.size(); i++) {
+      String v = value.apply(providers.get(i));
+      Integer first = seen.putIfAbsent(v, i);
+      checkArgument(
+          first == null,
+          "providers[%s].%s must be unique, but providers[%s] has the same: '%s'",
+          i,
+          field,
+          first,
+          v);
+    }
+  }
+
+  /** A builder that starts from the defaults; it does not validate, {@link #build()} does. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The ids of the providers, in priority order. */
+  public List<String> providerIds() {
+    return providers.stream().map(Provider::id).toList();
+  }
+
+  /**
+   * Collects the settings of a {@link FailoverConfig}, starting from the documented defaults.
+   *
+   * <p>Not thread-safe. It accepts anything; {@link #build()} validates.
+   */
+  public static final class Builder {
+    private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+    private int startMetric = DEFAULT_START_METRIC;
+    private int maxStoredTestResultCount = DEFAULT_MAX_STORED_TEST_RESULT_COUNT;
+    private int maxFailedChecks = DEFAULT_MAX_FAILED_CHECKS;
+    private int minConsecutiveSucceededChecks = DEFAULT_MIN_CONSECUTIVE_SUCCEEDED_CHECKS;
+    private Path stickyProviderFilename = DEFAULT_STICKY_PROVIDER_FILENAME;
+    private List<Provider> providers = new ArrayList<>();
+    private List<TestCaseConfig> testCases = DEFAULT_TEST_CASES;
+    private String policy = Policies.DEFAULT;
+    private @Nullable Duration probeTimeout;
+    private Duration reassertInterval = DEFAULT_REASSERT_INTERVAL;
+    private ForeignDefaultRoutes foreignDefaultRoutes = DEFAULT_FOREIGN_DEFAULT_ROUTES;
+    private Path statusFile = DEFAULT_STATUS_FILE;
+    private Path rtTablesFile = DEFAULT_RT_TABLES_FILE;
+    private Path pluginsDir = DEFAULT_PLUGINS_DIR;
+
+    private Builder() {}
+
+    public Builder checkInterval(Duration value) {
+      checkInterval = value;
+      return this;
+    }
+
+    public Builder startMetric(int value) {
+      startMetric = value;
+      return this;
+    }
+
+    public Builder maxStoredTestResultCount(int value) {
+      maxStoredTestResultCount = value;
+      return this;
+    }
+
+    public Builder maxFailedChecks(int value) {
+      maxFailedChecks = value;
+      return this;
+    }
+
+    public Builder minConsecutiveSucceededChecks(int value) {
+      minConsecutiveSucceededChecks = value;
+      return this;
+    }
+
+    public Builder stickyProviderFilename(Path value) {
+      stickyProviderFilename = value;
+      return this;
+    }
+
+    public Builder providers(List<Provider> value) {
+      providers = new ArrayList<>(value);
+      return this;
+    }
+
+    public Builder addProvider(Provider value) {
+      providers.add(value);
+      return this;
+    }
+
+    public Builder testCases(List<TestCaseConfig> value) {
+      testCases = value;
+      return this;
+    }
+
+    public Builder policy(String value) {
+      policy = value;
+      return this;
+    }
+
+    /** Sets the probe timeout; when never set, it is the smaller of 2 s and the check interval. */
+    public Builder probeTimeout(Duration value) {
+      probeTimeout = value;
+      return this;
+    }
+
+    public Builder reassertInterval(Duration value) {
+      reassertInterval = value;
+      return this;
+    }
+
+    public Builder foreignDefaultRoutes(ForeignDefaultRoutes value) {
+      foreignDefaultRoutes = value;
+      return this;
+    }
+
+    public Builder statusFile(Path value) {
+      statusFile = value;
+      return this;
+    }
+
+    public Builder rtTablesFile(Path value) {
+      rtTablesFile = value;
+      return this;
+    }
+
+    public Builder pluginsDir(Path value) {
+      pluginsDir = value;
+      return this;
+    }
+
+    /**
+     * Builds the config.
+     *
+     * @throws IllegalArgumentException if a setting breaks its rule (see {@link FailoverConfig})
+     */
+    public FailoverConfig build() {
+      Duration timeout =
+          probeTimeout != null || checkInterval == null
+              ? probeTimeout
+              : defaultProbeTimeout(checkInterval);
+      return new FailoverConfig(
+          checkInterval,
+          startMetric,
+          maxStoredTestResultCount,
+          maxFailedChecks,
+          minConsecutiveSucceededChecks,
+          stickyProviderFilename,
+          providers,
+          testCases,
+          policy,
+          timeout,
+          reassertInterval,
+          foreignDefaultRoutes,
+          statusFile,
+          rtTablesFile,
+          pluginsDir);
+    }
+  }
+
+  /**
+   * The probe timeout used when none is configured: 2 s, or the check interval if that is shorter,
+   * so that a round always ends before the next one begins.
+   */
+  public static Duration defaultProbeTimeout(Duration checkInterval) {
+    return checkInterval.compareTo(MAX_DEFAULT_PROBE_TIMEOUT) < 0
+        ? checkInterval
+        : MAX_DEFAULT_PROBE_TIMEOUT;
+  }
+}

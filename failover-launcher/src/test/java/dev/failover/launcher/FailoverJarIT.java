@@ -1,0 +1,202 @@
+package dev.failover.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.failover.launcher.demo.KernelRoutes;
+import dev.failover.launcher.demo.LabConfig;
+import dev.failover.linux.lab.NamespaceLab;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the built {@code failover.jar} as a process inside the router namespace of a lab, and
+ * watches the kernel's main default route (read with {@code ip -json route} in that namespace)
+ * follow an injected failure of ISP 1 and its recovery.
+ *
+ * <p>Needs the shaded jar (run by failsafe after {@code package}, which passes its path as {@code
+ * failover.jar}) and root; skipped with the reason otherwise. Every wait is bounded and polls the
+ * kernel; the lab and the daemon are removed whatever happens.
+ */
+class FailoverJarIT {
+  /** Generous: the daemon needs two rounds of 0.5 s to decide; a loaded CI machine is slower. */
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  @TempDir Path dir;
+
+  private NamespaceLab lab;
+  private Path jar;
+  private Path config;
+  private Path log;
+  private Process daemon;
+
+  @BeforeEach
+  void lab() throws IOException {
+    Optional<String> unavailable = NamespaceLab.unavailableReason();
+    assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+    assumeTrue(NamespaceLab.findOnPath("ping").isPresent(), "needs ping (iputils-ping); skipped");
+    String jarPath = System.getProperty("failover.jar");
+    assumeTrue(jarPath != null, "failover.jar is not set: run with mvn verify (failsafe); skipped");
+    jar = Path.of(jarPath);
+    assertThat(jar).as("the shaded jar built by package").isRegularFile();
+
+    lab = NamespaceLab.builder("fj").isps(2).identicalGateways(true).lanClient(false).build();
+    config = dir.resolve("failover.toml");
+    Files.writeString(
+        config,
+        LabConfig.toml(
+            lab.providers(), List.of(NamespaceLab.TARGETS.get(0)), Duration.ofMillis(500), dir));
+    log = dir.resolve("daemon.log");
+  }
+
+  @AfterEach
+  void cleanUp() {
+    if (daemon != null && daemon.isAlive()) {
+      daemon.destroyForcibly();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  void jar_inALab_mainRouteFollowsAFailureOfIsp1AndItsRecovery() throws Exception {
+    String router = lab.routerNamespace();
+    daemon = startInRouter("run", "--config", config.toString());
+
+    awaitMainRouteThrough("wan1", "at start, ISP 1 (the first provider) is main");
+    assertThat(KernelRoutes.read(router))
+        .extracting(KernelRoutes.DefaultRoute::device)
+        .containsExactly("wan1", "wan2");
+
+    lab.blackhole(1);
+    awaitMainRouteThrough("wan2", "after ISP 1 is blackholed, ISP 2 takes over");
+
+    lab.restore(1);
+    awaitMainRouteThrough("wan1", "after ISP 1 recovers, it is main again");
+
+    Process status = runJar("status", "--config", config.toString());
+    String statusText = output(status);
+    assertThat(status.exitValue()).as(statusText).isZero();
+    assertThat(statusText).contains("main provider: isp1").contains("FAILBACK");
+
+    long start = System.nanoTime();
+    daemon.destroy(); // SIGTERM
+    assertThat(daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as(logText()).isTrue();
+    long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    System.out.println("the daemon stopped " + stopMillis + " ms after SIGTERM");
+    assertThat(stopMillis).as("SIGTERM stops the daemon within a second").isLessThan(1_000);
+    assertThat(daemon.exitValue()).isEqualTo(143);
+    assertThat(KernelRoutes.main(router))
+        .as("the routes stay after a stop")
+        .hasValueSatisfying(route -> assertThat(route.device()).isEqualTo("wan1"));
+  }
+
+  @Test
+  void jar_dryRunInALab_printsThePlanAndAppliesNothing() throws Exception {
+    Process dryRun = startInRouter("run", "--dry-run", "--config", config.toString());
+    assertThat(dryRun.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    String text = logText();
+
+    assertThat(dryRun.exitValue()).as(text).isZero();
+    assertThat(text)
+        .contains("nothing applied")
+        .contains("ip route replace default via 192.168.1.1 dev wan1 src 192.168.1.11 metric 100");
+    assertThat(KernelRoutes.read(lab.routerNamespace())).isEmpty();
+  }
+
+  @Test
+  void jar_invalidConfig_exitsWithTwoAndNamesTheKey() throws Exception {
+    Files.writeString(
+        config, Files.readString(config).replace("rt_table_id = 102", "rt_table_id = 101"));
+
+    Process run = startInRouter("run", "--config", config.toString());
+    assertThat(run.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    assertThat(run.exitValue()).isEqualTo(2);
+    assertThat(logText())
+        .contains("Invalid configuration: providers[1].rt_table_id must be unique")
+        .doesNotContain("\tat ");
+    assertThat(KernelRoutes.read(lab.routerNamespace())).isEmpty();
+  }
+
+  private Process startInRouter(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
+    command.addAll(javaJar(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private Process runJar(String... args) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(javaJar(args))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("command.out").toFile())
+            .start();
+    assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    return process;
+  }
+
+  private String output(Process process) throws IOException {
+    return Files.readString(dir.resolve("command.out"), StandardCharsets.UTF_8);
+  }
+
+  private List<String> javaJar(String... args) {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx48m", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * Polls the router's default routes until the lowest-metric one leaves through {@code device},
+   * failing at the deadline or as soon as the daemon exits.
+   */
+  private void awaitMainRouteThrough(String device, String why) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    List<KernelRoutes.DefaultRoute> routes = List.of();
+    while (System.nanoTime() < deadline) {
+      routes = KernelRoutes.read(lab.routerNamespace());
+      if (!routes.isEmpty() && routes.get(0).device().equals(device)) {
+        return;
+      }
+      // Waiting on the daemon paces the polling and stops it at once if the daemon dies.
+      if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail(
+            "the daemon exited with %s while waiting for: %s%n%s",
+            daemon.exitValue(), why, logText());
+      }
+    }
+    fail(
+        "%s: the main route did not go through %s within %s; routes %s%n%s",
+        why, device, DEADLINE, routes, logText());
+  }
+
+  private String logText() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}

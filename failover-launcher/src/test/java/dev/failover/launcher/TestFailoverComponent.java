@@ -1,0 +1,120 @@
+package dev.failover.launcher;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
+import dagger.Binds;
+import dagger.BindsInstance;
+import dagger.Component;
+import dagger.Module;
+import dagger.Provides;
+import dev.failover.api.RouteBackend;
+import dev.failover.api.TestScenario;
+import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.testkit.FakeClock;
+import dev.failover.testkit.FakeRouteBackend;
+import dev.failover.testkit.FakeScheduler;
+import dev.failover.testkit.FakeTestScenario;
+import jakarta.inject.Singleton;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The daemon's graph with the production config and core modules, and fakes in place of the Linux
+ * backend, the probes and time: a {@link FakeRouteBackend}, one {@link FakeTestScenario}, and a
+ * {@link FakeScheduler} whose ticks run only when the test advances it.
+ */
+@Singleton
+@Component(
+    modules = {
+      ConfigModule.class,
+      CoreModule.class,
+      TestFailoverComponent.FakeLinuxModule.class,
+      TestFailoverComponent.FakeTimeModule.class
+    })
+interface TestFailoverComponent {
+
+  FailoverDaemon daemon();
+
+  FakeRouteBackend backend();
+
+  FakeScheduler scheduler();
+
+  @Component.Factory
+  interface Factory {
+    TestFailoverComponent create(
+        @BindsInstance FailoverConfig config, @BindsInstance FakeTestScenario scenario);
+  }
+
+  static TestFailoverComponent create(FailoverConfig config, FakeTestScenario scenario) {
+    return DaggerTestFailoverComponent.factory().create(config, scenario);
+  }
+
+  /** The fake backend and the scripted scenario. */
+  @Module
+  interface FakeLinuxModule {
+    @Binds
+    RouteBackend routeBackend(FakeRouteBackend backend);
+
+    @Provides
+    @Singleton
+    static FakeRouteBackend fakeBackend() {
+      return new FakeRouteBackend();
+    }
+
+    @Provides
+    static Set<TestScenario> scenarios(FakeTestScenario scenario) {
+      return Set.of(scenario);
+    }
+  }
+
+  /** Fake time: probes run at once on the ticking thread, ticks when the test advances. */
+  @Module
+  final class FakeTimeModule {
+    private FakeTimeModule() {}
+
+    @Provides
+    @Singleton
+    static FakeClock fakeClock() {
+      return new FakeClock();
+    }
+
+    @Provides
+    static InstantSource clock(FakeClock clock) {
+      return clock;
+    }
+
+    @Provides
+    static Ticker ticker(FakeClock clock) {
+      return new Ticker() {
+        @Override
+        public long read() {
+          return clock.nanoTime();
+        }
+      };
+    }
+
+    @Provides
+    @Singleton
+    static FakeScheduler scheduler(FakeClock clock) {
+      return new FakeScheduler(clock);
+    }
+
+    @Provides
+    @Singleton
+    static DaemonExecutors executors(FakeScheduler scheduler) {
+      return new DaemonExecutors(scheduler, MoreExecutors.newDirectExecutorService());
+    }
+
+    @Provides
+    static ScheduledExecutorService tickExecutor(DaemonExecutors executors) {
+      return executors.tick();
+    }
+
+    @Provides
+    static ExecutorService probeExecutor(DaemonExecutors executors) {
+      return executors.probes();
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package dev.failover.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line run in-process: exit codes and what it prints. */
+class CommandLineTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return FailoverCommand.execute(args, new PrintWriter(out), new PrintWriter(err));
+  }
+
+  private Path config(String extra) throws Exception {
+    String toml =
+        "status_file = \"status.json\"\n"
+            + extra
+            + "\n[[providers]]\n"
+            + "id = \"isp1\"\n"
+            + "interface_name = \"eth1\"\n"
+            + "ipv4_address = \"192.168.1.2\"\n"
+            + "network = \"192.168.1.0/24\"\n"
+            + "gateway = \"192.168.1.1\"\n"
+            + "rt_table_name = \"isp1\"\n"
+            + "rt_table_id = 101\n"
+            + "[[providers]]\n"
+            + "id = \"isp2\"\n"
+            + "interface_name = \"eth2\"\n"
+            + "ipv4_address = \"192.168.1.3\"\n"
+            + "network = \"192.168.1.0/24\"\n"
+            + "gateway = \"192.168.1.1\"\n"
+            + "rt_table_name = \"isp2\"\n"
+            + "rt_table_id = 102\n"
+            // "fake" is registered for the tests in META-INF/services.
+            + "[[test_cases]]\n"
+            + "type = \"fake\"\n"
+            + "target = \"192.0.2.1\"\n";
+    return Files.writeString(dir.resolve("failover.toml"), toml);
+  }
+
+  @Test
+  void help_listsEveryCommand() {
+    assertThat(run("--help")).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains("Usage: failover")
+        .contains("run")
+        .contains("check-config")
+        .contains("status")
+        .contains("sticky")
+        .contains("install")
+        .contains("uninstall")
+        .contains("demo");
+  }
+
+  @Test
+  void version_printsTheProjectVersion() {
+    assertThat(run("--version")).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString()).startsWith("failover ").doesNotContain("unknown");
+  }
+
+  @Test
+  void noCommand_isAUsageError() {
+    assertThat(run()).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).contains("Missing a command");
+  }
+
+  @Test
+  void unknownOption_isAUsageError() {
+    assertThat(run("run", "--frobnicate")).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).contains("Unknown option: '--frobnicate'");
+  }
+
+  @Test
+  void checkConfig_validFile_printsOkAndASummary() throws Exception {
+    Path file = config("");
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .startsWith("OK: " + file)
+        .contains("2 providers")
+        .contains("isp1")
+        .contains("metric 100");
+  }
+
+  @Test
+  void checkConfig_invalidFile_printsTheProblemWithoutAStackTrace() throws Exception {
+    Path file = config("probe_timeout = 9");
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .startsWith("Invalid configuration: probe_timeout must be <= check_interval (5 s)")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void checkConfig_missingFile_isInvalid() {
+    assertThat(run("check-config", dir.resolve("absent.toml").toString()))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).startsWith("Invalid configuration: cannot read config file");
+  }
+
+  @Test
+  void run_invalidConfig_exitsBeforeTouchingAnything() throws Exception {
+    Path file = config("check_interval = -1");
+
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .startsWith("Invalid configuration: check_interval must be a number of seconds > 0");
+  }
+
+  @Test
+  void stickySet_knownProvider_writesTheStickyFile() throws Exception {
+    Path file = config("");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp2")).isEqualTo(ExitCodes.OK);
+
+    assertThat(dir.resolve("sticky.provider")).hasContent("isp2");
+    assertThat(out.toString()).contains("provider 'isp2' is forced");
+  }
+
+  @Test
+  void stickySet_configAfterTheSubcommand_isAccepted() throws Exception {
+    Path file = config("");
+
+    assertThat(run("sticky", "set", "isp1", "--config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(dir.resolve("sticky.provider")).hasContent("isp1");
+  }
+
+  @Test
+  void stickySet_unknownProvider_isRejectedAndWritesNothing() throws Exception {
+    Path file = config("");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp9"))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).contains("Unknown provider 'isp9'").contains("isp1, isp2");
+    assertThat(dir.resolve("sticky.provider")).doesNotExist();
+  }
+
+  @Test
+  void stickyClear_removesTheFileAndIsIdempotent() throws Exception {
+    Path file = config("");
+    Files.writeString(dir.resolve("sticky.provider"), "isp1\n");
+
+    assertThat(run("sticky", "--config", file.toString(), "clear")).isEqualTo(ExitCodes.OK);
+    assertThat(run("sticky", "--config", file.toString(), "clear")).isEqualTo(ExitCodes.OK);
+
+    assertThat(dir.resolve("sticky.provider")).doesNotExist();
+    assertThat(out.toString()).contains("cleared").contains("no sticky provider was set");
+  }
+
+  @Test
+  void status_noStatusFile_saysTheDaemonIsNotRunning() throws Exception {
+    Path file = config("");
+
+    assertThat(run("status", "--config", file.toString())).isEqualTo(ExitCodes.NOT_RUNNING);
+
+    assertThat(err.toString()).contains("No status file at " + dir.resolve("status.json"));
+  }
+
+  @Test
+  void status_freshFile_printsTheMainProviderAndEveryProvider() throws Exception {
+    Path file = config("");
+    Files.writeString(dir.resolve("status.json"), statusJson(Instant.now(), true));
+
+    assertThat(run("status", "--config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains("main provider: isp2")
+        .contains("FAILOVER: provider 'isp1' is DOWN")
+        .contains("default routes: isp2 metric 100, isp1 metric 101")
+        .contains("sticky: none")
+        .contains("isp1             no       DOWN")
+        .contains("+++--xx")
+        .contains("42.9%")
+        .contains("12.5 ms")
+        .doesNotContain("STALE");
+  }
+
+  @Test
+  void status_staleFile_warnsAndExitsNotRunning() throws Exception {
+    Path file = config("");
+    Files.writeString(
+        dir.resolve("status.json"), statusJson(Instant.now().minusSeconds(3600), true));
+
+    assertThat(run("status", "--config", file.toString())).isEqualTo(ExitCodes.NOT_RUNNING);
+
+    assertThat(out.toString()).contains("STALE");
+  }
+
+  @Test
+  void status_json_addsTheFreshness() throws Exception {
+    Path file = config("");
+    Files.writeString(dir.resolve("status.json"), statusJson(Instant.now(), false));
+
+    assertThat(run("status", "--json", "--config", file.toString()))
+        .isEqualTo(ExitCodes.NOT_RUNNING);
+
+    assertThat(out.toString()).contains("\"freshness\" : \"STOPPED\"").contains("\"ticks\" : 7");
+  }
+
+  @Test
+  void install_scratchRoot_printsTheSystemctlCommandsInsteadOfRunningThem() throws Exception {
+    Path file = config("");
+    Path jar = Files.writeString(dir.resolve("failover.jar"), "jar");
+    Path root = Files.createDirectory(dir.resolve("root"));
+
+    assertThat(
+            run(
+                "install",
+                "--root",
+                root.toString(),
+                "--jar",
+                jar.toString(),
+                "--config",
+                file.toString()))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(out.toString())
+        .contains("would run: systemctl daemon-reload")
+        .contains("would run: systemctl enable --now failover.service");
+
+    assertThat(run("uninstall", "--root", root.toString())).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("would remove the routes, rules and tables of providers");
+    try (var left = Files.list(root)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void install_notFromAJar_asksForOne() {
+    assertThat(run("install", "--root", dir.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).contains("install must run from failover.jar");
+  }
+
+  private static String statusJson(Instant writtenAt, boolean running) {
+    return "{\n"
+        + "  \"format\": 1, \"written_at\": \""
+        + writtenAt
+        + "\", \"running\": "
+        + running
+        + ", \"pid\": 4242, \"check_interval\": 5, \"ticks\": 7, \"policy\": \"original\",\n"
+        + "  \"main\": {\"provider\": \"isp2\", \"reason\": \"FAILOVER\","
+        + " \"detail\": \"provider 'isp1' is DOWN\", \"since\": \""
+        + writtenAt.minusSeconds(20)
+        + "\"},\n"
+        + "  \"ranking\": [\"isp2\", \"isp1\"], \"start_metric\": 100,\n"
+        + "  \"sticky\": {\"file\": \"/etc/failover/sticky.provider\", \"kind\": \"ABSENT\","
+        + " \"provider\": null, \"detail\": \"no sticky provider\"},\n"
+        + "  \"last_applied_at\": \""
+        + writtenAt
+        + "\", \"last_apply_error\": null,\n"
+        + "  \"providers\": [\n"
+        + "    {\"id\": \"isp1\", \"state\": \"DOWN\", \"reliable\": false, \"since\": \""
+        + writtenAt.minusSeconds(20)
+        + "\", \"reason\": \"2 consecutive failures\", \"recent_results\": [\"SUCCESS\","
+        + " \"SUCCESS\", \"SUCCESS\", \"FAILURE\", \"FAILURE\", \"TIMEOUT\", \"TIMEOUT\"],"
+        + " \"stored_rounds\": 7, \"failed_rounds\": 3, \"loss_percent\": 42.857,"
+        + " \"mean_latency_ms\": 12.5},\n"
+        + "    {\"id\": \"isp2\", \"state\": \"UP\", \"reliable\": true, \"since\": \""
+        + writtenAt.minusSeconds(60)
+        + "\", \"reason\": \"7 consecutive successes\", \"recent_results\": [\"SUCCESS\"],"
+        + " \"stored_rounds\": 7, \"failed_rounds\": 0, \"loss_percent\": 0.0,"
+        + " \"mean_latency_ms\": null}\n"
+        + "  ]\n"
+        + "}\n";
+  }
+}

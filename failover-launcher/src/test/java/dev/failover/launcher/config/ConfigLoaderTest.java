@@ -1,0 +1,528 @@
+package dev.failover.launcher.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One test per rule of {@link ConfigLoader}: each feeds a broken config and checks that the message
+ * names the key's path, the rule and the value.
+ */
+class ConfigLoaderTest {
+  private static final Path BASE = Path.of("/etc/failover");
+
+  private static final String PROVIDER_1 =
+      "[[providers]]\n"
+          + "id = \"isp1\"\n"
+          + "interface_name = \"eth1\"\n"
+          + "ipv4_address = \"192.168.1.2\"\n"
+          + "network = \"192.168.1.0/24\"\n"
+          + "gateway = \"192.168.1.1\"\n"
+          + "rt_table_name = \"isp1\"\n"
+          + "rt_table_id = 101\n";
+
+  private static final String PROVIDER_2 =
+      "[[providers]]\n"
+          + "id = \"isp2\"\n"
+          + "interface_name = \"eth2\"\n"
+          + "ipv4_address = \"192.168.1.3\"\n"
+          + "network = \"192.168.1.0/24\"\n"
+          + "gateway = \"192.168.1.1\"\n"
+          + "rt_table_name = \"isp2\"\n"
+          + "rt_table_id = 102\n";
+
+  private static final String TEST_CASE =
+      "[[test_cases]]\ntype = \"fake\"\ntarget = \"192.0.2.1\"\n";
+
+  private final ConfigLoader loader = new ConfigLoader(dir -> FakeScenarioFactory.factories());
+
+  private static String config(String topLevel) {
+    return topLevel + "\n" + PROVIDER_1 + "\n" + PROVIDER_2 + "\n" + TEST_CASE;
+  }
+
+  private FailoverConfig parse(String toml) throws InvalidConfigException {
+    return loader.parse(toml, BASE);
+  }
+
+  private String problem(String toml) {
+    InvalidConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidConfigException.class, () -> parse(toml));
+    return e.getMessage();
+  }
+
+  @Test
+  void parse_validConfig_mapsEveryKey() throws Exception {
+    FailoverConfig config =
+        parse(
+            config(
+                "check_interval = 0.5\n"
+                    + "start_metric = 200\n"
+                    + "max_stored_test_result_count = 20\n"
+                    + "max_failed_checks = 3\n"
+                    + "min_consecutive_succeeded_checks = 2\n"
+                    + "sticky_provider_filename = \"sticky\"\n"
+                    + "policy = \"original\"\n"
+                    + "probe_timeout = 0.25\n"
+                    + "reassert_interval = 10\n"
+                    + "foreign_default_routes = \"remove\"\n"
+                    + "status_file = \"/tmp/status.json\"\n"
+                    + "rt_tables_file = \"/tmp/rt.conf\"\n"
+                    + "plugins_dir = \"plugins\"\n"));
+
+    assertThat(config.checkInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.startMetric()).isEqualTo(200);
+    assertThat(config.maxStoredTestResultCount()).isEqualTo(20);
+    assertThat(config.maxFailedChecks()).isEqualTo(3);
+    assertThat(config.minConsecutiveSucceededChecks()).isEqualTo(2);
+    assertThat(config.stickyProviderFilename()).isEqualTo(Path.of("/etc/failover/sticky"));
+    assertThat(config.policy()).isEqualTo("original");
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.reassertInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.REMOVE);
+    assertThat(config.statusFile()).isEqualTo(Path.of("/tmp/status.json"));
+    assertThat(config.rtTablesFile()).isEqualTo(Path.of("/tmp/rt.conf"));
+    assertThat(config.pluginsDir()).isEqualTo(Path.of("/etc/failover/plugins"));
+    assertThat(config.providerIds()).containsExactly("isp1", "isp2");
+    assertThat(config.providers().get(1).gateway().getHostAddress()).isEqualTo("192.168.1.1");
+    assertThat(config.testCases())
+        .containsExactly(new TestCaseConfig("fake", java.util.Map.of("target", "192.0.2.1")));
+  }
+
+  @Test
+  void parse_onlyProviders_usesTheDefaultsOfConfigPy() throws Exception {
+    ConfigLoader withPing =
+        new ConfigLoader(
+            dir ->
+                ScenarioFactories.of(
+                    List.of(new FakeScenarioFactory(), new NamedFactory("ping", "target"))));
+
+    FailoverConfig config = withPing.parse(PROVIDER_1, BASE);
+
+    assertThat(config.checkInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.startMetric()).isEqualTo(100);
+    assertThat(config.maxStoredTestResultCount()).isEqualTo(50);
+    assertThat(config.maxFailedChecks()).isEqualTo(50);
+    assertThat(config.minConsecutiveSucceededChecks()).isEqualTo(1);
+    assertThat(config.stickyProviderFilename()).isEqualTo(Path.of("/etc/failover/sticky.provider"));
+    assertThat(config.testCases()).containsExactly(TestCaseConfig.ping("8.8.8.8"));
+    assertThat(config.policy()).isEqualTo(Policies.DEFAULT);
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.reassertInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.DEMOTE);
+    assertThat(config.statusFile()).isEqualTo(Path.of("/run/failover/status.json"));
+    assertThat(config.rtTablesFile()).isEqualTo(Path.of("/etc/iproute2/rt_tables.d/failover.conf"));
+  }
+
+  @Test
+  void parse_shortCheckIntervalWithoutProbeTimeout_probeTimeoutIsTheCheckInterval()
+      throws Exception {
+    FailoverConfig config = parse(config("check_interval = 0.3\nreassert_interval = 1"));
+
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void load_relativeStickyFile_isResolvedAgainstTheConfigFolder(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("failover.toml");
+    Files.writeString(file, config("sticky_provider_filename = \"sub/sticky.provider\""));
+
+    FailoverConfig config = loader.load(file);
+
+    assertThat(config.stickyProviderFilename()).isEqualTo(dir.resolve("sub/sticky.provider"));
+  }
+
+  @Test
+  void load_missingFile_namesTheFile(@TempDir Path dir) {
+    Path file = dir.resolve("absent.toml");
+
+    assertThatThrownBy(() -> loader.load(file))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("cannot read config file " + file)
+        .hasMessageContaining("NoSuchFileException");
+  }
+
+  @Test
+  void parse_notToml_namesTheLine() {
+    assertThat(problem("check_interval = 5\nthis is not toml\n"))
+        .contains("not valid TOML")
+        .contains("line 2");
+  }
+
+  @Test
+  void parse_keyTwiceInTheFile_isASyntaxError() {
+    assertThat(problem(config("check_interval = 5\ncheck_interval = 6")))
+        .contains("not valid TOML");
+  }
+
+  @Test
+  void parse_unknownTopLevelKey_namesItAndSuggestsTheClosest() {
+    assertThat(problem(config("chek_interval = 5")))
+        .contains("chek_interval is not a known key")
+        .contains("did you mean 'check_interval'?")
+        .contains("was 5 (integer)");
+  }
+
+  @Test
+  void parse_upperCaseKeyOfConfigPy_suggestsTheLowerCaseKey() {
+    assertThat(problem(config("CHECK_INTERVAL = 5")))
+        .contains("CHECK_INTERVAL is not a known key")
+        .contains("did you mean 'check_interval'?");
+  }
+
+  @Test
+  void parse_unknownKeyInAProvider_namesItsPath() {
+    String toml = config("") + "\n";
+    toml = toml.replace("rt_table_id = 102\n", "rt_table_id = 102\nmetric = 5\n");
+
+    assertThat(problem(toml))
+        .contains("providers[1].metric is not a known key")
+        .contains("was 5 (integer)")
+        .contains("known keys: id, interface_name");
+  }
+
+  @Test
+  void parse_unknownKeyInATestCase_namesItsPathAndType() {
+    String toml =
+        config("").replace("target = \"192.0.2.1\"\n", "target = \"192.0.2.1\"\ncount = 3\n");
+
+    assertThat(problem(toml))
+        .contains("test_cases[0].count is not a key that test case type 'fake' knows")
+        .contains("was 3 (number)");
+  }
+
+  @Test
+  void parse_checkIntervalAsString_namesTheTypeRule() {
+    assertThat(problem(config("check_interval = \"5\"")))
+        .contains("check_interval must be a number of seconds, was '5' (string)");
+  }
+
+  @Test
+  void parse_startMetricAsFloat_mustBeAWholeNumber() {
+    assertThat(problem(config("start_metric = 1.5")))
+        .contains("start_metric must be a whole number")
+        .contains("was 1.5 (float)");
+  }
+
+  @Test
+  void parse_integerTooLarge_namesTheRange() {
+    assertThat(problem(config("max_failed_checks = 9999999999")))
+        .contains("max_failed_checks must be a whole number between -2147483648 and 2147483647")
+        .contains("was 9999999999 (integer)");
+  }
+
+  @Test
+  void parse_tableIdAsString_namesThePath() {
+    String toml = config("").replace("rt_table_id = 102", "rt_table_id = \"102\"");
+
+    assertThat(problem(toml))
+        .contains("providers[1].rt_table_id must be a whole number")
+        .contains("was '102' (string)");
+  }
+
+  @Test
+  void parse_providersAsPlainTable_mustBeAnArrayOfTables() {
+    String toml = "[providers]\nid = \"isp1\"\n" + TEST_CASE;
+
+    assertThat(problem(toml))
+        .contains("providers must be an array of tables ([[providers]]), was a table");
+  }
+
+  @Test
+  void parse_noProviders_isRequired() {
+    assertThat(problem("check_interval = 5\n" + TEST_CASE)).contains("providers is required");
+  }
+
+  @Test
+  void parse_emptyProviders_needsAtLeastOne() {
+    assertThat(problem("providers = []\n" + TEST_CASE))
+        .contains("providers must name at least one provider");
+  }
+
+  @Test
+  void parse_providerWithoutGateway_namesTheMissingKey() {
+    String toml =
+        config("")
+            .replace(
+                "gateway = \"192.168.1.1\"\nrt_table_name = \"isp2\"", "rt_table_name = \"isp2\"");
+
+    assertThat(problem(toml)).contains("providers[1].gateway is required");
+  }
+
+  @Test
+  void parse_duplicateProviderId_namesBothAndTheValue() {
+    String toml = config("").replace("id = \"isp2\"", "id = \"isp1\"");
+
+    assertThat(problem(toml))
+        .contains("providers[1].id must be unique, but providers[0] has the same: 'isp1'");
+  }
+
+  @Test
+  void parse_duplicateInterfaceName_namesBothAndTheValue() {
+    String toml = config("").replace("\"eth2\"", "\"eth1\"");
+
+    assertThat(problem(toml))
+        .contains(
+            "providers[1].interface_name must be unique, but providers[0] has the same:"
+                + " 'eth1'");
+  }
+
+  @Test
+  void parse_duplicateIpv4Address_namesBothAndTheValue() {
+    String toml = config("").replace("\"192.168.1.3\"", "\"192.168.1.2\"");
+
+    assertThat(problem(toml))
+        .contains(
+            "providers[1].ipv4_address must be unique, but providers[0] has the same:"
+                + " '192.168.1.2'");
+  }
+
+  @Test
+  void parse_duplicateTableId_namesBothAndTheValue() {
+    String toml = config("").replace("rt_table_id = 102", "rt_table_id = 101");
+
+    assertThat(problem(toml))
+        .contains("providers[1].rt_table_id must be unique, but providers[0] has the same: '101'");
+  }
+
+  @Test
+  void parse_duplicateTableName_namesBothAndTheValue() {
+    String toml = config("").replace("rt_table_name = \"isp2\"", "rt_table_name = \"isp1\"");
+
+    assertThat(problem(toml))
+        .contains(
+            "providers[1].rt_table_name must be unique, but providers[0] has the same:"
+                + " 'isp1'");
+  }
+
+  @Test
+  void parse_gatewayOutsideItsNetwork_namesThePathNetworkAndValue() {
+    String toml =
+        config("")
+            .replace(
+                "network = \"192.168.1.0/24\"\ngateway = \"192.168.1.1\"\nrt_table_name = \"isp2\"",
+                "network = \"192.168.1.0/24\"\ngateway = \"10.0.0.1\"\nrt_table_name = \"isp2\"");
+
+    assertThat(problem(toml))
+        .contains("providers[1].gateway must lie inside network 192.168.1.0/24, was 10.0.0.1");
+  }
+
+  @Test
+  void parse_addressNotDottedQuad_namesThePathAndValue() {
+    String toml = config("").replace("\"192.168.1.3\"", "\"router.example\"");
+
+    assertThat(problem(toml))
+        .contains("providers[1].ipv4_address must be an IPv4 address")
+        .contains("'router.example'");
+  }
+
+  @Test
+  void parse_networkWithHostBits_namesThePathAndValue() {
+    String toml = config("").replaceFirst("\"192.168.1.0/24\"", "\"192.168.1.7/24\"");
+
+    assertThat(problem(toml))
+        .contains("providers[0].network must be a network address with no host bits set")
+        .contains("192.168.1.7/24");
+  }
+
+  @Test
+  void parse_reservedTableId_namesThePathAndValue() {
+    String toml = config("").replace("rt_table_id = 102", "rt_table_id = 254");
+
+    assertThat(problem(toml)).contains("providers[1].rt_table_id must be").contains("was 254");
+  }
+
+  @Test
+  void parse_zeroCheckInterval_mustBePositive() {
+    assertThat(problem(config("check_interval = 0")))
+        .contains("check_interval must be a number of seconds > 0 and <= 86400, was 0 (integer)");
+  }
+
+  @Test
+  void parse_negativeReassertInterval_mustBePositive() {
+    assertThat(problem(config("reassert_interval = -1.5")))
+        .contains(
+            "reassert_interval must be a number of seconds > 0 and <= 86400, was -1.5 (float)");
+  }
+
+  @Test
+  void parse_zeroProbeTimeout_mustBePositive() {
+    assertThat(problem(config("probe_timeout = 0.0")))
+        .contains("probe_timeout must be a number of seconds > 0");
+  }
+
+  @Test
+  void parse_probeTimeoutLongerThanCheckInterval_isRejected() {
+    assertThat(problem(config("check_interval = 1\nprobe_timeout = 1.5")))
+        .contains("probe_timeout must be <= check_interval (1 s)")
+        .contains("was 1.5 s");
+  }
+
+  @Test
+  void parse_reassertIntervalShorterThanCheckInterval_isRejected() {
+    assertThat(problem(config("check_interval = 10\nreassert_interval = 5")))
+        .contains("reassert_interval must be >= check_interval (10 s)")
+        .contains("was 5 s");
+  }
+
+  @Test
+  void parse_historyTooLarge_namesTheRange() {
+    assertThat(problem(config("max_stored_test_result_count = 0")))
+        .contains("max_stored_test_result_count must be between 1 and 100000, was 0");
+  }
+
+  @Test
+  void parse_negativeMaxFailedChecks_isRejected() {
+    assertThat(problem(config("max_failed_checks = -1")))
+        .contains("max_failed_checks must be >= 0, was -1");
+  }
+
+  @Test
+  void parse_minConsecutiveSuccessesNotBelowHistory_canNeverBeReliable() {
+    assertThat(
+            problem(
+                config("max_stored_test_result_count = 5\nmin_consecutive_succeeded_checks = 5")))
+        .contains("min_consecutive_succeeded_checks must be < max_stored_test_result_count (5)")
+        .contains("was 5");
+  }
+
+  @Test
+  void parse_startMetricNegative_namesTheRange() {
+    assertThat(problem(config("start_metric = -1")))
+        .contains("start_metric must be between 0 and 2147483646 (with 2 providers), was -1");
+  }
+
+  @Test
+  void parse_unknownPolicy_listsTheKnownOnes() {
+    assertThat(problem(config("policy = \"magic\"")))
+        .contains("policy must be one of [original, damped], was 'magic'");
+  }
+
+  @Test
+  void parse_unknownForeignRouteHandling_listsTheKnownOnes() {
+    assertThat(problem(config("foreign_default_routes = \"ignore\"")))
+        .contains("foreign_default_routes must be one of [leave, demote, remove], was 'ignore'");
+  }
+
+  @Test
+  void parse_emptyString_isRejected() {
+    assertThat(problem(config("status_file = \"\"")))
+        .contains("status_file must be a non-empty string, was '' (string)");
+  }
+
+  @Test
+  void parse_unknownTestCaseType_listsTheKnownTypes() {
+    String toml = config("").replace("type = \"fake\"", "type = \"dns\"");
+
+    assertThat(problem(toml))
+        .contains("test_cases[0].type must be a known test case type, one of [fake]")
+        .contains("was 'dns'");
+  }
+
+  @Test
+  void parse_testCaseWithoutType_namesTheMissingKey() {
+    String toml = config("").replace("type = \"fake\"\n", "");
+
+    assertThat(problem(toml)).contains("test_cases[0].type is required");
+  }
+
+  @Test
+  void parse_testCaseSettingInvalid_reportsTheFactorysMessage() {
+    String toml =
+        config("").replace("target = \"192.0.2.1\"\n", "target = \"192.0.2.1\"\nweight = 11\n");
+
+    assertThat(problem(toml))
+        .contains("test_cases[0].weight must be a whole number between 1 and 10, was 11 (number)");
+  }
+
+  @Test
+  void parse_emptyTestCases_needsAtLeastOne() {
+    assertThat(problem("test_cases = []\n" + PROVIDER_1))
+        .contains("test_cases must hold at least one test case");
+  }
+
+  @Test
+  void parse_sameTestCaseTwice_isRejected() {
+    assertThat(problem(config("") + "\n" + TEST_CASE))
+        .contains(
+            "test_cases[1] must differ from every other test case, but test_cases[0] is the"
+                + " same: 'fake 192.0.2.1'");
+  }
+
+  @Test
+  void parse_severalProblems_reportsEveryOne() {
+    InvalidConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidConfigException.class,
+            () -> parse(config("check_interval = \"x\"\nstart_metric = true\nfoo = 1")));
+
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.getMessage())
+        .startsWith("3 problems:")
+        .contains("check_interval must be a number of seconds, was 'x' (string)")
+        .contains("start_metric must be a whole number")
+        .contains("was true (boolean)")
+        .contains("foo is not a known key");
+  }
+
+  @Test
+  void parse_pluginsDirWithTwoFactoriesOfOneType_isReported() {
+    ConfigLoader twice =
+        new ConfigLoader(
+            dir ->
+                ScenarioFactories.of(
+                    List.of(new FakeScenarioFactory(), new FakeScenarioFactory())));
+
+    assertThatThrownBy(() -> twice.parse(config(""), BASE))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("test case type 'fake' is provided twice");
+  }
+
+  @Test
+  void parse_validConfig_neverThrows() throws IOException {
+    // The defaults of every optional key, spelled out, are accepted as they are.
+    String spelledOut =
+        config(
+            "check_interval = 5\n"
+                + "start_metric = 100\n"
+                + "max_stored_test_result_count = 50\n"
+                + "max_failed_checks = 50\n"
+                + "min_consecutive_succeeded_checks = 1\n"
+                + "sticky_provider_filename = \"sticky.provider\"\n"
+                + "policy = \"original\"\n"
+                + "probe_timeout = 2\n"
+                + "reassert_interval = 30\n"
+                + "foreign_default_routes = \"demote\"\n");
+
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> parse(spelledOut))).isNull();
+  }
+
+  /** A factory of any type that reads one key. */
+  private static final class NamedFactory implements dev.failover.api.TestScenarioFactory {
+    private final String type;
+    private final String key;
+
+    NamedFactory(String type, String key) {
+      this.type = type;
+      this.key = key;
+    }
+
+    @Override
+    public String type() {
+      return type;
+    }
+
+    @Override
+    public dev.failover.api.TestScenario create(dev.failover.api.ScenarioSettings settings) {
+      return new dev.failover.testkit.FakeTestScenario(type + " " + settings.string(key));
+    }
+  }
+}

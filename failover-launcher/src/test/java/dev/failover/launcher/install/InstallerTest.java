@@ -1,0 +1,295 @@
+package dev.failover.launcher.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.failover.launcher.config.ConfigLoader;
+import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.FakeScenarioFactory;
+import dev.failover.launcher.config.InvalidConfigException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Install and uninstall into a scratch root, with systemd and the kernel replaced by a recorder.
+ */
+class InstallerTest {
+  private static final String CONFIG =
+      "check_interval = 2\n"
+          + "[[providers]]\n"
+          + "id = \"isp1\"\n"
+          + "interface_name = \"eth1\"\n"
+          + "ipv4_address = \"192.168.1.2\"\n"
+          + "network = \"192.168.1.0/24\"\n"
+          + "gateway = \"192.168.1.1\"\n"
+          + "rt_table_name = \"isp1\"\n"
+          + "rt_table_id = 101\n"
+          + "[[test_cases]]\n"
+          + "type = \"fake\"\n"
+          + "target = \"192.0.2.1\"\n";
+
+  @TempDir Path root;
+  @TempDir Path work;
+
+  private final StringWriter output = new StringWriter();
+  private final RecordingActions actions = new RecordingActions();
+  private final ConfigLoader loader = new ConfigLoader(dir -> FakeScenarioFactory.factories());
+  private Path jar;
+  private Path config;
+
+  @BeforeEach
+  void files() throws IOException {
+    jar = Files.writeString(work.resolve("failover.jar"), "not really a jar");
+    config = Files.writeString(work.resolve("my.toml"), CONFIG);
+  }
+
+  private Installer installer() {
+    return new Installer(root, new PrintWriter(output, true), actions, loader);
+  }
+
+  private Installer.Options options(Optional<Path> configFile, boolean force) {
+    return new Installer.Options(jar, configFile, force, Path.of("/usr/bin/java"));
+  }
+
+  /** A distribution's files that install and uninstall must leave alone. */
+  private void populate() throws IOException {
+    Files.createDirectories(root.resolve("etc/iproute2/rt_tables.d"));
+    Files.writeString(root.resolve("etc/iproute2/rt_tables"), "255 local\n254 main\n");
+    Files.writeString(root.resolve("etc/iproute2/rt_tables.d/vpn.conf"), "200 vpn\n");
+    Files.createDirectories(root.resolve("etc/systemd/system/multi-user.target.wants"));
+    Files.writeString(root.resolve("etc/systemd/system/ssh.service"), "[Unit]\n");
+    Files.createDirectories(root.resolve("usr/local/lib/other"));
+    Files.writeString(root.resolve("usr/local/lib/other/tool.jar"), "x");
+  }
+
+  /** Every file and folder under the root, with the content of the files. */
+  private Map<String, String> tree() throws IOException {
+    Map<String, String> tree = new TreeMap<>();
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.toList()) {
+        String key = root.relativize(path).toString();
+        tree.put(
+            key,
+            Files.isDirectory(path)
+                ? "<folder>"
+                : new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
+      }
+    }
+    return tree;
+  }
+
+  @Test
+  void installThenUninstall_emptyRoot_leavesTheRootAsFound() throws Exception {
+    Map<String, String> before = tree();
+
+    installer().install(options(Optional.of(config), false));
+    installer().uninstall(false);
+
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @Test
+  void installThenUninstall_populatedRoot_leavesTheRootAsFound() throws Exception {
+    populate();
+    Map<String, String> before = tree();
+
+    installer().install(options(Optional.of(config), false));
+    installer().uninstall(false);
+
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @Test
+  void install_writesJarConfigTableNamesUnitAndManifest() throws Exception {
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(root.resolve(Installer.JAR_PATH)).hasContent("not really a jar");
+    assertThat(root.resolve(Installer.CONFIG_PATH)).hasContent(CONFIG);
+    assertThat(root.resolve("etc/iproute2/rt_tables.d/failover.conf"))
+        .content()
+        .contains("101 isp1");
+    assertThat(root.resolve("etc/iproute2/rt_protos.d/failover.conf"))
+        .content()
+        .contains("201 failover");
+    assertThat(root.resolve(Installer.MANIFEST_PATH)).exists();
+    String unit = Files.readString(root.resolve(Installer.UNIT_PATH));
+    assertThat(unit)
+        .contains(
+            "ExecStart=/usr/bin/java -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                + " -XX:+ExitOnOutOfMemoryError -jar /usr/local/lib/failover/failover.jar run"
+                + " --config /etc/failover/failover.toml")
+        .contains("Restart=on-failure")
+        .contains("AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW")
+        .contains("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW")
+        .contains("NoNewPrivileges=yes")
+        .contains("SuccessExitStatus=143");
+  }
+
+  @Test
+  void install_withConfig_reloadsEnablesAndStartsTheService() throws Exception {
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(actions.systemctl)
+        .containsExactly(List.of("daemon-reload"), List.of("enable", "--now", "failover.service"));
+  }
+
+  @Test
+  void install_withoutAnyConfig_installsTheExampleAndDoesNotStart() throws Exception {
+    ConfigLoader anyType =
+        new ConfigLoader(
+            dir -> dev.failover.launcher.config.ScenarioFactories.of(List.of(new PingLike())));
+    new Installer(root, new PrintWriter(output, true), actions, anyType)
+        .install(options(Optional.empty(), false));
+
+    assertThat(root.resolve(Installer.CONFIG_PATH)).content().contains("[[providers]]");
+    assertThat(actions.systemctl).containsExactly(List.of("daemon-reload"));
+    assertThat(output.toString()).contains("installed but not started");
+  }
+
+  @Test
+  void install_twice_isIdempotent() throws Exception {
+    populate();
+    installer().install(options(Optional.of(config), false));
+    Map<String, String> once = tree();
+
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(tree()).isEqualTo(once);
+    assertThat(actions.systemctl).contains(List.of("stop", "failover.service"));
+  }
+
+  @Test
+  void uninstall_twice_isIdempotent() throws Exception {
+    Map<String, String> before = tree();
+    installer().install(options(Optional.of(config), false));
+
+    installer().uninstall(false);
+    installer().uninstall(false);
+
+    assertThat(tree()).isEqualTo(before);
+    assertThat(output.toString()).contains("nothing to do");
+  }
+
+  @Test
+  void install_existingConfig_isKeptUnlessForced() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    String edited = CONFIG.replace("check_interval = 2", "check_interval = 3");
+    Path other = Files.writeString(work.resolve("other.toml"), edited);
+
+    installer().install(options(Optional.of(other), false));
+    assertThat(root.resolve(Installer.CONFIG_PATH)).hasContent(CONFIG);
+
+    installer().install(options(Optional.of(other), true));
+    assertThat(root.resolve(Installer.CONFIG_PATH)).hasContent(edited);
+  }
+
+  @Test
+  void install_invalidConfig_changesNothing() throws Exception {
+    populate();
+    Map<String, String> before = tree();
+    Path broken = Files.writeString(work.resolve("broken.toml"), CONFIG.replace("101", "254"));
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(broken), false)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("providers[0].rt_table_id");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+  }
+
+  @Test
+  void uninstall_removesTheRoutesOfTheInstalledProviders() throws Exception {
+    installer().install(options(Optional.of(config), false));
+
+    installer().uninstall(false);
+
+    assertThat(actions.removedRoutesOf).containsExactly(List.of("isp1"));
+    assertThat(actions.systemctl).contains(List.of("disable", "--now", "failover.service"));
+    assertThat(output.toString()).contains("its config was removed too");
+  }
+
+  @Test
+  void uninstall_keepConfig_keepsOnlyTheConfigAndStickyFile() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/failover/sticky.provider"), "isp1\n");
+
+    installer().uninstall(true);
+
+    assertThat(root.resolve(Installer.CONFIG_PATH)).hasContent(CONFIG);
+    assertThat(root.resolve("etc/failover/sticky.provider")).exists();
+    assertThat(root.resolve(Installer.JAR_PATH)).doesNotExist();
+    assertThat(root.resolve(Installer.UNIT_PATH)).doesNotExist();
+    assertThat(root.resolve("etc/iproute2/rt_tables.d/failover.conf")).doesNotExist();
+  }
+
+  @Test
+  void uninstall_removesTheStickyFileWithTheConfig() throws Exception {
+    Map<String, String> before = tree();
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/failover/sticky.provider"), "isp1\n");
+
+    installer().uninstall(false);
+
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @Test
+  void uninstall_folderHoldsForeignFiles_keepsTheFolderAndTheFiles() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/failover/notes.txt"), "mine");
+
+    installer().uninstall(false);
+
+    assertThat(root.resolve("etc/failover/notes.txt")).hasContent("mine");
+    assertThat(root.resolve(Installer.CONFIG_PATH)).doesNotExist();
+    assertThat(output.toString()).contains("it holds files failover did not install");
+  }
+
+  @Test
+  void options_relativeJava_isRejected() {
+    assertThatThrownBy(() -> new Installer.Options(jar, Optional.empty(), false, Path.of("java")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("java must be an absolute path, was java");
+  }
+
+  /** Records what would touch systemd and the kernel. */
+  private static final class RecordingActions implements SystemActions {
+    final List<List<String>> systemctl = new ArrayList<>();
+    final List<List<String>> removedRoutesOf = new ArrayList<>();
+
+    @Override
+    public void systemctl(List<String> arguments, boolean mayFail) {
+      systemctl.add(List.copyOf(arguments));
+    }
+
+    @Override
+    public void removeRoutes(FailoverConfig config) {
+      removedRoutesOf.add(config.providerIds());
+    }
+  }
+
+  /** A {@code ping} type that reads {@code target}, for the example config. */
+  private static final class PingLike implements dev.failover.api.TestScenarioFactory {
+    @Override
+    public String type() {
+      return "ping";
+    }
+
+    @Override
+    public dev.failover.api.TestScenario create(dev.failover.api.ScenarioSettings settings) {
+      return new dev.failover.testkit.FakeTestScenario("ping " + settings.string("target"));
+    }
+  }
+}

@@ -1,0 +1,406 @@
+package dev.failover.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The settings of the {@link DampedPolicy}, one component per config key; every instance is valid.
+ *
+ * <p>The config keys (lower-case snake case, as in the rest of the config file) and their defaults
+ * are listed in docs/policy-damped.md, which also explains the arithmetic behind the defaults. The
+ * compact constructor rejects a bad value, or an inconsistent pair of values, with an {@link
+ * IllegalArgumentException} whose message names the config key, the rule and the value; nothing is
+ * clamped quietly. Settings that depend on the rest of the configuration (the number of test cases,
+ * the history size) are checked by {@link #checkFits(int, int)}.
+ *
+ * <p>Immutable and thread-safe. Build one with {@link #defaults()}, {@link #builder()} or {@link
+ * #toBuilder()}; the builder does not validate, the constructor does.
+ *
+ * @param downConsecutiveFailures {@code down_consecutive_failures}: a provider is down after this
+ *     many failed rounds in a row; default 3
+ * @param upConsecutiveSuccesses {@code up_consecutive_successes}: a down provider starts recovering
+ *     only after this many successful rounds in a row (and a suspect one is up again after as
+ *     many); default 5
+ * @param lossWindowRounds {@code loss_window_rounds}: how many of the newest rounds the loss rules
+ *     look at; default 50
+ * @param downLossPercent {@code down_loss_percent}: a provider is down when at least this share of
+ *     the window's rounds failed; default 12 (6 of 50 rounds)
+ * @param upLossPercent {@code up_loss_percent}: a down provider starts recovering only when at most
+ *     this share of the window's rounds failed; below {@code down_loss_percent}, the gap between
+ *     the two being the dead band; default 2 (1 of 50 rounds)
+ * @param minTargetsUp {@code min_targets_up}: a round succeeds when at least this many of its
+ *     targets (test cases) succeeded; default 1, "any target answers"
+ * @param maxLatency {@code max_latency}: a success slower than this counts as a failure; empty (the
+ *     default) turns the latency rule off
+ * @param failbackDwell {@code failback_dwell}: how long a provider that was down must stay healthy
+ *     (recovering) before it is eligible again; default 30 s
+ * @param flapPenalty {@code flap_penalty}: the damping penalty added each time an eligible provider
+ *     goes down; 0 turns damping off; default 1000
+ * @param flapReuseThreshold {@code flap_reuse_threshold}: a recovering provider stays recovering
+ *     while its decayed penalty is above this; default 1000, so that a first failure costs only
+ *     the dwell
+ * @param flapHalfLife {@code flap_half_life}: the time in which the penalty halves; default 120 s
+ * @param flapMaxHold {@code flap_max_hold}: the longest damping can hold a provider back after its
+ *     last failure; caps the penalty at {@code flap_reuse_threshold * 2^(flap_max_hold /
+ *     flap_half_life)}; default 600 s
+ * @param targetCorrelation {@code target_correlation}: whether a target that fails on every
+ *     provider in the same round, while another target answers, is ignored for that round; default
+ *     true
+ */
+public record DampedPolicySettings(
+    int downConsecutiveFailures,
+    int upConsecutiveSuccesses,
+    int lossWindowRounds,
+    double downLossPercent,
+    double upLossPercent,
+    int minTargetsUp,
+    Optional<Duration> maxLatency,
+    Duration failbackDwell,
+    double flapPenalty,
+    double flapReuseThreshold,
+    Duration flapHalfLife,
+    Duration flapMaxHold,
+    boolean targetCorrelation) {
+
+  /** The default of {@code down_consecutive_failures}. */
+  public static final int DEFAULT_DOWN_CONSECUTIVE_FAILURES = 3;
+
+  /** The default of {@code up_consecutive_successes}. */
+  public static final int DEFAULT_UP_CONSECUTIVE_SUCCESSES = 5;
+
+  /** The default of {@code loss_window_rounds}. */
+  public static final int DEFAULT_LOSS_WINDOW_ROUNDS = 50;
+
+  /** The default of {@code down_loss_percent}. */
+  public static final double DEFAULT_DOWN_LOSS_PERCENT = 12;
+
+  /** The default of {@code up_loss_percent}. */
+  public static final double DEFAULT_UP_LOSS_PERCENT = 2;
+
+  /** The default of {@code min_targets_up}. */
+  public static final int DEFAULT_MIN_TARGETS_UP = 1;
+
+  /** The default of {@code failback_dwell}. */
+  public static final Duration DEFAULT_FAILBACK_DWELL = Duration.ofSeconds(30);
+
+  /** The default of {@code flap_penalty}. */
+  public static final double DEFAULT_FLAP_PENALTY = 1000;
+
+  /** The default of {@code flap_reuse_threshold}. */
+  public static final double DEFAULT_FLAP_REUSE_THRESHOLD = 1000;
+
+  /** The default of {@code flap_half_life}. */
+  public static final Duration DEFAULT_FLAP_HALF_LIFE = Duration.ofSeconds(120);
+
+  /** The default of {@code flap_max_hold}. */
+  public static final Duration DEFAULT_FLAP_MAX_HOLD = Duration.ofSeconds(600);
+
+  /** Upper bound of the round counts; far beyond any sensible history, it keeps arithmetic safe. */
+  private static final int MAX_ROUNDS = 1_000_000;
+
+  /** Upper bound of the durations: one day, as for the other durations of the config. */
+  private static final Duration MAX_DURATION = Duration.ofDays(1);
+
+  /**
+   * Upper bound of {@code flap_max_hold / flap_half_life}, so that the penalty cap {@code reuse *
+   * 2^ratio} stays a finite double.
+   */
+  private static final double MAX_HOLD_HALF_LIVES = 64;
+
+  /**
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if a component breaks its rule, or {@code up_loss_percent} is
+   *     not below {@code down_loss_percent}; the message names the config key, the rule and the
+   *     value
+   */
+  public DampedPolicySettings {
+    checkNotNull(maxLatency, "max_latency");
+    checkNotNull(failbackDwell, "failback_dwell");
+    checkNotNull(flapHalfLife, "flap_half_life");
+    checkNotNull(flapMaxHold, "flap_max_hold");
+    checkRounds("down_consecutive_failures", downConsecutiveFailures);
+    checkRounds("up_consecutive_successes", upConsecutiveSuccesses);
+    checkRounds("loss_window_rounds", lossWindowRounds);
+    checkArgument(
+        downLossPercent > 0 && downLossPercent <= 100,
+        "down_loss_percent must be > 0 and <= 100, was %s",
+        downLossPercent);
+    checkArgument(
+        upLossPercent >= 0 && upLossPercent < downLossPercent,
+        "up_loss_percent must be >= 0 and below down_loss_percent (%s), the dead band between"
+            + " them keeping a provider from flapping at one threshold, was %s",
+        downLossPercent,
+        upLossPercent);
+    checkArgument(
+        minTargetsUp >= 1 && minTargetsUp <= MAX_ROUNDS,
+        "min_targets_up must be between 1 and %s, was %s",
+        MAX_ROUNDS,
+        minTargetsUp);
+    if (maxLatency.isPresent()) {
+      Duration latency = maxLatency.get();
+      checkArgument(
+          latency.compareTo(Duration.ZERO) > 0 && latency.compareTo(MAX_DURATION) <= 0,
+          "max_latency must be > 0 s and <= 86400 s when set, was %s",
+          text(latency));
+    }
+    checkArgument(
+        !failbackDwell.isNegative() && failbackDwell.compareTo(MAX_DURATION) <= 0,
+        "failback_dwell must be >= 0 s and <= 86400 s, was %s",
+        text(failbackDwell));
+    checkArgument(
+        flapPenalty >= 0 && flapPenalty <= 1e9,
+        "flap_penalty must be >= 0 and <= 1e9, was %s",
+        flapPenalty);
+    checkArgument(
+        flapReuseThreshold > 0 && flapReuseThreshold <= 1e9,
+        "flap_reuse_threshold must be > 0 and <= 1e9, was %s",
+        flapReuseThreshold);
+    checkArgument(
+        flapHalfLife.compareTo(Duration.ZERO) > 0 && flapHalfLife.compareTo(MAX_DURATION) <= 0,
+        "flap_half_life must be > 0 s and <= 86400 s, was %s",
+        text(flapHalfLife));
+    checkArgument(
+        flapMaxHold.compareTo(Duration.ZERO) > 0 && flapMaxHold.compareTo(MAX_DURATION) <= 0,
+        "flap_max_hold must be > 0 s and <= 86400 s, was %s",
+        text(flapMaxHold));
+    checkArgument(
+        seconds(flapMaxHold) / seconds(flapHalfLife) <= MAX_HOLD_HALF_LIVES,
+        "flap_max_hold must be at most %s times flap_half_life (%s), was %s",
+        (int) MAX_HOLD_HALF_LIVES,
+        text(flapHalfLife),
+        text(flapMaxHold));
+  }
+
+  /** The defaults, as listed in docs/policy-damped.md. */
+  public static DampedPolicySettings defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding the defaults; it does not validate, {@link Builder#build()} does. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    return new Builder()
+        .downConsecutiveFailures(downConsecutiveFailures)
+        .upConsecutiveSuccesses(upConsecutiveSuccesses)
+        .lossWindowRounds(lossWindowRounds)
+        .downLossPercent(downLossPercent)
+        .upLossPercent(upLossPercent)
+        .minTargetsUp(minTargetsUp)
+        .maxLatency(maxLatency)
+        .failbackDwell(failbackDwell)
+        .flapPenalty(flapPenalty)
+        .flapReuseThreshold(flapReuseThreshold)
+        .flapHalfLife(flapHalfLife)
+        .flapMaxHold(flapMaxHold)
+        .targetCorrelation(targetCorrelation);
+  }
+
+  /**
+   * Checks these settings against the rest of the configuration, which the policy itself does not
+   * see; the launcher calls it after loading the config.
+   *
+   * <p>Without this check the policy still works: it looks at no more rounds than the history
+   * keeps, and a round with fewer targets than {@code min_targets_up} needs all of them. But such
+   * a configuration does not mean what it says, so it is rejected.
+   *
+   * @param historyCapacity how many rounds the history keeps ({@code
+   *     max_stored_test_result_count})
+   * @param testCaseCount how many test cases (targets) each round holds
+   * @throws IllegalArgumentException if a round count exceeds {@code historyCapacity} (the rule
+   *     could then never see enough rounds), or {@code min_targets_up} exceeds {@code
+   *     testCaseCount}; the message names both keys and the values
+   */
+  public void checkFits(int historyCapacity, int testCaseCount) {
+    checkFitsHistory("down_consecutive_failures", downConsecutiveFailures, historyCapacity);
+    checkFitsHistory("up_consecutive_successes", upConsecutiveSuccesses, historyCapacity);
+    checkFitsHistory("loss_window_rounds", lossWindowRounds, historyCapacity);
+    checkArgument(
+        minTargetsUp <= testCaseCount,
+        "min_targets_up must be at most the number of test_cases (%s), was %s",
+        testCaseCount,
+        minTargetsUp);
+  }
+
+  /**
+   * The most penalty a provider can carry: {@code flap_reuse_threshold * 2^(flap_max_hold /
+   * flap_half_life)}, so that damping never holds a provider for longer than {@code
+   * flap_max_hold} after its last failure.
+   */
+  public double maxPenalty() {
+    return flapReuseThreshold * Math.pow(2, seconds(flapMaxHold) / seconds(flapHalfLife));
+  }
+
+  private static void checkFitsHistory(String key, int rounds, int historyCapacity) {
+    checkArgument(
+        rounds <= historyCapacity,
+        "%s must be at most max_stored_test_result_count (%s), was %s",
+        key,
+        historyCapacity,
+        rounds);
+  }
+
+  private static void checkRounds(String key, int value) {
+    checkArgument(
+        value >= 1 && value <= MAX_ROUNDS,
+        "%s must be between 1 and %s, was %s",
+        key,
+        MAX_ROUNDS,
+        value);
+  }
+
+  /** {@code duration} in (fractional) seconds. */
+  static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNano() / 1e9;
+  }
+
+  /**
+   * {@code duration} as the config file writes it, in seconds, such as {@code 0.25 s}; independent
+   * of the default locale.
+   */
+  static String text(Duration duration) {
+    return BigDecimal.valueOf(duration.getSeconds())
+            .add(BigDecimal.valueOf(duration.getNano(), 9))
+            .stripTrailingZeros()
+            .toPlainString()
+        + " s";
+  }
+
+  /**
+   * Collects {@link DampedPolicySettings} component by component, starting from the defaults.
+   *
+   * <p>Does not validate: {@link #build()} does, through the record's constructor. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private int downConsecutiveFailures = DEFAULT_DOWN_CONSECUTIVE_FAILURES;
+    private int upConsecutiveSuccesses = DEFAULT_UP_CONSECUTIVE_SUCCESSES;
+    private int lossWindowRounds = DEFAULT_LOSS_WINDOW_ROUNDS;
+    private double downLossPercent = DEFAULT_DOWN_LOSS_PERCENT;
+    private double upLossPercent = DEFAULT_UP_LOSS_PERCENT;
+    private int minTargetsUp = DEFAULT_MIN_TARGETS_UP;
+    private Optional<Duration> maxLatency = Optional.empty();
+    private Duration failbackDwell = DEFAULT_FAILBACK_DWELL;
+    private double flapPenalty = DEFAULT_FLAP_PENALTY;
+    private double flapReuseThreshold = DEFAULT_FLAP_REUSE_THRESHOLD;
+    private Duration flapHalfLife = DEFAULT_FLAP_HALF_LIFE;
+    private Duration flapMaxHold = DEFAULT_FLAP_MAX_HOLD;
+    private boolean targetCorrelation = true;
+
+    private Builder() {}
+
+    /** Sets {@code down_consecutive_failures}. */
+    public Builder downConsecutiveFailures(int value) {
+      this.downConsecutiveFailures = value;
+      return this;
+    }
+
+    /** Sets {@code up_consecutive_successes}. */
+    public Builder upConsecutiveSuccesses(int value) {
+      this.upConsecutiveSuccesses = value;
+      return this;
+    }
+
+    /** Sets {@code loss_window_rounds}. */
+    public Builder lossWindowRounds(int value) {
+      this.lossWindowRounds = value;
+      return this;
+    }
+
+    /** Sets {@code down_loss_percent}. */
+    public Builder downLossPercent(double value) {
+      this.downLossPercent = value;
+      return this;
+    }
+
+    /** Sets {@code up_loss_percent}. */
+    public Builder upLossPercent(double value) {
+      this.upLossPercent = value;
+      return this;
+    }
+
+    /** Sets {@code min_targets_up}. */
+    public Builder minTargetsUp(int value) {
+      this.minTargetsUp = value;
+      return this;
+    }
+
+    /** Sets {@code max_latency}; empty turns the latency rule off. */
+    public Builder maxLatency(Optional<Duration> value) {
+      this.maxLatency = value;
+      return this;
+    }
+
+    /** Sets {@code max_latency}. */
+    public Builder maxLatency(Duration value) {
+      this.maxLatency = Optional.of(checkNotNull(value, "max_latency"));
+      return this;
+    }
+
+    /** Sets {@code failback_dwell}. */
+    public Builder failbackDwell(Duration value) {
+      this.failbackDwell = value;
+      return this;
+    }
+
+    /** Sets {@code flap_penalty}; 0 turns flap damping off. */
+    public Builder flapPenalty(double value) {
+      this.flapPenalty = value;
+      return this;
+    }
+
+    /** Sets {@code flap_reuse_threshold}. */
+    public Builder flapReuseThreshold(double value) {
+      this.flapReuseThreshold = value;
+      return this;
+    }
+
+    /** Sets {@code flap_half_life}. */
+    public Builder flapHalfLife(Duration value) {
+      this.flapHalfLife = value;
+      return this;
+    }
+
+    /** Sets {@code flap_max_hold}. */
+    public Builder flapMaxHold(Duration value) {
+      this.flapMaxHold = value;
+      return this;
+    }
+
+    /** Sets {@code target_correlation}. */
+    public Builder targetCorrelation(boolean value) {
+      this.targetCorrelation = value;
+      return this;
+    }
+
+    /**
+     * The settings collected so far.
+     *
+     * @throws NullPointerException if a duration was set to null
+     * @throws IllegalArgumentException as {@link DampedPolicySettings#DampedPolicySettings} does
+     */
+    public DampedPolicySettings build() {
+      return new DampedPolicySettings(
+          downConsecutiveFailures,
+          upConsecutiveSuccesses,
+          lossWindowRounds,
+          downLossPercent,
+          upLossPercent,
+          minTargetsUp,
+          maxLatency,
+          failbackDwell,
+          flapPenalty,
+          flapReuseThreshold,
+          flapHalfLife,
+          flapMaxHold,
+          targetCorrelation);
+    }
+  }
+}

@@ -1,0 +1,719 @@
+package dev.failover.core;
+
+import static dev.failover.api.ProviderState.DOWN;
+import static dev.failover.api.ProviderState.INSUFFICIENT_DATA;
+import static dev.failover.api.ProviderState.RECOVERING;
+import static dev.failover.api.ProviderState.SUSPECT;
+import static dev.failover.api.ProviderState.UP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.failover.api.ProbeRound;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderHistory;
+import dev.failover.api.ProviderState;
+import dev.failover.api.ProviderStatus;
+import dev.failover.api.TestResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class DampedPolicyTest {
+  private static final Duration INTERVAL = Duration.ofMillis(250);
+
+  private static DampedPolicy policy(UnaryOperator<DampedPolicySettings.Builder> change) {
+    return new DampedPolicy(change.apply(DampedPolicySettings.builder()).build());
+  }
+
+  // ---- start and plain rules -------------------------------------------------------------------
+
+  @Test
+  void name_always_isDamped() {
+    assertThat(DampedPolicy.withDefaults().name()).isEqualTo("damped");
+  }
+
+  @Test
+  void assess_emptyHistory_insufficientData() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.assessOnly();
+
+    assertThat(driver.state(0)).isEqualTo(INSUFFICIENT_DATA);
+  }
+
+  @Test
+  void assess_firstSuccessfulRound_up() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.round("+");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.status(0).reason()).contains("first successful round", "1 of 1 targets");
+  }
+
+  @Test
+  void assess_fewerFailuresThanDownRuleAtStart_staysInsufficientData() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.rounds(2, "x");
+
+    assertThat(driver.state(0)).isEqualTo(INSUFFICIENT_DATA);
+  }
+
+  @Test
+  void assess_failuresFromStart_downWithoutPenalty() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.rounds(3, "x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    // Not a flap: the provider was never eligible.
+    assertThat(driver.status(0).flapPenalty()).isZero();
+  }
+
+  @Test
+  void assess_oneFailedRound_suspectAndStillEligible() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+");
+
+    driver.round("x");
+
+    assertThat(driver.state(0)).isEqualTo(SUSPECT);
+    assertThat(driver.status(0).eligible()).isTrue();
+  }
+
+  @Test
+  void assess_consecutiveFailuresReachDownRule_down() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+");
+
+    driver.rounds(2, "x");
+    assertThat(driver.state(0)).isEqualTo(SUSPECT);
+    driver.round("x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).contains("3 consecutive failed rounds (down at 3)");
+  }
+
+  @Test
+  void assess_twoFailuresThenSuccess_staysEligible() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+");
+
+    driver.rounds(2, "x").round("+");
+
+    assertThat(driver.state(0)).isEqualTo(SUSPECT);
+  }
+
+  @Test
+  void assess_suspectThenEnoughSuccesses_upAgain() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").round("x");
+
+    driver.rounds(4, "+");
+    assertThat(driver.state(0)).isEqualTo(SUSPECT);
+    driver.round("+");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_windowLossReachesDownThreshold_downWithoutConsecutiveFailures() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(50, "+");
+
+    // 5 isolated failures in 50 rounds (10%) stay below the 12% threshold ...
+    for (int i = 0; i < 5; i++) {
+      driver.round("x").rounds(4, "+");
+    }
+    assertThat(driver.status(0).eligible()).isTrue();
+    // ... the 6th (12%) is one too many.
+    driver.round("x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).contains("6 of the last 50 rounds failed (12%");
+  }
+
+  @Test
+  void assess_windowShorterHistory_lossCountsOverTheFullWindow() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    // 4 rounds, 2 of them failed: 50% of what is kept, but only 4% of the 50-round window.
+    driver.round("+").round("x").round("+").round("x");
+
+    assertThat(driver.status(0).eligible()).isTrue();
+  }
+
+  @Test
+  void assess_historyCapacityBelowWindow_windowIsTheCapacity() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1).capacity(10);
+    driver.rounds(10, "+");
+
+    // 2 isolated failures of 10 rounds: 20%, above 12%.
+    driver.round("x").round("+").round("x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).contains("of the last 10 rounds");
+  }
+
+  // ---- recovery: dead band and failback dwell --------------------------------------------------
+
+  @Test
+  void assess_downThenSuccesses_recoveringOnlyOnceWindowLossIsLow() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+
+    // The 3 failures leave the 50-round window one by one; recovering needs at most 1 (2%).
+    driver.rounds(48, "+");
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    driver.round("+");
+
+    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+    assertThat(driver.status(0).eligible()).isFalse();
+    assertThat(driver.status(0).reason()).contains("failback dwell of 30 s");
+  }
+
+  @Test
+  void assess_downWithLossInDeadBand_staysDown() {
+    Driver driver =
+        Driver.of(policy(b -> b.lossWindowRounds(20).downLossPercent(25).upLossPercent(5)), 1);
+    driver.rounds(20, "+").rounds(3, "x");
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+
+    // Then 1 failed round in 10: 2 of every 20 (10%), between the 5% and the 25% thresholds,
+    // with runs of 9 successes, more than up_consecutive_successes.
+    for (int i = 0; i < 10; i++) {
+      driver.rounds(9, "+").round("x");
+    }
+
+    List<ProviderState> afterOutage = driver.history(0).subList(22, 123);
+    assertThat(afterOutage).containsOnly(DOWN);
+  }
+
+  @Test
+  void assess_recovering_upExactlyWhenTheDwellHasPassed() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    driver.roundsUntil(0, RECOVERING, 100, "+");
+    Instant recoveringSince = driver.status(0).since();
+
+    // 30 s at 0.25 s per round: the 120th round after entry is the first at since + 30 s.
+    driver.rounds(119, "+");
+    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+    driver.round("+");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.status(0).since()).isEqualTo(recoveringSince.plusSeconds(30));
+    assertThat(driver.status(0).reason()).contains("healthy for 30 s (failback dwell 30 s)");
+  }
+
+  @Test
+  void assess_recoveringRoundFails_backToDownAndDwellRestarts() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    driver.roundsUntil(0, RECOVERING, 100, "+");
+    driver.rounds(100, "+");
+
+    driver.round("x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).startsWith("recovery interrupted: a round failed");
+    // Not a flap: the provider was not eligible.
+    assertThat(driver.status(0).flapPenalty()).isLessThanOrEqualTo(1000.0);
+    // Back through RECOVERING, which restarts the whole dwell.
+    driver.rounds(5, "+");
+    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+    driver.rounds(119, "+");
+    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+    driver.round("+");
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_zeroDwellAndNoPenalty_downToUpDirectly() {
+    Driver driver =
+        Driver.of(policy(b -> b.failbackDwell(Duration.ZERO).flapPenalty(0)), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+
+    driver.roundsUntil(0, UP, 100, "+");
+
+    assertThat(driver.history(0)).doesNotContain(RECOVERING);
+  }
+
+  @Test
+  void assess_stateUnchanged_returnsThePreviousStatusAsIs() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.round("+");
+    ProviderStatus first = driver.status(0);
+
+    driver.rounds(20, "+");
+
+    assertThat(driver.status(0)).isSameAs(first);
+  }
+
+  @Test
+  void assess_sameInputs_sameStatuses() {
+    DampedPolicy policy = DampedPolicy.withDefaults();
+    Driver driver = Driver.of(policy, 2);
+    driver.rounds(5, "+", "+").rounds(2, "x", "+");
+    List<ProviderHistory> histories = driver.histories();
+    Map<String, ProviderStatus> previous = driver.statuses();
+
+    assertThat(policy.assess(histories, previous, driver.now()))
+        .isEqualTo(policy.assess(histories, previous, driver.now()));
+  }
+
+  // ---- k-of-n targets and latency --------------------------------------------------------------
+
+  @Test
+  void assess_oneOfTwoTargetsFailsWithDefaultK_roundSucceeds() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.rounds(10, "+x");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_oneOfTwoTargetsFailsWithKTwo_roundFails() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 1);
+    driver.rounds(5, "++");
+
+    driver.rounds(3, "+x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).contains("1 of 2 targets answered");
+  }
+
+  @Test
+  void assess_kAboveTargetCount_needsEveryTarget() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(3)), 1);
+
+    driver.rounds(5, "++");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_slowSuccessWithoutLatencyRule_counts() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+
+    driver.rounds(10, "s");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_successesSlowerThanMaxLatency_countAsFailures() {
+    Driver driver = Driver.of(policy(b -> b.maxLatency(Duration.ofMillis(500))), 1);
+    driver.rounds(5, "+");
+
+    driver.rounds(3, "s");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).reason()).contains("0 of 1 targets answered within 0.5 s");
+  }
+
+  @Test
+  void assess_latencyEqualToMaxLatency_counts() {
+    Driver driver = Driver.of(policy(b -> b.maxLatency(Driver.SLOW)), 1);
+
+    driver.rounds(10, "s");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+  }
+
+  // ---- target correlation ----------------------------------------------------------------------
+
+  @Test
+  void assess_targetFailsOnEveryProviderWhileOtherAnswers_ignoredAndProvidersStayUp() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 2);
+    driver.rounds(5, "++", "++");
+
+    driver.rounds(20, "+x", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.state(1)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_targetFailsEverywhereWithCorrelationOff_providersDown() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2).targetCorrelation(false)), 2);
+    driver.rounds(5, "++", "++");
+
+    driver.rounds(3, "+x", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(DOWN);
+  }
+
+  @Test
+  void assess_targetFailsOnOneProviderOnly_notIgnored() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 2);
+    driver.rounds(5, "++", "++");
+
+    driver.rounds(3, "+x", "++");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_singleProviderWithFailingTarget_notIgnored() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 1);
+    driver.rounds(5, "++");
+
+    driver.rounds(3, "+x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+  }
+
+  @Test
+  void assess_everyTargetFailsEverywhere_nothingIgnoredAndAllDown() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 2);
+    driver.rounds(5, "++", "++");
+
+    driver.rounds(3, "xx", "xx");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(DOWN);
+  }
+
+  @Test
+  void assess_deadUplinkWhileATargetFailsEverywhere_deadUplinkStillDown() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 2);
+    driver.rounds(5, "++", "++");
+
+    // Target 2 fails everywhere (a bad target); isp1 also loses target 1 (a dead uplink).
+    driver.rounds(3, "xx", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_targetFailsEverywhereButAtDifferentRounds_notIgnored() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2)), 2);
+    driver.rounds(5, "++", "++");
+
+    // Each provider loses target 2 in alternate rounds: never on both at the same position.
+    driver.round("+x", "++").round("++", "+x").round("+x", "++").round("++", "+x");
+    driver.round("+x", "++").round("++", "+x").round("+x", "++");
+
+    assertThat(driver.history(0)).contains(SUSPECT);
+    assertThat(driver.history(1)).contains(SUSPECT);
+  }
+
+  // ---- flap damping ----------------------------------------------------------------------------
+
+  @Test
+  void assess_firstFlap_penaltyIsOneFlapPenalty() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+");
+
+    driver.rounds(3, "x");
+
+    assertThat(driver.status(0).flapPenalty()).isEqualTo(1000.0);
+  }
+
+  @Test
+  void penaltyAt_oneHalfLifeLater_halved() {
+    DampedPolicy policy = DampedPolicy.withDefaults();
+    ProviderStatus status = new ProviderStatus(DOWN, Driver.T0, "test", 1000);
+
+    assertThat(policy.penaltyAt(status, Driver.T0.plusSeconds(120))).isCloseTo(500, within(1e-9));
+    assertThat(policy.penaltyAt(status, Driver.T0.plusSeconds(240))).isCloseTo(250, within(1e-9));
+  }
+
+  @Test
+  void penaltyAt_nowBeforeSince_noDecayAndNoGrowth() {
+    DampedPolicy policy = DampedPolicy.withDefaults();
+    ProviderStatus status = new ProviderStatus(DOWN, Driver.T0, "test", 1000);
+
+    assertThat(policy.penaltyAt(status, Driver.T0.minusSeconds(600))).isEqualTo(1000);
+  }
+
+  @Test
+  void assess_secondFlapSoonAfterFirst_heldByDampingBeyondTheDwell() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    driver.roundsUntil(0, UP, 300, "+");
+
+    driver.rounds(3, "x");
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).flapPenalty()).isGreaterThan(1500);
+    driver.roundsUntil(0, RECOVERING, 100, "+");
+    ProviderStatus recovering = driver.status(0);
+    double penalty = recovering.flapPenalty();
+    double holdSeconds = 120 * Math.log(penalty / 1000) / Math.log(2);
+    assertThat(holdSeconds).isGreaterThan(30);
+    assertThat(recovering.reason()).contains("of flap damping");
+
+    driver.roundsUntil(0, UP, 1000, "+");
+
+    Duration waited = Duration.between(recovering.since(), driver.status(0).since());
+    assertThat(waited.toMillis() / 1000.0).isBetween(holdSeconds, holdSeconds + 0.25);
+  }
+
+  @Test
+  void assess_recoveringInterrupted_addsNoPenalty() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    driver.roundsUntil(0, RECOVERING, 100, "+");
+    double before = driver.policy.penaltyAt(driver.status(0), driver.now());
+
+    driver.round("x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.status(0).flapPenalty()).isCloseTo(before, within(1.0));
+  }
+
+  @Test
+  void assess_flapOfAHeavilyPenalisedProvider_penaltyCappedByMaxHold() {
+    DampedPolicy policy = DampedPolicy.withDefaults();
+    Provider provider = Driver.provider(1);
+    List<ProbeRound> failed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      failed.add(ProbeRound.of(Driver.T0, TestResult.failure(Duration.ZERO, "unreachable")));
+    }
+    ProviderStatus up = new ProviderStatus(UP, Driver.T0, "test", 31_500);
+
+    ProviderStatus down =
+        policy
+            .assess(
+                List.of(ProviderHistory.of(provider, 50, failed)), Map.of("isp1", up), Driver.T0)
+            .get("isp1");
+
+    // reuse * 2^(flap_max_hold / flap_half_life) = 1000 * 2^(600 / 120), not 31500 + 1000.
+    assertThat(down.state()).isEqualTo(DOWN);
+    assertThat(down.flapPenalty()).isEqualTo(32_000.0);
+  }
+
+  @Test
+  void assess_flapPenaltyZero_noDampingBeyondTheDwell() {
+    Driver driver = Driver.of(policy(b -> b.flapPenalty(0)), 1);
+    driver.rounds(5, "+");
+    for (int i = 0; i < 3; i++) {
+      driver.rounds(3, "x");
+      driver.roundsUntil(0, RECOVERING, 100, "+");
+      Instant since = driver.status(0).since();
+      driver.roundsUntil(0, UP, 1000, "+");
+      assertThat(driver.status(0).since()).isEqualTo(since.plusSeconds(30));
+    }
+  }
+
+  // ---- history resets, inputs ------------------------------------------------------------------
+
+  @Test
+  void assess_historyResetWhileDown_staysDown() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    ProviderStatus down = driver.status(0);
+
+    driver.resetHistory(0).assessOnly();
+
+    assertThat(driver.status(0)).isSameAs(down);
+  }
+
+  @Test
+  void assess_historyResetWhileRecovering_downSoTheDwellIsNotSkipped() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+").rounds(3, "x");
+    driver.roundsUntil(0, RECOVERING, 100, "+");
+
+    driver.resetHistory(0).assessOnly();
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    driver.rounds(5, "+");
+
+    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+  }
+
+  @Test
+  void assess_historyResetWhileUp_insufficientData() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "+");
+
+    driver.resetHistory(0).assessOnly();
+
+    assertThat(driver.state(0)).isEqualTo(INSUFFICIENT_DATA);
+    assertThat(driver.status(0).reason()).contains("history was reset");
+  }
+
+  @Test
+  void assess_duplicateProviderIds_rejected() {
+    Provider provider = Driver.provider(1);
+    ProviderHistory history = ProviderHistory.empty(provider, 50);
+
+    assertThatThrownBy(
+            () ->
+                DampedPolicy.withDefaults()
+                    .assess(List.of(history, history), Map.of(), Driver.T0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void assess_providerMissingFromPrevious_startsFromInitial() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 2);
+    driver.rounds(5, "+", "+");
+
+    Map<String, ProviderStatus> statuses =
+        driver.policy.assess(driver.histories(), Map.of(), driver.now());
+
+    assertThat(statuses.get("isp1").state()).isEqualTo(UP);
+    assertThat(statuses.get("isp1").since()).isEqualTo(driver.now());
+  }
+
+  /**
+   * Feeds a policy one round per provider at a time, the way the engine does, and remembers every
+   * status it returned.
+   */
+  static final class Driver {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final Duration FAST = Duration.ofMillis(20);
+    static final Duration SLOW = Duration.ofMillis(800);
+
+    final DampedPolicy policy;
+    private final List<Provider> providers;
+    private final List<List<ProbeRound>> rounds = new ArrayList<>();
+    private final List<List<ProviderStatus>> seen = new ArrayList<>();
+    private int capacity = 50;
+    private Instant now = T0;
+    private Map<String, ProviderStatus> statuses = Map.of();
+
+    private Driver(DampedPolicy policy, int providerCount) {
+      this.policy = policy;
+      List<Provider> list = new ArrayList<>();
+      for (int i = 1; i <= providerCount; i++) {
+        list.add(provider(i));
+        rounds.add(new ArrayList<>());
+        seen.add(new ArrayList<>());
+      }
+      this.providers = List.copyOf(list);
+    }
+
+    static Driver of(DampedPolicy policy, int providerCount) {
+      return new Driver(policy, providerCount);
+    }
+
+    static Provider provider(int i) {
+      return Provider.of(
+          "isp" + i, "eth" + i, "10.0." + i + ".2", "10.0." + i + ".0/24", "10.0." + i + ".1",
+          "isp" + i, 100 + i);
+    }
+
+    Driver capacity(int capacity) {
+      this.capacity = capacity;
+      return this;
+    }
+
+    /**
+     * Records one round per provider, each given as its targets: {@code +} success in 20 ms,
+     * {@code s} success in 800 ms, {@code x} failure, {@code t} timeout; then assesses at the
+     * round's time, and moves the time on by one interval.
+     */
+    Driver round(String... targetsPerProvider) {
+      if (targetsPerProvider.length != providers.size()) {
+        throw new IllegalArgumentException("one pattern per provider");
+      }
+      for (int p = 0; p < providers.size(); p++) {
+        rounds.get(p).add(new ProbeRound(now, results(targetsPerProvider[p])));
+      }
+      assessOnly();
+      now = now.plus(INTERVAL);
+      return this;
+    }
+
+    Driver rounds(int count, String... targetsPerProvider) {
+      for (int i = 0; i < count; i++) {
+        round(targetsPerProvider);
+      }
+      return this;
+    }
+
+    /** Single-provider rounds of {@code targets} until provider {@code p} is in {@code state}. */
+    Driver roundsUntil(int p, ProviderState state, int maxRounds, String targets) {
+      for (int i = 0; i < maxRounds; i++) {
+        round(targets);
+        if (state(p) == state) {
+          return this;
+        }
+      }
+      throw new AssertionError(
+          "isp" + (p + 1) + " not " + state + " after " + maxRounds + " rounds: " + status(p));
+    }
+
+    Driver assessOnly() {
+      statuses = policy.assess(histories(), statuses, now);
+      for (int p = 0; p < providers.size(); p++) {
+        seen.get(p).add(statuses.get(providers.get(p).id()));
+      }
+      return this;
+    }
+
+    Driver resetHistory(int p) {
+      rounds.get(p).clear();
+      return this;
+    }
+
+    List<ProviderHistory> histories() {
+      List<ProviderHistory> histories = new ArrayList<>();
+      for (int p = 0; p < providers.size(); p++) {
+        histories.add(ProviderHistory.of(providers.get(p), capacity, rounds.get(p)));
+      }
+      return histories;
+    }
+
+    Map<String, ProviderStatus> statuses() {
+      return statuses;
+    }
+
+    ProviderStatus status(int p) {
+      return statuses.get(providers.get(p).id());
+    }
+
+    ProviderState state(int p) {
+      return status(p).state();
+    }
+
+    /** The states provider {@code p} went through, one per assessment. */
+    List<ProviderState> history(int p) {
+      return seen.get(p).stream().map(ProviderStatus::state).toList();
+    }
+
+    List<ProviderStatus> statusesOverTime(int p) {
+      return List.copyOf(seen.get(p));
+    }
+
+    /** The time of the next round. */
+    Instant now() {
+      return now;
+    }
+
+    private static List<TestResult> results(String targets) {
+      List<TestResult> results = new ArrayList<>();
+      for (char c : targets.toCharArray()) {
+        switch (c) {
+          case '+':
+            results.add(TestResult.success(FAST));
+            break;
+          case 's':
+            results.add(TestResult.success(SLOW));
+            break;
+          case 'x':
+            results.add(TestResult.failure(Duration.ofMillis(3), "unreachable"));
+            break;
+          case 't':
+            results.add(TestResult.timeout(Duration.ofSeconds(1)));
+            break;
+          default:
+            throw new IllegalArgumentException("unknown target result '" + c + "'");
+        }
+      }
+      return results;
+    }
+  }
+}

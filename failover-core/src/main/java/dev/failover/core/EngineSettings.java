@@ -15,7 +15,8 @@ import java.time.Duration;
  *     check_interval}); greater than zero
  * @param probeTimeout how long a tick waits for the probes; a probe still running then is
  *     cancelled and recorded as a timeout ({@code probe_timeout}); greater than zero and at most
- *     {@code checkInterval}, so that the cadence never stretches
+ *     {@code fastCheckInterval} (so also at most {@code checkInterval}), so that a tick always
+ *     fits in the interval in force and the cadence never stretches
  * @param startMetric the metric of the main provider's default route; the others get {@code +1},
  *     {@code +2}, ... ({@code start_metric}); at least 0
  * @param historyCapacity the most rounds kept per provider ({@code max_stored_test_result_count});
@@ -23,14 +24,20 @@ import java.time.Duration;
  * @param reassertEveryTicks the engine re-applies an unchanged routing state after this many ticks
  *     without an apply, to repair drift (a route deleted by hand or by a link going down); at least
  *     1 (1 applies on every tick). The launcher derives it from {@code reassert_interval} with
- *     {@link #ticksFor}.
+ *     {@link #ticksFor}. It counts ticks, so while the fast cadence is in force the re-assertion
+ *     comes sooner in wall-clock time (harmless: an unchanged state is a no-op for the backend).
+ * @param fastCheckInterval the time from the start of one tick to the start of the next while any
+ *     provider is in doubt, that is {@code SUSPECT}, {@code RECOVERING} or {@code
+ *     INSUFFICIENT_DATA} ({@code fast_check_interval}); greater than zero and at most {@code
+ *     checkInterval}; equal to {@code checkInterval} turns the fast cadence off
  */
 public record EngineSettings(
     Duration checkInterval,
     Duration probeTimeout,
     int startMetric,
     int historyCapacity,
-    int reassertEveryTicks) {
+    int reassertEveryTicks,
+    Duration fastCheckInterval) {
 
   /** The original's {@code CHECK_INTERVAL}. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -47,10 +54,20 @@ public record EngineSettings(
   public EngineSettings {
     checkNotNull(checkInterval, "check_interval");
     checkNotNull(probeTimeout, "probe_timeout");
+    checkNotNull(fastCheckInterval, "fast_check_interval");
     checkArgument(
         checkInterval.compareTo(Duration.ZERO) > 0,
         "check_interval must be > 0, was %s",
         checkInterval);
+    checkArgument(
+        fastCheckInterval.compareTo(Duration.ZERO) > 0,
+        "fast_check_interval must be > 0, was %s",
+        fastCheckInterval);
+    checkArgument(
+        fastCheckInterval.compareTo(checkInterval) <= 0,
+        "fast_check_interval must be <= check_interval (%s), was %s",
+        checkInterval,
+        fastCheckInterval);
     checkArgument(
         probeTimeout.compareTo(Duration.ZERO) > 0,
         "probe_timeout must be > 0, was %s",
@@ -59,6 +76,13 @@ public record EngineSettings(
         probeTimeout.compareTo(checkInterval) <= 0,
         "probe_timeout must be <= check_interval (%s), was %s",
         checkInterval,
+        probeTimeout);
+    // One probe_timeout for both cadences: a round must end before the next fast tick is due, or
+    // the fast cadence would silently degrade into back-to-back ticks.
+    checkArgument(
+        probeTimeout.compareTo(fastCheckInterval) <= 0,
+        "probe_timeout must be <= fast_check_interval (%s), was %s",
+        fastCheckInterval,
         probeTimeout);
     checkArgument(startMetric >= 0, "start_metric must be >= 0, was %s", startMetric);
     checkArgument(
@@ -72,8 +96,51 @@ public record EngineSettings(
   }
 
   /**
+   * Settings without a fast cadence: {@code fastCheckInterval} equals {@code checkInterval}, as in
+   * the original, which probed at one pace whatever happened.
+   *
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public EngineSettings(
+      Duration checkInterval,
+      Duration probeTimeout,
+      int startMetric,
+      int historyCapacity,
+      int reassertEveryTicks) {
+    this(
+        checkInterval,
+        probeTimeout,
+        startMetric,
+        historyCapacity,
+        reassertEveryTicks,
+        checkNotNull(checkInterval, "check_interval"));
+  }
+
+  /**
+   * These settings with {@code fastCheckInterval} replaced.
+   *
+   * @throws IllegalArgumentException if {@code fastCheckInterval} is not greater than zero, is
+   *     greater than {@code checkInterval}, or is less than {@code probeTimeout}
+   */
+  public EngineSettings withFastCheckInterval(Duration fastCheckInterval) {
+    return new EngineSettings(
+        checkInterval,
+        probeTimeout,
+        startMetric,
+        historyCapacity,
+        reassertEveryTicks,
+        fastCheckInterval);
+  }
+
+  /** Whether the fast cadence differs from the normal one. */
+  public boolean fastCadence() {
+    return fastCheckInterval.compareTo(checkInterval) < 0;
+  }
+
+  /**
    * The original's settings: a tick every 5 s, probes bounded by 4 s, metric 100, 50 rounds kept,
-   * an unchanged routing state re-applied once a minute.
+   * an unchanged routing state re-applied once a minute, and no fast cadence ({@code
+   * fastCheckInterval} equals {@code checkInterval}).
    */
   public static EngineSettings defaults() {
     return new EngineSettings(

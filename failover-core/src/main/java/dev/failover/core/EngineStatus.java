@@ -13,8 +13,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a running engine knows, as of its last tick: the main provider and why, every provider's
- * state and recent results, the sticky choice and the last routing failure. The launcher writes it
+ * What a running engine knows, as of its last tick or {@link FailoverEngine#decideNow() decision}:
+ * the main provider and why, every provider's state, link and recent results, the sticky choice,
+ * the cadence and the last routing failure. The launcher writes it
  * to the status file that {@code failover status} reads.
  *
  * <p>Immutable, so safe to read from any thread. Made of plain values (ids, enums, numbers,
@@ -22,9 +23,13 @@ import org.jspecify.annotations.Nullable;
  * {@code @Nullable}; the methods without a component of the same name return it as an {@link
  * Optional}.
  *
- * @param at when this status was made: the end of the last tick, or the engine's creation
+ * @param at when this status was made: the end of the last tick or decision, or the engine's
+ *     creation
  * @param ticks how many ticks ran
  * @param policy the reliability policy's name
+ * @param interval the check interval in force after the last tick: {@code fast_check_interval}
+ *     while a provider is in doubt ({@code SUSPECT}, {@code RECOVERING}, {@code
+ *     INSUFFICIENT_DATA}), otherwise {@code check_interval}
  * @param mainProviderId the main provider's id; null before the first tick
  * @param mainReason why the main provider is main (see {@link Selection}); null before the first
  *     tick
@@ -45,6 +50,7 @@ public record EngineStatus(
     Instant at,
     long ticks,
     String policy,
+    Duration interval,
     @Nullable String mainProviderId,
     @Nullable SwitchReason mainReason,
     String mainDetail,
@@ -62,6 +68,9 @@ public record EngineStatus(
   public EngineStatus {
     checkNotNull(at, "at");
     checkNotNull(policy, "policy");
+    checkNotNull(interval, "interval");
+    checkArgument(
+        interval.compareTo(Duration.ZERO) > 0, "interval must be > 0, was %s", interval);
     checkNotNull(mainDetail, "mainDetail");
     checkNotNull(sticky, "sticky");
     checkArgument(ticks >= 0, "ticks must be >= 0, was %s", ticks);
@@ -91,8 +100,11 @@ public record EngineStatus(
    * @param state the policy's verdict
    * @param since when the provider entered {@code state}
    * @param reason the policy's reason, in words
-   * @param eligible whether the provider may carry the main route (the original policy calls this
-   *     "reliable")
+   * @param eligible whether the policy lets the provider carry the main route (the original
+   *     policy calls this "reliable"); the link is not taken into account, see {@link
+   *     #selectable()}
+   * @param linkUsable whether the provider's link is usable, as last reported to {@link
+   *     FailoverEngine#linkChanged}; true until a link event says otherwise
    * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value
    *     FailoverEngine#RECENT_ROUNDS}: {@code SUCCESS} if every check of the round succeeded,
    *     otherwise the outcome of its first check that did not
@@ -109,6 +121,7 @@ public record EngineStatus(
       Instant since,
       String reason,
       boolean eligible,
+      boolean linkUsable,
       List<TestResult.Outcome> recentOutcomes,
       int storedRounds,
       int failedRounds,
@@ -134,6 +147,11 @@ public record EngineStatus(
           lossPercent >= 0 && lossPercent <= 100,
           "lossPercent must be between 0 and 100, was %s",
           lossPercent);
+    }
+
+    /** Whether the provider may be chosen as main: eligible by its policy and its link usable. */
+    public boolean selectable() {
+      return eligible && linkUsable;
     }
 
     /** The mean latency of the successful checks, empty when there is none. */

@@ -7,6 +7,7 @@ import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProbeRound;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,14 +61,24 @@ import org.slf4j.LoggerFactory;
  *       an exception from a listener is logged and ignored.
  * </ol>
  *
+ * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
+ * or {@code fast_check_interval} while any provider is in doubt ({@code SUSPECT}, {@code
+ * RECOVERING} or {@code INSUFFICIENT_DATA}); see {@link #nextTickDelay()}.
+ *
+ * <p><b>Links:</b> {@link #linkChanged} records whether a provider's link is usable. A provider
+ * whose link is down is not selected as main whatever its policy status, keeps its route (ranked
+ * after the usable providers), and keeps its history and status; {@link #decideNow()} re-decides
+ * at once from what is known, without probing.
+ *
  * <p>Nothing a probe, the policy, the sticky source, the backend or a listener throws escapes a
  * tick (an {@link Error} from the engine's own thread aside), and the engine never removes routes:
  * stopping it leaves the last applied state in place, so the router keeps a default route.
  *
- * <p><b>Threading:</b> ticks are serialised by a lock, so {@link #runOnce()} may be called from
- * the scheduler and from an immediate {@link FailoverService#requestTick() request} alike. {@link
- * #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots and may
- * be called from any thread at any time.
+ * <p><b>Threading:</b> ticks and decisions are serialised by a lock, so {@link #runOnce()} and
+ * {@link #decideNow()} may be called from the scheduler and from an immediate {@link
+ * FailoverService#requestTick() request} alike. {@link #linkChanged} never waits for a tick.
+ * {@link #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots
+ * and may be called from any thread at any time.
  *
  * <p><b>Time:</b> timestamps come from the injected {@link InstantSource}, elapsed time from the
  * injected {@link Ticker}; the engine reads no system clock and never sleeps.
@@ -88,8 +100,13 @@ public final class FailoverEngine {
   private final Ticker ticker;
   private final HistoryStore history;
   private final ProbeRunner probes;
+  private final ImmutableMap<String, Provider> byInterface;
 
   private final ReentrantLock tickLock = new ReentrantLock();
+  private final Object linkLock = new Object();
+
+  // Written under linkLock, read anywhere: the ids of the providers whose link is down.
+  private volatile ImmutableSet<String> linkDown = ImmutableSet.of();
 
   // Guarded by tickLock.
   private ImmutableMap<String, ProviderStatus> statuses;
@@ -164,6 +181,11 @@ public final class FailoverEngine {
         this.providers.size() - 1);
     // Rejects duplicate ids, interfaces and tables now rather than at the first tick.
     RoutingState.ranked(this.providers, settings.startMetric());
+    ImmutableMap.Builder<String, Provider> interfaces = ImmutableMap.builder();
+    for (Provider provider : this.providers) {
+      interfaces.put(provider.interfaceName(), provider);
+    }
+    this.byInterface = interfaces.buildOrThrow();
     this.history = new HistoryStore(this.providers, settings.historyCapacity());
     this.probes =
         new ProbeRunner(
@@ -194,10 +216,94 @@ public final class FailoverEngine {
       return tick();
     } finally {
       // Also after an Error escaped the tick, so that a failing tick does not re-run at once.
-      Duration delay = settings.checkInterval().minus(stopwatch.elapsed());
+      Duration delay = intervalInForce().minus(stopwatch.elapsed());
       nextTickDelay = delay.isNegative() ? Duration.ZERO : delay;
       tickLock.unlock();
     }
+  }
+
+  /**
+   * Re-decides at once from the current histories, statuses, link states and sticky choice, without
+   * probing: selection, apply, events, status. For a {@link #linkChanged link change}, which must
+   * not wait up to {@code check_interval} for the next tick.
+   *
+   * <p>Unlike a tick, it records nothing in the histories, leaves the policy's statuses as they are
+   * (so a provider whose link is back is eligible again only if its policy status says so), and
+   * does not count as a tick. It always hands the desired state to the backend, changed or not,
+   * because a link change is when the kernel drops or keeps routes by itself (DESIGN.md, "Facts
+   * about this machine's kernel"). Serialised with ticks; blocks while one runs. Never throws for
+   * a failure of the sticky source, the backend or a listener.
+   *
+   * @return the status after this decision
+   */
+  public EngineStatus decideNow() {
+    tickLock.lock();
+    try {
+      Instant now = clock.instant();
+      logger.debug("re-deciding without probing (links down: {})", linkDown);
+      decide(now, true);
+      status = buildStatus(now, history.snapshot());
+      return status;
+    } finally {
+      tickLock.unlock();
+    }
+  }
+
+  /**
+   * Records whether the link of the provider on {@code interfaceName} is usable (carrier up and
+   * interface up). Every link counts as usable until told otherwise.
+   *
+   * <p>Only records: the selection uses it at the next {@link #runOnce() tick} or {@link
+   * #decideNow() decision} ({@link FailoverService#linkChanged} asks for one at once). An unknown
+   * interface is ignored (logged at DEBUG). Safe to call from any thread; never waits for a tick.
+   *
+   * @param interfaceName the interface whose link changed, such as {@code eth1}
+   * @param usable whether traffic can leave through it
+   * @return whether the recorded state changed: false for an unknown interface or a repeated state
+   */
+  public boolean linkChanged(String interfaceName, boolean usable) {
+    checkNotNull(interfaceName, "interfaceName");
+    Provider provider = byInterface.get(interfaceName);
+    if (provider == null) {
+      logger.debug("link of '{}' is {}: no provider uses it; ignored", interfaceName, up(usable));
+      return false;
+    }
+    synchronized (linkLock) {
+      ImmutableSet<String> before = linkDown;
+      if (before.contains(provider.id()) != usable) {
+        logger.debug("link of '{}' ({}) is still {}", interfaceName, provider, up(usable));
+        return false;
+      }
+      Set<String> after = new LinkedHashSet<>(before);
+      if (usable) {
+        after.remove(provider.id());
+      } else {
+        after.add(provider.id());
+      }
+      linkDown = ImmutableSet.copyOf(after);
+    }
+    if (usable) {
+      logger.info(
+          "link of '{}' ({}) is up; eligible again as its policy status says",
+          interfaceName,
+          provider);
+    } else {
+      logger.info(
+          "link of '{}' ({}) is down; not eligible until it is up again", interfaceName, provider);
+    }
+    return true;
+  }
+
+  /**
+   * Whether the link of provider {@code providerId} is usable, as last told to {@link
+   * #linkChanged}; true for an id that names no provider. Safe to call from any thread.
+   */
+  public boolean linkUsable(String providerId) {
+    return !linkDown.contains(checkNotNull(providerId, "providerId"));
+  }
+
+  private static String up(boolean usable) {
+    return usable ? "up" : "down";
   }
 
   /**
@@ -209,11 +315,14 @@ public final class FailoverEngine {
   }
 
   /**
-   * How long the scheduler should wait before the next tick: {@code check_interval} minus the time
-   * the last tick took, so that ticks start on a fixed cadence; zero before the first tick.
+   * How long the scheduler should wait before the next tick: the interval in force minus the time
+   * the last tick took (never below zero), so that ticks start on a fixed cadence; zero before the
+   * first tick.
    *
-   * <p>This is the seam for faster probing of a provider in doubt (a later policy may shorten it
-   * while a provider is SUSPECT or RECOVERING); today it depends only on {@code check_interval}.
+   * <p>The interval in force, decided at the end of each tick from the statuses it produced, is
+   * {@code fast_check_interval} while any provider is {@code SUSPECT}, {@code RECOVERING} or {@code
+   * INSUFFICIENT_DATA} (a provider in doubt is judged sooner), and {@code check_interval}
+   * otherwise. Since {@code probe_timeout <= fast_check_interval}, a tick fits in either interval.
    * Safe to call from any thread.
    */
   public Duration nextTickDelay() {
@@ -274,9 +383,20 @@ public final class FailoverEngine {
       }
     }
 
+    decide(now, false);
+    status = buildStatus(now, histories);
+    return status;
+  }
+
+  /**
+   * Selects, applies and publishes, from the current statuses and link states. Called with {@code
+   * tickLock} held. {@code outOfTick} marks a {@link #decideNow()}: it always applies and does not
+   * count towards {@code reassertEveryTicks}.
+   */
+  private void decide(Instant now, boolean outOfTick) {
     stickyReading = readSticky();
     Decision previous = decision;
-    Decision next = Selection.select(providers, statuses, stickyReading, previous);
+    Decision next = Selection.select(providers, statuses, linkDown, stickyReading, previous);
     decision = next;
     if (previous == null || !previous.main().equals(next.main())) {
       mainSince = now;
@@ -298,10 +418,23 @@ public final class FailoverEngine {
 
     RoutingState wanted = next.routingState(settings.startMetric());
     desired = wanted;
-    applyIfNeeded(wanted, now);
+    applyIfNeeded(wanted, now, outOfTick);
+  }
 
-    status = buildStatus(now, histories);
-    return status;
+  /** The interval in force after the last tick; called with {@code tickLock} held. */
+  private Duration intervalInForce() {
+    for (ProviderStatus s : statuses.values()) {
+      if (inDoubt(s.state())) {
+        return settings.fastCheckInterval();
+      }
+    }
+    return settings.checkInterval();
+  }
+
+  private static boolean inDoubt(ProviderState state) {
+    return state == ProviderState.SUSPECT
+        || state == ProviderState.RECOVERING
+        || state == ProviderState.INSUFFICIENT_DATA;
   }
 
   /** The policy's verdicts, or the previous ones where the policy failed or broke the rules. */
@@ -351,11 +484,13 @@ public final class FailoverEngine {
     }
   }
 
-  private void applyIfNeeded(RoutingState wanted, Instant now) {
-    ticksSinceApply++;
+  private void applyIfNeeded(RoutingState wanted, Instant now, boolean force) {
+    if (!force) {
+      ticksSinceApply++;
+    }
     boolean changed = !wanted.equals(lastApplied);
     boolean retry = lastApplyFailure != null;
-    boolean reassert = ticksSinceApply >= settings.reassertEveryTicks();
+    boolean reassert = force || ticksSinceApply >= settings.reassertEveryTicks();
     if (!changed && !retry && !reassert) {
       return;
     }
@@ -416,8 +551,10 @@ public final class FailoverEngine {
 
   private EngineStatus buildStatus(Instant at, List<ProviderHistory> histories) {
     List<EngineStatus.ProviderReport> reports = new ArrayList<>(providers.size());
+    ImmutableSet<String> down = linkDown;
     for (ProviderHistory h : histories) {
-      reports.add(report(h, statuses.get(h.provider().id())));
+      String id = h.provider().id();
+      reports.add(report(h, statuses.get(id), !down.contains(id)));
     }
     Decision current = decision;
     List<String> ranking = new ArrayList<>();
@@ -430,6 +567,7 @@ public final class FailoverEngine {
         at,
         ticks,
         policy.name(),
+        intervalInForce(),
         current == null ? null : current.main().id(),
         current == null ? null : current.reason(),
         current == null ? "" : current.detail(),
@@ -442,7 +580,8 @@ public final class FailoverEngine {
         reports);
   }
 
-  private static EngineStatus.ProviderReport report(ProviderHistory h, ProviderStatus status) {
+  private static EngineStatus.ProviderReport report(
+      ProviderHistory h, ProviderStatus status, boolean linkUsable) {
     List<ProbeRound> rounds = h.rounds();
     List<TestResult.Outcome> recent = new ArrayList<>(RECENT_ROUNDS);
     for (int i = Math.max(0, rounds.size() - RECENT_ROUNDS); i < rounds.size(); i++) {
@@ -469,6 +608,7 @@ public final class FailoverEngine {
         status.since(),
         status.reason(),
         status.eligible(),
+        linkUsable,
         recent,
         h.size(),
         h.failedCount(),

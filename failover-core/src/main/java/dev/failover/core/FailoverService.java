@@ -11,13 +11,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link FailoverEngine} tick on a fixed cadence ({@code check_interval}) as a Guava {@link
+ * Runs a {@link FailoverEngine} tick on its cadence ({@code check_interval}, or {@code
+ * fast_check_interval} while a provider is in doubt) as a Guava {@link
  * com.google.common.util.concurrent.Service}.
  *
  * <p>The first tick runs at start; each next one is scheduled {@link
- * FailoverEngine#nextTickDelay()} after the previous one ends, which is {@code check_interval}
- * minus the tick's own duration, so ticks start {@code check_interval} apart. {@link
- * #requestTick()} runs an extra tick at once (for a link event), without waiting for the cadence.
+ * FailoverEngine#nextTickDelay()} after the previous one ends, which is the interval in force minus
+ * the tick's own duration, so ticks start one interval apart and the cadence switches to fast and
+ * back at the tick whose statuses call for it. {@link #requestTick()} runs an extra tick at once,
+ * without waiting for the cadence. {@link #linkChanged} records a link event in the engine and
+ * re-decides at once without probing.
+ *
+ * <p>Ticks and decisions all run on the injected executor and never overlap (the engine serialises
+ * them), so a scheduled tick never starts while another one, or a decision, is running: a tick
+ * longer than the interval in force only delays the next one, which then starts at once.
  *
  * <p>A tick never stops the service: everything it throws is caught and logged here, because one
  * exception from {@code runOneIteration} would stop an {@link AbstractScheduledService} for good.
@@ -32,6 +39,7 @@ public final class FailoverService extends AbstractScheduledService {
   private final FailoverEngine engine;
   private final ScheduledExecutorService executor;
   private final AtomicBoolean tickRequested = new AtomicBoolean();
+  private final AtomicBoolean decisionRequested = new AtomicBoolean();
 
   /**
    * Creates the service; it starts with {@link #startAsync()}.
@@ -59,40 +67,85 @@ public final class FailoverService extends AbstractScheduledService {
    *     refused the task
    */
   public boolean requestTick() {
+    return submitMerged(tickRequested, "requested tick", engine::runOnce);
+  }
+
+  /**
+   * Runs {@code work} once on the executor unless a run is already pending ({@code pending} set).
+   * The flag is cleared before the work starts, so a request made while it runs gets a run of its
+   * own that sees whatever the request was about.
+   */
+  private boolean submitMerged(AtomicBoolean pending, String kind, Runnable work) {
     if (!isRunning()) {
       return false;
     }
-    if (!tickRequested.compareAndSet(false, true)) {
+    if (!pending.compareAndSet(false, true)) {
       return true;
     }
     try {
       executor.execute(
           () -> {
-            tickRequested.set(false);
+            pending.set(false);
             if (isRunning()) {
-              tickSafely("requested");
+              runSafely(kind, work);
             }
           });
       return true;
     } catch (RejectedExecutionException e) {
-      tickRequested.set(false);
-      logger.warn("a requested tick could not be scheduled; the next scheduled tick will run", e);
+      pending.set(false);
+      logger.warn("a {} could not be scheduled; the next scheduled tick will run", kind, e);
       return false;
     }
+  }
+
+  /**
+   * Records that the link of {@code interfaceName} is usable or not ({@link
+   * FailoverEngine#linkChanged}) and, if that changed what the engine knows, re-decides at once on
+   * the service's executor ({@link FailoverEngine#decideNow()}: selection, apply and events from
+   * the current statuses, without probing). Decisions requested while one is pending are merged
+   * into it; the pending one reads the newest link states. Safe to call from any thread; never
+   * blocks. Before the service runs (or after it stopped) the link state is still recorded, and
+   * the first tick uses it.
+   *
+   * @param interfaceName the interface whose link changed, such as {@code eth1}; an interface no
+   *     provider uses is ignored
+   * @param usable whether traffic can leave through it (carrier and interface up)
+   * @return whether a decision is pending: false if nothing changed (unknown interface, repeated
+   *     state), the service is not running, or the executor refused the task
+   */
+  public boolean linkChanged(String interfaceName, boolean usable) {
+    if (!engine.linkChanged(interfaceName, usable)) {
+      return false;
+    }
+    return requestDecision();
+  }
+
+  /**
+   * Asks for a {@link FailoverEngine#decideNow() decision without probing} now, on the service's
+   * executor. Requests made while one is pending are merged into it. Safe to call from any thread.
+   *
+   * @return whether a decision is pending; false if the service is not running or the executor
+   *     refused the task
+   */
+  public boolean requestDecision() {
+    return submitMerged(decisionRequested, "decision", engine::decideNow);
   }
 
   @Override
   protected void startUp() {
     logger.info(
-        "failover started: {} providers, policy '{}', check_interval {} ms",
+        "failover started: {} providers, policy '{}', check_interval {} ms,"
+            + " fast_check_interval {} ms, probe_timeout {} ms",
         engine.providers().size(),
         engine.policyName(),
-        engine.settings().checkInterval().toMillis());
+        engine.settings().checkInterval().toMillis(),
+        engine.settings().fastCheckInterval().toMillis(),
+        engine.settings().probeTimeout().toMillis());
   }
 
   @Override
   protected void runOneIteration() {
-    tickSafely("scheduled");
+    runSafely("scheduled tick", engine::runOnce);
   }
 
   @Override
@@ -120,14 +173,14 @@ public final class FailoverService extends AbstractScheduledService {
     return "FailoverService";
   }
 
-  private void tickSafely(String kind) {
+  private void runSafely(String kind, Runnable work) {
     try {
-      engine.runOnce();
+      work.run();
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable e) {
       // Everything else is caught: an exception escaping here would stop the service for good.
-      logger.error("the {} tick failed; the next tick runs as scheduled", kind, e);
+      logger.error("the {} failed; the next tick runs as scheduled", kind, e);
     }
   }
 }

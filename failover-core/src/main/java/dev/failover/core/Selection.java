@@ -10,113 +10,189 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Chooses the main provider and the order of the default routes from the providers' statuses and
- * the sticky choice. A pure function of its arguments; works with any {@link
- * dev.failover.api.ReliabilityPolicy}, since it reads only {@link ProviderStatus#eligible()}.
+ * Chooses the main provider and the order of the default routes from the providers' statuses, the
+ * state of their links and the sticky choice. A pure function of its arguments; works with any
+ * {@link dev.failover.api.ReliabilityPolicy}, since it reads only {@link
+ * ProviderStatus#eligible()}.
  *
- * <p>The rule (docs/policy-original.md, "Selection"):
+ * <p>A provider is <em>selectable</em> when its status is eligible and its link is usable: a
+ * provider whose link is down is never chosen for being eligible, whatever the policy thinks of
+ * it (the policy may not have seen a failed probe yet). The rule (docs/policy-original.md,
+ * "Selection"; docs/architecture.md, "Link events"):
  *
  * <ol>
- *   <li>If the sticky source forces a configured provider, it is main, eligible or not.
- *   <li>Otherwise the first eligible provider in priority order is main.
- *   <li>When none is eligible, the current main stays main (no churn; routes are never removed);
- *       at startup, with no current main, the first configured provider is main, as the original
- *       did.
+ *   <li>If the sticky source forces a configured provider whose link is usable, it is main,
+ *       eligible or not. A forced provider whose link is down is ignored until the link is back,
+ *       since forcing traffic into a dead link would leave the router offline.
+ *   <li>Otherwise the first selectable provider in priority order is main.
+ *   <li>When none is selectable, the current main stays main (no churn; routes are never removed),
+ *       unless its link is down: then the first provider in priority order whose link is usable
+ *       takes over. At startup, with no current main, the first configured provider whose link is
+ *       usable is main, as the original did. If every link is down, the current main (at startup
+ *       the first configured provider) stays.
  * </ol>
  *
- * <p>The ranking puts the main provider first, then the other eligible providers in priority
- * order, then the rest in priority order; the route metrics follow it.
+ * <p>The ranking puts the main provider first, then the other selectable providers in priority
+ * order, then the others whose link is usable, then those whose link is down, each group in
+ * priority order; the route metrics follow it. A provider whose link is down keeps its route, last,
+ * so that it is in place the moment the link returns.
  *
  * <p>The reason: at the first decision {@link SwitchReason#STARTUP}. When the main provider
- * changes: {@link SwitchReason#STICKY} if forced; {@link SwitchReason#STICKY_CLEARED} if the
- * previous main was forced and no longer is; {@link SwitchReason#FAILBACK} if the new main has a
- * higher priority than the old one, {@link SwitchReason#FAILOVER} if lower; {@link
- * SwitchReason#NONE_ELIGIBLE} for the fallback. When the main provider stays, the previous reason
- * stays, unless what the choice rests on changed: it becomes sticky ({@code STICKY}), stops being
- * sticky ({@code STICKY_CLEARED}) or falls back ({@code NONE_ELIGIBLE}).
+ * changes because the link of the previous main is down, {@link SwitchReason#FAILOVER} with a
+ * detail that names the link (unless the sticky source now forces the new main: {@link
+ * SwitchReason#STICKY}). Otherwise, when the main provider changes: {@link SwitchReason#STICKY} if
+ * forced; {@link SwitchReason#STICKY_CLEARED} if the previous main was forced and no longer is;
+ * {@link SwitchReason#FAILBACK} if the new main has a higher priority than the old one, {@link
+ * SwitchReason#FAILOVER} if lower; {@link SwitchReason#NONE_ELIGIBLE} for the fallback. When the
+ * main provider stays, the previous reason stays, unless what the choice rests on changed: it
+ * becomes sticky ({@code STICKY}), stops being sticky ({@code STICKY_CLEARED}) or falls back
+ * ({@code NONE_ELIGIBLE}).
  */
 final class Selection {
   private Selection() {}
+
+  /** Decides with every link usable. */
+  static Decision select(
+      List<Provider> providers,
+      Map<String, ProviderStatus> statuses,
+      StickyReading sticky,
+      @Nullable Decision previous) {
+    return select(providers, statuses, Set.of(), sticky, previous);
+  }
 
   /**
    * Decides.
    *
    * @param providers the configured providers in priority order, not empty
    * @param statuses the policy's verdicts by provider id; a provider without one is not eligible
+   * @param linkDown the ids of the providers whose link is not usable; ids of unconfigured
+   *     providers are ignored
    * @param sticky the sticky choice; a forced id that names no configured provider is ignored
    * @param previous the previous decision, null at startup
    */
   static Decision select(
       List<Provider> providers,
       Map<String, ProviderStatus> statuses,
+      Set<String> linkDown,
       StickyReading sticky,
       @Nullable Decision previous) {
     checkNotNull(providers, "providers");
     checkNotNull(statuses, "statuses");
+    checkNotNull(linkDown, "linkDown");
     checkNotNull(sticky, "sticky");
     checkArgument(!providers.isEmpty(), "providers must not be empty");
 
-    List<Provider> eligible = new ArrayList<>();
+    List<Provider> selectable = new ArrayList<>();
+    List<Provider> usable = new ArrayList<>();
     for (Provider provider : providers) {
+      if (linkDown.contains(provider.id())) {
+        continue;
+      }
+      usable.add(provider);
       ProviderStatus status = statuses.get(provider.id());
       if (status != null && status.eligible()) {
-        eligible.add(provider);
+        selectable.add(provider);
       }
     }
     Optional<Provider> forced = sticky.forcedProviderId().flatMap(id -> byId(providers, id));
     @Nullable Provider current =
         previous == null ? null : byId(providers, previous.main().id()).orElse(null);
+    boolean currentLinkDown = current != null && linkDown.contains(current.id());
 
     Provider main;
     Decision.Basis basis;
     String detail;
-    if (forced.isPresent()) {
+    if (forced.isPresent() && !linkDown.contains(forced.get().id())) {
       main = forced.get();
       basis = Decision.Basis.STICKY;
-      detail = sticky.detail() + " (" + describe(main, statuses) + ")";
-    } else if (!eligible.isEmpty()) {
-      main = eligible.get(0);
+      detail = sticky.detail() + " (" + describeStatus(main, statuses) + ")";
+    } else if (!selectable.isEmpty()) {
+      main = selectable.get(0);
       basis = Decision.Basis.ELIGIBLE;
-      detail = main + " is the first eligible provider (" + describe(main, statuses) + ")";
+      detail = main + " is the first eligible provider (" + describeStatus(main, statuses) + ")";
       if (current != null && !current.equals(main)) {
-        detail = current + " was main (" + describe(current, statuses) + "); " + detail;
+        detail = wasMain(current, statuses, linkDown) + "; " + detail;
       }
-    } else if (current != null) {
+    } else if (current != null && (!currentLinkDown || usable.isEmpty())) {
       main = current;
       basis = Decision.Basis.FALLBACK;
-      detail = "no provider is eligible; keeping " + main + " as main";
+      detail =
+          currentLinkDown
+              ? "no provider is eligible and every link is down; keeping " + main + " as main"
+              : "no provider is eligible; keeping " + main + " as main";
+    } else if (current != null) {
+      main = usable.get(0);
+      basis = Decision.Basis.FALLBACK;
+      detail =
+          wasMain(current, statuses, linkDown)
+              + "; no provider is eligible; "
+              + main
+              + " is the first provider with a usable link";
+    } else if (!usable.isEmpty()) {
+      main = usable.get(0);
+      basis = Decision.Basis.FALLBACK;
+      detail =
+          main.equals(providers.get(0))
+              ? "no provider is eligible; the first configured " + main + " is main"
+              : "no provider is eligible; "
+                  + main
+                  + " is the first configured provider with a usable link";
     } else {
       main = providers.get(0);
       basis = Decision.Basis.FALLBACK;
-      detail = "no provider is eligible; the first configured " + main + " is main";
+      detail =
+          "no provider is eligible and every link is down; the first configured "
+              + main
+              + " is main";
+    }
+    if (forced.isPresent() && basis != Decision.Basis.STICKY) {
+      Provider ignored = forced.get();
+      detail =
+          "sticky "
+              + ignored
+              + " ignored: link of '"
+              + ignored.interfaceName()
+              + "' is down; "
+              + detail;
     }
 
     List<Provider> ranked = new ArrayList<>(providers.size());
     ranked.add(main);
-    for (Provider provider : eligible) {
-      if (!provider.equals(main)) {
-        ranked.add(provider);
-      }
-    }
-    for (Provider provider : providers) {
+    addMissing(ranked, selectable);
+    addMissing(ranked, usable);
+    addMissing(ranked, providers);
+    return new Decision(
+        main, ranked, basis, reason(providers, main, basis, previous, currentLinkDown), detail);
+  }
+
+  private static void addMissing(List<Provider> ranked, List<Provider> group) {
+    for (Provider provider : group) {
       if (!ranked.contains(provider)) {
         ranked.add(provider);
       }
     }
-    return new Decision(main, ranked, basis, reason(providers, main, basis, previous), detail);
   }
 
   private static SwitchReason reason(
-      List<Provider> providers, Provider main, Decision.Basis basis, @Nullable Decision previous) {
+      List<Provider> providers,
+      Provider main,
+      Decision.Basis basis,
+      @Nullable Decision previous,
+      boolean previousLinkDown) {
     if (previous == null) {
       return SwitchReason.STARTUP;
     }
     boolean switched = !previous.main().equals(main);
     if (!switched && basis == previous.basis()) {
       return previous.reason();
+    }
+    if (switched && previousLinkDown && basis != Decision.Basis.STICKY) {
+      // Losing the main's link is a failover whatever the new main's priority or basis.
+      return SwitchReason.FAILOVER;
     }
     return switch (basis) {
       case STICKY -> SwitchReason.STICKY;
@@ -134,7 +210,25 @@ final class Selection {
     };
   }
 
-  private static String describe(Provider provider, Map<String, ProviderStatus> statuses) {
+  /**
+   * Why the current main is no longer main: {@code "link of 'eth1' is down (provider 'isp1' was
+   * main, UP: ...)"} or {@code "provider 'isp1' was main (DOWN: ...)"}.
+   */
+  private static String wasMain(
+      Provider current, Map<String, ProviderStatus> statuses, Set<String> linkDown) {
+    if (linkDown.contains(current.id())) {
+      return "link of '"
+          + current.interfaceName()
+          + "' is down ("
+          + current
+          + " was main, "
+          + describeStatus(current, statuses)
+          + ")";
+    }
+    return current + " was main (" + describeStatus(current, statuses) + ")";
+  }
+
+  private static String describeStatus(Provider provider, Map<String, ProviderStatus> statuses) {
     ProviderStatus status = statuses.get(provider.id());
     return status == null ? "no status" : status.state() + ": " + status.reason();
   }

@@ -63,6 +63,73 @@ class EngineSettingsTest {
         .hasMessage("check_interval");
   }
 
+  private static final Duration ONE_S = Duration.ofSeconds(1);
+
+  @Test
+  void constructor_zeroFastCheckInterval_throwsNamingKey() {
+    assertThatThrownBy(() -> new EngineSettings(FIVE_S, ONE_S, 100, 50, 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fast_check_interval must be > 0, was PT0S");
+  }
+
+  @Test
+  void constructor_fastCheckIntervalAboveCheckInterval_throwsNamingBoth() {
+    assertThatThrownBy(
+            () -> new EngineSettings(FIVE_S, ONE_S, 100, 50, 1, Duration.ofSeconds(6)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fast_check_interval must be <= check_interval (PT5S), was PT6S");
+  }
+
+  @Test
+  void constructor_probeTimeoutAboveFastCheckInterval_throwsNamingBoth() {
+    assertThatThrownBy(
+            () -> new EngineSettings(FIVE_S, Duration.ofSeconds(2), 100, 50, 1, ONE_S))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("probe_timeout must be <= fast_check_interval (PT1S), was PT2S");
+  }
+
+  @Test
+  void constructor_nullFastCheckInterval_throwsNamingKey() {
+    assertThatThrownBy(() -> new EngineSettings(FIVE_S, ONE_S, 100, 50, 1, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("fast_check_interval");
+  }
+
+  @Test
+  void constructor_probeTimeoutEqualToFastCheckInterval_accepted() {
+    EngineSettings settings = new EngineSettings(FIVE_S, ONE_S, 100, 50, 1, ONE_S);
+
+    assertThat(settings.fastCheckInterval()).isEqualTo(ONE_S);
+    assertThat(settings.fastCadence()).isTrue();
+  }
+
+  @Test
+  void constructor_withoutFastCheckInterval_fastEqualsCheckInterval() {
+    EngineSettings settings = new EngineSettings(FIVE_S, ONE_S, 100, 50, 1);
+
+    assertThat(settings.fastCheckInterval()).isEqualTo(FIVE_S);
+    assertThat(settings.fastCadence()).isFalse();
+  }
+
+  @Test
+  void withFastCheckInterval_valid_replacesOnlyThat() {
+    EngineSettings settings = new EngineSettings(FIVE_S, ONE_S, 100, 50, 7);
+
+    EngineSettings fast = settings.withFastCheckInterval(Duration.ofMillis(1500));
+
+    assertThat(fast)
+        .isEqualTo(new EngineSettings(FIVE_S, ONE_S, 100, 50, 7, Duration.ofMillis(1500)));
+  }
+
+  @Test
+  void withFastCheckInterval_belowProbeTimeout_throws() {
+    EngineSettings settings = new EngineSettings(FIVE_S, Duration.ofSeconds(4), 100, 50, 1);
+
+    assertThatThrownBy(() -> settings.withFastCheckInterval(ONE_S))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("probe_timeout must be <= fast_check_interval (PT1S), was PT4S");
+  }
+
   @Test
   void defaults_originalValues() {
     EngineSettings defaults = EngineSettings.defaults();
@@ -71,6 +138,7 @@ class EngineSettingsTest {
     assertThat(defaults.startMetric()).isEqualTo(100);
     assertThat(defaults.historyCapacity()).isEqualTo(50);
     assertThat(defaults.reassertEveryTicks()).isEqualTo(12);
+    assertThat(defaults.fastCheckInterval()).isEqualTo(FIVE_S);
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.Service;
 import dev.failover.api.FailoverListener;
+import dev.failover.api.ProviderState;
+import dev.failover.api.SwitchReason;
 import dev.failover.api.RoutingState;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeRouteBackend;
@@ -110,5 +112,115 @@ class FailoverServiceTest {
     assertThat(backend.lastApplied()).hasValueSatisfying(s -> assertThat(s.routes()).hasSize(3));
     assertThat(engine.status().ticks()).isEqualTo(2);
     assertThat(service.requestTick()).isFalse();
+  }
+
+  @Test
+  void schedule_providerSuspect_fastCadenceThenBackToCheckInterval() {
+    ScriptedPolicy policy = new ScriptedPolicy();
+    FailoverEngine engine =
+        engine()
+            .policy(policy)
+            .settings(
+                new EngineSettings(
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(1),
+                    100,
+                    50,
+                    3,
+                    Duration.ofSeconds(1)))
+            .build();
+    started(engine);
+    assertThat(engine.status().ticks()).isEqualTo(1);
+
+    // Normal cadence while every provider is UP.
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(engine.status().ticks()).isEqualTo(2);
+
+    // The tick at 10 s finds isp2 SUSPECT: from then on a tick every second.
+    policy.set("isp2", ProviderState.SUSPECT);
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(engine.status().ticks()).isEqualTo(3);
+    scheduler.advance(Duration.ofMillis(999));
+    assertThat(engine.status().ticks()).isEqualTo(3);
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(engine.status().ticks()).isEqualTo(4);
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(engine.status().ticks()).isEqualTo(7);
+
+    // The tick at 15 s finds it UP again: back to every 5 s.
+    policy.set("isp2", ProviderState.UP);
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(engine.status().ticks()).isEqualTo(8);
+    assertThat(engine.status().interval()).isEqualTo(Duration.ofSeconds(5));
+    scheduler.advance(Duration.ofMillis(4999));
+    assertThat(engine.status().ticks()).isEqualTo(8);
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(engine.status().ticks()).isEqualTo(9);
+    assertThat(scheduler.failures()).isEmpty();
+  }
+
+  @Test
+  void linkChanged_running_decidesOnTheExecutorWithoutProbing() {
+    FakeTestScenario ping = new FakeTestScenario("ping");
+    RecordingListener listener = new RecordingListener();
+    FailoverEngine engine =
+        TestEngines.with(clock, backend).scenario(ping).listener(listener).build();
+    FailoverService service = started(engine);
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(engine.status().mainProviderId()).isEqualTo("isp1");
+    int probes = ping.calls("isp1") + ping.calls("isp2") + ping.calls("isp3");
+
+    assertThat(service.linkChanged("eth1", false)).isTrue();
+    assertThat(engine.status().mainProviderId())
+        .as("not before the executor runs it")
+        .isEqualTo("isp1");
+    scheduler.runDueTasks();
+
+    assertThat(engine.status().mainProviderId()).isEqualTo("isp2");
+    assertThat(engine.status().ticks()).isEqualTo(2);
+    assertThat(ping.calls("isp1") + ping.calls("isp2") + ping.calls("isp3")).isEqualTo(probes);
+    assertThat(listener.switches.get(listener.switches.size() - 1).reason())
+        .isEqualTo(SwitchReason.FAILOVER);
+    assertThat(backend.lastApplied().orElseThrow().main()).contains(Fixtures.provider(2));
+  }
+
+  @Test
+  void linkChanged_severalBeforeTheDecisionRuns_mergedIntoOne() {
+    FailoverEngine engine = engine().build();
+    FailoverService service = started(engine);
+    scheduler.advance(Duration.ofSeconds(5));
+    int attempts = backend.attempts();
+
+    assertThat(service.linkChanged("eth1", false)).isTrue();
+    assertThat(service.linkChanged("eth2", false)).isTrue();
+    scheduler.runDueTasks();
+
+    assertThat(backend.attempts()).isEqualTo(attempts + 1);
+    assertThat(engine.status().mainProviderId()).isEqualTo("isp3");
+    assertThat(engine.status().ranking()).containsExactly("isp3", "isp1", "isp2");
+  }
+
+  @Test
+  void linkChanged_unknownInterfaceOrRepeat_nothingScheduled() {
+    FailoverEngine engine = engine().build();
+    FailoverService service = started(engine);
+    int pending = scheduler.pendingCount();
+
+    assertThat(service.linkChanged("wlan0", false)).isFalse();
+    assertThat(service.linkChanged("eth1", true)).isFalse();
+
+    assertThat(scheduler.pendingCount()).isEqualTo(pending);
+  }
+
+  @Test
+  void linkChanged_notStarted_recordedForTheFirstTick() {
+    FailoverEngine engine = engine().build();
+    FailoverService service = new FailoverService(engine, scheduler);
+
+    assertThat(service.linkChanged("eth1", false)).isFalse();
+    assertThat(engine.linkUsable("isp1")).isFalse();
+    started(engine);
+
+    assertThat(engine.status().mainProviderId()).isEqualTo("isp2");
   }
 }

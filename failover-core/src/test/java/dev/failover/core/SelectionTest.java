@@ -13,6 +13,7 @@ import dev.failover.api.SwitchReason;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SelectionTest {
@@ -238,5 +239,79 @@ class SelectionTest {
         states(ProviderState.DOWN, ProviderState.SUSPECT, ProviderState.UP);
 
     assertThat(select(statuses)).isEqualTo(select(statuses));
+  }
+
+  private static Decision selectLinkDown(
+      Map<String, ProviderStatus> statuses, Set<String> linkDown, Decision previous) {
+    return Selection.select(PROVIDERS, statuses, linkDown, StickyReading.absent(), previous);
+  }
+
+  @Test
+  void select_eligibleButLinkDown_notMainAndRankedLast() {
+    Decision decision =
+        selectLinkDown(
+            states(ProviderState.UP, ProviderState.UP, ProviderState.UP), Set.of("isp1"), null);
+
+    assertThat(decision.main()).isEqualTo(provider(2));
+    assertThat(ids(decision)).containsExactly("isp2", "isp3", "isp1");
+    assertThat(decision.basis()).isEqualTo(Decision.Basis.ELIGIBLE);
+  }
+
+  @Test
+  void select_linkDown_rankedAfterUsableIneligible() {
+    Decision decision =
+        selectLinkDown(
+            states(ProviderState.DOWN, ProviderState.UP, ProviderState.UP), Set.of("isp2"), null);
+
+    assertThat(ids(decision)).containsExactly("isp3", "isp1", "isp2");
+  }
+
+  @Test
+  void select_mainLinkDownNoneEligible_firstUsableTakesOverAsFailover() {
+    Map<String, ProviderStatus> statuses =
+        states(ProviderState.RECOVERING, ProviderState.DOWN, ProviderState.DOWN);
+    Decision previous = selectLinkDown(statuses, Set.of("isp1"), null);
+    assertThat(previous.main()).isEqualTo(provider(2));
+
+    Decision decision = selectLinkDown(statuses, Set.of("isp2"), previous);
+
+    // isp1 has the higher priority, but losing the main's link is a failover, not a failback.
+    assertThat(decision.main()).isEqualTo(provider(1));
+    assertThat(decision.basis()).isEqualTo(Decision.Basis.FALLBACK);
+    assertThat(decision.reason()).isEqualTo(SwitchReason.FAILOVER);
+    assertThat(decision.detail())
+        .isEqualTo(
+            "link of 'eth2' is down (provider 'isp2' was main, DOWN: test); no provider is"
+                + " eligible; provider 'isp1' is the first provider with a usable link");
+    assertThat(ids(decision)).containsExactly("isp1", "isp3", "isp2");
+  }
+
+  @Test
+  void select_mainLinkDownNoneEligibleEveryLinkDown_keepsMain() {
+    Map<String, ProviderStatus> statuses =
+        states(ProviderState.DOWN, ProviderState.DOWN, ProviderState.DOWN);
+    Decision previous = select(statuses);
+
+    Decision decision = selectLinkDown(statuses, Set.of("isp1", "isp2", "isp3"), previous);
+
+    assertThat(decision.main()).isEqualTo(provider(1));
+    assertThat(decision.reason()).isEqualTo(SwitchReason.STARTUP);
+    assertThat(ids(decision)).containsExactly("isp1", "isp2", "isp3");
+  }
+
+  @Test
+  void select_stickyProviderLinkDown_ignoredNamingTheLink() {
+    Decision decision =
+        Selection.select(
+            PROVIDERS,
+            states(ProviderState.UP, ProviderState.UP, ProviderState.UP),
+            Set.of("isp3"),
+            sticky("isp3"),
+            null);
+
+    assertThat(decision.main()).isEqualTo(provider(1));
+    assertThat(decision.basis()).isEqualTo(Decision.Basis.ELIGIBLE);
+    assertThat(decision.detail())
+        .startsWith("sticky provider 'isp3' ignored: link of 'eth3' is down; ");
   }
 }

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
+import dev.failover.api.SwitchReason;
 import dev.failover.api.TestResult;
 import dev.failover.core.EngineSettings;
 import dev.failover.core.EngineStatus;
 import dev.failover.core.FailoverEngine;
 import dev.failover.core.Fixtures;
 import dev.failover.core.OriginalPolicy;
+import dev.failover.core.RecordingListener;
 import dev.failover.core.StickyProviderFile;
 import dev.failover.core.TestEngines;
 import dev.failover.testkit.FakeClock;
@@ -39,11 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Model-based test of the engine: random action sequences (check results, time passing, the sticky
- * file set, changed, cleared or filled with garbage, backend failures, ticks) run against the real
- * engine with fakes and a real sticky file, and against a reference model written here from the
- * documented rules (docs/policy-original.md). After every step: the main provider is the model's;
- * every state the backend holds was applied whole and equals the model's; a failed apply is retried
- * on the next tick; the backend is called exactly when the model says.
+ * file set, changed, cleared or filled with garbage, backend failures, links going down and up,
+ * ticks) run against the real engine with fakes and a real sticky file, and against a reference
+ * model written here from the documented rules (docs/policy-original.md, docs/architecture.md). A
+ * link change is fed to the engine as {@code FailoverService.linkChanged} does: {@code
+ * linkChanged}, then {@code decideNow()} if that changed anything. After every step: the main
+ * provider is the model's; every state the backend holds was applied whole and equals the model's;
+ * a failed apply is retried on the next tick; the backend is called exactly when the model says;
+ * the main-switched events are the model's, and a switch away from a main whose link is down is a
+ * FAILOVER that names the link; a link change runs no probe.
  *
  * <p>Seeded and reproducible through the testkit's {@link Property}: {@code
  * -Dfailover.testkit.seed=N} replays a run. On failure the message gives the seed, the
@@ -73,6 +80,9 @@ class EngineModelTest {
     int reasserts;
     int stickyTicks;
     int fallbackTicks;
+    int linkChanges;
+    int linkSwitches;
+    int linkDownTicks;
   }
 
   // ---- The actions -------------------------------------------------------------------------
@@ -80,7 +90,7 @@ class EngineModelTest {
   /** One step of a sequence. */
   sealed interface Action
       permits SetOutcome, ThrowNext, Advance, StickySet, StickyUnknown, StickyGarbage, StickyClear,
-          FailNextApply, Tick {}
+          FailNextApply, LinkChange, Tick {}
 
   /** From now on, {@code scenario} against {@code provider} gives {@code outcome}. */
   record SetOutcome(int provider, int scenario, TestResult.Outcome outcome) implements Action {}
@@ -105,6 +115,9 @@ class EngineModelTest {
 
   /** The backend's next apply fails. */
   record FailNextApply() implements Action {}
+
+  /** The link of {@code provider} goes down ({@code usable} false) or comes back. */
+  record LinkChange(int provider, boolean usable) implements Action {}
 
   /** The engine runs one tick. */
   record Tick() implements Action {}
@@ -152,11 +165,14 @@ class EngineModelTest {
     assertThat(coverage.reasserts).isGreaterThan(sequences / 4);
     assertThat(coverage.stickyTicks).isGreaterThan(sequences);
     assertThat(coverage.fallbackTicks).isGreaterThan(sequences);
+    assertThat(coverage.linkChanges).isGreaterThan(sequences / 2);
+    assertThat(coverage.linkSwitches).isGreaterThan(sequences / 8);
+    assertThat(coverage.linkDownTicks).isGreaterThan(sequences);
   }
 
   /**
    * The checker can fail: against a model that re-asserts one tick late, some sequence fails, and
-   * shrinking reduces it to a handful of ticks.
+   * shrinking reduces it to a handful of decisions.
    */
   @Test
   void check_modelOffByOne_findsAndShrinksACounterexample() {
@@ -171,7 +187,10 @@ class EngineModelTest {
     assertThat(failing).as("a counterexample against the broken model").isNotNull();
     Case shrunk = shrink(failing, true);
     assertThat(check(shrunk, true)).isPresent();
-    assertThat(shrunk.actions()).allMatch(a -> a instanceof Tick);
+    // k + 1 decisions: k + 1 ticks, or a link change (whose decision applies) and k ticks.
+    assertThat(shrunk.actions().subList(1, shrunk.actions().size()))
+        .allMatch(a -> a instanceof Tick);
+    assertThat(shrunk.actions().get(0)).isInstanceOfAny(Tick.class, LinkChange.class);
     assertThat(shrunk.actions()).hasSize(failing.config().reassertEveryTicks() + 1);
     assertThatThrownBy(
             () ->
@@ -210,8 +229,12 @@ class EngineModelTest {
   private static Action action(SplittableRandom random, Config config) {
     int roll = random.nextInt(100);
     int provider = random.nextInt(config.providers());
-    if (roll < 35) {
+    if (roll < 27) {
       return new Tick();
+    } else if (roll < 35) {
+      // Mostly the first provider's link, which is main most of the time, so that links of the
+      // main go down often enough.
+      return new LinkChange(random.nextBoolean() ? 0 : provider, random.nextBoolean());
     } else if (roll < 60) {
       TestResult.Outcome[] outcomes = TestResult.Outcome.values();
       // Successes as often as the two failures together, so providers come and go.
@@ -265,9 +288,11 @@ class EngineModelTest {
     List<Provider> providers = Fixtures.providers(config.providers());
     FakeClock clock = new FakeClock();
     FakeRouteBackend backend = new FakeRouteBackend();
+    RecordingListener listener = new RecordingListener();
     List<FakeTestScenario> scenarios = new ArrayList<>();
     TestEngines builder =
         TestEngines.with(clock, backend)
+            .listener(listener)
             .providers(providers)
             .policy(new OriginalPolicy(config.maxFailed(), config.minConsecutive()))
             .sticky(new StickyProviderFile(stickyFile, providers))
@@ -290,7 +315,7 @@ class EngineModelTest {
         Action action = c.actions().get(step);
         perform(action, providers, scenarios, stickyFile, backend, clock, engine);
         model.perform(action);
-        compare(model, engine, backend, providers, step, action);
+        compare(model, engine, backend, listener, providers, step, action);
       }
       return Optional.empty();
     } catch (AssertionError e) {
@@ -337,6 +362,14 @@ class EngineModelTest {
         Files.deleteIfExists(stickyFile);
       } else if (action instanceof FailNextApply) {
         backend.failNextApply();
+      } else if (action instanceof LinkChange a) {
+        int probes = probeCalls(providers, scenarios);
+        if (engine.linkChanged(providers.get(a.provider()).interfaceName(), a.usable())) {
+          engine.decideNow();
+        }
+        assertThat(probeCalls(providers, scenarios))
+            .as("a link change runs no probe (%s)", a)
+            .isEqualTo(probes);
       } else if (action instanceof Tick) {
         engine.runOnce();
         clock.advance(engine.settings().checkInterval());
@@ -344,6 +377,16 @@ class EngineModelTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static int probeCalls(List<Provider> providers, List<FakeTestScenario> scenarios) {
+    int calls = 0;
+    for (FakeTestScenario scenario : scenarios) {
+      for (Provider provider : providers) {
+        calls += scenario.calls(provider.id());
+      }
+    }
+    return calls;
   }
 
   private static TestResult result(TestResult.Outcome outcome) {
@@ -358,11 +401,32 @@ class EngineModelTest {
       Model model,
       FailoverEngine engine,
       FakeRouteBackend backend,
+      RecordingListener listener,
       List<Provider> providers,
       int step,
       Action action) {
     String where = "after step " + step + " (" + action + ")";
     EngineStatus status = engine.status();
+    for (int p = 0; p < providers.size(); p++) {
+      String id = providers.get(p).id();
+      assertThat(engine.linkUsable(id))
+          .as("%s: link of %s", where, id)
+          .isEqualTo(!model.linkDown[p]);
+      assertThat(status.provider(id).orElseThrow().linkUsable())
+          .as("%s: status shows the link of %s", where, id)
+          .isEqualTo(!model.linkDown[p]);
+    }
+    assertThat(listener.switches.size())
+        .as("%s: main-switched events", where)
+        .isEqualTo(model.switchEvents);
+    if (model.linkFailover != null) {
+      MainProviderSwitched event = listener.switches.get(listener.switches.size() - 1);
+      assertThat(event.reason()).as("%s: reason of a switch off a dead link", where)
+          .isEqualTo(SwitchReason.FAILOVER);
+      assertThat(event.detail())
+          .as("%s: detail of a switch off a dead link", where)
+          .contains("link of '" + model.linkFailover.interfaceName() + "' is down");
+    }
     assertThat(status.mainProviderId())
         .as("%s: main provider", where)
         .isEqualTo(model.main == null ? null : model.main.id());
@@ -404,6 +468,10 @@ class EngineModelTest {
     final List<List<Boolean>> histories = new ArrayList<>();
     @Nullable String stickyContent;
     boolean failNextApply;
+    final boolean[] linkDown;
+    int switchEvents;
+    /** The main the last decision switched away from because its link was down, if it did. */
+    @Nullable Provider linkFailover;
 
     @Nullable Provider main;
     @Nullable RoutingState desired;
@@ -424,6 +492,7 @@ class EngineModelTest {
         java.util.Arrays.fill(row, TestResult.Outcome.SUCCESS);
       }
       this.pendingThrows = new int[providers.size()];
+      this.linkDown = new boolean[providers.size()];
       for (int i = 0; i < providers.size(); i++) {
         histories.add(new ArrayList<>());
       }
@@ -442,10 +511,21 @@ class EngineModelTest {
         stickyContent = null;
       } else if (action instanceof FailNextApply) {
         failNextApply = true;
+      } else if (action instanceof LinkChange a) {
+        linkFailover = null;
+        if (linkDown[a.provider()] == a.usable()) {
+          linkDown[a.provider()] = !a.usable();
+          coverage.linkChanges++;
+          decide(lastReliable, true);
+        }
       } else if (action instanceof Tick) {
+        linkFailover = null;
         tick();
       }
     }
+
+    /** The providers the policy found reliable at the last tick (none before the first). */
+    List<Provider> lastReliable = List.of();
 
     void tick() {
       failedBeforeTick = lastFailed;
@@ -474,41 +554,80 @@ class EngineModelTest {
           reliable.add(providers.get(p));
         }
       }
+      lastReliable = reliable;
+      coverage.ticks++;
+      for (boolean down : linkDown) {
+        if (down) {
+          coverage.linkDownTicks++;
+          break;
+        }
+      }
+      decide(reliable, false);
+    }
+
+    boolean usable(Provider provider) {
+      return !linkDown[providers.indexOf(provider)];
+    }
+
+    /**
+     * Selection and apply, as a tick ends or as a link change asks (then {@code outOfTick}: the
+     * state is applied whatever, and the decision does not count towards re-assertion).
+     */
+    void decide(List<Provider> reliable, boolean outOfTick) {
+      List<Provider> selectable = reliable.stream().filter(this::usable).toList();
+      List<Provider> usable = providers.stream().filter(this::usable).toList();
       Provider forced = null;
       for (Provider provider : providers) {
-        if (provider.id().equals(stickyContent)) {
+        if (provider.id().equals(stickyContent) && usable(provider)) {
           forced = provider;
         }
       }
       Provider before = main;
       if (forced != null) {
         main = forced;
-        coverage.stickyTicks++;
-      } else if (!reliable.isEmpty()) {
-        main = reliable.get(0);
+        if (!outOfTick) {
+          coverage.stickyTicks++;
+        }
+      } else if (!selectable.isEmpty()) {
+        main = selectable.get(0);
       } else {
-        coverage.fallbackTicks++;
-        if (main == null) {
-          main = providers.get(0);
+        if (!outOfTick) {
+          coverage.fallbackTicks++;
+        }
+        if (main == null || (!usable(main) && !usable.isEmpty())) {
+          // At startup, or the main's link is down: the first provider with a usable link.
+          main = usable.isEmpty() ? providers.get(0) : usable.get(0);
         }
       }
-      coverage.ticks++;
+      if (before == null || !before.equals(main)) {
+        switchEvents++;
+      }
       if (before != null && !before.equals(main)) {
         coverage.switches++;
+        if (!usable(before) && forced == null) {
+          linkFailover = before;
+          coverage.linkSwitches++;
+        }
       }
       List<Provider> ranked = new ArrayList<>();
       ranked.add(main);
-      reliable.stream().filter(p -> !ranked.contains(p)).forEach(ranked::add);
+      selectable.stream().filter(p -> !ranked.contains(p)).forEach(ranked::add);
+      usable.stream().filter(p -> !ranked.contains(p)).forEach(ranked::add);
       providers.stream().filter(p -> !ranked.contains(p)).forEach(ranked::add);
       desired = RoutingState.ranked(ranked, 100);
 
-      ticksSinceApply++;
+      if (!outOfTick) {
+        ticksSinceApply++;
+      }
       int reassert = config.reassertEveryTicks() + (offByOne ? 1 : 0);
-      if (!desired.equals(lastApplied) || lastFailed || ticksSinceApply >= reassert) {
+      if (outOfTick
+          || !desired.equals(lastApplied)
+          || lastFailed
+          || ticksSinceApply >= reassert) {
         attempts++;
         if (lastFailed) {
           coverage.retries++;
-        } else if (desired.equals(lastApplied)) {
+        } else if (desired.equals(lastApplied) && !outOfTick) {
           coverage.reasserts++;
         }
         if (failNextApply) {

@@ -126,6 +126,27 @@ public final class CommandRunner {
     }
   }
 
+  /**
+   * Starts a long-lived {@code command} (such as {@code ip monitor}) with the runner's prefix and
+   * returns at once, with its standard error merged into its standard output and its standard input
+   * closed. The runner's timeout does not apply: the caller reads the output and must destroy the
+   * process (and its descendants) when done.
+   *
+   * @throws CommandException if it could not be started
+   */
+  public Process start(List<String> command) throws CommandException {
+    checkNotNull(command, "command");
+    checkArgument(!command.isEmpty(), "command must not be empty");
+    List<String> full = ImmutableList.<String>builder().addAll(prefix).addAll(command).build();
+    try {
+      Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      return process;
+    } catch (IOException e) {
+      throw new CommandException(full, "could not start: " + e.getMessage(), false, e);
+    }
+  }
+
   private static long remaining(long deadline) {
     return Math.max(0, deadline - System.nanoTime());
   }

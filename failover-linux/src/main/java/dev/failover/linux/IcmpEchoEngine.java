@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Sends one ICMP echo request from a source address and reports the reply, so that {@link
- * PingScenario} does not care how: {@link PingCommandEngine} runs the {@code ping} program, and a
- * non-forking engine on a raw or datagram ICMP socket can replace it without touching the scenario.
+ * PingScenario} does not care how: {@link SocketIcmpEchoEngine} (the default) uses an ICMP socket
+ * of its own, {@link PingCommandEngine} runs the {@code ping} program.
  *
  * <p>Implementations are thread-safe, never throw for an unreachable target (that is a {@link
  * TestResult#failure} or {@link TestResult#timeout}), and return within about {@code timeout}.

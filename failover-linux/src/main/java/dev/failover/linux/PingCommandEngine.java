@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * An {@link IcmpEchoEngine} that runs iputils {@code ping -n -c 1 -W SECONDS -I SOURCE TARGET} once
  * per echo and reads the round-trip time from its output.
  *
- * <p>One process per probe is simple and robust, but costs a fork and an exec each time; thousands
- * of probes a minute call for a socket-based engine instead (see {@link IcmpEchoEngine}).
+ * <p>One process per probe is simple and robust, but costs a fork and an exec each time, about 15
+ * times the CPU of {@link SocketIcmpEchoEngine}, the default (see {@code docs/benchmarks.md}). It
+ * stays for systems where only {@code ping} may open ICMP sockets ({@code engine = "command"}).
  *
  * <p>Outcomes: exit 0 is a success with the reported {@code time=}; exit 1 with an ICMP error
  * ("Destination Host Unreachable", "errors") is a failure, otherwise a timeout; any other exit (such

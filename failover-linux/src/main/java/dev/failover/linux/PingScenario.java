@@ -37,6 +37,11 @@ public final class PingScenario implements TestScenario {
     return target;
   }
 
+  /** The engine that sends the echoes. */
+  IcmpEchoEngine engine() {
+    return engine;
+  }
+
   @Override
   public String name() {
     return "ping " + target.getHostAddress();

@@ -67,4 +67,12 @@ class ScenarioFactoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("test_cases[1].timeout");
   }
+
+  @Test
+  void pingCreate_unknownEngine_namesTheKeyAndTheChoices() {
+    assertThatThrownBy(() -> new PingScenarioFactory()
+        .create(settings(Map.of("target", "192.0.2.1", "engine", "fping"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("test_cases[1].engine must be \"socket\" or \"command\", was 'fping'");
+  }
 }

@@ -81,6 +81,9 @@ public final class NamespaceLab implements AutoCloseable {
   /** The first routing table id used by {@link Isp#provider()}: ISP {@code i} gets 100 + i. */
   public static final int FIRST_TABLE_ID = 100;
 
+  /** The most ISPs a lab can have (the probe benchmark uses 16). */
+  public static final int MAX_ISPS = 32;
+
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,7}");
   private static final String FAULT_TABLE = "lab_fault";
   private static final Set<NamespaceLab> OPEN = ConcurrentHashMap.newKeySet();
@@ -150,7 +153,11 @@ public final class NamespaceLab implements AutoCloseable {
       this.prefix = prefix;
     }
 
-    /** The number of ISPs, 1 to 9; 3 by default. */
+    /**
+     * The number of ISPs, 1 to {@value NamespaceLab#MAX_ISPS}; 3 by default. The router reaches ISP
+     * {@code i} at 192.168.1.{@code 10+i} (or 192.168.{@code i}.{@code 10+i}) and the ISP the
+     * internet over 10.255.{@code i}.0/30, so the limit leaves every address valid.
+     */
     public Builder isps(int count) {
       this.isps = count;
       return this;
@@ -191,7 +198,7 @@ public final class NamespaceLab implements AutoCloseable {
           PREFIX.matcher(prefix).matches(),
           "prefix must be 1 to 8 lower-case letters or digits, starting with a letter, was '%s'",
           prefix);
-      checkArgument(isps >= 1 && isps <= 9, "isps must be between 1 and 9, was %s", isps);
+      checkArgument(isps >= 1 && isps <= MAX_ISPS, "isps must be between 1 and %s, was %s", MAX_ISPS, isps);
       checkNotNull(commandTimeout, "commandTimeout");
       NamespaceLab lab = new NamespaceLab(this);
       OPEN.add(lab);

@@ -1,0 +1,261 @@
+package dev.failover.linux;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
+/**
+ * One IPv4 ICMP socket, opened, configured, used and closed through a handful of libc calls (JNA
+ * direct mapping, so no process and no reflection per call).
+ *
+ * <p>Not thread-safe: {@link SocketIcmpEchoEngine} opens one per check and uses it from one thread.
+ * Every failed call throws {@link ErrnoException} carrying the errno and the C library's text for
+ * it; the caller decides whether that is a failing provider or a broken probe. {@link #close()} is
+ * idempotent.
+ */
+final class IcmpSocket implements AutoCloseable {
+  /** The two kinds of ICMP socket Linux offers. */
+  enum Kind {
+    /**
+     * A "ping socket" ({@code SOCK_DGRAM, IPPROTO_ICMP}): allowed without privilege when the
+     * process's group is inside {@code net.ipv4.ping_group_range}. The kernel sets the echo id to
+     * the socket's own identifier, fills in the checksum, and hands the socket only the replies
+     * that carry that identifier, without the IP header.
+     */
+    DATAGRAM,
+    /**
+     * A raw ICMP socket ({@code SOCK_RAW, IPPROTO_ICMP}): needs {@code CAP_NET_RAW}. It sees a copy
+     * of every ICMP packet that matches its bound and connected addresses, IP header included, so
+     * the reply must be matched by id, sequence and payload.
+     */
+    RAW
+  }
+
+  /** A failed libc call. */
+  static final class ErrnoException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+    private final String reason;
+
+    ErrnoException(String call, int errno) {
+      this(call, errno, LibC.describe(errno));
+    }
+
+    private ErrnoException(String call, int errno, String reason) {
+      super(call + ": " + reason);
+      this.errno = errno;
+      this.reason = reason;
+    }
+
+    /** The errno value. */
+    int errno() {
+      return errno;
+    }
+
+    /** The C library's text for the errno, such as {@code No route to host}. */
+    String reason() {
+      return reason;
+    }
+  }
+
+  // Socket types are 2 and 3 on every Linux architecture except MIPS, which swapped DGRAM and STREAM.
+  private static final boolean MIPS = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT).startsWith("mips");
+  private static final int AF_INET = 2;
+  private static final int SOCK_DGRAM = MIPS ? 1 : 2;
+  private static final int SOCK_RAW = 3;
+  private static final int SOCK_CLOEXEC = 0x80000;
+  private static final int IPPROTO_ICMP = 1;
+  private static final int SOL_IP = 0;
+  private static final int IP_RECVERR = 11;
+  private static final int SOL_RAW = 255;
+  private static final int ICMP_FILTER = 1;
+  private static final int POLLIN = 0x1;
+  private static final int MSG_DONTWAIT = 0x40;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  private static final ByteOrder HOST = ByteOrder.nativeOrder();
+
+  /** The libc functions used; errno is read with {@link Native#getLastError()} after a failure. */
+  private static final class LibC {
+    static {
+      Native.register("c");
+    }
+
+    static native int socket(int domain, int type, int protocol);
+
+    static native int setsockopt(int fd, int level, int name, byte[] value, int length);
+
+    static native int bind(int fd, byte[] address, int length);
+
+    static native int connect(int fd, byte[] address, int length);
+
+    static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags);
+
+    static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags);
+
+    static native int poll(byte[] fds, NativeLong count, int timeoutMillis);
+
+    static native int close(int fd);
+
+    static native String strerror(int errno);
+
+    static String describe(int errno) {
+      // glibc's strerror returns a constant string for known values and a thread-local one else.
+      String text = strerror(errno);
+      return text == null || text.isEmpty() ? "errno " + errno : text;
+    }
+  }
+
+  private final Kind kind;
+  private final byte[] pollfd = new byte[8];
+  private int fd;
+
+  private IcmpSocket(Kind kind, int fd) {
+    this.kind = kind;
+    this.fd = fd;
+  }
+
+  /**
+   * Opens a socket of {@code kind} in the calling thread's network namespace.
+   *
+   * @throws ErrnoException if the kernel refuses, typically {@code EACCES} for a ping socket
+   *     outside {@code ping_group_range} or {@code EPERM} for a raw socket without {@code
+   *     CAP_NET_RAW}
+   */
+  static IcmpSocket open(Kind kind) throws ErrnoException {
+    checkNotNull(kind, "kind");
+    int type = (kind == Kind.DATAGRAM ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC;
+    int fd = LibC.socket(AF_INET, type, IPPROTO_ICMP);
+    if (fd < 0) {
+      throw new ErrnoException("socket(" + kind.name().toLowerCase(Locale.ROOT) + ")", Native.getLastError());
+    }
+    return new IcmpSocket(kind, fd);
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Binds the socket to {@code source}, so that the policy rule {@code from SOURCE} applies. */
+  void bind(Inet4Address source) throws ErrnoException {
+    check(LibC.bind(fd(), sockaddr(source), 16), "bind");
+  }
+
+  /**
+   * Connects the socket to {@code target}: routes it now (an unreachable route fails here) and
+   * makes the kernel deliver only packets from {@code target}.
+   */
+  void connect(Inet4Address target) throws ErrnoException {
+    check(LibC.connect(fd(), sockaddr(target), 16), "connect");
+  }
+
+  /**
+   * Asks the kernel to report ICMP errors about this socket's packets (destination unreachable
+   * from a gateway, or from the router itself when the gateway does not answer ARP) as errors of
+   * {@link #receive}; without it most of them are dropped silently and the check times out.
+   */
+  void reportErrors() throws ErrnoException {
+    check(LibC.setsockopt(fd(), SOL_IP, IP_RECVERR, intBytes(1), 4), "setsockopt(IP_RECVERR)");
+  }
+
+  /**
+   * Lets only echo replies through to a raw socket, so that other ICMP traffic between the same
+   * addresses does not wake the check.
+   *
+   * @throws IllegalStateException if this is not a raw socket
+   */
+  void acceptOnlyEchoReplies() throws ErrnoException {
+    checkState(kind == Kind.RAW, "ICMP_FILTER applies to raw sockets only, this is %s", kind);
+    // A set bit blocks that ICMP type; type 0 is the echo reply.
+    check(LibC.setsockopt(fd(), SOL_RAW, ICMP_FILTER, intBytes(~1), 4), "setsockopt(ICMP_FILTER)");
+  }
+
+  /** Sends {@code packet} (an ICMP message, without IP header) to the connected target. */
+  void send(byte[] packet) throws ErrnoException {
+    long sent = LibC.send(fd(), packet, new NativeLong(packet.length), 0).longValue();
+    if (sent < 0) {
+      throw new ErrnoException("send", Native.getLastError());
+    }
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} for something to read (a packet or a pending error).
+   *
+   * @return whether the socket is readable; false on timeout or when a signal interrupted the wait
+   */
+  boolean awaitReadable(int timeoutMillis) throws ErrnoException {
+    ByteBuffer buffer = ByteBuffer.wrap(pollfd).order(HOST);
+    buffer.putInt(0, fd()).putShort(4, (short) POLLIN).putShort(6, (short) 0);
+    int ready = LibC.poll(pollfd, new NativeLong(1), timeoutMillis);
+    if (ready < 0) {
+      int errno = Native.getLastError();
+      if (errno == EINTR) {
+        return false;
+      }
+      throw new ErrnoException("poll", errno);
+    }
+    return ready > 0;
+  }
+
+  /**
+   * Reads one packet into {@code buffer} without blocking.
+   *
+   * @return its length, or -1 if there was nothing to read after all
+   * @throws ErrnoException for a reported ICMP error (see {@link #reportErrors()}) or a failed read
+   */
+  int receive(byte[] buffer) throws ErrnoException {
+    long length = LibC.recv(fd(), buffer, new NativeLong(buffer.length), MSG_DONTWAIT).longValue();
+    if (length < 0) {
+      int errno = Native.getLastError();
+      if (errno == EAGAIN || errno == EINTR) {
+        return -1;
+      }
+      throw new ErrnoException("recv", errno);
+    }
+    return (int) length;
+  }
+
+  @Override
+  public void close() {
+    if (fd >= 0) {
+      // close(2) of a socket we own cannot fail in a way worth reporting; the fd is gone either way.
+      LibC.close(fd);
+      fd = -1;
+    }
+  }
+
+  private int fd() {
+    checkState(fd >= 0, "socket is closed");
+    return fd;
+  }
+
+  private static void check(int result, String call) throws ErrnoException {
+    if (result < 0) {
+      throw new ErrnoException(call, Native.getLastError());
+    }
+  }
+
+  /** A {@code struct sockaddr_in} for {@code address}, port 0; the family is in host order. */
+  private static byte[] sockaddr(Inet4Address address) {
+    byte[] sockaddr = new byte[16];
+    ByteBuffer.wrap(sockaddr).order(HOST).putShort(0, (short) AF_INET);
+    System.arraycopy(address.getAddress(), 0, sockaddr, 4, 4);
+    return sockaddr;
+  }
+
+  private static byte[] intBytes(int value) {
+    return ByteBuffer.allocate(4).order(HOST).putInt(value).array();
+  }
+
+  @Override
+  public String toString() {
+    return "IcmpSocket[" + kind + ", fd " + fd + "]";
+  }
+}

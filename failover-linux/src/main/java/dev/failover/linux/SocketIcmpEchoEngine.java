@@ -1,0 +1,245 @@
+package dev.failover.linux;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.base.Ticker;
+import dev.failover.api.TestResult;
+import dev.failover.linux.IcmpSocket.ErrnoException;
+import dev.failover.linux.IcmpSocket.Kind;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link IcmpEchoEngine} that sends the echo request through an ICMP socket of its own, without
+ * starting a process: the default engine of the {@code ping} test case.
+ *
+ * <p>Each check opens one socket in the calling thread's network namespace: an unprivileged "ping
+ * socket" where {@code net.ipv4.ping_group_range} admits the process's group, else a raw ICMP
+ * socket (needs {@code CAP_NET_RAW}, which root has). The socket is bound to the provider's source
+ * address, so that the provider's {@code from ADDR lookup TABLE} rule carries the request out
+ * through its uplink whatever the main provider is, and connected to the target, so that the kernel
+ * routes it at once (a provider whose table says {@code unreachable} fails immediately) and hands
+ * the socket only packets from that target to that address. The reply must match the request's
+ * sequence number, a 16-byte payload unique to the check and, on a raw socket, the engine's
+ * identifier, so concurrent checks never take each other's replies. {@code poll(2)} waits for the
+ * time that remains; the socket is closed before {@code echo} returns.
+ *
+ * <p>Outcomes: a matching reply is a success whose latency is the time from send to receipt; an
+ * ICMP error about the request (destination unreachable, reported with {@code IP_RECVERR}), a source
+ * address that is not on the host, or no route is a failure with the kernel's reason; silence until
+ * the limit is a timeout. When no ICMP socket can be opened at all, {@code echo} throws {@link
+ * IllegalStateException} (the probe is broken, not the provider); {@link #checkUsable()} finds that
+ * at startup.
+ *
+ * <p>Thread-safe: checks share no socket and no mutable state but a counter. The ticker must follow
+ * real time, since it also bounds the wait.
+ */
+public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
+  private static final Logger logger = LoggerFactory.getLogger(SocketIcmpEchoEngine.class);
+  private static final int PAYLOAD_LENGTH = 16;
+  /** Large enough for an IP header with options, the ICMP header and our payload, and then some. */
+  private static final int BUFFER_LENGTH = 576;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Ticker ticker;
+  private final List<Kind> kinds;
+  private final long nonce = RANDOM.nextLong();
+  private final int rawId = RANDOM.nextInt(0x10000);
+  private final AtomicLong checks = new AtomicLong();
+  /** The kind that opened last, tried first: a closed ping_group_range then costs no failed call. */
+  private volatile Kind preferred;
+
+  /** An engine measuring with the system ticker. */
+  public SocketIcmpEchoEngine() {
+    this(Ticker.systemTicker());
+  }
+
+  /** An engine measuring latency and the limit with {@code ticker}. */
+  @Inject
+  public SocketIcmpEchoEngine(Ticker ticker) {
+    this(ticker, List.of(Kind.DATAGRAM, Kind.RAW));
+  }
+
+  /** An engine that tries only {@code kinds}, in this order (tests force one kind with it). */
+  SocketIcmpEchoEngine(Ticker ticker, List<Kind> kinds) {
+    this.ticker = checkNotNull(ticker, "ticker");
+    this.kinds = List.copyOf(checkNotNull(kinds, "kinds"));
+    checkArgument(!this.kinds.isEmpty(), "kinds must not be empty");
+    this.preferred = this.kinds.get(0);
+  }
+
+  /**
+   * Fails fast if no ICMP socket can be opened by the calling thread, and logs which kind will be
+   * used.
+   *
+   * @throws IllegalStateException naming each refusal and the remedies: root or {@code
+   *     CAP_NET_RAW}, a wider {@code net.ipv4.ping_group_range}, or {@code engine = "command"}
+   */
+  public void checkUsable() {
+    Kind kind = usableKind();
+    logger.info("ICMP echo checks use {} sockets", kind == Kind.DATAGRAM ? "unprivileged ping" : "raw");
+  }
+
+  /** The kind of socket checks from the calling thread will use; see {@link #checkUsable()}. */
+  Kind usableKind() {
+    try (IcmpSocket socket = open()) {
+      return socket.kind();
+    }
+  }
+
+  @Override
+  public TestResult echo(Inet4Address source, Inet4Address target, Duration timeout) {
+    checkNotNull(source, "source");
+    checkNotNull(target, "target");
+    checkNotNull(timeout, "timeout");
+    Stopwatch elapsed = Stopwatch.createStarted(ticker);
+    try (IcmpSocket socket = open()) {
+      boolean raw = socket.kind() == Kind.RAW;
+      try {
+        socket.bind(source);
+      } catch (ErrnoException e) {
+        return TestResult.failure(elapsed.elapsed(),
+            "cannot bind to " + source.getHostAddress() + ": " + e.reason());
+      }
+      try {
+        socket.connect(target);
+      } catch (ErrnoException e) {
+        return TestResult.failure(elapsed.elapsed(), "no route from " + source.getHostAddress() + " to "
+            + target.getHostAddress() + ": " + e.reason());
+      }
+      configure(socket);
+      long check = checks.incrementAndGet();
+      int seq = (int) (check & 0xffff);
+      byte[] payload = ByteBuffer.allocate(PAYLOAD_LENGTH).putLong(nonce).putLong(check).array();
+      byte[] request = IcmpPacket.echoRequest(raw ? rawId : 0, seq, payload);
+      Stopwatch roundTrip = Stopwatch.createStarted(ticker);
+      try {
+        socket.send(request);
+      } catch (ErrnoException e) {
+        return TestResult.failure(elapsed.elapsed(), "cannot send to " + target.getHostAddress() + ": "
+            + e.reason());
+      }
+      return awaitReply(socket, raw ? rawId : -1, seq, payload, timeout, elapsed, roundTrip);
+    }
+  }
+
+  private TestResult awaitReply(IcmpSocket socket, int id, int seq, byte[] payload, Duration timeout,
+      Stopwatch elapsed, Stopwatch roundTrip) {
+    boolean raw = socket.kind() == Kind.RAW;
+    byte[] buffer = new byte[BUFFER_LENGTH];
+    long limit = timeout.toNanos();
+    // Bounded by the limit: every pass returns or waits for what remains of it.
+    while (true) {
+      long remaining = limit - elapsed.elapsed(TimeUnit.NANOSECONDS);
+      if (remaining <= 0) {
+        return TestResult.timeout(timeout);
+      }
+      boolean readable;
+      try {
+        // Rounded up, so that the last wait does not end a fraction of a millisecond early.
+        readable = socket.awaitReadable((int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
+      } catch (ErrnoException e) {
+        // poll(2) fails only for a bad descriptor or no memory: the probe is broken.
+        throw new IllegalStateException("cannot wait for an ICMP echo reply: " + e.getMessage(), e);
+      }
+      if (!readable) {
+        continue;
+      }
+      int length;
+      try {
+        length = socket.receive(buffer);
+      } catch (ErrnoException e) {
+        // An ICMP error about our request, such as "No route to host" for a host unreachable.
+        return TestResult.failure(elapsed.elapsed(), "ICMP error: " + e.reason());
+      }
+      if (length >= 0 && IcmpPacket.isEchoReply(buffer, length, raw, id, seq, payload)) {
+        return TestResult.success(roundTrip.elapsed());
+      }
+    }
+  }
+
+  private static void configure(IcmpSocket socket) {
+    try {
+      socket.reportErrors();
+      if (socket.kind() == Kind.RAW) {
+        socket.acceptOnlyEchoReplies();
+      }
+    } catch (ErrnoException e) {
+      // Both options only make the check faster or quieter; it still works without them.
+      logger.debug("ICMP socket option refused: {}", e.getMessage());
+    }
+  }
+
+  /** Opens a socket of the first kind the kernel allows, the last one that worked first. */
+  private IcmpSocket open() {
+    Kind first = preferred;
+    List<Kind> order = new ArrayList<>(kinds);
+    order.remove(first);
+    order.add(0, first);
+    List<String> refusals = new ArrayList<>();
+    for (Kind kind : order) {
+      try {
+        IcmpSocket socket = IcmpSocket.open(kind);
+        preferred = kind;
+        return socket;
+      } catch (LinkageError e) {
+        // JNA could not load its native part, e.g. because its temporary directory is noexec.
+        throw new IllegalStateException("cannot call the C library through JNA (" + e
+            + "); point -Djna.tmpdir at an executable directory, or set engine = \"command\"", e);
+      } catch (ErrnoException e) {
+        refusals.add(kind == Kind.DATAGRAM
+            ? "ping socket: " + e.reason() + " (net.ipv4.ping_group_range is '" + pingGroupRange()
+                + "', the process's group is " + effectiveGid() + ")"
+            : "raw socket: " + e.reason() + " (needs CAP_NET_RAW)");
+      }
+    }
+    throw new IllegalStateException("cannot open an ICMP socket: " + String.join("; ", refusals)
+        + "; run failover as root or with the CAP_NET_RAW capability, or widen"
+        + " net.ipv4.ping_group_range to include its group, or set engine = \"command\" to use the"
+        + " ping program");
+  }
+
+  /** The calling thread's namespace's range: /proc/sys/net follows the namespace of the reader. */
+  private static String pingGroupRange() {
+    // Files.readString would stop after the first field: this procfs file reports a size of 0.
+    try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip().replace('\t', ' ');
+    } catch (IOException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  private static String effectiveGid() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("Gid:")) {
+          return line.split("\\s+")[2];
+        }
+      }
+    } catch (IOException e) {
+      logger.debug("cannot read /proc/self/status", e);
+    }
+    return "unknown";
+  }
+
+  @Override
+  public String toString() {
+    return "SocketIcmpEchoEngine" + kinds;
+  }
+}

@@ -20,6 +20,12 @@ final class ConfigModule {
   }
 
   @Provides
+  @FastCheckInterval
+  static Duration fastCheckInterval(FailoverConfig config) {
+    return config.fastCheckInterval();
+  }
+
+  @Provides
   @ProbeTimeout
   static Duration probeTimeout(FailoverConfig config) {
     return config.probeTimeout();

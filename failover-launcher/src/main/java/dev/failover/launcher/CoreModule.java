@@ -38,6 +38,7 @@ interface CoreModule {
   @Provides
   static EngineSettings engineSettings(
       @CheckInterval Duration checkInterval,
+      @FastCheckInterval Duration fastCheckInterval,
       @ProbeTimeout Duration probeTimeout,
       @StartMetric int startMetric,
       @HistorySize int historySize,
@@ -47,7 +48,8 @@ interface CoreModule {
         probeTimeout,
         startMetric,
         historySize,
-        EngineSettings.ticksFor(reassertInterval, checkInterval));
+        EngineSettings.ticksFor(reassertInterval, checkInterval),
+        fastCheckInterval);
   }
 
   @Provides

@@ -7,16 +7,19 @@ import dev.failover.api.ProviderRoute;
 import dev.failover.api.RoutingState;
 import dev.failover.core.EngineStatus;
 import dev.failover.core.FailoverEngine;
+import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.FailoverConfig;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * {@code run --dry-run}: one round of the configured probes through every provider, the policy's
- * verdicts, and the routing state the daemon would apply, printed; nothing in the kernel changes.
+ * verdicts, each provider's link, and the routing state the daemon would apply, printed; nothing in
+ * the kernel changes.
  *
- * <p>The probes are real (they send their packets through each provider's source address) and the
- * sticky file is read, but no route, rule or table is written.
+ * <p>The links are read once (as the daemon does at start), the probes are real (they send their
+ * packets through each provider's source address) and the sticky file is read, but no route, rule
+ * or table is written.
  */
 public final class DryRun {
   private DryRun() {}
@@ -32,6 +35,13 @@ public final class DryRun {
     DryRunComponent component = DaggerDryRunComponent.factory().create(config);
     try {
       FailoverEngine engine = component.engine();
+      // The daemon's start: every provider's link read once, so that the decision sees them.
+      LinkWatch links = component.links();
+      try {
+        links.start(config.providers(), engine::linkChanged);
+      } finally {
+        links.stop();
+      }
       EngineStatus status = engine.runOnce();
       RoutingState state =
           component
@@ -51,13 +61,24 @@ public final class DryRun {
       FailoverConfig config, EngineStatus status, RoutingState state, PrintWriter out) {
     out.println(
         "dry run: one round of probes with policy '" + status.policy() + "'; nothing applied");
+    out.println(
+        "interval in force: "
+            + Durations.format(status.interval())
+            + " (check_interval "
+            + Durations.format(config.checkInterval())
+            + ", fast_check_interval "
+            + Durations.format(config.fastCheckInterval())
+            + " while a provider is in doubt; probe_timeout "
+            + Durations.format(config.probeTimeout())
+            + ")");
     out.println();
     for (EngineStatus.ProviderReport report : status.providers()) {
       out.printf(
           Locale.ROOT,
-          "provider %-12s %-17s round: %-8s %s%n",
+          "provider %-12s %-17s link: %-10s round: %-8s %s%n",
           report.id(),
           report.state(),
+          report.linkUsable() ? "usable" : "NOT USABLE",
           report.recentOutcomes().isEmpty() ? "-" : report.recentOutcomes().get(0),
           report
               .averageLatency()
@@ -105,9 +126,8 @@ public final class DryRun {
       out.println(
           "note: after a single round no provider may be reliable yet (policy '"
               + status.policy()
-              + "' needs a run of successes); the running daemon decides again every "
-              + config.checkInterval().toMillis()
-              + " ms");
+              + "' may need a run of successes); the running daemon decides again every "
+              + Durations.format(status.interval()));
     }
   }
 }

@@ -11,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The graph of {@code run --dry-run}: the daemon's, with a {@link RecordingRouteBackend} instead of
- * the Linux one, so that a tick runs the real probes and decides, and nothing is applied.
+ * the Linux one, so that a tick reads the real links, runs the real probes and decides, and nothing
+ * is applied.
  */
 @Singleton
 @Component(
@@ -20,6 +21,7 @@ import jakarta.inject.Singleton;
       CoreModule.class,
       ScenariosModule.class,
       DryRunComponent.RecordingModule.class,
+      LinkWatchModule.class,
       TimeModule.class
     })
 interface DryRunComponent {
@@ -29,6 +31,9 @@ interface DryRunComponent {
 
   /** What the engine asked to apply. */
   RecordingRouteBackend backend();
+
+  /** Reads the providers' links once, before the round. */
+  LinkWatch links();
 
   /** The threads, shut down after the round. */
   DaemonExecutors executors();

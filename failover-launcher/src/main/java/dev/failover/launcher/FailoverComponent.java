@@ -6,7 +6,7 @@ import dev.failover.launcher.config.FailoverConfig;
 import jakarta.inject.Singleton;
 
 /**
- * The daemon's object graph: config → engine → Linux route backend and test cases.
+ * The daemon's object graph: config → engine → Linux route backend, test cases and link watch.
  *
  * <p>Built once per process from a valid {@link FailoverConfig}; building it touches nothing in the
  * kernel (the backend acts only when the daemon ticks).
@@ -18,6 +18,7 @@ import jakarta.inject.Singleton;
       CoreModule.class,
       ScenariosModule.class,
       LinuxModule.class,
+      LinkWatchModule.class,
       TimeModule.class
     })
 public interface FailoverComponent {

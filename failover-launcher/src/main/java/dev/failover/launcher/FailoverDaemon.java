@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
+import dev.failover.api.Provider;
 import dev.failover.core.FailoverEngine;
 import dev.failover.core.FailoverService;
 import jakarta.inject.Inject;
@@ -19,14 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running daemon: the engine's {@link FailoverService}, which ticks on {@code check_interval},
- * and the writer of the status file, started and stopped together.
+ * The running daemon: the engine's {@link FailoverService}, which ticks on {@code check_interval}
+ * (or {@code fast_check_interval} while a provider is in doubt), the writer of the status file, and
+ * the {@link LinkWatch} that reports the providers' links to the service, started and stopped
+ * together.
+ *
+ * <p>The link watch starts first, so that the first tick already knows which links are usable:
+ * every provider interface is read once and reported through {@link FailoverService#linkChanged},
+ * and each later change too, which makes the engine re-decide at once without probing.
  *
  * <p>Stopping leaves the routes as they are, so the router keeps a working default route. A stop
  * waits for a tick in progress for at most {@value #TICK_GRACE_MILLIS} ms, then interrupts it (the
  * engine drops an interrupted tick without touching the routes), so that SIGTERM ends the process
- * within a second. Once stopped, the status file gets a last write that says so, and the daemon's
- * threads are shut down. Thread-safe.
+ * within a second. Once stopped, the status file gets a last write that says so, the link watch
+ * stops (its process and thread end), and the daemon's threads are shut down. Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -38,6 +45,8 @@ public final class FailoverDaemon {
   private final FailoverService service;
   private final StatusPublisher publisher;
   private final DaemonExecutors executors;
+  private final LinkWatch links;
+  private final List<Provider> providers;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -49,9 +58,13 @@ public final class FailoverDaemon {
       @StatusFilePath Path statusFile,
       @CheckInterval Duration checkInterval,
       @StickyFile Path stickyFile,
-      InstantSource clock) {
+      InstantSource clock,
+      LinkWatch links,
+      List<Provider> providers) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
+    this.links = checkNotNull(links, "links");
+    this.providers = List.copyOf(checkNotNull(providers, "providers"));
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(
@@ -81,11 +94,14 @@ public final class FailoverDaemon {
   }
 
   /**
-   * Starts the engine's ticks and the status writes; returns at once.
+   * Starts the link watch, then the engine's ticks and the status writes. Returns once the link
+   * watch has reported every provider's link (normally within milliseconds; the monitor waits at
+   * most 15 s for its {@code ip} process), without waiting for the first tick.
    *
    * @throws IllegalStateException if it was started before
    */
   public FailoverDaemon startAsync() {
+    links.start(providers, service::linkChanged);
     services.startAsync();
     return this;
   }
@@ -154,6 +170,7 @@ public final class FailoverDaemon {
       return;
     }
     publisher.writeStopped();
+    links.stop();
     executors.shutdown();
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
+import dev.failover.core.EngineStatus;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.TestCaseConfig;
 import dev.failover.launcher.status.StatusFile;
@@ -25,16 +26,17 @@ class FailoverComponentTest {
   private final List<Provider> providers = TestProviders.withSharedGateway(2);
   private final FakeTestScenario scenario = new FakeTestScenario("fake");
 
+  /** The defaults (policy damped: one successful first round makes a provider UP). */
   private FailoverConfig config() {
+    return builder().build();
+  }
+
+  private FailoverConfig.Builder builder() {
     return FailoverConfig.builder()
         .providers(providers)
         .testCases(List.of(new TestCaseConfig("fake", java.util.Map.of())))
-        .checkInterval(Duration.ofSeconds(5))
-        // One successful round makes a provider reliable, so that one tick decides.
-        .minConsecutiveSucceededChecks(0)
         .statusFile(dir.resolve("status.json"))
-        .stickyProviderFilename(dir.resolve("sticky.provider"))
-        .build();
+        .stickyProviderFilename(dir.resolve("sticky.provider"));
   }
 
   @Test
@@ -57,7 +59,9 @@ class FailoverComponentTest {
 
   @Test
   void daemon_afterATick_writesTheStatusFile() throws Exception {
-    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    // A check interval longer than the status writer's period, so that one tick runs before it.
+    FailoverConfig config = builder().checkInterval(Duration.ofSeconds(5)).build();
+    TestFailoverComponent component = TestFailoverComponent.create(config, scenario);
     FailoverDaemon daemon = component.daemon();
     daemon.startAsync();
     component.scheduler().runDueTasks();
@@ -70,6 +74,9 @@ class FailoverComponentTest {
     assertThat(status.path("main").path("provider").asText()).isEqualTo(providers.get(0).id());
     assertThat(status.path("providers")).hasSize(2);
     assertThat(status.path("providers").get(0).path("reliable").asBoolean()).isTrue();
+    assertThat(status.path("providers").get(0).path("link_usable").asBoolean()).isTrue();
+    assertThat(status.path("check_interval").asDouble()).isEqualTo(5.0);
+    assertThat(status.path("interval").asDouble()).isEqualTo(5.0);
   }
 
   @Test
@@ -99,5 +106,81 @@ class FailoverComponentTest {
     component.scheduler().runDueTasks();
 
     assertThat(component.backend().lastApplied().orElseThrow().main()).contains(providers.get(1));
+  }
+
+  @Test
+  void daemon_linkOfTheFirstProviderDownAtStart_firstTickMakesTheSecondMain() throws Exception {
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    component.links().initially(providers.get(0).interfaceName(), false);
+
+    component.daemon().startAsync();
+    component.scheduler().runDueTasks();
+
+    assertThat(component.links().starts()).isEqualTo(1);
+    assertThat(component.backend().lastApplied().orElseThrow().main()).contains(providers.get(1));
+    EngineStatus.ProviderReport first =
+        component.daemon().engine().status().provider(providers.get(0).id()).orElseThrow();
+    assertThat(first.eligible()).isTrue();
+    assertThat(first.linkUsable()).isFalse();
+  }
+
+  @Test
+  void daemon_linkOfTheMainGoesDown_switchesAtOnceWithoutProbing() throws Exception {
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    component.daemon().startAsync();
+    component.scheduler().runDueTasks();
+    assertThat(component.backend().lastApplied().orElseThrow().main()).contains(providers.get(0));
+
+    component.links().change(providers.get(0).interfaceName(), false);
+    component.scheduler().runDueTasks();
+
+    assertThat(component.backend().lastApplied().orElseThrow().main()).contains(providers.get(1));
+    assertThat(component.daemon().engine().status().ticks()).isEqualTo(1);
+    assertThat(scenario.calls(providers.get(0).id())).isEqualTo(1);
+  }
+
+  @Test
+  void daemon_aProviderInDoubt_ticksAtTheFastCheckInterval() throws Exception {
+    scenario.always(providers.get(0).id(), TestResult.failure(Duration.ofMillis(5), "down"));
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    component.daemon().startAsync();
+    component.scheduler().runDueTasks();
+    // One failed round: the first provider is not judged yet, so it is in doubt.
+    assertThat(component.daemon().engine().status().interval())
+        .isEqualTo(FailoverConfig.DEFAULT_FAST_CHECK_INTERVAL);
+
+    component.scheduler().advance(FailoverConfig.DEFAULT_FAST_CHECK_INTERVAL);
+
+    assertThat(component.daemon().engine().status().ticks()).isEqualTo(2);
+  }
+
+  /** The original policy knows no state of doubt after its first round: one cadence, as before. */
+  @Test
+  void daemon_originalPolicy_keepsTheCheckInterval() throws Exception {
+    scenario.always(providers.get(0).id(), TestResult.failure(Duration.ofMillis(5), "down"));
+    FailoverConfig config =
+        builder().policy("original").checkInterval(Duration.ofSeconds(5)).build();
+    TestFailoverComponent component = TestFailoverComponent.create(config, scenario);
+    component.daemon().startAsync();
+    component.scheduler().runDueTasks();
+
+    component.scheduler().advance(Duration.ofSeconds(1));
+
+    assertThat(component.daemon().engine().status().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(component.daemon().engine().status().ticks()).isEqualTo(1);
+  }
+
+  @Test
+  void daemon_stopped_stopsTheLinkWatch() throws Exception {
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    FailoverDaemon daemon = component.daemon();
+    daemon.startAsync();
+    component.scheduler().runDueTasks();
+
+    daemon.stopAsync();
+    component.scheduler().runDueTasks();
+
+    assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
+    assertThat(component.links().stops()).isEqualTo(1);
   }
 }

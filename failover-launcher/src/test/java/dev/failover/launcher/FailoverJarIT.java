@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.launcher.demo.KernelRoutes;
 import dev.failover.launcher.demo.LabConfig;
+import dev.failover.launcher.install.SystemdUnit;
+import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.lab.NamespaceLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +26,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the built {@code failover.jar} as a process inside the router namespace of a lab, and
- * watches the kernel's main default route (read with {@code ip -json route} in that namespace)
- * follow an injected failure of ISP 1 and its recovery.
+ * Runs the built {@code failover.jar} as a process inside the router namespace of a lab, with the
+ * systemd unit's JVM flags and the default settings (only the providers, targets and scratch files
+ * are configured), and watches the kernel's main default route (read with {@code ip -json route} in
+ * that namespace) follow an injected failure of ISP 1 and its recovery, and a carrier loss.
  *
  * <p>Needs the shaded jar (run by failsafe after {@code package}, which passes its path as {@code
  * failover.jar}) and root; skipped with the reason otherwise. Every wait is bounded and polls the
- * kernel; the lab and the daemon are removed whatever happens.
+ * kernel; the lab and the daemon are removed whatever happens. The failback waits for the damped
+ * policy's clean loss window and dwell, so the first test takes about a minute.
  */
 class FailoverJarIT {
-  /** Generous: the daemon needs two rounds of 0.5 s to decide; a loaded CI machine is slower. */
+  /** Generous: the defaults fail over in about a second; a loaded CI machine is slower. */
   private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  /**
+   * The damped policy's failback with the defaults: the 50-round loss window clean again (about
+   * 25 s at 0.5 s), then the 30 s failback dwell; plus slack for a loaded machine.
+   */
+  private static final Duration FAILBACK_DEADLINE = Duration.ofSeconds(120);
 
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -58,8 +70,7 @@ class FailoverJarIT {
     config = dir.resolve("failover.toml");
     Files.writeString(
         config,
-        LabConfig.toml(
-            lab.providers(), List.of(NamespaceLab.TARGETS.get(0)), Duration.ofMillis(500), dir));
+        LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir));
     log = dir.resolve("daemon.log");
   }
 
@@ -83,11 +94,26 @@ class FailoverJarIT {
         .extracting(KernelRoutes.DefaultRoute::device)
         .containsExactly("wan1", "wan2");
 
+    // Steady state first: a provider not judged yet would be dropped after one failed round.
+    awaitProviderUp("isp1");
     lab.blackhole(1);
-    awaitMainRouteThrough("wan2", "after ISP 1 is blackholed, ISP 2 takes over");
+    long blackholed = System.nanoTime();
+    awaitMainRouteThrough("wan2", "after ISP 1 is blackholed, ISP 2 takes over", DEADLINE);
+    long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - blackholed);
+    System.out.println(
+        "blackhole failover (route seen moved, polled every 100 ms): " + failoverMillis + " ms");
+    // The median is about 0.85 s; the bound only catches a default that lost its speed.
+    assertThat(failoverMillis).as("failover with the default settings").isLessThan(5_000);
 
     lab.restore(1);
-    awaitMainRouteThrough("wan1", "after ISP 1 recovers, it is main again");
+    long restored = System.nanoTime();
+    awaitMainRouteThrough(
+        "wan1", "after ISP 1 recovers, it is main again (failback)", FAILBACK_DEADLINE);
+    System.out.println(
+        "failback after restore: "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored)
+            + " ms");
+    System.out.println("daemon after " + uptimeSeconds() + " s: " + residentAndThreads());
 
     Process status = runJar("status", "--config", config.toString());
     String statusText = output(status);
@@ -106,6 +132,24 @@ class FailoverJarIT {
         .hasValueSatisfying(route -> assertThat(route.device()).isEqualTo("wan1"));
   }
 
+  /** The link monitor sees the carrier go; the daemon does not wait for its probes. */
+  @Test
+  void jar_inALab_carrierLossOfIsp1MovesTheMainRouteAtOnce() throws Exception {
+    daemon = startInRouter("run", "--config", config.toString());
+    awaitMainRouteThrough("wan1", "at start, ISP 1 (the first provider) is main", DEADLINE);
+
+    awaitProviderUp("isp1");
+    lab.linkDown(1, NamespaceLab.LinkSide.FAR);
+    long down = System.nanoTime();
+    awaitMainRouteThrough("wan2", "after ISP 1's modem goes down, ISP 2 takes over", DEADLINE);
+    System.out.println(
+        "carrier-loss failover (route seen moved, polled every 100 ms): "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down)
+            + " ms");
+
+    assertThat(logText()).contains("provider 'isp1' link wan1 not usable");
+  }
+
   @Test
   void jar_dryRunInALab_printsThePlanAndAppliesNothing() throws Exception {
     Process dryRun = startInRouter("run", "--dry-run", "--config", config.toString());
@@ -115,6 +159,9 @@ class FailoverJarIT {
     assertThat(dryRun.exitValue()).as(text).isZero();
     assertThat(text)
         .contains("nothing applied")
+        // No route exists yet, so the probes fail: no provider is judged, the fast cadence is on.
+        .contains("interval in force: 0.2 s (check_interval 0.5 s, fast_check_interval 0.2 s")
+        .containsPattern("provider isp1 +INSUFFICIENT_DATA +link: usable")
         .contains("ip route replace default via 192.168.1.1 dev wan1 src 192.168.1.11 metric 100");
     assertThat(KernelRoutes.read(lab.routerNamespace())).isEmpty();
   }
@@ -163,7 +210,10 @@ class FailoverJarIT {
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx48m", "-jar", jar.toString()));
+    // The JVM flags of the systemd unit, so that the daemon runs as installed.
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(SystemdUnit.JVM_FLAGS);
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     return command;
   }
@@ -173,7 +223,11 @@ class FailoverJarIT {
    * failing at the deadline or as soon as the daemon exits.
    */
   private void awaitMainRouteThrough(String device, String why) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    awaitMainRouteThrough(device, why, DEADLINE);
+  }
+
+  private void awaitMainRouteThrough(String device, String why, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
     List<KernelRoutes.DefaultRoute> routes = List.of();
     while (System.nanoTime() < deadline) {
       routes = KernelRoutes.read(lab.routerNamespace());
@@ -189,7 +243,57 @@ class FailoverJarIT {
     }
     fail(
         "%s: the main route did not go through %s within %s; routes %s%n%s",
-        why, device, DEADLINE, routes, logText());
+        why, device, limit, routes, logText());
+  }
+
+  /** Polls the daemon's status file until provider {@code id} is UP, failing at the deadline. */
+  private void awaitProviderUp(String id) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    StatusFile file = new StatusFile(dir.resolve("status.json"));
+    String state = "(no status yet)";
+    while (System.nanoTime() < deadline) {
+      Optional<ObjectNode> status = file.read();
+      if (status.isPresent()) {
+        for (JsonNode provider : status.get().path("providers")) {
+          if (provider.path("id").asText().equals(id)) {
+            state = provider.path("state").asText();
+          }
+        }
+        if (state.equals("UP")) {
+          return;
+        }
+      }
+      if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail(
+            "the daemon exited with %s while waiting for %s to be UP%n%s",
+            daemon.exitValue(), id, logText());
+      }
+    }
+    fail(
+        "provider %s did not become UP within %s (state %s)%n%s", id, DEADLINE, state, logText());
+  }
+
+  private long uptimeSeconds() {
+    return daemon
+        .info()
+        .startInstant()
+        .map(start -> Duration.between(start, java.time.Instant.now()).toSeconds())
+        .orElse(-1L);
+  }
+
+  /** The daemon's resident memory and thread count, from /proc ({@code ip netns exec} execs). */
+  private String residentAndThreads() {
+    try {
+      List<String> lines =
+          Files.readAllLines(Path.of("/proc", Long.toString(daemon.pid()), "status"));
+      return lines.stream()
+          .filter(l -> l.startsWith("VmRSS:") || l.startsWith("Threads:"))
+          .map(l -> l.replaceAll("\\s+", " "))
+          .reduce((a, b) -> a + ", " + b)
+          .orElse("(no VmRSS in /proc)");
+    } catch (IOException e) {
+      return "(cannot read /proc: " + e + ")";
+    }
   }
 
   private String logText() {

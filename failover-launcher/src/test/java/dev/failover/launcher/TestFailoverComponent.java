@@ -22,8 +22,9 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The daemon's graph with the production config and core modules, and fakes in place of the Linux
- * backend, the probes and time: a {@link FakeRouteBackend}, one {@link FakeTestScenario}, and a
- * {@link FakeScheduler} whose ticks run only when the test advances it.
+ * backend, the probes, the link watch and time: a {@link FakeRouteBackend}, one {@link
+ * FakeTestScenario}, a {@link FakeLinkWatch}, and a {@link FakeScheduler} whose ticks run only when
+ * the test advances it.
  */
 @Singleton
 @Component(
@@ -41,6 +42,8 @@ interface TestFailoverComponent {
 
   FakeScheduler scheduler();
 
+  FakeLinkWatch links();
+
   @Component.Factory
   interface Factory {
     TestFailoverComponent create(
@@ -51,11 +54,20 @@ interface TestFailoverComponent {
     return DaggerTestFailoverComponent.factory().create(config, scenario);
   }
 
-  /** The fake backend and the scripted scenario. */
+  /** The fake backend, the scripted scenario and the fake link watch. */
   @Module
   interface FakeLinuxModule {
     @Binds
     RouteBackend routeBackend(FakeRouteBackend backend);
+
+    @Binds
+    LinkWatch linkWatch(FakeLinkWatch watch);
+
+    @Provides
+    @Singleton
+    static FakeLinkWatch fakeLinkWatch() {
+      return new FakeLinkWatch();
+    }
 
     @Provides
     @Singleton

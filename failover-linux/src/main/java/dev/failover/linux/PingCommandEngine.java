@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * <p>Outcomes: exit 0 is a success with the reported {@code time=}; exit 1 with an ICMP error
  * ("Destination Host Unreachable", "errors") is a failure, otherwise a timeout; any other exit (such
  * as a source address that is gone: "bind: Cannot assign requested address") is a failure with
- * ping's message. Thread-safe.
+ * ping's message. A check whose thread is interrupted (the engine cancels a probe still running at
+ * {@code probe_timeout}) kills its ping and returns a timeout, keeping the interrupt flag set.
+ * Thread-safe.
  */
 public final class PingCommandEngine implements IcmpEchoEngine {
   private static final Pattern TIME = Pattern.compile("time[=<]([0-9]+(?:\\.[0-9]+)?) ms");
@@ -76,6 +78,11 @@ public final class PingCommandEngine implements IcmpEchoEngine {
       result = runner.run(command, "", timeout.plus(GRACE));
     } catch (CommandException e) {
       if (e.timedOut()) {
+        return TestResult.timeout(timeout);
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        // The engine cancelled the probe at probe_timeout: the runner has killed ping already (and
+        // kept the interrupt flag set). That is a timeout, not a broken probe, so no exception.
         return TestResult.timeout(timeout);
       }
       // ping vanished after startup checks passed: the probe, not the provider, is broken.

@@ -68,6 +68,28 @@ class PingCommandEngineTest {
     assertThat(result.detail()).isEqualTo("-n -c 1 -W 1.000 -I 192.168.1.12 192.0.2.1");
   }
 
+  /** The engine cancels a probe still running at probe_timeout by interrupting its thread. */
+  @Test
+  void echo_interrupted_killsPingAndIsATimeoutWithoutException() throws Exception {
+    PingCommandEngine engine = fakePing("exec sleep 30");
+
+    TestResult result;
+    boolean stillInterrupted;
+    Thread.currentThread().interrupt();
+    try {
+      result = echo(engine);
+    } finally {
+      stillInterrupted = Thread.interrupted(); // clears the flag for the next tests
+    }
+
+    assertThat(result).isEqualTo(TestResult.timeout(Duration.ofSeconds(1)));
+    assertThat(stillInterrupted).as("the interrupt flag is kept").isTrue();
+    for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+      // A ping left running would sleep for 30 s; a killed one is gone at once.
+      assertThat(child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+  }
+
   @Test
   void checkUsable_missingBinary_isStartupError() {
     PingCommandEngine engine =

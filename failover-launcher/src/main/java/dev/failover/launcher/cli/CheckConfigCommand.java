@@ -1,9 +1,12 @@
 package dev.failover.launcher.cli;
 
 import dev.failover.api.Provider;
+import dev.failover.core.DampedPolicy;
+import dev.failover.core.DampedPolicySettings;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.LoadedConfig;
 import dev.failover.launcher.config.TestCaseConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,19 +40,21 @@ final class CheckConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<FailoverConfig> loaded = FailoverCommand.loadConfig(file, spec.commandLine().getErr());
+    Optional<LoadedConfig> loaded = FailoverCommand.checkConfig(file, spec.commandLine().getErr());
     if (loaded.isEmpty()) {
       return ExitCodes.INVALID;
     }
-    FailoverConfig config = loaded.get();
+    FailoverConfig config = loaded.get().config();
     out.println("OK: " + file);
     out.printf(
         Locale.ROOT,
-        "check every %s (probe timeout %s), policy '%s', %d rounds kept per provider%n",
+        "check every %s, every %s while a provider is in doubt (probe timeout %s), %d rounds kept"
+            + " per provider%n",
         Durations.format(config.checkInterval()),
+        Durations.format(config.fastCheckInterval()),
         Durations.format(config.probeTimeout()),
-        config.policy(),
         config.maxStoredTestResultCount());
+    out.println("policy '" + config.policy() + "': " + policySummary(config));
     out.printf(Locale.ROOT, "%d providers, most preferred first:%n", config.providers().size());
     int metric = config.startMetric();
     for (Provider p : config.providers()) {
@@ -74,7 +79,44 @@ final class CheckConfigCommand implements Callable<Integer> {
     out.println("sticky file: " + config.stickyProviderFilename());
     out.println("status file: " + config.statusFile());
     out.println("foreign default routes: " + config.foreignDefaultRoutes().configName());
+    for (String note : loaded.get().notes()) {
+      out.println("note: " + note);
+    }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The selected policy's settings, in the config's words. */
+  private static String policySummary(FailoverConfig config) {
+    if (config.policy().equals(DampedPolicy.NAME)) {
+      DampedPolicySettings d = config.dampedPolicy();
+      return String.format(
+          Locale.ROOT,
+          "down after %d failed rounds in a row or %s%% of %d failed; up after %d successes in a"
+              + " row and at most %s%% failed, then failback_dwell %s; %d of %d targets must"
+              + " answer%s; flap damping %s",
+          d.downConsecutiveFailures(),
+          plain(d.downLossPercent()),
+          d.lossWindowRounds(),
+          d.upConsecutiveSuccesses(),
+          plain(d.upLossPercent()),
+          Durations.format(d.failbackDwell()),
+          d.minTargetsUp(),
+          config.testCases().size(),
+          d.maxLatency().map(l -> ", within " + Durations.format(l)).orElse(""),
+          d.flapPenalty() == 0
+              ? "off"
+              : "penalty " + plain(d.flapPenalty()) + ", half-life "
+                  + Durations.format(d.flapHalfLife()));
+    }
+    return String.format(
+        Locale.ROOT,
+        "reliable with at most %d failed rounds kept and more than %d successes in a row",
+        config.maxFailedChecks(),
+        config.minConsecutiveSucceededChecks());
+  }
+
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -3,6 +3,7 @@ package dev.failover.launcher.cli;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
+import dev.failover.launcher.config.LoadedConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -71,8 +72,16 @@ public final class FailoverCommand implements Runnable {
    * {@code err}, without a stack trace, and returns empty.
    */
   static Optional<FailoverConfig> loadConfig(Path file, PrintWriter err) {
+    return checkConfig(file, err).map(LoadedConfig::config);
+  }
+
+  /**
+   * As {@link #loadConfig}, keeping the loader's notes (valid settings that are probably not
+   * meant, such as keys of a policy that is not selected).
+   */
+  static Optional<LoadedConfig> checkConfig(Path file, PrintWriter err) {
     try {
-      return Optional.of(new ConfigLoader().load(file));
+      return Optional.of(new ConfigLoader().check(file));
     } catch (InvalidConfigException e) {
       err.println("Invalid configuration: " + e.getMessage());
       err.flush();

@@ -5,6 +5,7 @@ import dev.failover.launcher.FailoverComponent;
 import dev.failover.launcher.FailoverDaemon;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.LoadedConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +34,8 @@ import picocli.CommandLine.Option;
           + " without touching routes, rules or tables."
     })
 final class RunCommand implements Callable<Integer> {
+  private static final Logger logger = LoggerFactory.getLogger(RunCommand.class);
+
   /** How long the shutdown hook waits for the daemon to stop. */
   static final Duration STOP_LIMIT = Duration.ofSeconds(5);
 
@@ -52,10 +57,12 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     // 1. Check the config, before anything touches the kernel.
-    Optional<FailoverConfig> loaded = FailoverCommand.loadConfig(config, err);
-    if (loaded.isEmpty()) {
+    Optional<LoadedConfig> checked = FailoverCommand.checkConfig(config, err);
+    if (checked.isEmpty()) {
       return ExitCodes.INVALID;
     }
+    checked.get().notes().forEach(note -> logger.warn("config {}: {}", config, note));
+    Optional<FailoverConfig> loaded = checked.map(LoadedConfig::config);
     if (dryRun) {
       DryRun.run(loaded.get(), spec.commandLine().getOut());
       spec.commandLine().getOut().flush();

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.google.common.collect.ImmutableList;
 import dev.failover.api.Provider;
 import dev.failover.api.TestScenario;
+import dev.failover.core.DampedPolicySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +37,12 @@ import org.jspecify.annotations.Nullable;
  * (such as {@code providers[1].gateway}; array indices count from 0), the rule it breaks and the
  * value it has: unknown keys (also inside providers and test cases), wrong types, missing required
  * keys, duplicate provider ids, interface names, addresses, table ids and table names, addresses
- * outside their network, non-positive intervals, a probe timeout longer than the check interval and
- * unknown test case types. As many problems as can be found are reported together. Test cases are
- * built once through their factories, so that a factory's own checks run too.
+ * outside their network, non-positive intervals, a fast check interval longer than the check
+ * interval, a probe timeout longer than the fast check interval, the damped policy's settings
+ * (through {@code DampedPolicySettings}, also against the history size and the number of test
+ * cases when that policy is selected) and unknown test case types. As many problems as can be found
+ * are reported together. Test cases are built once through their factories, so that a factory's own
+ * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
  * rt_tables_file}, {@code plugins_dir}) are resolved against the folder of the config file, as the
@@ -48,24 +53,31 @@ public final class ConfigLoader {
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
 
-  /** The keys of the top-level table, in the order of the documentation. */
+  /**
+   * The keys of the top-level table, in the order of the documentation: config.py's, the
+   * rebuild's, then the damped policy's ({@link Policies#DAMPED_KEYS}).
+   */
   static final List<String> TOP_LEVEL_KEYS =
-      List.of(
-          "check_interval",
-          "start_metric",
-          "max_stored_test_result_count",
-          "max_failed_checks",
-          "min_consecutive_succeeded_checks",
-          "sticky_provider_filename",
-          "providers",
-          "test_cases",
-          "policy",
-          "probe_timeout",
-          "reassert_interval",
-          "foreign_default_routes",
-          "status_file",
-          "rt_tables_file",
-          "plugins_dir");
+      ImmutableList.<String>builder()
+          .add(
+              "check_interval",
+              "start_metric",
+              "max_stored_test_result_count",
+              "max_failed_checks",
+              "min_consecutive_succeeded_checks",
+              "sticky_provider_filename",
+              "providers",
+              "test_cases",
+              "policy",
+              "fast_check_interval",
+              "probe_timeout",
+              "reassert_interval",
+              "foreign_default_routes",
+              "status_file",
+              "rt_tables_file",
+              "plugins_dir")
+          .addAll(Policies.DAMPED_KEYS)
+          .build();
 
   /** The keys of a {@code [[providers]]} table, all required, as the fields of config.py. */
   static final List<String> PROVIDER_KEYS =
@@ -101,6 +113,16 @@ public final class ConfigLoader {
    * @throws InvalidConfigException if the file cannot be read, is not TOML, or breaks a rule
    */
   public FailoverConfig load(Path file) throws InvalidConfigException {
+    return check(file).config();
+  }
+
+  /**
+   * Reads and checks the config file {@code file}, and notes what is valid but probably not meant
+   * (keys of a policy that is not selected).
+   *
+   * @throws InvalidConfigException if the file cannot be read, is not TOML, or breaks a rule
+   */
+  public LoadedConfig check(Path file) throws InvalidConfigException {
     checkNotNull(file, "file");
     String text;
     try {
@@ -109,7 +131,7 @@ public final class ConfigLoader {
       throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
     }
     Path folder = file.toAbsolutePath().getParent();
-    return parse(text, folder == null ? Path.of("/") : folder);
+    return check(text, folder == null ? Path.of("/") : folder);
   }
 
   /**
@@ -118,6 +140,16 @@ public final class ConfigLoader {
    * @throws InvalidConfigException if the text is not TOML or breaks a rule
    */
   public FailoverConfig parse(String toml, Path baseDir) throws InvalidConfigException {
+    return check(toml, baseDir).config();
+  }
+
+  /**
+   * Parses and checks {@code toml} as {@link #parse}, and notes what is valid but probably not
+   * meant (keys of a policy that is not selected).
+   *
+   * @throws InvalidConfigException if the text is not TOML or breaks a rule
+   */
+  public LoadedConfig check(String toml, Path baseDir) throws InvalidConfigException {
     checkNotNull(toml, "toml");
     checkNotNull(baseDir, "baseDir");
     JsonNode root;
@@ -146,6 +178,7 @@ public final class ConfigLoader {
     top.tables("providers").ifPresent(tables -> builder.providers(providers(tables)));
     top.tables("test_cases").ifPresent(tables -> builder.testCases(testCases(tables)));
     top.string("policy").ifPresent(builder::policy);
+    top.seconds("fast_check_interval").ifPresent(builder::fastCheckInterval);
     top.seconds("probe_timeout").ifPresent(builder::probeTimeout);
     top.seconds("reassert_interval").ifPresent(builder::reassertInterval);
     top.string("foreign_default_routes")
@@ -165,6 +198,7 @@ public final class ConfigLoader {
     top.path("status_file", baseDir).ifPresent(builder::statusFile);
     top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
     top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
+    dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);
     if (!top.has("providers")) {
       problems.add(
@@ -189,7 +223,61 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
-    return config;
+    return new LoadedConfig(config, notes(config, top));
+  }
+
+  /**
+   * The damped policy's settings from the top-level keys, starting from its defaults; empty (with
+   * the problem recorded) if a key has the wrong type or the settings break a rule.
+   */
+  private static Optional<DampedPolicySettings> dampedPolicy(Table top, List<String> problems) {
+    int before = problems.size();
+    DampedPolicySettings.Builder settings = DampedPolicySettings.builder();
+    top.integer("down_consecutive_failures").ifPresent(settings::downConsecutiveFailures);
+    top.integer("up_consecutive_successes").ifPresent(settings::upConsecutiveSuccesses);
+    top.integer("loss_window_rounds").ifPresent(settings::lossWindowRounds);
+    top.number("down_loss_percent").ifPresent(settings::downLossPercent);
+    top.number("up_loss_percent").ifPresent(settings::upLossPercent);
+    top.integer("min_targets_up").ifPresent(settings::minTargetsUp);
+    top.seconds("max_latency").ifPresent(settings::maxLatency);
+    top.secondsOrZero("failback_dwell").ifPresent(settings::failbackDwell);
+    top.number("flap_penalty").ifPresent(settings::flapPenalty);
+    top.number("flap_reuse_threshold").ifPresent(settings::flapReuseThreshold);
+    top.seconds("flap_half_life").ifPresent(settings::flapHalfLife);
+    top.seconds("flap_max_hold").ifPresent(settings::flapMaxHold);
+    top.bool("target_correlation").ifPresent(settings::targetCorrelation);
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    try {
+      // The record's own checks; their messages name the key, the rule and the value.
+      return Optional.of(settings.build());
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /** What check-config points out: keys set for a policy other than the selected one. */
+  private static List<String> notes(FailoverConfig config, Table top) {
+    List<String> notes = new ArrayList<>();
+    for (String policy : Policies.names()) {
+      if (policy.equals(config.policy())) {
+        continue;
+      }
+      List<String> unused = Policies.keys(policy).stream().filter(top::has).toList();
+      if (!unused.isEmpty()) {
+        notes.add(
+            String.format(
+                "%s %s unused by the selected policy '%s' (%s of policy '%s')",
+                String.join(", ", unused),
+                unused.size() == 1 ? "is" : "are",
+                config.policy(),
+                unused.size() == 1 ? "a setting" : "settings",
+                policy));
+      }
+    }
+    return List.copyOf(notes);
   }
 
   private void checkTestCases(FailoverConfig config, List<String> problems) {
@@ -417,8 +505,17 @@ public final class ConfigLoader {
       return integer(key);
     }
 
-    /** A duration written as a (possibly fractional) number of seconds. */
+    /** A duration written as a (possibly fractional) number of seconds, > 0. */
     Optional<Duration> seconds(String key) {
+      return seconds(key, false);
+    }
+
+    /** A duration written as a (possibly fractional) number of seconds, >= 0. */
+    Optional<Duration> secondsOrZero(String key) {
+      return seconds(key, true);
+    }
+
+    private Optional<Duration> seconds(String key, boolean zeroAllowed) {
       Optional<JsonNode> value = get(key);
       if (value.isEmpty()) {
         return Optional.empty();
@@ -429,11 +526,37 @@ public final class ConfigLoader {
       }
       double seconds = v.doubleValue();
       if (!Double.isFinite(seconds)
-          || seconds <= 0
+          || (zeroAllowed ? seconds < 0 : seconds <= 0)
           || seconds > FailoverConfig.MAX_INTERVAL.getSeconds()) {
-        return fail(key, "a number of seconds > 0 and <= 86400", v);
+        return fail(
+            key, "a number of seconds " + (zeroAllowed ? ">=" : ">") + " 0 and <= 86400", v);
       }
       return Optional.of(Durations.ofSeconds(seconds));
+    }
+
+    /** A finite number, integer or float; its range is the reader's to check. */
+    Optional<Double> number(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+        return fail(key, "a finite number", v);
+      }
+      return Optional.of(v.doubleValue());
+    }
+
+    Optional<Boolean> bool(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isBoolean()) {
+        return fail(key, "true or false", v);
+      }
+      return Optional.of(v.booleanValue());
     }
 
     Optional<Path> path(String key, Path baseDir) {

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.Provider;
+import dev.failover.core.DampedPolicy;
+import dev.failover.core.DampedPolicySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * thread-safe.
  *
  * @param checkInterval {@code check_interval} ({@code CHECK_INTERVAL}): time between two check
- *     rounds
+ *     rounds while no provider is in doubt
  * @param startMetric {@code start_metric} ({@code START_METRIC}): metric of the main provider's
  *     default route; the others follow at {@code +1}, {@code +2}, ...
  * @param maxStoredTestResultCount {@code max_stored_test_result_count}: rounds kept per provider
@@ -38,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * @param testCases {@code test_cases}: the health checks run through every provider each round
  * @param policy {@code policy}: the name of the reliability policy, one of {@link Policies#names()}
  * @param probeTimeout {@code probe_timeout}: how long one check may take before it counts as a
- *     timeout; at most {@code checkInterval}
+ *     timeout; at most {@code fastCheckInterval}, so a round fits in either cadence
  * @param reassertInterval {@code reassert_interval}: how often the routes are re-applied even when
  *     nothing changed, to repair drift; at least {@code checkInterval}
  * @param foreignDefaultRoutes {@code foreign_default_routes}: what to do with default routes the
@@ -46,6 +48,12 @@ import org.jspecify.annotations.Nullable;
  * @param statusFile {@code status_file}: where the daemon writes its status each round
  * @param rtTablesFile {@code rt_tables_file}: where install writes the routing-table names
  * @param pluginsDir {@code plugins_dir}: a folder whose jars may add test case types
+ * @param fastCheckInterval {@code fast_check_interval}: time between two check rounds while a
+ *     provider is in doubt ({@code SUSPECT}, {@code RECOVERING}, {@code INSUFFICIENT_DATA}); at
+ *     most {@code checkInterval}, equal turns the fast cadence off
+ * @param dampedPolicy the settings of the {@code damped} policy, one top-level key each ({@code
+ *     down_consecutive_failures}, ...); checked against {@code max_stored_test_result_count} and
+ *     the number of test cases when {@code policy} is {@code damped}, unused otherwise
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -62,10 +70,23 @@ public record FailoverConfig(
     ForeignDefaultRoutes foreignDefaultRoutes,
     Path statusFile,
     Path rtTablesFile,
-    Path pluginsDir) {
+    Path pluginsDir,
+    Duration fastCheckInterval,
+    DampedPolicySettings dampedPolicy) {
 
-  /** As the original's README: a check every 5 seconds. */
-  public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
+  /**
+   * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
+   * over in about 0.85 s (median), and two targets through two providers cost 8 small packets a
+   * second. The original checked every 5 s.
+   */
+  public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMillis(500);
+
+  /**
+   * The default of {@code fast_check_interval}: a provider in doubt is re-checked every 0.2 s, so
+   * the damped policy's 3 failed rounds take 0.6 s, not 1.5 s (see {@link
+   * #defaultFastCheckInterval} for a short {@code check_interval} or a long {@code probe_timeout}).
+   */
+  public static final Duration DEFAULT_FAST_CHECK_INTERVAL = Duration.ofMillis(200);
 
   /** As the original. */
   public static final int DEFAULT_START_METRIC = 100;
@@ -87,10 +108,13 @@ public record FailoverConfig(
       List.of(TestCaseConfig.ping("8.8.8.8"));
 
   /**
-   * The longest default probe timeout: a ping answered after 2 s is of no use for interactive
-   * traffic, and it leaves 3 s of the default 5 s round for the decision and the routes.
+   * The longest default probe timeout: a lost probe costs a whole timeout before it counts, so the
+   * timeout is most of the detection time; 0.2 s is many times a terrestrial uplink's round trip
+   * (typically 5 to 50 ms) and fits the default fast cadence. Satellite and other high-latency
+   * links need a longer one (and longer intervals). When {@code fast_check_interval} is shorter,
+   * the default is {@code fast_check_interval}.
    */
-  public static final Duration MAX_DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration MAX_DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(200);
 
   /** Often enough to repair a route someone deleted within a minute, rarely enough to be quiet. */
   public static final Duration DEFAULT_REASSERT_INTERVAL = Duration.ofSeconds(30);
@@ -135,15 +159,30 @@ public record FailoverConfig(
     checkNotNull(statusFile, "status_file");
     checkNotNull(rtTablesFile, "rt_tables_file");
     checkNotNull(pluginsDir, "plugins_dir");
+    checkNotNull(fastCheckInterval, "fast_check_interval");
+    checkNotNull(dampedPolicy, "dampedPolicy");
 
     checkInterval("check_interval", checkInterval);
+    checkInterval("fast_check_interval", fastCheckInterval);
     checkInterval("probe_timeout", probeTimeout);
     checkInterval("reassert_interval", reassertInterval);
+    checkArgument(
+        fastCheckInterval.compareTo(checkInterval) <= 0,
+        "fast_check_interval must be <= check_interval (%s), because it is the faster cadence;"
+            + " was %s",
+        Durations.format(checkInterval),
+        Durations.format(fastCheckInterval));
     checkArgument(
         probeTimeout.compareTo(checkInterval) <= 0,
         "probe_timeout must be <= check_interval (%s), because a round must end before the next"
             + " begins; was %s",
         Durations.format(checkInterval),
+        Durations.format(probeTimeout));
+    checkArgument(
+        probeTimeout.compareTo(fastCheckInterval) <= 0,
+        "probe_timeout must be <= fast_check_interval (%s), because a round must end before the"
+            + " next begins, also at the fast cadence; was %s",
+        Durations.format(fastCheckInterval),
         Durations.format(probeTimeout));
     checkArgument(
         reassertInterval.compareTo(checkInterval) >= 0,
@@ -191,6 +230,11 @@ public record FailoverConfig(
         !testCases.isEmpty(),
         "test_cases must hold at least one test case (with none, every provider would count as"
             + " reliable)");
+    if (policy.equals(DampedPolicy.NAME)) {
+      // The round counts must fit the history and min_targets_up the test cases, or the settings
+      // would not mean what they say; the message names both keys.
+      dampedPolicy.checkFits(maxStoredTestResultCount, testCases.size());
+    }
   }
 
   private static void checkInterval(String key, Duration value) {
@@ -242,12 +286,14 @@ public record FailoverConfig(
     private List<Provider> providers = new ArrayList<>();
     private List<TestCaseConfig> testCases = DEFAULT_TEST_CASES;
     private String policy = Policies.DEFAULT;
+    private @Nullable Duration fastCheckInterval;
     private @Nullable Duration probeTimeout;
     private Duration reassertInterval = DEFAULT_REASSERT_INTERVAL;
     private ForeignDefaultRoutes foreignDefaultRoutes = DEFAULT_FOREIGN_DEFAULT_ROUTES;
     private Path statusFile = DEFAULT_STATUS_FILE;
     private Path rtTablesFile = DEFAULT_RT_TABLES_FILE;
     private Path pluginsDir = DEFAULT_PLUGINS_DIR;
+    private DampedPolicySettings dampedPolicy = DampedPolicySettings.defaults();
 
     private Builder() {}
 
@@ -301,7 +347,16 @@ public record FailoverConfig(
       return this;
     }
 
-    /** Sets the probe timeout; when never set, it is the smaller of 2 s and the check interval. */
+    /** Sets the fast check interval; when never set, see {@link #defaultFastCheckInterval}. */
+    public Builder fastCheckInterval(Duration value) {
+      fastCheckInterval = value;
+      return this;
+    }
+
+    /**
+     * Sets the probe timeout; when never set, it is the smaller of 0.2 s and the fast check
+     * interval.
+     */
     public Builder probeTimeout(Duration value) {
       probeTimeout = value;
       return this;
@@ -332,16 +387,24 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Sets the damped policy's settings (used when {@code policy} is {@code damped}). */
+    public Builder dampedPolicy(DampedPolicySettings value) {
+      dampedPolicy = value;
+      return this;
+    }
+
     /**
      * Builds the config.
      *
      * @throws IllegalArgumentException if a setting breaks its rule (see {@link FailoverConfig})
      */
     public FailoverConfig build() {
+      Duration fast =
+          fastCheckInterval != null || checkInterval == null
+              ? fastCheckInterval
+              : defaultFastCheckInterval(checkInterval, probeTimeout);
       Duration timeout =
-          probeTimeout != null || checkInterval == null
-              ? probeTimeout
-              : defaultProbeTimeout(checkInterval);
+          probeTimeout != null || fast == null ? probeTimeout : defaultProbeTimeout(fast);
       return new FailoverConfig(
           checkInterval,
           startMetric,
@@ -357,17 +420,35 @@ public record FailoverConfig(
           foreignDefaultRoutes,
           statusFile,
           rtTablesFile,
-          pluginsDir);
+          pluginsDir,
+          fast,
+          dampedPolicy);
     }
   }
 
   /**
-   * The probe timeout used when none is configured: 2 s, or the check interval if that is shorter,
-   * so that a round always ends before the next one begins.
+   * The fast check interval used when none is configured: 0.2 s, but at least {@code probeTimeout}
+   * if one is configured (so that setting only a longer probe timeout, as for a satellite link, is
+   * not an error) and at most {@code checkInterval} (no fast cadence if that is shorter).
    */
-  public static Duration defaultProbeTimeout(Duration checkInterval) {
-    return checkInterval.compareTo(MAX_DEFAULT_PROBE_TIMEOUT) < 0
-        ? checkInterval
-        : MAX_DEFAULT_PROBE_TIMEOUT;
+  public static Duration defaultFastCheckInterval(
+      Duration checkInterval, @Nullable Duration probeTimeout) {
+    Duration fast =
+        probeTimeout != null && probeTimeout.compareTo(DEFAULT_FAST_CHECK_INTERVAL) > 0
+            ? probeTimeout
+            : DEFAULT_FAST_CHECK_INTERVAL;
+    return shorter(fast, checkInterval);
+  }
+
+  /**
+   * The probe timeout used when none is configured: 0.2 s, or the fast check interval if that is
+   * shorter, so that a round always ends before the next one begins.
+   */
+  public static Duration defaultProbeTimeout(Duration fastCheckInterval) {
+    return shorter(MAX_DEFAULT_PROBE_TIMEOUT, fastCheckInterval);
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -5,34 +5,60 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableMap;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.DampedPolicy;
-import dev.failover.core.DampedPolicySettings;
 import dev.failover.core.OriginalPolicy;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The reliability policies the {@code policy} key can name, each built from the config.
+ * The reliability policies the {@code policy} key can name, each built from the config, and the
+ * top-level keys each one reads.
  *
  * <p>A small map on purpose: adding a policy, or changing the default, is a one-line change. The
- * {@code damped} policy runs with its documented defaults (docs/policy-damped.md); its own keys are
- * not read from the config file yet.
+ * keys of a policy that is not selected are accepted (a file may keep them while trying the other
+ * policy); {@code check-config} says they are unused. Stateless.
  */
 public final class Policies {
 
-  /** The policy used when the config names none. */
-  public static final String DEFAULT = "original";
+  /**
+   * The policy used when the config names none: {@code damped}, which fails over in under a second
+   * without switching on the odd lost probe (issue 5; docs/policy-damped.md). {@code original}
+   * keeps config.py's rule exactly.
+   */
+  public static final String DEFAULT = DampedPolicy.NAME;
+
+  /** The keys of the original policy, as config.py names them. */
+  static final List<String> ORIGINAL_KEYS =
+      List.of("max_failed_checks", "min_consecutive_succeeded_checks");
+
+  /** The keys of the damped policy, as docs/policy-damped.md names them, in its order. */
+  static final List<String> DAMPED_KEYS =
+      List.of(
+          "down_consecutive_failures",
+          "up_consecutive_successes",
+          "loss_window_rounds",
+          "down_loss_percent",
+          "up_loss_percent",
+          "min_targets_up",
+          "max_latency",
+          "failback_dwell",
+          "flap_penalty",
+          "flap_reuse_threshold",
+          "flap_half_life",
+          "flap_max_hold",
+          "target_correlation");
 
   private static final ImmutableMap<String, Function<FailoverConfig, ReliabilityPolicy>> POLICIES =
       ImmutableMap.of(
           OriginalPolicy.NAME,
           config ->
               new OriginalPolicy(config.maxFailedChecks(), config.minConsecutiveSucceededChecks()),
+          // FailoverConfig has already checked that the settings fit the history and test cases.
           DampedPolicy.NAME,
-          config -> {
-            DampedPolicySettings settings = DampedPolicySettings.defaults();
-            settings.checkFits(config.maxStoredTestResultCount(), config.testCases().size());
-            return new DampedPolicy(settings);
-          });
+          config -> new DampedPolicy(config.dampedPolicy()));
+
+  private static final ImmutableMap<String, List<String>> KEYS =
+      ImmutableMap.of(OriginalPolicy.NAME, ORIGINAL_KEYS, DampedPolicy.NAME, DAMPED_KEYS);
 
   private Policies() {}
 
@@ -42,10 +68,16 @@ public final class Policies {
   }
 
   /**
+   * The top-level config keys that the policy {@code name} reads; empty for an unknown name.
+   */
+  public static List<String> keys(String name) {
+    return KEYS.getOrDefault(name, List.of());
+  }
+
+  /**
    * The policy that {@code config} names, built from its settings.
    *
-   * @throws IllegalArgumentException if the name is unknown (a valid config never has one), or the
-   *     policy's settings do not fit the rest of the config; the message names the keys
+   * @throws IllegalArgumentException if the name is unknown (a valid config never has one)
    */
   public static ReliabilityPolicy create(FailoverConfig config) {
     Function<FailoverConfig, ReliabilityPolicy> factory = POLICIES.get(config.policy());

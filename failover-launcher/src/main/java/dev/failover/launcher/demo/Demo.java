@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.lab.NamespaceLab;
@@ -38,8 +39,14 @@ public final class Demo {
   /** The prefix of the lab's namespaces. */
   static final String LAB_PREFIX = "fd";
 
-  private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
   private static final Duration PHASE = Duration.ofSeconds(15);
+
+  /**
+   * How many phases the failback step lasts: with the default (damped) policy a restored provider
+   * is main again once its loss window is clean (about 25 s at the default 0.5 s interval) and the
+   * 30 s failback dwell has passed.
+   */
+  private static final int FAILBACK_PHASES = 5;
   private static final Duration STATUS_EVERY = Duration.ofSeconds(3);
 
   private final PrintWriter out;
@@ -50,7 +57,8 @@ public final class Demo {
   /**
    * A demo that runs {@code jar} with {@code java}.
    *
-   * @param phase how long each step of the schedule lasts (15 s for the full demo)
+   * @param phase how long each step of the schedule lasts (15 s for the full demo); the failback
+   *     step lasts five times as long
    */
   public Demo(PrintWriter out, Path jar, Path java, Duration phase) {
     this.out = checkNotNull(out, "out");
@@ -59,7 +67,7 @@ public final class Demo {
     this.phase = checkNotNull(phase, "phase");
   }
 
-  /** A demo with the standard schedule, about 80 seconds. */
+  /** A demo with the standard schedule, about 140 seconds. */
   public Demo(PrintWriter out, Path jar, Path java) {
     this(out, jar, java, PHASE);
   }
@@ -99,24 +107,13 @@ public final class Demo {
       Path config = folder.resolve("failover.toml");
       Files.writeString(
           config,
-          LabConfig.toml(
-              lab.providers(), NamespaceLab.TARGETS.subList(0, 2), CHECK_INTERVAL, folder));
-      out.println("config: " + config);
-      List<String> command =
-          List.of(
-              "ip",
-              "netns",
-              "exec",
-              lab.routerNamespace(),
-              java.toString(),
-              "-Xmx48m",
-              "-XX:+UseSerialGC",
-              "-XX:TieredStopAtLevel=1",
-              "-jar",
-              jar.toString(),
-              "run",
-              "--config",
-              config.toString());
+          LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), folder));
+      out.println("config (the defaults, but for the providers and targets): " + config);
+      // The JVM flags of the systemd unit, so that the demo runs the daemon as installed.
+      List<String> command = new ArrayList<>();
+      command.addAll(List.of("ip", "netns", "exec", lab.routerNamespace(), java.toString()));
+      command.addAll(SystemdUnit.JVM_FLAGS);
+      command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
       out.println(
           "starting the daemon in " + lab.routerNamespace() + ": " + String.join(" ", command));
       out.flush();
@@ -127,11 +124,33 @@ public final class Demo {
       forward(daemon);
 
       boolean ok = true;
-      ok &= step(daemon, lab, folder, "isp1", "start: every ISP works; isp1 (the first) is main");
+      ok &=
+          step(
+              daemon,
+              lab,
+              folder,
+              "isp1",
+              "start: every ISP works; isp1 (the first) is main",
+              phase);
       lab.blackhole(1);
-      ok &= step(daemon, lab, folder, "isp2", "break ISP 1: its network drops everything");
+      ok &=
+          step(
+              daemon,
+              lab,
+              folder,
+              "isp2",
+              "break ISP 1: its network drops everything; failover in about a second",
+              phase);
       lab.restore(1);
-      ok &= step(daemon, lab, folder, "isp1", "restore ISP 1: failback");
+      ok &=
+          step(
+              daemon,
+              lab,
+              folder,
+              "isp1",
+              "restore ISP 1: failback once its loss window is clean and failback_dwell (30 s)"
+                  + " has passed",
+              phase.multipliedBy(FAILBACK_PHASES));
       lab.linkDown(2, NamespaceLab.LinkSide.FAR);
       ok &=
           step(
@@ -139,9 +158,10 @@ public final class Demo {
               lab,
               folder,
               "isp1",
-              "ISP 2's modem goes down (carrier loss); isp1 stays main");
+              "ISP 2's modem goes down (carrier loss, seen by the link monitor); isp1 stays main",
+              phase);
       lab.restore(2);
-      ok &= step(daemon, lab, folder, "isp1", "restore ISP 2");
+      ok &= step(daemon, lab, folder, "isp1", "restore ISP 2", phase);
 
       out.println();
       out.println("stopping the daemon with SIGTERM: the routes stay in place");
@@ -178,12 +198,17 @@ public final class Demo {
    * through {@code expectedMain} by the end.
    */
   private boolean step(
-      Process daemon, NamespaceLab lab, Path folder, String expectedMain, String title)
+      Process daemon,
+      NamespaceLab lab,
+      Path folder,
+      String expectedMain,
+      String title,
+      Duration length)
       throws IOException, InterruptedException {
     out.println();
     out.println("== " + title + " (expect main provider " + expectedMain + ")");
     out.flush();
-    long end = System.nanoTime() + phase.toNanos();
+    long end = System.nanoTime() + length.toNanos();
     String main = "";
     while (System.nanoTime() < end) {
       long wait = Math.min(STATUS_EVERY.toNanos(), end - System.nanoTime());

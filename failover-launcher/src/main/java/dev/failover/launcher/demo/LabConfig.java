@@ -4,15 +4,14 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.Provider;
-import dev.failover.launcher.config.Durations;
 import java.net.Inet4Address;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
- * Writes the TOML config of a lab's router: its providers, ping test cases of lab targets, a short
- * check interval, and files in a scratch folder (status, sticky, table names, plugins).
+ * Writes the TOML config of a lab's router: its providers, ping test cases of lab targets, and
+ * files in a scratch folder (status, sticky, table names, plugins); every other setting is left at
+ * its default, so that the demo and the jar test show the daemon as it ships.
  *
  * <p>The values come from a {@code NamespaceLab} and are valid by construction; strings are quoted
  * as TOML basic strings. Stateless.
@@ -25,17 +24,14 @@ public final class LabConfig {
    *
    * @param providers the lab's providers, most preferred first
    * @param targets addresses to ping through every provider (the lab's TEST-NET targets)
-   * @param checkInterval the cadence of the checks
    * @param folder a scratch folder for the status, sticky and table-names files
    */
-  public static String toml(
-      List<Provider> providers, List<Inet4Address> targets, Duration checkInterval, Path folder) {
+  public static String toml(List<Provider> providers, List<Inet4Address> targets, Path folder) {
     checkNotNull(folder, "folder");
     checkArgument(!providers.isEmpty(), "providers must not be empty");
     checkArgument(!targets.isEmpty(), "targets must not be empty");
     StringBuilder toml = new StringBuilder();
-    toml.append("# Written by failover for a namespace lab.\n");
-    toml.append("check_interval = ").append(Durations.seconds(checkInterval)).append('\n');
+    toml.append("# Written by failover for a namespace lab; the defaults apply to the rest.\n");
     key(toml, "sticky_provider_filename", quote(folder.resolve("sticky.provider")));
     key(toml, "status_file", quote(folder.resolve("status.json")));
     key(toml, "rt_tables_file", quote(folder.resolve("rt_tables.conf")));
@@ -50,14 +46,9 @@ public final class LabConfig {
       key(toml, "rt_table_name", quote(p.rtTableName()));
       key(toml, "rt_table_id", String.valueOf(p.rtTableId()));
     }
-    // ping's own wait, well inside probe_timeout, so that a lost reply is a clean failure rather
-    // than a probe the engine has to cancel.
-    String pingTimeout = Durations.seconds(checkInterval.dividedBy(2));
     for (Inet4Address target : targets) {
       toml.append("\n[[test_cases]]\ntype = \"ping\"\ntarget = ")
           .append(quote(target.getHostAddress()))
-          .append("\ntimeout = ")
-          .append(pingTimeout)
           .append('\n');
     }
     return toml.toString();

@@ -146,6 +146,8 @@ public final class StatusFile {
     json.put("running", running);
     json.put("pid", ProcessHandle.current().pid());
     json.put("check_interval", Double.parseDouble(Durations.seconds(checkInterval)));
+    // The interval in force: fast_check_interval while a provider is in doubt.
+    json.put("interval", Double.parseDouble(Durations.seconds(status.interval())));
     json.put("status_at", status.at().toString());
     json.put("ticks", status.ticks());
     json.put("policy", status.policy());
@@ -171,6 +173,8 @@ public final class StatusFile {
       p.put("id", report.id());
       p.put("state", report.state().name());
       p.put("reliable", report.eligible());
+      p.put("link_usable", report.linkUsable());
+      p.put("selectable", report.selectable());
       putInstant(p, "since", report.since());
       p.put("reason", report.reason());
       ArrayNode recent = p.putArray("recent_results");

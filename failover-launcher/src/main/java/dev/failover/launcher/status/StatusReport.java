@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads a status file's JSON for an operator: whether it is fresh, and a text rendering of the main
- * provider and why, the routes, the sticky state and each provider's verdict, recent results, loss
- * and latency.
+ * Reads a status file's JSON for an operator: whether it is fresh, and a text rendering of the
+ * interval in force, the main provider and why, the routes, the sticky state and each provider's
+ * verdict, link, recent results, loss and latency.
  *
  * <p>A status is <em>stale</em> when it is older than two check intervals plus {@value
  * #STALE_SLACK_SECONDS} seconds: the daemon writes it after every tick, and a tick starts every
@@ -82,6 +82,7 @@ public final class StatusReport {
             status.path("pid").asText("?"),
             status.path("policy").asText("?"),
             status.path("ticks").asText("?")));
+    out.append(interval(status));
     if (freshness == Freshness.STALE) {
       out.append(
           String.format(
@@ -131,13 +132,14 @@ public final class StatusReport {
           .append('\n');
     }
     out.append('\n');
-    String row = "%-16s %-8s %-17s %-32s %7s %10s  %s%n";
+    String row = "%-16s %-8s %-5s %-17s %-32s %7s %10s  %s%n";
     out.append(
         String.format(
             Locale.ROOT,
             row,
             "PROVIDER",
             "RELIABLE",
+            "LINK",
             "STATE",
             "SINCE",
             "LOSS",
@@ -151,6 +153,7 @@ public final class StatusReport {
               row,
               p.path("id").asText("?"),
               p.path("reliable").asBoolean() ? "yes" : "no",
+              link(p.path("link_usable")),
               p.path("state").asText("?"),
               shortTime(p.path("since"), now),
               String.format(Locale.ROOT, "%.1f%%", p.path("loss_percent").asDouble()),
@@ -159,6 +162,44 @@ public final class StatusReport {
       out.append(String.format(Locale.ROOT, "%-16s   %s%n", "", p.path("reason").asText("")));
     }
     return out.toString();
+  }
+
+  /**
+   * The cadence line: the interval in force and whether it is the fast one. A file written before
+   * the key existed has none; then the line gives the check interval only.
+   */
+  private static String interval(JsonNode status) {
+    JsonNode checkInterval = status.path("check_interval");
+    JsonNode interval = status.path("interval");
+    if (!interval.isNumber()) {
+      return String.format(
+          Locale.ROOT,
+          "checks every %s s%n",
+          checkInterval.isNumber() ? number(checkInterval) : "?");
+    }
+    boolean fast =
+        checkInterval.isNumber() && interval.asDouble() < checkInterval.asDouble();
+    return String.format(
+        Locale.ROOT,
+        "checks every %s s (%s)%n",
+        number(interval),
+        fast
+            ? "fast_check_interval: a provider is in doubt; check_interval is "
+                + number(checkInterval)
+                + " s"
+            : "check_interval");
+  }
+
+  private static String number(JsonNode value) {
+    return java.math.BigDecimal.valueOf(value.asDouble()).stripTrailingZeros().toPlainString();
+  }
+
+  /** The link column: {@code up}, {@code DOWN}, or {@code ?} for a file without the key. */
+  private static String link(JsonNode usable) {
+    if (!usable.isBoolean()) {
+      return "?";
+    }
+    return usable.asBoolean() ? "up" : "DOWN";
   }
 
   private static String stickyWord(JsonNode sticky) {

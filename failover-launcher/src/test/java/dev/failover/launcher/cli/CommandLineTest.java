@@ -92,9 +92,25 @@ class CommandLineTest {
 
     assertThat(out.toString())
         .startsWith("OK: " + file)
+        .contains(
+            "check every 0.5 s, every 0.2 s while a provider is in doubt (probe timeout 0.2 s)")
+        .contains("policy 'damped': down after 3 failed rounds in a row")
         .contains("2 providers")
         .contains("isp1")
-        .contains("metric 100");
+        .contains("metric 100")
+        .doesNotContain("note:");
+  }
+
+  @Test
+  void checkConfig_keyOfAnotherPolicy_isOkWithANote() throws Exception {
+    Path file = config("max_failed_checks = 50");
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains(
+            "note: max_failed_checks is unused by the selected policy 'damped' (a setting of"
+                + " policy 'original')");
   }
 
   @Test
@@ -104,7 +120,7 @@ class CommandLineTest {
     assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.INVALID);
 
     assertThat(err.toString())
-        .startsWith("Invalid configuration: probe_timeout must be <= check_interval (5 s)")
+        .startsWith("Invalid configuration: probe_timeout must be <= check_interval (0.5 s)")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
     assertThat(out.toString()).isEmpty();
@@ -191,7 +207,11 @@ class CommandLineTest {
         .contains("FAILOVER: provider 'isp1' is DOWN")
         .contains("default routes: isp2 metric 100, isp1 metric 101")
         .contains("sticky: none")
-        .contains("isp1             no       DOWN")
+        .contains(
+            "checks every 0.2 s (fast_check_interval: a provider is in doubt; check_interval is"
+                + " 0.5 s)")
+        .contains("isp1             no       DOWN  DOWN")
+        .contains("isp2             yes      up    UP")
         .contains("+++--xx")
         .contains("42.9%")
         .contains("12.5 ms")
@@ -260,7 +280,8 @@ class CommandLineTest {
         + writtenAt
         + "\", \"running\": "
         + running
-        + ", \"pid\": 4242, \"check_interval\": 5, \"ticks\": 7, \"policy\": \"original\",\n"
+        + ", \"pid\": 4242, \"check_interval\": 0.5, \"interval\": 0.2, \"ticks\": 7,"
+        + " \"policy\": \"damped\",\n"
         + "  \"main\": {\"provider\": \"isp2\", \"reason\": \"FAILOVER\","
         + " \"detail\": \"provider 'isp1' is DOWN\", \"since\": \""
         + writtenAt.minusSeconds(20)
@@ -272,13 +293,15 @@ class CommandLineTest {
         + writtenAt
         + "\", \"last_apply_error\": null,\n"
         + "  \"providers\": [\n"
-        + "    {\"id\": \"isp1\", \"state\": \"DOWN\", \"reliable\": false, \"since\": \""
+        + "    {\"id\": \"isp1\", \"state\": \"DOWN\", \"reliable\": false, \"link_usable\": false,"
+        + " \"selectable\": false, \"since\": \""
         + writtenAt.minusSeconds(20)
         + "\", \"reason\": \"2 consecutive failures\", \"recent_results\": [\"SUCCESS\","
         + " \"SUCCESS\", \"SUCCESS\", \"FAILURE\", \"FAILURE\", \"TIMEOUT\", \"TIMEOUT\"],"
         + " \"stored_rounds\": 7, \"failed_rounds\": 3, \"loss_percent\": 42.857,"
         + " \"mean_latency_ms\": 12.5},\n"
-        + "    {\"id\": \"isp2\", \"state\": \"UP\", \"reliable\": true, \"since\": \""
+        + "    {\"id\": \"isp2\", \"state\": \"UP\", \"reliable\": true, \"link_usable\": true,"
+        + " \"selectable\": true, \"since\": \""
         + writtenAt.minusSeconds(60)
         + "\", \"reason\": \"7 consecutive successes\", \"recent_results\": [\"SUCCESS\"],"
         + " \"stored_rounds\": 7, \"failed_rounds\": 0, \"loss_percent\": 0.0,"

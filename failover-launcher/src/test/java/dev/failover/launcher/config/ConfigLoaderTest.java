@@ -3,6 +3,9 @@ package dev.failover.launcher.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.ReliabilityPolicy;
+import dev.failover.core.DampedPolicySettings;
+import dev.failover.core.OriginalPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,7 @@ class ConfigLoaderTest {
                     + "min_consecutive_succeeded_checks = 2\n"
                     + "sticky_provider_filename = \"sticky\"\n"
                     + "policy = \"original\"\n"
+                    + "fast_check_interval = 0.3\n"
                     + "probe_timeout = 0.25\n"
                     + "reassert_interval = 10\n"
                     + "foreign_default_routes = \"remove\"\n"
@@ -84,6 +88,7 @@ class ConfigLoaderTest {
     assertThat(config.minConsecutiveSucceededChecks()).isEqualTo(2);
     assertThat(config.stickyProviderFilename()).isEqualTo(Path.of("/etc/failover/sticky"));
     assertThat(config.policy()).isEqualTo("original");
+    assertThat(config.fastCheckInterval()).isEqualTo(Duration.ofMillis(300));
     assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.reassertInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.REMOVE);
@@ -97,7 +102,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parse_onlyProviders_usesTheDefaultsOfConfigPy() throws Exception {
+  void parse_onlyProviders_usesTheDefaults() throws Exception {
     ConfigLoader withPing =
         new ConfigLoader(
             dir ->
@@ -106,15 +111,17 @@ class ConfigLoaderTest {
 
     FailoverConfig config = withPing.parse(PROVIDER_1, BASE);
 
-    assertThat(config.checkInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.checkInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.fastCheckInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.startMetric()).isEqualTo(100);
     assertThat(config.maxStoredTestResultCount()).isEqualTo(50);
     assertThat(config.maxFailedChecks()).isEqualTo(50);
     assertThat(config.minConsecutiveSucceededChecks()).isEqualTo(1);
     assertThat(config.stickyProviderFilename()).isEqualTo(Path.of("/etc/failover/sticky.provider"));
     assertThat(config.testCases()).containsExactly(TestCaseConfig.ping("8.8.8.8"));
-    assertThat(config.policy()).isEqualTo(Policies.DEFAULT);
-    assertThat(config.probeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.policy()).isEqualTo("damped").isEqualTo(Policies.DEFAULT);
+    assertThat(config.dampedPolicy()).isEqualTo(DampedPolicySettings.defaults());
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.reassertInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.DEMOTE);
     assertThat(config.statusFile()).isEqualTo(Path.of("/run/failover/status.json"));
@@ -122,11 +129,202 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parse_shortCheckIntervalWithoutProbeTimeout_probeTimeoutIsTheCheckInterval()
+  void parse_checkIntervalBelowTheDefaults_fastIntervalAndProbeTimeoutAreTheCheckInterval()
       throws Exception {
-    FailoverConfig config = parse(config("check_interval = 0.3\nreassert_interval = 1"));
+    FailoverConfig config = parse(config("check_interval = 0.1\nreassert_interval = 1"));
 
-    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(300));
+    assertThat(config.fastCheckInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void parse_fastCheckIntervalBelowTheDefaultProbeTimeout_probeTimeoutIsTheFastInterval()
+      throws Exception {
+    FailoverConfig config = parse(config("fast_check_interval = 0.15"));
+
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(150));
+  }
+
+  /** A config.py carried over with a longer timeout, as for a satellite link, needs no more. */
+  @Test
+  void parse_onlyALongProbeTimeout_fastCheckIntervalIsTheProbeTimeout() throws Exception {
+    FailoverConfig config = parse(config("check_interval = 5\nprobe_timeout = 2"));
+
+    assertThat(config.fastCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.probeTimeout()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void parse_originalPolicy_buildsTheOriginalRuleFromItsKeys() throws Exception {
+    FailoverConfig config =
+        parse(
+            config(
+                "policy = \"original\"\nmax_failed_checks = 5\n"
+                    + "min_consecutive_succeeded_checks = 2"));
+
+    ReliabilityPolicy policy = Policies.create(config);
+
+    assertThat(policy).isInstanceOf(OriginalPolicy.class);
+    assertThat(((OriginalPolicy) policy).maxFailedChecks()).isEqualTo(5);
+    assertThat(((OriginalPolicy) policy).minConsecutiveSucceededChecks()).isEqualTo(2);
+  }
+
+  @Test
+  void parse_dampedKeys_mapsEveryKey() throws Exception {
+    FailoverConfig config =
+        parse(
+            config(
+                "max_stored_test_result_count = 100\n"
+                    + "down_consecutive_failures = 4\n"
+                    + "up_consecutive_successes = 6\n"
+                    + "loss_window_rounds = 80\n"
+                    + "down_loss_percent = 10.5\n"
+                    + "up_loss_percent = 1\n"
+                    + "min_targets_up = 1\n"
+                    + "max_latency = 0.15\n"
+                    + "failback_dwell = 0\n"
+                    + "flap_penalty = 500\n"
+                    + "flap_reuse_threshold = 750.5\n"
+                    + "flap_half_life = 60\n"
+                    + "flap_max_hold = 300\n"
+                    + "target_correlation = false\n"));
+
+    assertThat(config.dampedPolicy())
+        .isEqualTo(
+            DampedPolicySettings.builder()
+                .downConsecutiveFailures(4)
+                .upConsecutiveSuccesses(6)
+                .lossWindowRounds(80)
+                .downLossPercent(10.5)
+                .upLossPercent(1)
+                .minTargetsUp(1)
+                .maxLatency(Duration.ofMillis(150))
+                .failbackDwell(Duration.ZERO)
+                .flapPenalty(500)
+                .flapReuseThreshold(750.5)
+                .flapHalfLife(Duration.ofSeconds(60))
+                .flapMaxHold(Duration.ofSeconds(300))
+                .targetCorrelation(false)
+                .build());
+    assertThat(Policies.create(config).name()).isEqualTo("damped");
+  }
+
+  @Test
+  void parse_dampedRoundCountZero_namesTheKeyAndRange() {
+    assertThat(problem(config("down_consecutive_failures = 0")))
+        .contains("down_consecutive_failures must be between 1 and 1000000, was 0");
+  }
+
+  @Test
+  void parse_upLossPercentNotBelowDownLossPercent_namesTheDeadBand() {
+    assertThat(problem(config("down_loss_percent = 5\nup_loss_percent = 5")))
+        .contains("up_loss_percent must be >= 0 and below down_loss_percent (5.0)")
+        .contains("was 5.0");
+  }
+
+  @Test
+  void parse_dampedPercentAsString_mustBeANumber() {
+    assertThat(problem(config("down_loss_percent = \"12%\"")))
+        .contains("down_loss_percent must be a finite number, was '12%' (string)");
+  }
+
+  @Test
+  void parse_targetCorrelationAsNumber_mustBeABoolean() {
+    assertThat(problem(config("target_correlation = 1")))
+        .contains("target_correlation must be true or false, was 1 (integer)");
+  }
+
+  @Test
+  void parse_negativeFailbackDwell_mayBeZeroButNotNegative() throws Exception {
+    assertThat(parse(config("failback_dwell = 0")).dampedPolicy().failbackDwell())
+        .isEqualTo(Duration.ZERO);
+    assertThat(problem(config("failback_dwell = -1")))
+        .contains("failback_dwell must be a number of seconds >= 0 and <= 86400, was -1 (integer)");
+  }
+
+  @Test
+  void parse_zeroMaxLatency_mustBePositive() {
+    assertThat(problem(config("max_latency = 0")))
+        .contains("max_latency must be a number of seconds > 0 and <= 86400, was 0 (integer)");
+  }
+
+  @Test
+  void parse_flapMaxHoldTooLongForTheHalfLife_namesBothKeys() {
+    assertThat(problem(config("flap_half_life = 10\nflap_max_hold = 1000")))
+        .contains("flap_max_hold must be at most 64 times flap_half_life (10 s), was 1000 s");
+  }
+
+  @Test
+  void parse_dampedWindowLongerThanTheHistory_namesBothKeys() {
+    assertThat(problem(config("max_stored_test_result_count = 20")))
+        .contains("loss_window_rounds must be at most max_stored_test_result_count (20), was 50");
+  }
+
+  @Test
+  void parse_minTargetsUpAboveTheTestCases_namesBothKeys() {
+    assertThat(problem(config("min_targets_up = 2")))
+        .contains("min_targets_up must be at most the number of test_cases (1), was 2");
+  }
+
+  @Test
+  void parse_dampedSettingsThatDoNotFitWithTheOriginalPolicy_areUnusedAndAccepted()
+      throws Exception {
+    FailoverConfig config =
+        parse(config("policy = \"original\"\nmax_stored_test_result_count = 20"));
+
+    assertThat(config.maxStoredTestResultCount()).isEqualTo(20);
+  }
+
+  @Test
+  void check_keysOfThePolicyNotSelected_areNotedAsUnused() throws Exception {
+    LoadedConfig damped =
+        loader.check(config("max_failed_checks = 50\nmin_consecutive_succeeded_checks = 1"), BASE);
+    LoadedConfig original =
+        loader.check(config("policy = \"original\"\nflap_penalty = 0"), BASE);
+
+    assertThat(damped.notes())
+        .containsExactly(
+            "max_failed_checks, min_consecutive_succeeded_checks are unused by the selected"
+                + " policy 'damped' (settings of policy 'original')");
+    assertThat(original.notes())
+        .containsExactly(
+            "flap_penalty is unused by the selected policy 'original' (a setting of policy"
+                + " 'damped')");
+  }
+
+  @Test
+  void check_onlyKeysOfTheSelectedPolicy_notesNothing() throws Exception {
+    LoadedConfig checked =
+        loader.check(config("policy = \"original\"\nmax_failed_checks = 5"), BASE);
+
+    assertThat(checked.notes()).isEmpty();
+  }
+
+  @Test
+  void parse_fastCheckIntervalLongerThanCheckInterval_isRejected() {
+    assertThat(problem(config("check_interval = 1\nfast_check_interval = 2")))
+        .contains("fast_check_interval must be <= check_interval (1 s)")
+        .contains("was 2 s");
+  }
+
+  @Test
+  void parse_probeTimeoutLongerThanFastCheckInterval_isRejected() {
+    assertThat(problem(config("fast_check_interval = 0.2\nprobe_timeout = 0.3")))
+        .contains("probe_timeout must be <= fast_check_interval (0.2 s)")
+        .contains("was 0.3 s");
+  }
+
+  @Test
+  void parse_zeroFastCheckInterval_mustBePositive() {
+    assertThat(problem(config("fast_check_interval = 0")))
+        .contains("fast_check_interval must be a number of seconds > 0 and <= 86400, was 0");
+  }
+
+  @Test
+  void parse_misspeltDampedKey_suggestsIt() {
+    assertThat(problem(config("down_consecutive_failure = 3")))
+        .contains("down_consecutive_failure is not a known key")
+        .contains("did you mean 'down_consecutive_failures'?");
   }
 
   @Test

@@ -45,6 +45,15 @@ class ExampleConfigTest {
   }
 
   @Test
+  void example_checked_notesNothing() throws Exception {
+    LoadedConfig checked = new ConfigLoader().check(example(), Path.of("/etc/failover"));
+
+    assertThat(checked.notes()).isEmpty();
+    assertThat(checked.config().policy()).isEqualTo("damped");
+    assertThat(checked.config().checkInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+  }
+
+  @Test
   void example_mentionsEveryKey() throws Exception {
     String example = example();
 

@@ -9,6 +9,7 @@ import dev.failover.api.TestScenario;
 import dev.failover.api.TestScenarioFactory;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.Policies;
 import dev.failover.launcher.config.ScenarioFactories;
 import dev.failover.launcher.config.TestCaseConfig;
 import dev.failover.testkit.FakeTestScenario;
@@ -23,22 +24,23 @@ import org.junit.jupiter.api.Test;
 class LabConfigTest {
 
   @Test
-  void toml_loadedBack_holdsTheProvidersTargetsAndFiles() throws Exception {
+  void toml_loadedBack_holdsTheProvidersTargetsAndFilesAndTheDefaults() throws Exception {
     List<Provider> providers = TestProviders.withSharedGateway(3);
     Path folder = Path.of("/tmp/lab \"quoted\"");
     String toml =
-        LabConfig.toml(providers, List.of(Ipv4.parse("192.0.2.1")), Duration.ofMillis(500), folder);
+        LabConfig.toml(providers, List.of(Ipv4.parse("192.0.2.1")), folder);
 
     FailoverConfig config =
         new ConfigLoader(dir -> ScenarioFactories.of(List.of(new Ping()))).parse(toml, folder);
 
     assertThat(config.providers()).isEqualTo(providers);
-    assertThat(config.checkInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.checkInterval()).isEqualTo(FailoverConfig.DEFAULT_CHECK_INTERVAL);
+    assertThat(config.policy()).isEqualTo(Policies.DEFAULT);
     assertThat(config.statusFile()).isEqualTo(folder.resolve("status.json"));
     assertThat(config.stickyProviderFilename()).isEqualTo(folder.resolve("sticky.provider"));
     assertThat(config.testCases())
         .containsExactly(
-            new TestCaseConfig("ping", Map.of("target", "192.0.2.1", "timeout", 0.25)));
+            new TestCaseConfig("ping", Map.of("target", "192.0.2.1")));
   }
 
   /** Reads the keys of the real ping type without running ping. */

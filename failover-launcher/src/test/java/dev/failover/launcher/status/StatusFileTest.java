@@ -38,6 +38,8 @@ class StatusFileTest {
     assertThat(json.path("format").asInt()).isEqualTo(StatusFile.FORMAT);
     assertThat(json.path("written_at").asText()).isEqualTo(NOW.toString());
     assertThat(json.path("check_interval").asDouble()).isEqualTo(5.0);
+    // The first provider timed out once: not judged yet, in doubt, so the fast cadence is on.
+    assertThat(json.path("interval").asDouble()).isEqualTo(0.2);
     assertThat(json.path("ticks").asLong()).isEqualTo(1);
     assertThat(json.path("main").path("provider").asText()).isEqualTo(second);
     // The first decision: STARTUP, whose detail says the sticky file forces it.
@@ -52,6 +54,9 @@ class StatusFileTest {
     assertThat(json.path("providers").get(0).path("mean_latency_ms").isNull()).isTrue();
     assertThat(json.path("providers").get(1).path("mean_latency_ms").asDouble()).isEqualTo(10.0);
     assertThat(json.path("last_apply_error").isNull()).isTrue();
+    assertThat(json.path("providers").get(0).path("link_usable").asBoolean()).isTrue();
+    assertThat(json.path("providers").get(0).path("selectable").asBoolean()).isFalse();
+    assertThat(json.path("providers").get(1).path("selectable").asBoolean()).isTrue();
   }
 
   @Test
@@ -99,6 +104,23 @@ class StatusFileTest {
         .contains("sticky: provider '" + TestStatuses.providers().get(1).id() + "' forced")
         .contains("metric 100, ")
         .contains("100.0%")
-        .contains("10.0 ms");
+        .contains("10.0 ms")
+        .contains(
+            "checks every 0.2 s (fast_check_interval: a provider is in doubt; check_interval is"
+                + " 5 s)")
+        .contains(" up    INSUFFICIENT_DATA ");
+  }
+
+  /** A file written by a daemon from before the cadence and link keys still renders. */
+  @Test
+  void render_fileWithoutIntervalAndLink_showsTheCheckIntervalAndAnUnknownLink()
+      throws IOException {
+    ObjectNode json = StatusFile.toJson(status(), Duration.ofSeconds(5), dir, true, NOW);
+    json.remove("interval");
+    json.withArray("providers").forEach(p -> ((ObjectNode) p).remove("link_usable"));
+
+    assertThat(StatusReport.render(json, NOW))
+        .contains("checks every 5 s\n")
+        .contains(" ?     INSUFFICIENT_DATA ");
   }
 }

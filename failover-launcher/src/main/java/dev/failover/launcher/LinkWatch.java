@@ -1,0 +1,36 @@
+package dev.failover.launcher;
+
+import dev.failover.api.Provider;
+import java.util.List;
+
+/**
+ * Watches whether the providers' links are usable, for the daemon: the launcher's seam in front of
+ * failover-linux's {@code LinkMonitor}, so that the component test can use a fake.
+ *
+ * <p>A link is <em>usable</em> when traffic can leave through the provider's interface: it exists,
+ * is up, has carrier, and holds the provider's {@code ipv4_address}. The link state only speeds
+ * failover up; the probes still judge every provider, so a missed change costs at most the usual
+ * detection time.
+ */
+interface LinkWatch {
+
+  /**
+   * Starts watching the interfaces of {@code providers}: reports the current state of every one
+   * of them to {@code sink} once before returning, then each change, from a thread of the watch's
+   * own. Never fails the daemon: a watch that cannot follow changes logs a warning and still
+   * reports the states it could read.
+   *
+   * @throws IllegalStateException if already started
+   */
+  void start(List<Provider> providers, Sink sink);
+
+  /** Stops watching and releases its process and thread; idempotent, also without a start. */
+  void stop();
+
+  /** Receives link states; must return quickly. */
+  @FunctionalInterface
+  interface Sink {
+    /** The link of {@code interfaceName} is {@code usable} or not. */
+    void linkChanged(String interfaceName, boolean usable);
+  }
+}

@@ -1,0 +1,12 @@
+package dev.failover.launcher;
+
+import dagger.Binds;
+import dagger.Module;
+
+/** failover-linux's link monitor ({@code ip monitor}) behind the launcher's {@link LinkWatch}. */
+@Module
+interface LinkWatchModule {
+
+  @Binds
+  LinkWatch linkWatch(LinuxLinkWatch watch);
+}

@@ -11,8 +11,10 @@ import dev.failover.api.TestScenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -34,20 +36,33 @@ import org.slf4j.LoggerFactory;
  * detail. The executor should have a thread for every provider &times; scenario pair, or checks
  * queue behind each other and may time out.
  *
+ * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so that
+ * a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline, and
+ * only a probe that ignores its timeout is cut off here. Such a probe is logged at WARN once, and
+ * at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several times
+ * a second.
+ *
  * <p>Thread-safe if the scenarios are (as {@link TestScenario} requires); the engine calls it from
  * one thread at a time.
  */
 final class ProbeRunner {
   private static final Logger logger = LoggerFactory.getLogger(ProbeRunner.class);
 
+  private static final Duration MAX_MARGIN = Duration.ofMillis(20);
+
   private final ExecutorService executor;
   private final Ticker ticker;
   private final Duration timeout;
+  private final Duration scenarioTimeout;
+  /** The provider-and-scenario pairs that overran the deadline last time, named "id/scenario". */
+  private final Set<String> overrunning = ConcurrentHashMap.newKeySet();
 
   ProbeRunner(ExecutorService executor, Ticker ticker, Duration timeout) {
     this.executor = checkNotNull(executor, "executor");
     this.ticker = checkNotNull(ticker, "ticker");
     this.timeout = checkNotNull(timeout, "timeout");
+    Duration margin = timeout.dividedBy(10);
+    this.scenarioTimeout = timeout.minus(margin.compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : margin);
   }
 
   /**
@@ -104,7 +119,7 @@ final class ProbeRunner {
   private TestResult check(Provider provider, TestScenario scenario) {
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
     try {
-      TestResult result = scenario.check(provider, timeout);
+      TestResult result = scenario.check(provider, scenarioTimeout);
       if (result == null) {
         logger.warn(
             "probe '{}' returned no result for {}; recorded as a failure", scenario.name(), provider);
@@ -129,20 +144,32 @@ final class ProbeRunner {
       throws InterruptedException {
     long remaining = timeout.toNanos() - stopwatch.elapsed(NANOSECONDS);
     try {
+      TestResult result;
       if (remaining > 0) {
-        return future.get(remaining, NANOSECONDS);
+        result = future.get(remaining, NANOSECONDS);
       } else if (future.isDone()) {
-        return future.get();
+        result = future.get();
+      } else {
+        throw new TimeoutException();
       }
-      throw new TimeoutException();
+      overrunning.remove(provider.id() + "/" + scenario.name());
+      return result;
     } catch (TimeoutException e) {
       future.cancel(true);
-      logger.warn(
+      boolean first = overrunning.add(provider.id() + "/" + scenario.name());
+      String message =
           "probe '{}' for {} did not return within probe_timeout ({} ms); cancelled and recorded"
-              + " as a timeout",
-          scenario.name(),
-          provider,
-          timeout.toMillis());
+              + " as a timeout{}";
+      if (first) {
+        logger.warn(
+            message,
+            scenario.name(),
+            provider,
+            timeout.toMillis(),
+            " (logged at DEBUG while it keeps overrunning)");
+      } else {
+        logger.debug(message, scenario.name(), provider, timeout.toMillis(), "");
+      }
       return TestResult.timeout(timeout);
     } catch (ExecutionException e) {
       // check() catches RuntimeException, so this is an Error thrown by the probe.

@@ -1,0 +1,959 @@
+package dev.failover.benchmarks;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.failover.api.Provider;
+import dev.failover.benchmarks.BenchOptions.Phase;
+import dev.failover.benchmarks.RouteWatch.MainChange;
+import dev.failover.benchmarks.RouteWatch.Route;
+import dev.failover.core.DampedPolicySettings;
+import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.linux.lab.NamespaceLab.LinkSide;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end-to-end failover benchmark: runs the real daemon jar with its default settings inside a
+ * {@link NamespaceLab}, breaks the primary uplink in several ways, and measures how the router's
+ * main default route reacts, what a LAN client loses, and what the daemon costs.
+ *
+ * <p>The setup: a lab with 3 ISPs behind identical gateways (and, for the 16-provider resource
+ * measurement, a second lab with 9 ISPs plus 7 {@link ExtraUplinks}); a config that sets only the
+ * providers, the ping test cases (TEST-NET targets in the lab's internet namespace) and the status
+ * file's path; the daemon started as {@code ip netns exec ROUTER java <the systemd unit's JVM
+ * flags> -jar failover.jar run --config FILE}. A {@link RouteWatch} follows the router's default
+ * routes; a {@link LanPing} pings an internet target from the LAN client every 10 ms.
+ *
+ * <p>Every failover repetition runs against a freshly started daemon (with the default routes of
+ * the previous one removed first), so that flap damping from one repetition does not slow the
+ * next. A fault is timed from the instant just before the command that makes it; the main route
+ * has moved when the route at the main metric (the lowest before the fault) names another device.
+ *
+ * <p>Everything the benchmark makes is removed in a {@code finally} block and by a shutdown hook;
+ * every wait is bounded. Needs root. See docs/benchmarks.md for the command and the results.
+ */
+public final class FailoverBenchmark {
+  private static final Logger logger = LoggerFactory.getLogger(FailoverBenchmark.class);
+
+  private static final String PREFIX = "fb";
+  private static final Duration READY_WAIT = Duration.ofSeconds(60);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  /** How long the LAN client keeps counting after a failover, for packets in flight. */
+  private static final Duration AFTER_SWITCH = Duration.ofSeconds(1);
+  /** How long the router stays failed over before the failback starts. */
+  private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(5);
+  private static final Pattern STATUS_POLICY = Pattern.compile("\"policy\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern STATUS_INTERVAL =
+      Pattern.compile("\"check_interval\"\\s*:\\s*([0-9.eE+-]+)");
+
+  private final BenchOptions options;
+  private final List<String> jvmFlags;
+  private final Path workDir;
+  private final Path jarCopy;
+  private final SplittableRandom jitter;
+  private final Report report = new Report();
+  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private final List<RouteWatch.Gap> gaps = new ArrayList<>();
+  private @Nullable String daemonPolicy;
+  private @Nullable String daemonCheckInterval;
+  private @Nullable String config3;
+  private int sessions;
+  private boolean closed;
+
+  private FailoverBenchmark(
+      BenchOptions options, List<String> jvmFlags, Path workDir, Path jarCopy) {
+    this.options = options;
+    this.jarCopy = jarCopy;
+    this.jvmFlags = jvmFlags;
+    this.workDir = workDir;
+    this.jitter = new SplittableRandom(options.seed());
+  }
+
+  /**
+   * Runs the benchmark; see {@link BenchOptions#USAGE}. Exits 0 when every selected measurement
+   * ran (whatever the verdicts), 1 when one failed, 2 for bad options or a missing prerequisite.
+   */
+  public static void main(String[] args) {
+    BenchOptions options;
+    try {
+      Optional<BenchOptions> parsed = BenchOptions.parse(args);
+      if (parsed.isEmpty()) {
+        System.out.println(BenchOptions.USAGE);
+        return;
+      }
+      options = parsed.get();
+    } catch (IllegalArgumentException e) {
+      System.err.println("failover benchmark: " + e.getMessage() + "\n\n" + BenchOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Optional<String> unavailable = NamespaceLab.unavailableReason();
+    if (unavailable.isPresent()) {
+      System.err.println("failover benchmark: " + unavailable.get());
+      System.exit(2);
+      return;
+    }
+    if (NamespaceLab.findOnPath("ping").isEmpty()) {
+      System.err.println("failover benchmark: needs 'ping' (iputils) on the PATH");
+      System.exit(2);
+      return;
+    }
+    if (!Files.isRegularFile(options.jar())) {
+      System.err.println("failover benchmark: no daemon jar at " + options.jar()
+          + "; build it with 'mvn -B -q install -DskipTests' or pass --jar");
+      System.exit(2);
+      return;
+    }
+    int code;
+    FailoverBenchmark bench = null;
+    try {
+      Path workDir = Files.createTempDirectory("failover-bench-");
+      // A copy, so that a rebuild of the jar during the run cannot mix two daemon versions.
+      Path jar = workDir.resolve("failover.jar");
+      Files.copy(options.jar(), jar);
+      List<String> flags = new ArrayList<>(DaemonProcess.unitJvmFlags(jar));
+      flags.addAll(options.extraJvmFlags());
+      bench = new FailoverBenchmark(options, flags, workDir, jar);
+      FailoverBenchmark hooked = bench;
+      Runtime.getRuntime().addShutdownHook(new Thread(hooked::cleanUp, "failover-bench-cleanup"));
+      code = bench.run(args);
+    } catch (IOException | RuntimeException e) {
+      logger.error("the benchmark failed", e);
+      code = 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      logger.error("interrupted");
+      code = 1;
+    } finally {
+      if (bench != null) {
+        bench.cleanUp();
+      }
+    }
+    System.exit(code);
+  }
+
+  private int run(String[] args) throws IOException, InterruptedException {
+    Instant began = Instant.now();
+    String commit = commit();
+    logger.info("work folder {} (config, daemon log); daemon JVM flags {}", workDir, jvmFlags);
+    boolean failures = false;
+    if (options.any(Phase.BLACKHOLE, Phase.FAILBACK, Phase.LINKDOWN_ROUTER, Phase.LINKDOWN_FAR,
+        Phase.LOSS5, Phase.LOSS20, Phase.RESOURCES3)) {
+      try (Lab lab = Lab.build(this, 3, 0, true)) {
+        failures |= runThreeProviderPhases(lab);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
+    if (options.any(Phase.RESOURCES16)) {
+      try (Lab lab = Lab.build(this, 16, 16, false)) {
+        failures |= !resources(lab, "16 providers", false);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
+    report.add(
+        "instants without a default route", "0", Integer.toString(gaps.size()),
+        gaps.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+        gaps.isEmpty()
+            ? "over " + sessions + " daemon runs, from each daemon's first route to its stop"
+            : gaps.toString());
+    String text = render(args, began, commit);
+    System.out.println(text);
+    if (options.out().isPresent()) {
+      Files.writeString(options.out().get(), text, StandardCharsets.UTF_8);
+      logger.info("report written to {}", options.out().get());
+    }
+    return failures ? 1 : 0;
+  }
+
+  /** The phases on the 3-provider lab; returns whether a measurement failed. */
+  private boolean runThreeProviderPhases(Lab lab) throws IOException, InterruptedException {
+    boolean failures = false;
+    if (options.any(Phase.BLACKHOLE, Phase.FAILBACK)) {
+      failures |= !failovers(lab, Fault.BLACKHOLE);
+    }
+    if (options.any(Phase.LINKDOWN_ROUTER)) {
+      failures |= !failovers(lab, Fault.LINK_ROUTER);
+    }
+    if (options.any(Phase.LINKDOWN_FAR)) {
+      failures |= !failovers(lab, Fault.LINK_FAR);
+    }
+    if (options.any(Phase.RESOURCES3, Phase.LOSS5)) {
+      // The idle window doubles as the 5 % window's warm-up.
+      Session session = null;
+      boolean idleDone = !options.any(Phase.RESOURCES3);
+      try {
+        session = startSession(lab);
+        if (options.any(Phase.RESOURCES3)) {
+          failures |= !measureIdle(session, "3 providers", true);
+        } else {
+          pause(options.lossWarmup());
+        }
+        idleDone = true;
+        if (options.any(Phase.LOSS5)) {
+          failures |= !lossWindow(session, 5);
+        }
+      } catch (IOException | IllegalStateException e) {
+        logger.error("idle / 5 % loss session failed", e);
+        if (!idleDone) {
+          report.failed("daemon CPU and peak RSS, 3 providers", "", e.getMessage());
+        }
+        if (options.any(Phase.LOSS5)) {
+          report.failed("switches during 5 % loss", "0", e.getMessage());
+        }
+        failures = true;
+      } finally {
+        endSession(session);
+      }
+    }
+    if (options.any(Phase.LOSS20)) {
+      Session session = null;
+      try {
+        session = startSession(lab);
+        pause(options.lossWarmup());
+        failures |= !lossWindow(session, 20);
+      } catch (IOException | IllegalStateException e) {
+        logger.error("20 % loss session failed", e);
+        report.failed("switches during 20 % loss", "<= 1, no switch back", e.getMessage());
+        failures = true;
+      } finally {
+        endSession(session);
+      }
+    }
+    return failures;
+  }
+
+  /** The ways to break the primary uplink. */
+  private enum Fault {
+    BLACKHOLE("blackhole failover (modem answers, internet dead)", "<= 1.0 s median"),
+    LINK_ROUTER("link-down failover, router side (interface down)", "<= 0.3 s"),
+    LINK_FAR("link-down failover, far side (carrier loss)", "<= 0.3 s");
+
+    final String metric;
+    final String target;
+
+    Fault(String metric, String target) {
+      this.metric = metric;
+      this.target = target;
+    }
+  }
+
+  /** One failover sample. */
+  private record Sample(Duration failover, Duration effective, LanPing.Count lan) {}
+
+  /** One failback sample. */
+  private record Failback(Duration time, int switchesBack, int switchesAway, LanPing.Count lan) {}
+
+  /** {@code reps} failovers of one kind; returns whether all of them were measured. */
+  private boolean failovers(Lab lab, Fault fault) throws InterruptedException {
+    List<Sample> samples = new ArrayList<>();
+    List<Failback> failbacks = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    int failbackReps = fault == Fault.BLACKHOLE ? options.failbackReps() : 0;
+    for (int rep = 1; rep <= options.reps(); rep++) {
+      Session session = null;
+      try {
+        session = startSession(lab);
+        Optional<Failback> failback = Optional.empty();
+        Sample sample = failover(session, fault);
+        samples.add(sample);
+        logger.info("{} {}/{}: main route moved after {} (LAN client: {})",
+            fault, rep, options.reps(), Stats.seconds(sample.failover()), sample.lan());
+        if (rep <= failbackReps) {
+          failback = failback(session);
+          failback.ifPresent(failbacks::add);
+          if (failback.isEmpty()) {
+            problems.add("rep " + rep + ": no failback within "
+                + options.failbackWait().toSeconds() + " s");
+          }
+        }
+      } catch (IOException | IllegalStateException e) {
+        logger.warn("{} repetition {} failed", fault, rep, e);
+        problems.add("rep " + rep + ": " + e.getMessage());
+      } finally {
+        endSession(session);
+      }
+    }
+    // When only the failback was asked for, its failovers are a means and not reported.
+    boolean reported = fault != Fault.BLACKHOLE || options.phases().contains(Phase.BLACKHOLE);
+    if (!reported) {
+      logger.info("blackhole failovers before the failbacks: {}",
+          Stats.list(samples.stream().map(Sample::failover).toList()));
+    } else if (samples.isEmpty()) {
+      report.failed(fault.metric, fault.target, String.join("; ", problems));
+    } else {
+      List<Duration> times = samples.stream().map(Sample::failover).toList();
+      Duration median = Stats.median(times);
+      Duration max = Stats.max(times);
+      boolean met =
+          fault == Fault.BLACKHOLE
+              ? median.compareTo(Duration.ofMillis(1000)) <= 0
+              : max.compareTo(Duration.ofMillis(300)) <= 0;
+      String detail =
+          "N=" + samples.size() + ": " + Stats.list(times) + " s; LAN client lost pings for "
+              + Stats.list(samples.stream().map(s -> s.lan().lostTime()).toList()) + " s";
+      if (fault == Fault.LINK_ROUTER) {
+        detail += "; the kernel itself drops the dead route at once (traffic moved after "
+            + Stats.list(samples.stream().map(Sample::effective).toList()) + " s)";
+      }
+      if (!problems.isEmpty()) {
+        detail += "; failed: " + String.join("; ", problems);
+      }
+      report.add(fault.metric, fault.target,
+          "median " + Stats.seconds(median) + ", max " + Stats.seconds(max),
+          met && problems.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED, detail);
+    }
+    if (failbackReps > 0) {
+      reportFailback(failbacks, problems);
+    }
+    return problems.isEmpty();
+  }
+
+  private void reportFailback(List<Failback> failbacks, List<String> problems) {
+    String metric = "failback after restore";
+    Duration dwell = DampedPolicySettings.DEFAULT_FAILBACK_DWELL;
+    String target = "only after the dwell (damped default " + dwell.toSeconds()
+        + " s), exactly once";
+    if (failbacks.isEmpty()) {
+      report.failed(metric, target, String.join("; ", problems));
+      return;
+    }
+    List<Duration> times = failbacks.stream().map(Failback::time).toList();
+    boolean once = failbacks.stream().allMatch(f -> f.switchesBack() == 1 && f.switchesAway() == 0);
+    boolean afterDwell = Stats.median(times).compareTo(dwell) >= 0;
+    report.add(metric, target,
+        "median " + Stats.seconds(Stats.median(times)) + " after restore; "
+            + (once ? "exactly once" : "NOT exactly once"),
+        once && afterDwell ? Report.Verdict.MET : Report.Verdict.MISSED,
+        "N=" + failbacks.size() + ": " + Stats.list(times) + " s; switches back "
+            + failbacks.stream().map(Failback::switchesBack).toList() + ", away again "
+            + failbacks.stream().map(Failback::switchesAway).toList() + " within "
+            + options.failbackObserve().toSeconds() + " s after; LAN client "
+            + failbacks.stream().map(Failback::lan).toList());
+  }
+
+  /** Breaks ISP 1 and waits until the main route leaves it. */
+  private Sample failover(Session session, Fault fault) throws IOException, InterruptedException {
+    Lab lab = session.lab;
+    Route before = lab.watch.main().orElseThrow(() -> new IllegalStateException("no main route"));
+    checkState(before.dev().equals(lab.primaryInterface()),
+        "the main route is on %s, not on ISP 1's %s", before.dev(), lab.primaryInterface());
+    try (LanPing ping = LanPing.start(lab.lab.lanNamespace(), lab.lanTarget(),
+        options.failoverWait().plus(options.failbackWait()).plus(options.failbackObserve())
+            .toSeconds() + 60)) {
+      Instant broke = Instant.now();
+      switch (fault) {
+        case BLACKHOLE -> lab.lab.blackhole(1);
+        case LINK_ROUTER -> lab.lab.linkDown(1, LinkSide.ROUTER);
+        case LINK_FAR -> lab.lab.linkDown(1, LinkSide.FAR);
+      }
+      Optional<MainChange> moved =
+          lab.watch.awaitChange(
+              broke,
+              c -> c.main() != null
+                  && !c.main().dev().equals(before.dev())
+                  && c.main().metric() == before.metric(),
+              options.failoverWait());
+      session.checkAlive();
+      if (moved.isEmpty()) {
+        throw new IllegalStateException("the main route did not leave " + before.dev()
+            + " within " + options.failoverWait().toSeconds() + " s; routes now "
+            + lab.watch.routes());
+      }
+      Instant effective = moved.get().at();
+      for (MainChange change : lab.watch.changesSince(broke)) {
+        if (!Objects.equals(change.dev().orElse(null), before.dev())) {
+          effective = change.at();
+          break;
+        }
+      }
+      pause(AFTER_SWITCH);
+      LanPing.Count count = ping.stop();
+      return new Sample(
+          nonNegative(Duration.between(broke, moved.get().at())),
+          nonNegative(Duration.between(broke, effective)),
+          count);
+    }
+  }
+
+  /** Restores ISP 1 after a failover and waits for the main route to come back, once. */
+  private Optional<Failback> failback(Session session) throws IOException, InterruptedException {
+    Lab lab = session.lab;
+    String primary = lab.primaryInterface();
+    pause(HOLD_BEFORE_RESTORE);
+    Route away = lab.watch.main().orElseThrow(() -> new IllegalStateException("no main route"));
+    try (LanPing ping = LanPing.start(lab.lab.lanNamespace(), lab.lanTarget(),
+        options.failbackWait().plus(options.failbackObserve()).toSeconds() + 60)) {
+      Instant restored = Instant.now();
+      lab.lab.restore(1);
+      Optional<MainChange> back =
+          lab.watch.awaitChange(
+              restored,
+              c -> c.main() != null
+                  && c.main().dev().equals(primary)
+                  && c.main().metric() == away.metric(),
+              options.failbackWait());
+      session.checkAlive();
+      if (back.isEmpty()) {
+        ping.stop();
+        return Optional.empty();
+      }
+      logger.info("failback after {}; watching {} s for further switches",
+          Stats.seconds(Duration.between(restored, back.get().at())),
+          options.failbackObserve().toSeconds());
+      pause(options.failbackObserve());
+      session.checkAlive();
+      LanPing.Count count = ping.stop();
+      List<Switch> switches = switches(lab.watch.changesSince(restored), away.dev(), null);
+      int toPrimary = 0;
+      int awayAfter = 0;
+      for (Switch s : switches) {
+        if (s.to().equals(primary)) {
+          toPrimary++;
+        } else if (toPrimary > 0) {
+          awayAfter++;
+        }
+      }
+      return Optional.of(
+          new Failback(
+              nonNegative(Duration.between(restored, back.get().at())), toPrimary, awayAfter,
+              count));
+    }
+  }
+
+  /** Random loss on ISP 1 for the loss window; returns whether it was measured. */
+  private boolean lossWindow(Session session, int percent)
+      throws IOException, InterruptedException {
+    Lab lab = session.lab;
+    String metric = "switches during " + options.lossDuration().toSeconds() + " s of " + percent
+        + " % loss";
+    String target = percent >= 20 ? "<= 1, and no switch back" : "0";
+    String primary = lab.primaryInterface();
+    Optional<Route> main = lab.watch.main();
+    if (main.isEmpty() || !main.get().dev().equals(primary)) {
+      report.failed(metric, target, "the main route was not on ISP 1 before the loss: " + main);
+      return false;
+    }
+    List<Switch> switches;
+    LanPing.Count count;
+    Instant start;
+    try (LanPing ping = LanPing.start(lab.lab.lanNamespace(), lab.lanTarget(),
+        options.lossDuration().toSeconds() + 30)) {
+      start = Instant.now();
+      lab.lab.loss(1, percent);
+      pause(options.lossDuration());
+      Instant end = Instant.now();
+      count = ping.stop();
+      lab.lab.restore(1);
+      session.checkAlive();
+      switches = switches(lab.watch.changesSince(start), primary, end);
+    }
+    long back = switches.stream().filter(s -> s.to().equals(primary)).count();
+    boolean met = percent >= 20 ? switches.size() <= 1 && back == 0 : switches.isEmpty();
+    double lossPercent = count.sent() == 0 ? 0 : 100.0 * count.lost() / count.sent();
+    report.add(metric, target,
+        switches.size() + " switch" + (switches.size() == 1 ? "" : "es") + ", " + back + " back",
+        met ? Report.Verdict.MET : Report.Verdict.MISSED,
+        String.format(Locale.ROOT,
+            "LAN client lost %d of %d pings (%.1f %%; the lab drops %d %% of what ISP 1 forwards"
+                + " in each direction, so about %.0f %% of round trips); switches: %s",
+            count.lost(), count.sent(), lossPercent, percent,
+            100 * (1 - Math.pow(1 - percent / 100.0, 2)),
+            switches.stream()
+                .map(w -> w + " at " + Stats.seconds(Duration.between(start, w.at())))
+                .toList()));
+    logger.info("{} % loss: {} switches ({} back), LAN lost {} of {}", percent, switches.size(),
+        back, count.lost(), count.sent());
+    return true;
+  }
+
+  /** CPU and peak RSS of a healthy daemon over the idle window; returns whether measured. */
+  private boolean measureIdle(Session session, String label, boolean withTargets)
+      throws IOException, InterruptedException {
+    DaemonProcess daemon = session.daemon;
+    String commandLine = daemon.commandLine();
+    checkState(commandLine.contains("java"), "pid %s is not the JVM: %s", daemon.pid(),
+        commandLine);
+    long clockTicks = clockTicksPerSecond();
+    long[] cpu0 = daemon.cpuTicks();
+    long t0 = System.nanoTime();
+    Instant start = Instant.now();
+    pause(options.idleDuration());
+    long[] cpu1 = daemon.cpuTicks();
+    long t1 = System.nanoTime();
+    long self = cpu1[0] - cpu0[0];
+    long children = cpu1[1] - cpu0[1];
+    long peakKb = daemon.peakRssKb();
+    long rssKb = daemon.rssKb();
+    long threads = daemon.threads();
+    session.checkAlive();
+    double seconds = (t1 - t0) / 1e9;
+    double cpuPercent = 100.0 * (self + children) / clockTicks / seconds;
+    List<Switch> switches =
+        switches(session.lab.watch.changesSince(start), session.lab.primaryInterface(), null);
+    String window = String.format(Locale.ROOT, "%.0f s idle-healthy", seconds);
+    report.add("daemon CPU, " + label, withTargets ? "<= 2 % of one core" : "-",
+        String.format(Locale.ROOT, "%.2f %% of one core", cpuPercent),
+        withTargets
+            ? (cpuPercent <= 2.0 ? Report.Verdict.MET : Report.Verdict.MISSED)
+            : Report.Verdict.INFO,
+        window + ", utime+stime " + self + " ticks of 1/" + clockTicks + " s (children "
+            + children + "); "
+            + threads + " threads" + (switches.isEmpty() ? "" : "; switches: " + switches));
+    double peakMb = peakKb / 1024.0;
+    report.add("peak RSS, " + label, "<= 64 MB",
+        String.format(Locale.ROOT, "%.1f MB", peakMb),
+        peakMb <= 64 ? Report.Verdict.MET : Report.Verdict.MISSED,
+        String.format(Locale.ROOT, "VmHWM since start; VmRSS at the end %.1f MB", rssKb / 1024.0));
+    logger.info("{}: CPU {} % of one core, peak RSS {} MB", label,
+        String.format(Locale.ROOT, "%.2f", cpuPercent), String.format(Locale.ROOT, "%.1f", peakMb));
+    return true;
+  }
+
+  /** The 16-provider measurement on its own lab; returns whether it was measured. */
+  private boolean resources(Lab lab, String label, boolean withTargets)
+      throws InterruptedException {
+    Session session = null;
+    try {
+      session = startSession(lab);
+      return measureIdle(session, label, withTargets);
+    } catch (IOException | IllegalStateException e) {
+      logger.error("{} session failed", label, e);
+      report.failed("daemon CPU and peak RSS, " + label, "", e.getMessage());
+      return false;
+    } finally {
+      endSession(session);
+    }
+  }
+
+  /** A change of the main route's device. */
+  private record Switch(Instant at, String from, String to) {
+    @Override
+    public String toString() {
+      return from + "->" + to;
+    }
+  }
+
+  /** The device changes in {@code changes} (up to {@code end}), starting from {@code startDev}. */
+  private static List<Switch> switches(
+      List<MainChange> changes, String startDev, @Nullable Instant end) {
+    List<Switch> switches = new ArrayList<>();
+    String current = startDev;
+    for (MainChange change : changes) {
+      if (end != null && change.at().isAfter(end)) {
+        break;
+      }
+      String dev = change.dev().orElse("none");
+      if (!dev.equals(current)) {
+        switches.add(new Switch(change.at(), current, dev));
+        current = dev;
+      }
+    }
+    return switches;
+  }
+
+  // ---------------------------------------------------------------------------------- sessions --
+
+  /** A running daemon on a lab. */
+  private static final class Session {
+    final Lab lab;
+    final DaemonProcess daemon;
+
+    Session(Lab lab, DaemonProcess daemon) {
+      this.lab = lab;
+      this.daemon = daemon;
+    }
+
+    void checkAlive() {
+      checkState(daemon.alive(), "the daemon (pid %s) exited; its log %s ends with:%n%s",
+          daemon.pid(), daemon.log(), daemon.logTail(30));
+    }
+  }
+
+  /** Starts a fresh daemon on {@code lab} and waits until it has put ISP 1 first. */
+  private Session startSession(Lab lab) throws IOException, InterruptedException {
+    lab.reset();
+    lab.watch.armGaps();
+    DaemonProcess daemon =
+        DaemonProcess.start(lab.lab.routerNamespace(), options.java(), jvmFlags, jarCopy,
+            lab.config, workDir.resolve("daemon.log"));
+    register(daemon);
+    sessions++;
+    Session session = new Session(lab, daemon);
+    int want = lab.providers.size();
+    boolean ready =
+        lab.watch.await(
+            routes -> routes.size() >= want
+                && routes.values().iterator().next().dev().equals(lab.primaryInterface()),
+            READY_WAIT);
+    if (ready) {
+      ready = stable(lab);
+    }
+    if (!ready) {
+      String why = "the daemon did not keep " + want + " default routes with ISP 1 first for "
+          + options.settle().toSeconds() + " s within " + READY_WAIT.toSeconds() + " s; routes "
+          + lab.watch.routes() + "; log tail:\n" + daemon.logTail(30);
+      endSession(session);
+      throw new IllegalStateException(why);
+    }
+    return session;
+  }
+
+  /**
+   * Waits until the main route has stayed on ISP 1 for the settle time plus a random jitter, so
+   * that a fault falls at a random point of the probe cadence and not into the daemon's start-up
+   * (a daemon may start on ISP 1 by default and then move, for example when ISP 1's first probe
+   * ran before the daemon had filled ISP 1's table).
+   *
+   * @return whether that happened within {@link #READY_WAIT}
+   */
+  private boolean stable(Lab lab) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_WAIT.toNanos();
+    String primary = lab.primaryInterface();
+    while (System.nanoTime() - deadline < 0) {
+      Instant from = Instant.now();
+      settle();
+      Optional<Route> main = lab.watch.main();
+      if (main.isPresent() && main.get().dev().equals(primary)
+          && lab.watch.changesSince(from).isEmpty()) {
+        return true;
+      }
+      logger.info("the main route moved while settling ({}); waiting for it to return to {}",
+          lab.watch.changesSince(from), primary);
+      lab.watch.await(
+          routes -> !routes.isEmpty() && routes.values().iterator().next().dev().equals(primary),
+          Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    return false;
+  }
+
+  /** Stops the daemon, stops counting gaps, and clears faults and default routes. */
+  private void endSession(@Nullable Session session) throws InterruptedException {
+    if (session == null) {
+      return;
+    }
+    readStatus(session.lab);
+    session.daemon.stop(STOP_WAIT);
+    unregister(session.daemon);
+    try {
+      session.lab.watch.sync();
+    } catch (IOException e) {
+      logger.warn("could not synchronise with ip monitor", e);
+    }
+    session.lab.watch.disarmGaps(Instant.now());
+    try {
+      session.lab.reset();
+    } catch (IOException e) {
+      logger.warn("could not reset the lab", e);
+    }
+  }
+
+  /** Remembers the daemon's policy and check interval from its status file, if it has one. */
+  private void readStatus(Lab lab) {
+    try {
+      String status = Files.readString(lab.statusFile, StandardCharsets.UTF_8);
+      Matcher policy = STATUS_POLICY.matcher(status);
+      Matcher interval = STATUS_INTERVAL.matcher(status);
+      if (policy.find() && daemonPolicy == null) {
+        daemonPolicy = policy.group(1);
+      }
+      if (interval.find() && daemonCheckInterval == null) {
+        daemonCheckInterval = interval.group(1) + " s";
+      }
+    } catch (IOException e) {
+      logger.debug("no status file at {}", lab.statusFile, e);
+    }
+  }
+
+  private void settle() throws InterruptedException {
+    pause(options.settle().plusMillis(jitter.nextLong(BenchOptions.JITTER.toMillis())));
+  }
+
+  private static void pause(Duration duration) throws InterruptedException {
+    if (!duration.isNegative() && !duration.isZero()) {
+      Thread.sleep(duration.toMillis());
+    }
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static long clockTicksPerSecond() {
+    try {
+      return Long.parseLong(Shell.must(List.of("getconf", "CLK_TCK")).strip());
+    } catch (IOException | NumberFormatException e) {
+      logger.debug("getconf CLK_TCK failed; assuming 100", e);
+      return 100;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- labs --
+
+  /** A lab, its route watch, its providers and the daemon's config for them. */
+  private static final class Lab implements AutoCloseable {
+    final FailoverBenchmark bench;
+    final NamespaceLab lab;
+    final @Nullable ExtraUplinks extra;
+    final RouteWatch watch;
+    final List<Provider> providers;
+    final Path config;
+    final Path statusFile;
+    final boolean lanClient;
+
+    private Lab(FailoverBenchmark bench, NamespaceLab lab, @Nullable ExtraUplinks extra,
+        RouteWatch watch, List<Provider> providers, Path config, Path statusFile,
+        boolean lanClient) {
+      this.bench = bench;
+      this.lanClient = lanClient;
+      this.lab = lab;
+      this.extra = extra;
+      this.watch = watch;
+      this.providers = providers;
+      this.config = config;
+      this.statusFile = statusFile;
+    }
+
+    /**
+     * Builds a lab of {@code wanted} ISPs, plus extra ones up to {@code total} if larger; a lab
+     * whose builder refuses that many (older ones stop at 9) gets 9 and {@link ExtraUplinks}.
+     */
+    static Lab build(FailoverBenchmark bench, int wanted, int total, boolean lanClient)
+        throws IOException, InterruptedException {
+      int isps = wanted;
+      NamespaceLab lab;
+      try {
+        lab = NamespaceLab.builder(PREFIX).isps(isps).lanClient(lanClient).build();
+      } catch (IllegalArgumentException e) {
+        if (wanted <= 9) {
+          throw e;
+        }
+        logger.info("the lab refuses {} ISPs ({}); using 9 and adding the rest", wanted,
+            e.getMessage());
+        isps = 9;
+        lab = NamespaceLab.builder(PREFIX).isps(isps).lanClient(lanClient).build();
+      }
+      bench.register(lab);
+      ExtraUplinks extra = null;
+      RouteWatch watch = null;
+      try {
+        List<Provider> providers = new ArrayList<>(lab.providers());
+        if (total > isps) {
+          extra = ExtraUplinks.add(lab, isps + 1, total);
+          bench.register(extra);
+          providers.addAll(extra.providers());
+        }
+        watch = RouteWatch.start(lab.routerNamespace());
+        bench.register(watch);
+        Path statusFile = bench.workDir.resolve("status-" + lab.name() + ".json");
+        String toml = bench.configText(providers, statusFile);
+        Path config = bench.workDir.resolve("failover-" + providers.size() + ".toml");
+        Files.writeString(config, toml, StandardCharsets.UTF_8);
+        if (providers.size() == 3) {
+          bench.config3 = toml;
+        }
+        logger.info("lab {} ready: {} providers; config {}", lab.name(), providers.size(), config);
+        return new Lab(bench, lab, extra, watch, List.copyOf(providers), config, statusFile,
+            lanClient);
+      } catch (IOException | RuntimeException | InterruptedException e) {
+        closeQuietly(bench, watch);
+        closeQuietly(bench, extra);
+        closeQuietly(bench, lab);
+        throw e;
+      }
+    }
+
+    String primaryInterface() {
+      return providers.get(0).interfaceName();
+    }
+
+    String lanTarget() {
+      return NamespaceLab.TARGETS.get(NamespaceLab.TARGETS.size() - 1).getHostAddress();
+    }
+
+    /** Clears every fault and removes the main table's default routes. */
+    void reset() throws IOException {
+      for (NamespaceLab.Isp isp : lab.isps()) {
+        lab.restore(isp.index());
+        if (lanClient) {
+          // Setting the modem's side down deletes the ISP's route back to the LAN, and
+          // NamespaceLab.restore does not put it back; without it the LAN client hears nothing.
+          Shell.must(List.of("ip", "-n", isp.namespace(), "route", "replace",
+              "10.10.0.0/24", "via", isp.routerAddress().getHostAddress(), "dev", "lan"));
+        }
+      }
+      Shell.run(List.of("ip", "-n", lab.routerNamespace(), "-4", "route", "flush", "exact",
+          "0.0.0.0/0", "table", "main"));
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(bench, watch);
+      closeQuietly(bench, extra);
+      closeQuietly(bench, lab);
+    }
+
+    private static void closeQuietly(FailoverBenchmark bench, @Nullable AutoCloseable closeable) {
+      if (closeable == null) {
+        return;
+      }
+      bench.unregister(closeable);
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        logger.warn("could not close {}", closeable, e);
+      }
+    }
+  }
+
+  /** The daemon's config: its defaults, with only the providers, test cases and status file set. */
+  private String configText(List<Provider> providers, Path statusFile) {
+    StringBuilder toml = new StringBuilder();
+    toml.append("# Written by FailoverBenchmark: the daemon's default settings; only the providers,\n"
+        + "# the test cases' targets and the status file's path are set.\n");
+    toml.append("status_file = \"").append(statusFile).append("\"\n");
+    for (String line : options.settings()) {
+      toml.append(line).append('\n');
+    }
+    for (Provider p : providers) {
+      toml.append("\n[[providers]]\n")
+          .append("id = \"").append(p.id()).append("\"\n")
+          .append("interface_name = \"").append(p.interfaceName()).append("\"\n")
+          .append("ipv4_address = \"").append(p.ipv4Address().getHostAddress()).append("\"\n")
+          .append("network = \"").append(p.network()).append("\"\n")
+          .append("gateway = \"").append(p.gateway().getHostAddress()).append("\"\n")
+          .append("rt_table_name = \"").append(p.rtTableName()).append("\"\n")
+          .append("rt_table_id = ").append(p.rtTableId()).append('\n');
+    }
+    for (Inet4Address target : NamespaceLab.TARGETS.subList(0, options.targets())) {
+      toml.append("\n[[test_cases]]\ntype = \"ping\"\ntarget = \"")
+          .append(target.getHostAddress()).append("\"\n");
+    }
+    return toml.toString();
+  }
+
+  // ------------------------------------------------------------------------------- the report --
+
+  private String render(String[] args, Instant began, String commit) {
+    StringBuilder out = new StringBuilder();
+    out.append("### End-to-end failover: results of ")
+        .append(began.truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
+    out.append("- command: `java -cp failover-benchmarks/target/benchmarks.jar "
+        + "dev.failover.benchmarks.FailoverBenchmark")
+        .append(args.length == 0 ? "" : " " + String.join(" ", args)).append("`\n");
+    out.append("- machine: ").append(machine()).append('\n');
+    out.append("- daemon: ").append(options.jar()).append(", ").append(commit).append('\n');
+    out.append("- daemon JVM flags: `").append(String.join(" ", jvmFlags)).append("` (")
+        .append(options.extraJvmFlags().isEmpty()
+            ? "the systemd unit's" : "the systemd unit's plus " + options.extraJvmFlags())
+        .append(")\n");
+    out.append("- daemon defaults seen in its status file: policy ")
+        .append(daemonPolicy == null ? "unknown" : "`" + daemonPolicy + "`")
+        .append(", check_interval ")
+        .append(daemonCheckInterval == null ? "unknown" : daemonCheckInterval).append('\n');
+    out.append("- repetitions: ").append(options.reps()).append(" per failover kind, ")
+        .append(options.failbackReps()).append(" with failback; ").append(sessions)
+        .append(" daemon runs; took ")
+        .append(Duration.between(began, Instant.now()).toSeconds()).append(" s\n");
+    out.append('\n').append(report.markdown());
+    if (config3 != null) {
+      out.append("\nThe config (3 providers):\n\n```toml\n").append(config3).append("```\n");
+    }
+    return out.toString();
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).strip();
+          break;
+        }
+      }
+    } catch (IOException e) {
+      logger.debug("cannot read /proc/cpuinfo", e);
+    }
+    String kernel = System.getProperty("os.version");
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), Linux " + kernel
+        + ", Java " + System.getProperty("java.runtime.version");
+  }
+
+  /**
+   * The commit of the repository the jar was built in (three levels above it), or else of the
+   * current directory, and whether the work tree had uncommitted changes.
+   */
+  private String commit() {
+    List<Path> roots = new ArrayList<>();
+    Path root = options.jar().toAbsolutePath().getParent();
+    for (int i = 0; i < 2 && root != null; i++) {
+      root = root.getParent();
+    }
+    if (root != null) {
+      roots.add(root);
+    }
+    roots.add(Path.of("").toAbsolutePath());
+    for (Path candidate : roots) {
+      try {
+        String head = Shell.must(List.of("git", "-C", candidate.toString(), "log", "-1",
+            "--format=commit %h (%cI)")).strip();
+        String dirty =
+            Shell.must(List.of("git", "-C", candidate.toString(), "status", "--porcelain"))
+                .strip();
+        return head + " of " + candidate
+            + (dirty.isEmpty() ? "" : ", plus uncommitted changes in the work tree");
+      } catch (IOException e) {
+        logger.debug("no git commit for {}", candidate, e);
+      }
+    }
+    return "commit unknown";
+  }
+
+  // ---------------------------------------------------------------------------------- cleanup --
+
+  private synchronized void register(AutoCloseable closeable) {
+    open.push(closeable);
+  }
+
+  private synchronized void unregister(AutoCloseable closeable) {
+    open.remove(closeable);
+  }
+
+  /** Closes whatever is still open, newest first; safe to call more than once, from any thread. */
+  private void cleanUp() {
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      if (closed && open.isEmpty()) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(open);
+      open.clear();
+    }
+    for (AutoCloseable closeable : toClose) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        logger.warn("cleanup: could not close {}", closeable, e);
+      }
+    }
+  }
+}

@@ -34,6 +34,7 @@ public record Provider(
     int rtTableId) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
 
   /**
@@ -137,20 +138,18 @@ public record Provider(
   }
 
   /**
-   * The kernel's rules for an interface name ({@code dev_valid_name}): 1 to 15 bytes, not "." or
-   * "..", and no '/', ':' or white space.
+   * An interface name as the kernel allows it ({@code dev_valid_name}: 1 to 15 bytes, not "." or
+   * "..") and narrowed to letters, digits, '_', '.' and '-': every name a distribution or a VLAN
+   * gives ({@code eth0}, {@code enp3s0}, {@code eth0.100}, {@code br-lan}, {@code wwan0}) fits, while
+   * a '#' or a quote, which the kernel would accept, would cut or break an {@code ip -batch} line.
    */
   private static void checkInterfaceName(String name) {
     boolean valid =
-        !name.isEmpty()
-            && name.length() <= 15
-            && !name.equals(".")
-            && !name.equals("..")
-            && name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != ':');
+        INTERFACE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     Checks.checkArgument(
         valid,
-        "interface_name must be 1 to 15 printable ASCII characters without '/', ':' or white"
-            + " space, and not '.' or '..', was '%s'",
+        "interface_name must be 1 to 15 letters, digits, '_', '.' or '-', and not '.' or '..',"
+            + " was '%s'",
         name);
   }
 

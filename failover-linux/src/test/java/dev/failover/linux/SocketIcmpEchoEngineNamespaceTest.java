@@ -135,9 +135,9 @@ class SocketIcmpEchoEngineNamespaceTest {
 
     assertThat(result).isEqualTo(TestResult.timeout(LIMIT));
     assertThat(elapsed).isGreaterThanOrEqualTo(LIMIT);
-    // Generous, since two cores are shared by every build on this machine: a wait that ignored the
-    // limit would take poll's or the socket's own timeouts (none) or the next reply (none).
-    assertThat(elapsed).isLessThan(LIMIT.plusMillis(700));
+    // Proves only that the wait ended (a wait that ignored the limit would never end: no reply
+    // comes); how soon after the limit it ends is measured in docs/benchmarks.md, not asserted.
+    assertThat(elapsed).isLessThan(LIMIT.plusSeconds(10));
   }
 
   /**

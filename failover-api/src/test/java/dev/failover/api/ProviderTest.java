@@ -1,0 +1,117 @@
+package dev.failover.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** One test per validation rule of {@link Provider}: the type and that the message names the field. */
+class ProviderTest {
+
+  private static Provider provider(
+      String id, String iface, String address, String network, String gateway, String table, int tableId) {
+    return Provider.of(id, iface, address, network, gateway, table, tableId);
+  }
+
+  @Test
+  void of_validValues_keepsThem() {
+    Provider p = provider("isp-a", "eth0.100", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "isp_a", 101);
+
+    assertThat(p.ipv4Address().getHostAddress()).isEqualTo("192.168.1.2");
+    assertThat(p.network().toString()).isEqualTo("192.168.1.0/24");
+    assertThat(p).hasToString("provider 'isp-a'");
+  }
+
+  @Test
+  void of_badId_namesId() {
+    assertThatThrownBy(() -> provider("-x", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("id")
+        .hasMessageContaining("'-x'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "wan#2", "\"wan", "eth 1", "eth/1", "eth:1", "..", "sixteen-chars-xx"})
+  void of_badInterfaceName_namesInterfaceName(String name) {
+    assertThatThrownBy(() -> provider("a", name, "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("interface_name")
+        .hasMessageContaining("'" + name + "'");
+  }
+
+  @Test
+  void of_addressOutsideNetwork_namesIpv4Address() {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.2.2", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ipv4_address must lie inside network 192.168.1.0/24, was 192.168.2.2");
+  }
+
+  @Test
+  void of_gatewayOutsideNetwork_namesGateway() {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "10.0.0.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gateway must lie inside network 192.168.1.0/24, was 10.0.0.1");
+  }
+
+  @Test
+  void of_gatewayEqualsAddress_namesGateway() {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.1", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gateway must differ from ipv4_address");
+  }
+
+  @Test
+  void of_broadcastAddress_namesIpv4Address() {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.255", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ipv4_address must be a host address");
+  }
+
+  @Test
+  void of_hostName_namesFieldAndRejectsWithoutLookup() {
+    assertThatThrownBy(() -> provider("a", "eth1", "router.example", "192.168.1.0/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ipv4_address")
+        .hasMessageContaining("'router.example'");
+  }
+
+  @Test
+  void of_networkWithHostBits_namesNetwork() {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.2", "192.168.1.7/24", "192.168.1.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("network")
+        .hasMessageContaining("192.168.1.0/24");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 252, 253, 254, 255, -1})
+  void of_reservedTableId_namesRtTableId(int tableId) {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", tableId))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rt_table_id")
+        .hasMessageContaining("was " + tableId);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"main", "local", "default", "1abc", "a b"})
+  void of_badTableName_namesRtTableName(String name) {
+    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", name, 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rt_table_name")
+        .hasMessageContaining("'" + name + "'");
+  }
+
+  @Test
+  void routingState_metricsNotIncreasing_rejected() {
+    Provider a = provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "ta", 101);
+    Provider b = provider("b", "eth2", "192.168.1.3", "192.168.1.0/24", "192.168.1.1", "tb", 102);
+
+    assertThatThrownBy(
+            () -> new RoutingState(java.util.List.of(new ProviderRoute(a, 100), new ProviderRoute(b, 100))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metrics must increase strictly");
+    assertThat(RoutingState.ranked(java.util.List.of(b, a), 100).main()).contains(b);
+  }
+}

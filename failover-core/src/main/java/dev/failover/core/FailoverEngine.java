@@ -504,9 +504,13 @@ public final class FailoverEngine {
     } catch (RouteBackendException e) {
       if (lastApplyFailure == null) {
         logger.error("applying the routing state failed; retrying on the next tick", e);
+      } else if (!String.valueOf(e.getMessage()).equals(lastApplyFailure.getMessage())) {
+        logger.error(
+            "applying the routing state failed again, differently; retrying: {}", e.getMessage());
       } else {
-        // Still failing: one line per tick, without repeating the stack trace.
-        logger.error("applying the routing state failed again; retrying: {}", e.getMessage());
+        // The same failure on every tick (an unplugged modem can last for days): said once at
+        // ERROR, then at DEBUG until it changes or the apply succeeds, which is logged at INFO.
+        logger.debug("applying the routing state still fails the same way: {}", e.getMessage());
       }
       lastApplyFailure = e;
       notifyListeners("onApplyFailed", l -> l.onApplyFailed(wanted, e));

@@ -236,8 +236,9 @@ public final class Installer {
       system.removeRoutes(config.get());
     } else {
       out.println(
-          "cannot read the installed config, so the routes were not removed; remove them with"
-              + " 'ip route flush proto 201' and 'ip rule del' by hand");
+          "cannot read the installed config, so the routes were not removed: make the config"
+              + " readable again ('failover check-config') and run uninstall once more. Do not"
+              + " flush 'proto 201' from the main table by hand: it holds the default route");
     }
     Manifest manifest = readManifest();
     removeFiles(!keepConfig, null);

@@ -37,10 +37,14 @@ final class DaemonProcess implements AutoCloseable {
    */
   static final List<String> FALLBACK_JVM_FLAGS =
       List.of(
-          "-Xmx48m",
-          "-Xss512k",
+          "-Xms8m",
+          "-Xmx32m",
+          "-Xss256k",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:-UsePerfData",
           "-XX:+ExitOnOutOfMemoryError");
 
   private static final String UNIT_CLASS = "dev.failover.launcher.install.SystemdUnit";

@@ -793,12 +793,6 @@ public final class FailoverBenchmark {
     void reset() throws IOException {
       for (NamespaceLab.Isp isp : lab.isps()) {
         lab.restore(isp.index());
-        if (lanClient) {
-          // Setting the modem's side down deletes the ISP's route back to the LAN, and
-          // NamespaceLab.restore does not put it back; without it the LAN client hears nothing.
-          Shell.must(List.of("ip", "-n", isp.namespace(), "route", "replace",
-              "10.10.0.0/24", "via", isp.routerAddress().getHostAddress(), "dev", "lan"));
-        }
       }
       Shell.run(List.of("ip", "-n", lab.routerNamespace(), "-4", "route", "flush", "exact",
           "0.0.0.0/0", "table", "main"));

@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * the {@link LinkWatch} that reports the providers' links to the service, started and stopped
  * together.
  *
- * <p>The link watch starts first, so that the first tick already knows which links are usable:
- * every provider interface is read once and reported through {@link FailoverService#linkChanged},
- * and each later change too, which makes the engine re-decide at once without probing.
+ * <p>Before anything else, the providers' routing tables and rules are prepared ({@link
+ * RoutePreparation}), so that the first round's probes, bound to the providers' addresses, leave
+ * through their own uplinks; a failure there is logged and the first apply retries. Then the link
+ * watch starts, so that the first tick already knows which links are usable: every provider
+ * interface is read once and reported through {@link FailoverService#linkChanged}, and each later
+ * change too, which makes the engine re-decide at once without probing.
  *
  * <p>Stopping leaves the routes as they are, so the router keeps a working default route. A stop
  * waits for a tick in progress for at most {@value #TICK_GRACE_MILLIS} ms, then interrupts it (the
@@ -46,6 +49,7 @@ public final class FailoverDaemon {
   private final StatusPublisher publisher;
   private final DaemonExecutors executors;
   private final LinkWatch links;
+  private final RoutePreparation preparation;
   private final List<Provider> providers;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -60,10 +64,12 @@ public final class FailoverDaemon {
       @StickyFile Path stickyFile,
       InstantSource clock,
       LinkWatch links,
+      RoutePreparation preparation,
       List<Provider> providers) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
+    this.preparation = checkNotNull(preparation, "preparation");
     this.providers = List.copyOf(checkNotNull(providers, "providers"));
     // The status writer reads the engine of this very service.
     this.publisher =
@@ -94,13 +100,15 @@ public final class FailoverDaemon {
   }
 
   /**
-   * Starts the link watch, then the engine's ticks and the status writes. Returns once the link
-   * watch has reported every provider's link (normally within milliseconds; the monitor waits at
-   * most 15 s for its {@code ip} process), without waiting for the first tick.
+   * Prepares the providers' tables and rules, starts the link watch, then the engine's ticks and
+   * the status writes. Returns once the link watch has reported every provider's link (normally
+   * within milliseconds; the monitor waits at most 15 s for its {@code ip} process), without
+   * waiting for the first tick.
    *
    * @throws IllegalStateException if it was started before
    */
   public FailoverDaemon startAsync() {
+    preparation.prepare();
     links.start(providers, service::linkChanged);
     services.startAsync();
     return this;

@@ -98,6 +98,22 @@ class FailoverComponentTest {
   }
 
   @Test
+  void startAsync_always_preparesTheTablesOnceBeforeTheFirstTick() throws Exception {
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    FailoverDaemon daemon = component.daemon();
+
+    daemon.startAsync();
+
+    assertThat(component.preparation().calls()).isEqualTo(1);
+    assertThat(daemon.engine().status().ticks()).isZero();
+    assertThat(component.backend().lastApplied()).isEmpty();
+    component.scheduler().runDueTasks();
+    component.scheduler().advance(Duration.ofSeconds(2));
+    assertThat(daemon.engine().status().ticks()).isGreaterThan(1);
+    assertThat(component.preparation().calls()).isEqualTo(1);
+  }
+
+  @Test
   void daemon_stickyFileNamesTheSecondProvider_appliesItAsMain() throws Exception {
     java.nio.file.Files.writeString(dir.resolve("sticky.provider"), providers.get(1).id() + "\n");
     TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);

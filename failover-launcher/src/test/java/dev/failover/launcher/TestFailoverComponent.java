@@ -22,9 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The daemon's graph with the production config and core modules, and fakes in place of the Linux
- * backend, the probes, the link watch and time: a {@link FakeRouteBackend}, one {@link
- * FakeTestScenario}, a {@link FakeLinkWatch}, and a {@link FakeScheduler} whose ticks run only when
- * the test advances it.
+ * backend, the probes, the link watch, the table preparation and time: a {@link
+ * FakeRouteBackend}, one {@link FakeTestScenario}, a {@link FakeLinkWatch}, a {@link
+ * FakeRoutePreparation}, and a {@link FakeScheduler} whose ticks run only when the test advances
+ * it.
  */
 @Singleton
 @Component(
@@ -44,6 +45,8 @@ interface TestFailoverComponent {
 
   FakeLinkWatch links();
 
+  FakeRoutePreparation preparation();
+
   @Component.Factory
   interface Factory {
     TestFailoverComponent create(
@@ -54,7 +57,7 @@ interface TestFailoverComponent {
     return DaggerTestFailoverComponent.factory().create(config, scenario);
   }
 
-  /** The fake backend, the scripted scenario and the fake link watch. */
+  /** The fake backend, the scripted scenario, the fake link watch and the fake preparation. */
   @Module
   interface FakeLinuxModule {
     @Binds
@@ -62,6 +65,15 @@ interface TestFailoverComponent {
 
     @Binds
     LinkWatch linkWatch(FakeLinkWatch watch);
+
+    @Binds
+    RoutePreparation routePreparation(FakeRoutePreparation preparation);
+
+    @Provides
+    @Singleton
+    static FakeRoutePreparation fakeRoutePreparation() {
+      return new FakeRoutePreparation();
+    }
 
     @Provides
     @Singleton

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The providers given to the constructor (usually every configured one) always keep their
  * tables and rules, whether or not a routing state lists them, so that probes bound to their
- * addresses keep leaving through them. Thread-safe: calls are serialised. No shell is involved:
+ * addresses keep leaving through them; {@link #prepare} installs those tables and rules alone,
+ * before the daemon's first round. Thread-safe: calls are serialised. No shell is involved:
  * every command is an argument list or an {@code ip -batch} line built from validated values.
  */
 public final class IpRouteBackend implements RouteBackend {
@@ -141,8 +142,7 @@ public final class IpRouteBackend implements RouteBackend {
     }
     for (Provider provider : known.values()) {
       if (!hasOwnRule(provider, before)) {
-        first.add(new Line(provider.id(), "rule add from " + addr(provider) + "/32 table "
-            + provider.rtTableId() + " priority " + settings.rulePriority() + " protocol " + proto()));
+        first.add(ruleLine(provider));
       }
     }
     List<Route> toDemote = new ArrayList<>();
@@ -251,6 +251,55 @@ public final class IpRouteBackend implements RouteBackend {
   }
 
   /**
+   * Installs every provider's table and rule, and nothing in the main table, so that probes bound
+   * to a provider's address leave through that provider from the daemon's first round on.
+   *
+   * <p>Without this, the first round runs before the first {@link #apply}: a probe bound to a
+   * provider's address would follow the main table, leave through whatever uplink that names, and
+   * might succeed for a provider that is down, so that the first decision would be wrong.
+   *
+   * <p>For each provider: its table's network route, default route and unreachable last-resort
+   * default, then its {@code from ADDR lookup TABLE} rule, as {@link #apply} makes them. A
+   * provider whose interface is missing, down or without its address gets only the unreachable
+   * default and the rule (neither needs the interface), with a warning: its probes then fail
+   * instead of leaking through another uplink, and the first apply after the interface returns
+   * adds the rest. Idempotent: what is in place already is not touched, so a second call runs no
+   * command. Thread-safe, like every method of this class.
+   *
+   * @return the {@code ip} batch lines that were run, empty if everything was in place
+   * @throws RouteBackendException if the kernel state cannot be read or a command failed (the
+   *     other lines still ran; the first apply retries)
+   */
+  public synchronized List<String> prepare() throws RouteBackendException {
+    KernelState state = read();
+    List<Line> lines = new ArrayList<>();
+    for (Provider provider : known.values()) {
+      Optional<String> reason = unavailable(provider, state);
+      if (reason.isPresent()) {
+        logger.warn("provider '{}': {}; preparing only its rule and its table's unreachable default",
+            provider.id(), reason.get());
+        addLeakGuardLine(provider, state, lines);
+      } else {
+        addTableLines(provider, state, lines);
+      }
+    }
+    for (Provider provider : known.values()) {
+      if (!hasOwnRule(provider, state)) {
+        lines.add(ruleLine(provider));
+      }
+    }
+    if (lines.isEmpty()) {
+      return List.of();
+    }
+    logger.info("preparing {} table route(s)/rule(s): {}", lines.size(), texts(lines));
+    List<Failure> failures = runBatch(lines);
+    if (!failures.isEmpty()) {
+      throw failure(failures, List.of(), Map.of());
+    }
+    return texts(lines);
+  }
+
+  /**
    * Removes what this backend made: its rules, the routes in the providers' tables, and its default
    * routes in the main table, for the {@code uninstall} command.
    *
@@ -348,10 +397,20 @@ public final class IpRouteBackend implements RouteBackend {
       lines.add(new Line(p.id(), "route replace default via " + gw(p) + " dev " + p.interfaceName()
           + " table " + table + " proto " + proto()));
     }
+    addLeakGuardLine(p, state, lines);
+  }
+
+  private void addLeakGuardLine(Provider p, KernelState state, List<Line> lines) {
+    int table = p.rtTableId();
     if (state.table(table).stream().noneMatch(r -> isLeakGuard(r, p))) {
       lines.add(new Line(p.id(), "route replace unreachable default metric " + LEAK_GUARD_METRIC
           + " table " + table + " proto " + proto()));
     }
+  }
+
+  private Line ruleLine(Provider p) {
+    return new Line(p.id(), "rule add from " + addr(p) + "/32 table " + p.rtTableId() + " priority "
+        + settings.rulePriority() + " protocol " + proto());
   }
 
   /**

@@ -275,6 +275,68 @@ class IpRouteBackendNamespaceTest {
   }
 
   @Test
+  void prepare_mainTableNamesAnotherUplink_installsTablesAndRulesOnly() throws Exception {
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan1", "metric", "50", "proto", "static");
+
+    List<String> lines = backend().prepare();
+
+    assertThat(lines).hasSize(12);
+    assertThat(router.mainDefaults()).containsExactly("default via 192.168.1.1 dev wan1 proto static metric 50");
+    assertThat(router.ip("-4", "route", "show", "table", "102")).containsExactlyInAnyOrder(
+        "default via 192.168.1.1 dev wan2 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "192.168.1.0/24 dev wan2 proto 201 scope link src 192.168.1.12");
+    assertThat(router.ip("-4", "rule", "show")).filteredOn(l -> l.startsWith("30000:")).containsExactly(
+        "30000:\tfrom 192.168.1.11 lookup 101 proto 201",
+        "30000:\tfrom 192.168.1.12 lookup 102 proto 201",
+        "30000:\tfrom 192.168.1.13 lookup 103 proto 201");
+    // A probe bound to a provider's address leaves through that provider, not the main table's.
+    for (NamespaceLab.Isp isp : lab.isps()) {
+      assertThat(router.ip("route", "get", "192.0.2.1", "from", isp.routerAddress().getHostAddress()))
+          .first().asString().contains("dev " + isp.routerInterface());
+    }
+  }
+
+  @Test
+  void prepare_twice_secondRunsNothingAndChangesNothing() throws Exception {
+    IpRouteBackend backend = backend();
+    backend.prepare();
+    String prepared = router.dump();
+
+    List<String> again = backend().prepare();
+
+    assertThat(again).isEmpty();
+    assertThat(router.dump()).isEqualTo(prepared);
+  }
+
+  @Test
+  void prepare_thenApply_reachesTheFullLayout() throws Exception {
+    IpRouteBackend backend = backend();
+    backend.prepare();
+
+    backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+
+    assertThat(router.mainDefaults()).hasSize(3);
+    assertThat(router.ip("-4", "rule", "show")).filteredOn(l -> l.startsWith("30000:")).hasSize(3);
+    assertThat(router.ip("-4", "route", "show", "table", "101")).hasSize(3);
+  }
+
+  @Test
+  void prepare_interfaceMissing_preparesTheOthersAndOnlyGuardsIt() throws Exception {
+    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
+    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), List.of(p1, ghost, p3),
+        lab.runnerIn(lab.routerNamespace()));
+
+    backend.prepare();
+
+    assertThat(router.ip("-4", "route", "show", "table", "109"))
+        .containsExactly("unreachable default proto 201 metric 4294967295");
+    assertThat(router.ip("-4", "route", "show", "table", "103")).hasSize(3);
+    assertThat(router.ip("-4", "rule", "show")).contains("30000:\tfrom 192.168.9.2 lookup 109 proto 201");
+    assertThat(router.mainDefaults()).isEmpty();
+  }
+
+  @Test
   void removeAll_withAnotherDefaultRoute_removesEverythingOfOurs() throws Exception {
     IpRouteBackend backend = backend(ForeignRouteHandling.LEAVE);
     backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));

@@ -9,15 +9,20 @@ import java.util.List;
  * The systemd unit that runs the daemon: restarted on failure, with only the capabilities it needs
  * ({@code CAP_NET_ADMIN} for routes and rules, {@code CAP_NET_RAW} for ping), and a small JVM.
  *
- * <p>The JVM flags keep a daemon that holds a few kilobytes of history small and quick to start:
+ * <p>The JVM flags keep a daemon that holds a few kilobytes of history small and quick to start
+ * (peak RSS target 64 MB, issue 5; measured in docs/benchmarks.md, reasons in docs/operations.md):
  *
  * <ul>
- *   <li>{@code -Xmx48m}: the heap the daemon needs is a few MB; a cap makes a leak fail fast;
+ *   <li>{@code -Xms8m -Xmx32m}: the live heap is a few MB; a small initial heap is committed only as
+ *       far as it is used (with {@code -Xmx48m} alone the whole heap ended up resident), and the cap
+ *       makes a leak fail fast;
+ *   <li>{@code -Xss256k}: the daemon's threads (one per running probe) never recurse deeply;
  *   <li>{@code -XX:+UseSerialGC}: one GC thread and no concurrent GC machinery, the smallest
  *       footprint for a tiny heap on a router;
- *   <li>{@code -XX:TieredStopAtLevel=1}: C1 only; the daemon is mostly idle, so C2's peak speed is
- *       not worth its compile threads and memory, and start-up is faster;
- *   <li>{@code -Xss512k}: the daemon's threads (one per probe) never recurse deeply;
+ *   <li>{@code -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1}: C1 only, on one compiler thread; the
+ *       daemon is mostly idle, so C2's peak speed is not worth its threads and memory;
+ *   <li>{@code -XX:ReservedCodeCacheSize=16m}: C1's code for this daemon takes about 4 MB;
+ *   <li>{@code -XX:-UsePerfData}: no {@code hsperfdata} file mapped and written every tick;
  *   <li>{@code -XX:+ExitOnOutOfMemoryError}: a broken JVM exits, and systemd restarts it.
  * </ul>
  */
@@ -29,10 +34,14 @@ public final class SystemdUnit {
   /** The JVM flags of {@code ExecStart}, documented in the class comment and operations.md. */
   public static final List<String> JVM_FLAGS =
       List.of(
-          "-Xmx48m",
-          "-Xss512k",
+          "-Xms8m",
+          "-Xmx32m",
+          "-Xss256k",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:-UsePerfData",
           "-XX:+ExitOnOutOfMemoryError");
 
   private SystemdUnit() {}

@@ -128,8 +128,10 @@ class InstallerTest {
     String unit = Files.readString(root.resolve(Installer.UNIT_PATH));
     assertThat(unit)
         .contains(
-            "ExecStart=/usr/bin/java -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-                + " -XX:+ExitOnOutOfMemoryError -jar /usr/local/lib/failover/failover.jar run"
+            "ExecStart=/usr/bin/java -Xms8m -Xmx32m -Xss256k -XX:+UseSerialGC"
+                + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m"
+                + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError"
+                + " -jar /usr/local/lib/failover/failover.jar run"
                 + " --config /etc/failover/failover.toml")
         .contains("Restart=on-failure")
         .contains("AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW")

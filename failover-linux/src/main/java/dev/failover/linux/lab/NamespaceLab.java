@@ -86,6 +86,8 @@ public final class NamespaceLab implements AutoCloseable {
 
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]{0,7}");
   private static final String FAULT_TABLE = "lab_fault";
+  /** The LAN's network, which every ISP routes back through the router. */
+  private static final String LAN_NETWORK = "10.10.0.0/24";
   private static final Set<NamespaceLab> OPEN = ConcurrentHashMap.newKeySet();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -380,8 +382,10 @@ public final class NamespaceLab implements AutoCloseable {
   }
 
   /**
-   * Brings the uplink of ISP {@code index} up at {@code side} (without restoring any route the kernel
-   * deleted: that is the backend's job).
+   * Brings the uplink of ISP {@code index} up at {@code side}. On the router's side no route the
+   * kernel deleted is restored: that is the backend's job. On the far side the ISP's own route back
+   * to the LAN, which the kernel deleted with the modem's link, is put back, as the modem's own
+   * configuration would: without it the LAN client hears no reply through that ISP.
    */
   public void linkUp(int index, LinkSide side) throws IOException {
     checkNotNull(side, "side");
@@ -390,6 +394,11 @@ public final class NamespaceLab implements AutoCloseable {
       must(List.of("ip", "-n", routerNamespace(), "link", "set", isp.routerInterface(), "up"));
     } else {
       must(List.of("ip", "-n", isp.namespace(), "link", "set", "lan", "up"));
+      if (lanClient) {
+        // replace: idempotent when the link was never down.
+        must(List.of("ip", "-n", isp.namespace(), "route", "replace", LAN_NETWORK, "via",
+            isp.routerAddress().getHostAddress(), "dev", "lan"));
+      }
     }
   }
 
@@ -491,7 +500,7 @@ public final class NamespaceLab implements AutoCloseable {
       ispBatch.add("route add default via 10.255." + i + ".1 dev uplink");
       if (lanClient) {
         // Without masquerading on the router, the LAN's replies must find their way back.
-        ispBatch.add("route add 10.10.0.0/24 via " + isp.routerAddress().getHostAddress() + " dev lan");
+        ispBatch.add("route add " + LAN_NETWORK + " via " + isp.routerAddress().getHostAddress() + " dev lan");
       }
       batch(modemSide, ispBatch);
       inetBatch.add("addr add 10.255." + i + ".1/30 dev isp" + i);

@@ -82,6 +82,21 @@ class NamespaceLabTest {
   }
 
   @Test
+  void restore_afterFarSideLinkDown_putsTheIspRouteBackToTheLan() throws Exception {
+    NamespaceLab.Isp isp = lab.isp(2);
+    String back = "10.10.0.0/24 via " + isp.routerAddress().getHostAddress() + " dev lan";
+    lab.linkDown(2, LinkSide.FAR);
+    try {
+      // The kernel deletes the route with the modem's link: that is what restore must repair.
+      assertThat(lab.exec(isp.namespace(), "ip", "-4", "route", "show").stdout()).doesNotContain(back);
+    } finally {
+      lab.restore(2);
+    }
+
+    assertThat(lab.exec(isp.namespace(), "ip", "-4", "route", "show").stdout()).contains(back);
+  }
+
+  @Test
   void close_always_removesEveryNamespace() throws Exception {
     NamespaceLab other = NamespaceLab.builder("fl").isps(1).lanClient(false).build();
     String router = other.routerNamespace();

@@ -485,6 +485,15 @@ public final class IpRouteBackend implements RouteBackend {
               + " configured", foreign, highestWanted);
       case REMOVE -> { } // deleted in the second run, once ours are in place
       case DEMOTE -> {
+        if (state.mainDefaults().stream()
+            .anyMatch(c -> c.metric() > highestWanted && isCopyOf(c, foreign))) {
+          // Already demoted once (a DHCP client re-adds its route at every renewal): the copy is
+          // in place, so only the re-added original goes, in the second run.
+          logger.warn("foreign default route {} is back; its demoted copy is in place, deleting it",
+              foreign);
+          toDemote.add(foreign);
+          return;
+        }
         Set<Long> used = new HashSet<>();
         state.mainDefaults().forEach(r -> used.add(r.metric()));
         first.stream().map(Line::demotedMetric).filter(Objects::nonNull).forEach(used::add);

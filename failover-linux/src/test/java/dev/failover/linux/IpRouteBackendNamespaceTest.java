@@ -251,6 +251,24 @@ class IpRouteBackendNamespaceTest {
         "default via 192.168.1.1 dev wan3 proto dhcp metric 103");
   }
 
+  /** A DHCP client re-adds its route at every renewal: the demoted copy must not pile up. */
+  @Test
+  void apply_foreignDefaultReAddedAfterDemote_keepsOneCopy() throws Exception {
+    IpRouteBackend backend = backend(ForeignRouteHandling.DEMOTE);
+    RoutingState state = RoutingState.ranked(List.of(p1, p2, p3), 100);
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
+    backend.apply(state);
+
+    router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
+    backend.apply(state);
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102",
+        "default via 192.168.1.1 dev wan3 proto dhcp metric 103");
+  }
+
   @Test
   void apply_foreignDefaultAndRemove_deletesIt() throws Exception {
     router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");

@@ -2,9 +2,7 @@ package dev.failover.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
-import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeRouteBackend;
@@ -151,27 +149,5 @@ class FailoverEngineCadenceTest {
     assertThat(status.provider("isp1").orElseThrow().state()).isEqualTo(ProviderState.SUSPECT);
     assertThat(status.interval()).isEqualTo(FAST);
     assertThat(engine.nextTickDelay()).isEqualTo(FAST);
-  }
-
-  /** A check that takes {@code cost} of fake time. */
-  private static final class ClockAdvancingScenario implements TestScenario {
-    private final FakeClock clock;
-    private final Duration cost;
-
-    ClockAdvancingScenario(FakeClock clock, Duration cost) {
-      this.clock = clock;
-      this.cost = cost;
-    }
-
-    @Override
-    public String name() {
-      return "slow";
-    }
-
-    @Override
-    public TestResult check(Provider provider, Duration timeout) {
-      clock.advance(cost);
-      return TestResult.success(cost);
-    }
   }
 }

@@ -543,28 +543,6 @@ class FailoverEngineTest {
         .hasMessageContaining("start_metric");
   }
 
-  /** A scenario that succeeds after advancing the fake clock, as a probe that takes time. */
-  private static final class ClockAdvancingScenario implements TestScenario {
-    private final FakeClock clock;
-    private final Duration cost;
-
-    ClockAdvancingScenario(FakeClock clock, Duration cost) {
-      this.clock = clock;
-      this.cost = cost;
-    }
-
-    @Override
-    public String name() {
-      return "slow";
-    }
-
-    @Override
-    public TestResult check(Provider provider, Duration timeout) {
-      clock.advance(cost);
-      return TestResult.success(cost);
-    }
-  }
-
   /** A policy that forwards to another; tests override what they break. */
   private static class DelegatingPolicy implements ReliabilityPolicy {
     private final ReliabilityPolicy delegate;

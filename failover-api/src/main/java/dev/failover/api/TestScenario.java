@@ -1,6 +1,9 @@
 package dev.failover.api;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * A health check that runs through one provider, such as a ping of a well-known address bound to
@@ -17,6 +20,10 @@ import java.time.Duration;
  *       the engine records it as a failure and logs a warning naming the provider and the scenario.
  *   <li>Implementations must be safe to call from several threads at once, for different
  *       providers.
+ *   <li>The engine starts every check through {@link #start}, whose default runs {@link #check} on
+ *       a thread of the engine's. A scenario that can wait for its answer without a thread, such as
+ *       the built-in {@code ping} on one poll loop for all its sockets, overrides {@link #start}, so
+ *       that many checks in flight do not cost a thread each.
  * </ul>
  */
 public interface TestScenario {
@@ -29,4 +36,24 @@ public interface TestScenario {
 
   /** Runs the check once through {@code provider}, giving up after {@code timeout}. */
   TestResult check(Provider provider, Duration timeout);
+
+  /**
+   * Starts the check once through {@code provider} and returns at once with its result to come.
+   *
+   * <p>The default runs {@link #check} on one of {@code executor}'s threads; cancelling the future
+   * interrupts that thread. An override must complete the future within about {@code timeout}
+   * (with {@link TestResult#timeout} if no answer came), must stop the check and release what it
+   * holds when the future is cancelled, and may complete it from any thread. A {@link
+   * RuntimeException} thrown here or completing the future exceptionally means that the check is
+   * broken, as for {@link #check}.
+   *
+   * @param provider the provider to check through
+   * @param timeout how long the check may take
+   * @param executor the engine's threads for checks that block
+   */
+  default Future<TestResult> start(Provider provider, Duration timeout, Executor executor) {
+    FutureTask<TestResult> task = new FutureTask<>(() -> check(provider, timeout));
+    executor.execute(task);
+    return task;
+  }
 }

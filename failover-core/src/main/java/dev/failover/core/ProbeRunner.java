@@ -25,16 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every scenario against every provider at once on an executor and collects the results
- * within one shared deadline.
+ * Starts every scenario against every provider at once and collects the results within one shared
+ * deadline.
  *
  * <p>All checks are submitted before any is waited for, and every wait uses what is left of the
  * single {@code probeTimeout} measured from the start, so a round takes at most about {@code
  * probeTimeout} however many providers and scenarios there are and however many of them hang. A
  * check still running at the deadline is cancelled (its thread interrupted) and recorded as {@link
  * TestResult#timeout}; a check that throws is recorded as a failure with the exception in its
- * detail. The executor should have a thread for every provider &times; scenario pair, or checks
- * queue behind each other and may time out.
+ * detail. Checks start through {@link TestScenario#start}; for scenarios that keep its default
+ * (one executor thread per check), the executor should have a thread for every provider &times;
+ * scenario pair, or checks queue behind each other and may time out.
  *
  * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so that
  * a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline, and
@@ -103,7 +104,14 @@ final class ProbeRunner {
 
   private Future<TestResult> submit(Provider provider, TestScenario scenario) {
     try {
-      return executor.submit(() -> check(provider, scenario));
+      Future<TestResult> future = scenario.start(provider, scenarioTimeout, executor);
+      if (future != null) {
+        return future;
+      }
+      logger.warn(
+          "probe '{}' started no check for {}; recorded as a failure", scenario.name(), provider);
+      return CompletableFuture.completedFuture(
+          TestResult.failure(Duration.ZERO, "probe started no check"));
     } catch (RejectedExecutionException e) {
       logger.warn(
           "probe '{}' for {} could not be started (the executor refused it); recorded as a failure",
@@ -112,19 +120,21 @@ final class ProbeRunner {
           e);
       return CompletableFuture.completedFuture(
           TestResult.failure(Duration.ZERO, "probe could not be started: " + e));
+    } catch (RuntimeException e) {
+      logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, e);
+      return CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, "probe threw " + e));
     }
   }
 
-  /** Runs on the executor: never throws for a broken probe, reports it as a failure instead. */
-  private TestResult check(Provider provider, TestScenario scenario) {
-    Stopwatch stopwatch = Stopwatch.createStarted(ticker);
-    try {
-      TestResult result = scenario.check(provider, scenarioTimeout);
-      if (result == null) {
-        logger.warn(
-            "probe '{}' returned no result for {}; recorded as a failure", scenario.name(), provider);
-        return TestResult.failure(stopwatch.elapsed(), "probe returned no result");
-      }
+  /** Never throws for a broken probe: reports it as a failure instead. */
+  private TestResult checked(
+      @Nullable TestResult result, Stopwatch stopwatch, Provider provider, TestScenario scenario) {
+    if (result == null) {
+      logger.warn(
+          "probe '{}' returned no result for {}; recorded as a failure", scenario.name(), provider);
+      return TestResult.failure(stopwatch.elapsed(), "probe returned no result");
+    }
+    if (logger.isDebugEnabled()) {
       logger.debug(
           "probe '{}' via {}: {} in {} ms{}",
           scenario.name(),
@@ -132,11 +142,8 @@ final class ProbeRunner {
           result.outcome(),
           result.latency().toMillis(),
           result.detail().isEmpty() ? "" : " (" + result.detail() + ")");
-      return result;
-    } catch (RuntimeException e) {
-      logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, e);
-      return TestResult.failure(stopwatch.elapsed(), "probe threw " + e);
     }
+    return result;
   }
 
   private TestResult await(
@@ -153,7 +160,7 @@ final class ProbeRunner {
         throw new TimeoutException();
       }
       overrunning.remove(provider.id() + "/" + scenario.name());
-      return result;
+      return checked(result, stopwatch, provider, scenario);
     } catch (TimeoutException e) {
       future.cancel(true);
       boolean first = overrunning.add(provider.id() + "/" + scenario.name());
@@ -172,10 +179,13 @@ final class ProbeRunner {
       }
       return TestResult.timeout(timeout);
     } catch (ExecutionException e) {
-      // check() catches RuntimeException, so this is an Error thrown by the probe.
-      logger.warn(
-          "probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, e.getCause());
-      return TestResult.failure(Duration.ZERO, "probe failed: " + e.getCause());
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, cause);
+        return TestResult.failure(stopwatch.elapsed(), "probe threw " + cause);
+      }
+      logger.warn("probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, cause);
+      return TestResult.failure(Duration.ZERO, "probe failed: " + cause);
     } catch (CancellationException e) {
       logger.warn("probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
       return TestResult.failure(Duration.ZERO, "probe was cancelled");

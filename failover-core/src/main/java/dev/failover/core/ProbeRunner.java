@@ -123,6 +123,12 @@ final class ProbeRunner {
     } catch (RuntimeException e) {
       logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, e);
       return CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, "probe threw " + e));
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Error e) {
+      // Such as a plugin's NoClassDefFoundError: as when check() throws it on the executor.
+      logger.warn("probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, e);
+      return CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, "probe failed: " + e));
     }
   }
 

@@ -187,6 +187,22 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void runRound_startThrowsAnError_recordedAsFailure() {
+    ProbeRunner runner = refusingExecutorRunner();
+    TestScenario scenario =
+        starting(
+            provider -> {
+              throw new NoClassDefFoundError("org/example/Missing");
+            });
+
+    List<List<TestResult>> results = runner.runRound(TestProviders.of(1), List.of(scenario));
+
+    assertThat(results).isNotNull();
+    assertThat(results.get(0).get(0).detail())
+        .isEqualTo("probe failed: java.lang.NoClassDefFoundError: org/example/Missing");
+  }
+
+  @Test
   void runRound_startReturnsNull_recordedAsFailure() {
     ProbeRunner runner = refusingExecutorRunner();
     TestScenario scenario = starting(provider -> nullFuture());

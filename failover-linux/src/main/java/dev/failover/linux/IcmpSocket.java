@@ -5,16 +5,20 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * One IPv4 ICMP socket, opened, configured, used and closed through a handful of libc calls (JNA
  * direct mapping, so no process and no reflection per call).
  *
- * <p>Not thread-safe: {@link SocketIcmpEchoEngine} opens one per check and uses it from one thread.
+ * <p>Not thread-safe: {@link SocketIcmpEchoEngine} opens one per check and uses it from one thread
+ * at a time (the caller's to send, then {@link EchoReplyLoop}'s to wait and read).
  * Every failed call throws {@link ErrnoException} carrying the errno and the C library's text for
  * it; the caller decides whether that is a failing provider or a broken probe. {@link #close()} is
  * idempotent.
@@ -77,6 +81,11 @@ final class IcmpSocket implements AutoCloseable {
   private static final int SOL_RAW = 255;
   private static final int ICMP_FILTER = 1;
   private static final int POLLIN = 0x1;
+  // eventfd's flags are O_NONBLOCK and O_CLOEXEC, whose values MIPS moved too (O_CLOEXEC stays).
+  private static final int EFD_NONBLOCK = MIPS ? 0x80 : 0x800;
+  private static final int EFD_CLOEXEC = 0x80000;
+  private static final int O_RDONLY_CLOEXEC = 0x80000;
+  private static final int CLONE_NEWNET = 0x40000000;
   private static final int MSG_DONTWAIT = 0x40;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
@@ -104,6 +113,16 @@ final class IcmpSocket implements AutoCloseable {
 
     static native int close(int fd);
 
+    static native int eventfd(int initialValue, int flags);
+
+    static native NativeLong read(int fd, byte[] buffer, NativeLong length);
+
+    static native NativeLong write(int fd, byte[] buffer, NativeLong length);
+
+    static native int open(String path, int flags);
+
+    static native int setns(int fd, int nstype);
+
     static native String strerror(int errno);
 
     static String describe(int errno) {
@@ -114,7 +133,6 @@ final class IcmpSocket implements AutoCloseable {
   }
 
   private final Kind kind;
-  private final byte[] pollfd = new byte[8];
   private int fd;
 
   private IcmpSocket(Kind kind, int fd) {
@@ -186,25 +204,6 @@ final class IcmpSocket implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} for something to read (a packet or a pending error).
-   *
-   * @return whether the socket is readable; false on timeout or when a signal interrupted the wait
-   */
-  boolean awaitReadable(int timeoutMillis) throws ErrnoException {
-    ByteBuffer buffer = ByteBuffer.wrap(pollfd).order(HOST);
-    buffer.putInt(0, fd()).putShort(4, (short) POLLIN).putShort(6, (short) 0);
-    int ready = LibC.poll(pollfd, new NativeLong(1), timeoutMillis);
-    if (ready < 0) {
-      int errno = Native.getLastError();
-      if (errno == EINTR) {
-        return false;
-      }
-      throw new ErrnoException("poll", errno);
-    }
-    return ready > 0;
-  }
-
-  /**
    * Reads one packet into {@code buffer} without blocking.
    *
    * @return its length, or -1 if there was nothing to read after all
@@ -220,6 +219,85 @@ final class IcmpSocket implements AutoCloseable {
       throw new ErrnoException("recv", errno);
     }
     return (int) length;
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} (-1: without limit) until one of {@code fds} has something to
+   * read or an error pending, as {@code poll(2)} does.
+   *
+   * @param ready set for each descriptor: whether it is readable or has an error pending
+   * @return false if nothing became ready: the time ran out, or a signal interrupted the wait
+   */
+  static boolean pollReadable(int[] fds, boolean[] ready, int timeoutMillis) throws ErrnoException {
+    checkState(fds.length == ready.length, "%s descriptors but %s flags", fds.length, ready.length);
+    byte[] pollfds = new byte[8 * fds.length];
+    ByteBuffer buffer = ByteBuffer.wrap(pollfds).order(HOST);
+    for (int i = 0; i < fds.length; i++) {
+      buffer.putInt(8 * i, fds[i]).putShort(8 * i + 4, (short) POLLIN);
+    }
+    int count = LibC.poll(pollfds, new NativeLong(fds.length), timeoutMillis);
+    if (count < 0) {
+      int errno = Native.getLastError();
+      if (errno == EINTR) {
+        return false;
+      }
+      throw new ErrnoException("poll", errno);
+    }
+    for (int i = 0; i < fds.length; i++) {
+      // revents: POLLIN, or POLLERR/POLLHUP/POLLNVAL, which the kernel reports unasked.
+      ready[i] = buffer.getShort(8 * i + 6) != 0;
+    }
+    return count > 0;
+  }
+
+  /** Opens a non-blocking {@code eventfd(2)}, with which one thread wakes another's poll. */
+  static int openEventFd() throws ErrnoException {
+    int fd = LibC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    check(fd, "eventfd");
+    return fd;
+  }
+
+  /** Makes the eventfd {@code fd} readable; never blocks. */
+  static void signalEventFd(int fd) {
+    // Fails only when the counter would overflow (it is then readable anyway) or fd is bad.
+    LibC.write(fd, ByteBuffer.allocate(8).order(HOST).putLong(0, 1).array(), new NativeLong(8));
+  }
+
+  /** Resets the eventfd {@code fd} to not readable; never blocks. */
+  static void drainEventFd(int fd) {
+    // EAGAIN when there was nothing to drain, which is what we want too.
+    LibC.read(fd, new byte[8], new NativeLong(8));
+  }
+
+  /**
+   * Moves the calling thread into the network namespace of the process's main thread, if it is in
+   * another one (a thread started by a thread that entered a namespace inherits it).
+   *
+   * @throws ErrnoException if the move is refused (it needs {@code CAP_SYS_ADMIN})
+   */
+  static void joinProcessNetworkNamespace() throws ErrnoException {
+    try {
+      Path own = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
+      Path process = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+      if (own.equals(process)) {
+        return;
+      }
+    } catch (IOException e) {
+      // No /proc to compare with: nothing can be said, so nothing is changed.
+      return;
+    }
+    int fd = LibC.open("/proc/self/ns/net", O_RDONLY_CLOEXEC);
+    check(fd, "open(/proc/self/ns/net)");
+    try {
+      check(LibC.setns(fd, CLONE_NEWNET), "setns");
+    } finally {
+      LibC.close(fd);
+    }
+  }
+
+  /** This socket's descriptor, for {@link #pollReadable}. */
+  int descriptor() {
+    return fd();
   }
 
   @Override

@@ -8,6 +8,8 @@ import dev.failover.api.TestScenario;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 
 /**
  * The {@code ping} test case: one ICMP echo to a target, sent from the provider's source address so
@@ -49,8 +51,17 @@ public final class PingScenario implements TestScenario {
 
   @Override
   public TestResult check(Provider provider, Duration limit) {
-    Duration effective = timeout.filter(t -> t.compareTo(limit) < 0).orElse(limit);
-    return engine.echo(provider.ipv4Address(), target, effective);
+    return engine.echo(provider.ipv4Address(), target, effective(limit));
+  }
+
+  /** Starts the echo through the engine, which may wait for it without a thread. */
+  @Override
+  public Future<TestResult> start(Provider provider, Duration limit, Executor executor) {
+    return engine.start(provider.ipv4Address(), target, effective(limit), executor);
+  }
+
+  private Duration effective(Duration limit) {
+    return timeout.filter(t -> t.compareTo(limit) < 0).orElse(limit);
   }
 
   @Override

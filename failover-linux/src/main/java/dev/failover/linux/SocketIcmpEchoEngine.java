@@ -20,7 +20,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * routes it at once (a provider whose table says {@code unreachable} fails immediately) and hands
  * the socket only packets from that target to that address. The reply must match the request's
  * sequence number, a 16-byte payload unique to the check and, on a raw socket, the engine's
- * identifier, so concurrent checks never take each other's replies. {@code poll(2)} waits for the
- * time that remains; the socket is closed before {@code echo} returns.
+ * identifier, so concurrent checks never take each other's replies. The request is sent on the
+ * calling thread; then {@link EchoReplyLoop}, one thread for all checks in flight, waits for the
+ * reply and closes the socket, so that {@link #start} holds no thread while it waits.
  *
  * <p>Outcomes: a matching reply is a success whose latency is the time from send to receipt; an
  * ICMP error about the request (destination unreachable, reported with {@code IP_RECVERR}), a source
@@ -53,8 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   private static final Logger logger = LoggerFactory.getLogger(SocketIcmpEchoEngine.class);
   private static final int PAYLOAD_LENGTH = 16;
-  /** Large enough for an IP header with options, the ICMP header and our payload, and then some. */
-  private static final int BUFFER_LENGTH = 576;
+  private static final Duration AWAIT_SLACK = Duration.ofSeconds(1);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Ticker ticker;
@@ -62,6 +67,7 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   private final long nonce = RANDOM.nextLong();
   private final int rawId = RANDOM.nextInt(0x10000);
   private final AtomicLong checks = new AtomicLong();
+  private final EchoReplyLoop replies = EchoReplyLoop.shared();
   /** The kind that opened last, tried first: a closed ping_group_range then costs no failed call. */
   private volatile Kind preferred;
 
@@ -93,6 +99,7 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
    */
   public void checkUsable() {
     Kind kind = usableKind();
+    replies.checkUsable();
     logger.info("ICMP echo checks use {} sockets", kind == Kind.DATAGRAM ? "unprivileged ping" : "raw");
   }
 
@@ -103,25 +110,56 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
     }
   }
 
+  /**
+   * Sends the echo request on the calling thread and returns at once; {@link EchoReplyLoop}'s one
+   * thread waits for the reply. The executor is not used.
+   */
+  @Override
+  public Future<TestResult> start(
+      Inet4Address source, Inet4Address target, Duration timeout, Executor executor) {
+    return send(source, target, timeout);
+  }
+
+  /** Sends the echo request and waits on the calling thread for the result. */
   @Override
   public TestResult echo(Inet4Address source, Inet4Address target, Duration timeout) {
+    Stopwatch elapsed = Stopwatch.createStarted(ticker);
+    CompletableFuture<TestResult> result = send(source, target, timeout);
+    try {
+      // The loop completes every check by its limit; the slack only guards against a bug there.
+      return result.get(timeout.toNanos() + AWAIT_SLACK.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      result.cancel(false);
+      Thread.currentThread().interrupt();
+      return TestResult.failure(elapsed.elapsed(), "interrupted while waiting for the reply");
+    } catch (TimeoutException e) {
+      result.cancel(false);
+      return TestResult.timeout(timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("ICMP echo check failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private CompletableFuture<TestResult> send(Inet4Address source, Inet4Address target, Duration timeout) {
     checkNotNull(source, "source");
     checkNotNull(target, "target");
     checkNotNull(timeout, "timeout");
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
-    try (IcmpSocket socket = open()) {
+    IcmpSocket socket = open();
+    boolean handedOver = false;
+    try {
       boolean raw = socket.kind() == Kind.RAW;
       try {
         socket.bind(source);
       } catch (ErrnoException e) {
-        return TestResult.failure(elapsed.elapsed(),
-            "cannot bind to " + source.getHostAddress() + ": " + e.reason());
+        return done(TestResult.failure(elapsed.elapsed(),
+            "cannot bind to " + source.getHostAddress() + ": " + e.reason()));
       }
       try {
         socket.connect(target);
       } catch (ErrnoException e) {
-        return TestResult.failure(elapsed.elapsed(), "no route from " + source.getHostAddress() + " to "
-            + target.getHostAddress() + ": " + e.reason());
+        return done(TestResult.failure(elapsed.elapsed(), "no route from " + source.getHostAddress()
+            + " to " + target.getHostAddress() + ": " + e.reason()));
       }
       configure(socket);
       long check = checks.incrementAndGet();
@@ -132,46 +170,22 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
       try {
         socket.send(request);
       } catch (ErrnoException e) {
-        return TestResult.failure(elapsed.elapsed(), "cannot send to " + target.getHostAddress() + ": "
-            + e.reason());
+        return done(TestResult.failure(elapsed.elapsed(), "cannot send to " + target.getHostAddress()
+            + ": " + e.reason()));
       }
-      return awaitReply(socket, raw ? rawId : -1, seq, payload, timeout, elapsed, roundTrip);
+      EchoReplyLoop.Waiting waiting = new EchoReplyLoop.Waiting(
+          socket, raw ? rawId : -1, seq, payload, timeout, elapsed, roundTrip);
+      handedOver = true;
+      return replies.await(waiting);
+    } finally {
+      if (!handedOver) {
+        socket.close();
+      }
     }
   }
 
-  private TestResult awaitReply(IcmpSocket socket, int id, int seq, byte[] payload, Duration timeout,
-      Stopwatch elapsed, Stopwatch roundTrip) {
-    boolean raw = socket.kind() == Kind.RAW;
-    byte[] buffer = new byte[BUFFER_LENGTH];
-    long limit = timeout.toNanos();
-    // Bounded by the limit: every pass returns or waits for what remains of it.
-    while (true) {
-      long remaining = limit - elapsed.elapsed(TimeUnit.NANOSECONDS);
-      if (remaining <= 0) {
-        return TestResult.timeout(timeout);
-      }
-      boolean readable;
-      try {
-        // Rounded up, so that the last wait does not end a fraction of a millisecond early.
-        readable = socket.awaitReadable((int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
-      } catch (ErrnoException e) {
-        // poll(2) fails only for a bad descriptor or no memory: the probe is broken.
-        throw new IllegalStateException("cannot wait for an ICMP echo reply: " + e.getMessage(), e);
-      }
-      if (!readable) {
-        continue;
-      }
-      int length;
-      try {
-        length = socket.receive(buffer);
-      } catch (ErrnoException e) {
-        // An ICMP error about our request, such as "No route to host" for a host unreachable.
-        return TestResult.failure(elapsed.elapsed(), "ICMP error: " + e.reason());
-      }
-      if (length >= 0 && IcmpPacket.isEchoReply(buffer, length, raw, id, seq, payload)) {
-        return TestResult.success(roundTrip.elapsed());
-      }
-    }
+  private static CompletableFuture<TestResult> done(TestResult result) {
+    return CompletableFuture.completedFuture(result);
   }
 
   private static void configure(IcmpSocket socket) {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -173,6 +174,70 @@ class SocketIcmpEchoEngineNamespaceTest {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /**
+   * 32 checks started from one thread through three providers, ISP 2 blackholed: each one's
+   * outcome is its own ISP's, the executor meant for blocking checks is never used (so no check
+   * holds a thread while it waits), and every socket is closed once its result is in.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void start_32ChecksFromOneThread_needNoThreadEachAndLeaveNoSocket(Kind kind) throws Exception {
+    startLab(Variant.IDENTICAL);
+    lab.blackhole(2);
+    SocketIcmpEchoEngine engine = engine(kind);
+    int checks = 32;
+    Executor refusing = task -> {
+      throw new AssertionError("the socket engine must not need a thread per check");
+    };
+
+    List<Outcome> outcomes = lab.callIn(lab.routerNamespace(), () -> {
+      List<Future<TestResult>> futures = new ArrayList<>();
+      for (int i = 0; i < checks; i++) {
+        futures.add(engine.start(provider(1 + i % 3).ipv4Address(), TARGET, LIMIT, refusing));
+      }
+      List<Outcome> results = new ArrayList<>();
+      for (Future<TestResult> future : futures) {
+        results.add(future.get(20, TimeUnit.SECONDS).outcome());
+      }
+      return results;
+    });
+
+    for (int i = 0; i < checks; i++) {
+      assertThat(outcomes.get(i)).as("check %s through isp%s", i, 1 + i % 3)
+          .isEqualTo(i % 3 == 1 ? Outcome.TIMEOUT : Outcome.SUCCESS);
+    }
+    assertThat(openIcmpSockets(kind)).isZero();
+  }
+
+  /** A cancelled check's socket is closed by its limit at the latest; its reply is not awaited. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void start_cancelled_socketClosedByItsLimit(Kind kind) throws Exception {
+    startLab(Variant.IDENTICAL);
+    lab.blackhole(2);
+    SocketIcmpEchoEngine engine = engine(kind);
+    Future<TestResult> check = lab.callIn(lab.routerNamespace(),
+        () -> engine.start(provider(2).ipv4Address(), TARGET, LIMIT, Runnable::run));
+    assertThat(openIcmpSockets(kind)).isEqualTo(1);
+
+    assertThat(check.cancel(true)).isTrue();
+
+    // Bounded: the limit is 0.8 s; a socket left open after 10 s is a leak.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (openIcmpSockets(kind) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(openIcmpSockets(kind)).isZero();
+  }
+
+  /** The ICMP sockets of {@code kind} open in the router namespace: only this test opens any. */
+  private int openIcmpSockets(Kind kind) throws Exception {
+    String table = kind == Kind.DATAGRAM ? "icmp" : "raw";
+    List<String> lines = lab.callIn(lab.routerNamespace(),
+        () -> Files.readAllLines(Path.of("/proc/thread-self/net/" + table), StandardCharsets.US_ASCII));
+    return lines.size() - 1;
   }
 
   /**

@@ -117,6 +117,8 @@ class FailoverJarIT {
             + " ms");
     System.out.println("daemon after " + uptimeSeconds() + " s: " + residentAndThreads());
 
+    // The status file follows the engine by up to a check interval: wait for it, then read it.
+    awaitStatusMain("isp1");
     Process status = runJar("status", "--config", config.toString());
     String statusText = output(status);
     assertThat(status.exitValue()).as(statusText).isZero();
@@ -275,6 +277,28 @@ class FailoverJarIT {
     }
     fail(
         "provider %s did not become UP within %s (state %s)%n%s", id, DEADLINE, state, logText());
+  }
+
+  /** Polls the daemon's status file until its main provider is {@code id}, failing at the deadline. */
+  private void awaitStatusMain(String id) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    StatusFile file = new StatusFile(dir.resolve("status.json"));
+    String main = "(no status yet)";
+    while (System.nanoTime() < deadline) {
+      Optional<ObjectNode> status = file.read();
+      if (status.isPresent()) {
+        main = status.get().path("main").path("provider").asText();
+        if (main.equals(id)) {
+          return;
+        }
+      }
+      if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail(
+            "the daemon exited with %s while waiting for %s to be main%n%s",
+            daemon.exitValue(), id, logText());
+      }
+    }
+    fail("the status file did not show %s as main within %s (it shows %s)", id, DEADLINE, main);
   }
 
   private long uptimeSeconds() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.google.common.collect.ImmutableList;
 import dev.failover.api.Provider;
 import dev.failover.api.TestScenario;
@@ -90,8 +89,6 @@ public final class ConfigLoader {
           "rt_table_name",
           "rt_table_id");
 
-  private static final TomlMapper MAPPER = new TomlMapper();
-
   private final Function<Path, ScenarioFactories> factories;
 
   /** A loader that finds test case types on the class path and in the config's plugins folder. */
@@ -152,17 +149,16 @@ public final class ConfigLoader {
   public LoadedConfig check(String toml, Path baseDir) throws InvalidConfigException {
     checkNotNull(toml, "toml");
     checkNotNull(baseDir, "baseDir");
-    JsonNode root;
+    ObjectNode root;
     try {
-      root = MAPPER.readTree(toml);
+      root = JacksonTrees.readToml(toml);
     } catch (JacksonException e) {
       throw new InvalidConfigException("the file is not valid TOML: " + describeSyntax(e), e);
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      root = MAPPER.createObjectNode();
+    } catch (IOException e) {
+      throw new InvalidConfigException("the file is not valid TOML: " + describeIo(e), e);
     }
     List<String> problems = new ArrayList<>();
-    Table top = new Table("", (ObjectNode) root, problems);
+    Table top = new Table("", root, problems);
     FailoverConfig.Builder builder =
         FailoverConfig.builder()
             .stickyProviderFilename(

@@ -4,13 +4,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.core.EngineStatus;
 import dev.failover.core.StickyReading;
 import dev.failover.launcher.config.Durations;
+import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -38,9 +38,6 @@ import org.jspecify.annotations.Nullable;
 public final class StatusFile {
   /** The version of the JSON layout; bumped when a key changes meaning or disappears. */
   public static final int FORMAT = 1;
-
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path file;
 
@@ -72,7 +69,7 @@ public final class StatusFile {
       Instant writtenAt)
       throws IOException {
     ObjectNode json = toJson(status, checkInterval, stickyFile, running, writtenAt);
-    byte[] bytes = MAPPER.writeValueAsBytes(json);
+    byte[] bytes = JacksonTrees.toJsonBytes(json);
     Path folder = file.toAbsolutePath().getParent();
     Files.createDirectories(folder);
     Path temporary = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
@@ -112,25 +109,18 @@ public final class StatusFile {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
-    JsonNode tree;
     try {
-      tree = MAPPER.readTree(text);
+      return Optional.of(JacksonTrees.readJsonObject(text));
     } catch (JacksonException e) {
       throw new IOException("status file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new IOException("status file " + file + " does not hold a JSON object", e);
     }
-    if (tree == null || !tree.isObject()) {
-      throw new IOException("status file " + file + " does not hold a JSON object");
-    }
-    return Optional.of((ObjectNode) tree);
   }
 
   /** The JSON text of a tree, indented, for {@code status --json}. */
   public static String toText(JsonNode tree) {
-    try {
-      return MAPPER.writeValueAsString(tree);
-    } catch (JacksonException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
+    return JacksonTrees.toJson(tree);
   }
 
   /** The JSON rendering of {@code status}. */
@@ -140,7 +130,7 @@ public final class StatusFile {
       Path stickyFile,
       boolean running,
       Instant writtenAt) {
-    ObjectNode json = MAPPER.createObjectNode();
+    ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("format", FORMAT);
     json.put("written_at", writtenAt.toString());
     json.put("running", running);

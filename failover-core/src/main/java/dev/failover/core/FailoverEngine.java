@@ -136,8 +136,9 @@ public final class FailoverEngine {
    * @param backend applies the routing state
    * @param sticky read once per tick; {@link StickySource#none()} if there is no sticky file
    * @param listeners told of events, in iteration order
-   * @param probeExecutor runs the checks; should have a thread for each provider &times; scenario
-   *     pair; owned by the caller, which shuts it down
+   * @param probeExecutor handed to {@link dev.failover.api.TestScenario#start}, runs the checks that
+   *     block; should have a thread for each provider &times; scenario pair of such checks; owned
+   *     by the caller, which shuts it down
    * @param clock timestamps (rounds, statuses, events)
    * @param ticker elapsed time (the probe deadline, the cadence)
    * @throws IllegalArgumentException if the providers or scenarios are empty or not unique, or the

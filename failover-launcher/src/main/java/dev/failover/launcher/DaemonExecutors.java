@@ -35,8 +35,9 @@ final class DaemonExecutors {
   }
 
   /**
-   * Real threads: a daemon tick thread, and a cached pool of daemon probe threads (one per check
-   * running at the same time; idle ones end after a minute).
+   * Real threads: a daemon tick thread, and a cached pool of daemon probe threads (one per blocking
+   * check running at the same time; idle ones end after a minute). Socket {@code ping} checks need
+   * none: they wait on the ICMP engine's own reply loop thread.
    */
   static DaemonExecutors create() {
     AtomicReference<Thread> tickThread = new AtomicReference<>();

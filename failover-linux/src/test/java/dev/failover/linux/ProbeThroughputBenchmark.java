@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Measures what ICMP health checks cost at scale: a lab with 16 uplinks and 2 targets, 5 echoes per
@@ -52,9 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>(A separate JVM on purpose: {@code exec:java} would measure Maven's JVM too, and the managed
  * {@code exec-maven-plugin} 3.7.0 needs Maven 3.9.)
  *
- * <p>Arguments, all optional: engine ({@code socket}, {@code command}, or {@code noop} for the
- * harness's own cost), seconds (60), providers
- * (16), echoes per second per pair (5), pool threads (16).
+ * <p>Arguments, all optional: engine ({@code socket}: each pool thread calls {@code echo} and waits;
+ * {@code socket-start}: the same engine the daemon's way, each pool thread only {@code start}s the
+ * check and the engine's reply loop completes it; {@code command}; or {@code noop} for the
+ * harness's own cost), seconds (60), providers (16), echoes per second per pair (5), pool threads
+ * (16).
  */
 public final class ProbeThroughputBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
@@ -73,7 +77,7 @@ public final class ProbeThroughputBenchmark {
       System.exit(2);
     }
     IcmpEchoEngine engine = switch (engineName) {
-      case "socket" -> new SocketIcmpEchoEngine();
+      case "socket", "socket-start" -> new SocketIcmpEchoEngine();
       // No prefix: the pool's threads are in the router namespace, and so is every ping they start.
       case "command" -> new PingCommandEngine("ping", new CommandRunner(), Ticker.systemTicker());
       // The harness alone (scheduler, pool, bookkeeping): its cost is included in the others' numbers.
@@ -88,7 +92,8 @@ public final class ProbeThroughputBenchmark {
           return "no-op engine";
         }
       };
-      default -> throw new IllegalArgumentException("engine must be socket, command or noop, was " + engineName);
+      default -> throw new IllegalArgumentException(
+          "engine must be socket, socket-start, command or noop, was " + engineName);
     };
     try (NamespaceLab lab = NamespaceLab.builder("fbench").isps(providers).lanClient(false).build()) {
       List<Provider> all = lab.providers();
@@ -100,6 +105,7 @@ public final class ProbeThroughputBenchmark {
 
   private static void run(NamespaceLab lab, IcmpEchoEngine engine, String engineName, int seconds, int perSecond,
       int threads) throws Exception {
+    boolean async = engineName.equals("socket-start");
     List<Provider> providers = lab.providers();
     List<Inet4Address> targets = NamespaceLab.TARGETS.subList(0, TARGETS);
     int pairs = providers.size() * targets.size();
@@ -156,12 +162,7 @@ public final class ProbeThroughputBenchmark {
                 queueDelays[slot] = System.nanoTime() - submitted;
               }
               sent.incrementAndGet();
-              try {
-                long start = System.nanoTime();
-                TestResult result = engine.echo(provider.ipv4Address(), target, TIMEOUT);
-                if (slot < durations.length) {
-                  durations[slot] = System.nanoTime() - start;
-                }
+              Consumer<TestResult> record = result -> {
                 switch (result.outcome()) {
                   case SUCCESS -> {
                     successes.incrementAndGet();
@@ -172,6 +173,30 @@ public final class ProbeThroughputBenchmark {
                   }
                   case FAILURE -> failures.incrementAndGet();
                   case TIMEOUT -> timeouts.incrementAndGet();
+                }
+              };
+              try {
+                long start = System.nanoTime();
+                if (async) {
+                  // The daemon's way: start the check and let the engine complete it, no waiting.
+                  CompletableFuture<TestResult> result = (CompletableFuture<TestResult>) engine.start(
+                      provider.ipv4Address(), target, TIMEOUT, Runnable::run);
+                  result.whenComplete((r, e) -> {
+                    if (r != null) {
+                      record.accept(r);
+                    } else {
+                      errors.incrementAndGet();
+                    }
+                  });
+                  if (slot < durations.length) {
+                    durations[slot] = System.nanoTime() - start;
+                  }
+                } else {
+                  TestResult result = engine.echo(provider.ipv4Address(), target, TIMEOUT);
+                  if (slot < durations.length) {
+                    durations[slot] = System.nanoTime() - start;
+                  }
+                  record.accept(result);
                 }
               } catch (RuntimeException e) {
                 errors.incrementAndGet();
@@ -190,6 +215,12 @@ public final class ProbeThroughputBenchmark {
     clock.awaitTermination(5, TimeUnit.SECONDS);
     pool.shutdown();
     pool.awaitTermination(TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+    // Started checks complete on the engine's thread: wait (bounded) until each has its outcome.
+    long settle = System.nanoTime() + TIMEOUT.plusSeconds(5).toNanos();
+    while (successes.get() + failures.get() + timeouts.get() + errors.get() < sent.get()
+        && System.nanoTime() < settle) {
+      Thread.sleep(10);
+    }
     double wall = (System.nanoTime() - wallStart) / 1e9;
     double cpu = (processCpuNanos() - cpuBefore) / 1e9;
     double children = (childrenCpuTicks() - childrenBefore) / (double) clockTicksPerSecond();

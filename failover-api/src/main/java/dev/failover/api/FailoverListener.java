@@ -19,6 +19,9 @@ public interface FailoverListener {
   /** A routing state was applied, whole, by the backend. */
   default void onRoutesApplied(RoutingState applied) {}
 
-  /** The backend failed to apply a routing state; it will be retried on the next tick. */
+  /**
+   * The backend failed to apply a routing state; it will be retried on the next tick, and then less
+   * often while it keeps failing (see the engine's documentation).
+   */
   default void onApplyFailed(RoutingState desired, RouteBackendException failure) {}
 }

@@ -55,8 +55,10 @@ import org.slf4j.LoggerFactory;
  *       change that {@link ProviderState}'s table forbids, the previous statuses are kept;
  *   <li>the sticky source is read and the main provider selected ({@link Selection});
  *   <li>the backend applies the whole desired {@link RoutingState} when it differs from the last
- *       one applied successfully, when the last attempt failed (a retry), or when {@code
- *       reassertEveryTicks} ticks passed since the last successful apply (to repair drift);
+ *       one applied successfully, when the last attempt failed (a retry: on the next tick, then
+ *       after 2, 4, 8 and at most {@value #MAX_RETRY_BACKOFF_TICKS} ticks while the same state
+ *       keeps failing), or when {@code reassertEveryTicks} ticks passed since the last successful
+ *       apply (to repair drift); a {@link #decideNow()} always applies;
  *   <li>listeners hear of state changes, a switch of the main provider, and the apply's outcome;
  *       an exception from a listener is logged and ignored.
  * </ol>
@@ -89,6 +91,9 @@ public final class FailoverEngine {
   /** How many of the newest rounds {@link EngineStatus.ProviderReport#recentOutcomes} shows. */
   public static final int RECENT_ROUNDS = 10;
 
+  /** The most ticks between two retries of a state whose apply keeps failing. */
+  public static final int MAX_RETRY_BACKOFF_TICKS = 16;
+
   private final EngineSettings settings;
   private final ImmutableList<Provider> providers;
   private final ImmutableList<TestScenario> scenarios;
@@ -116,6 +121,10 @@ public final class FailoverEngine {
   private @Nullable Instant lastAppliedAt;
   private @Nullable RouteBackendException lastApplyFailure;
   private int ticksSinceApply;
+  // The state whose apply failed last, how many times in a row, and the ticks since the last try.
+  private @Nullable RoutingState failedState;
+  private int failedApplies;
+  private int ticksSinceFailedApply;
   private long ticks;
   private StickyReading stickyReading = StickyReading.absent();
 
@@ -488,11 +497,16 @@ public final class FailoverEngine {
   private void applyIfNeeded(RoutingState wanted, Instant now, boolean force) {
     if (!force) {
       ticksSinceApply++;
+      ticksSinceFailedApply++;
     }
-    boolean changed = !wanted.equals(lastApplied);
     boolean retry = lastApplyFailure != null;
-    boolean reassert = force || ticksSinceApply >= settings.reassertEveryTicks();
-    if (!changed && !retry && !reassert) {
+    // While failing, "changed" is against the state that failed, so that retrying it backs off.
+    boolean changed = !wanted.equals(retry ? failedState : lastApplied);
+    boolean due =
+        retry
+            ? ticksSinceFailedApply >= retryBackoffTicks(failedApplies)
+            : ticksSinceApply >= settings.reassertEveryTicks();
+    if (!changed && !force && !due) {
       return;
     }
     try {
@@ -503,6 +517,9 @@ public final class FailoverEngine {
             null, "the route backend threw " + e, List.of(), null, "", e);
       }
     } catch (RouteBackendException e) {
+      failedApplies = retry && wanted.equals(failedState) ? failedApplies + 1 : 1;
+      failedState = wanted;
+      ticksSinceFailedApply = 0;
       if (lastApplyFailure == null) {
         logger.error("applying the routing state failed; retrying on the next tick", e);
       } else if (!String.valueOf(e.getMessage()).equals(lastApplyFailure.getMessage())) {
@@ -528,7 +545,19 @@ public final class FailoverEngine {
     lastAppliedAt = now;
     lastApplyFailure = null;
     ticksSinceApply = 0;
+    failedState = null;
+    failedApplies = 0;
     notifyListeners("onRoutesApplied", l -> l.onRoutesApplied(wanted));
+  }
+
+  /**
+   * The ticks to wait before retrying after {@code failures} failed applies in a row: 1, 2, 4, 8,
+   * then {@value #MAX_RETRY_BACKOFF_TICKS}. A state that cannot be applied for long (an unplugged
+   * modem's interface is gone) then costs a few {@code ip} runs every few seconds, not on every
+   * tick; a new desired state or a link event is still applied at once.
+   */
+  static int retryBackoffTicks(int failures) {
+    return failures <= 1 ? 1 : Math.min(MAX_RETRY_BACKOFF_TICKS, 1 << Math.min(failures - 1, 30));
   }
 
   private void notifyListeners(String method, Consumer<FailoverListener> call) {

@@ -16,6 +16,7 @@ import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.api.RouteBackend;
+import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.api.SwitchReason;
 import dev.failover.api.TestResult;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class FailoverEngineTest {
@@ -201,14 +203,56 @@ class FailoverEngineTest {
     FailoverEngine engine =
         TestEngines.with(clock, broken).scenario(ping).listener(listener).build();
 
-    EngineStatus status = tick(engine, 3);
+    EngineStatus status = tick(engine, 2);
 
-    assertThat(calls).hasValue(3);
-    assertThat(status.ticks()).isEqualTo(3);
+    assertThat(calls).hasValue(2);
+    assertThat(status.ticks()).isEqualTo(2);
     assertThat(status.lastApplyError())
         .contains("the route backend threw")
         .contains("netlink socket closed");
-    assertThat(listener.applyFailures).hasSize(3);
+    assertThat(listener.applyFailures).hasSize(2);
+  }
+
+  /** Tries at ticks 1, 2, 4, 8, 16, then every 16 ticks: an unplugged modem costs little. */
+  @Test
+  void runOnce_applyKeepsFailing_retriesBackOffToSixteenTicks() {
+    List<Long> attemptTicks = new ArrayList<>();
+    AtomicLong tick = new AtomicLong();
+    RouteBackend broken =
+        desired -> {
+          attemptTicks.add(tick.get());
+          throw new RouteBackendException("isp1", "interface wan1 is missing");
+        };
+    FailoverEngine engine = TestEngines.with(clock, broken).scenario(ping).build();
+
+    for (int i = 1; i <= 50; i++) {
+      tick.set(i);
+      tick(engine, 1);
+    }
+
+    assertThat(attemptTicks).containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 48L);
+    assertThat(FailoverEngine.MAX_RETRY_BACKOFF_TICKS).isEqualTo(16);
+  }
+
+  /** A link event (or any decideNow) applies at once, whatever the backoff. */
+  @Test
+  void decideNow_whileRetriesBackOff_appliesAtOnceAndASuccessEndsTheBackoff() {
+    FakeRouteBackend backend = new FakeRouteBackend();
+    FailoverEngine engine = TestEngines.with(clock, backend).scenario(ping).build();
+    backend.failNextApplies(4);
+    tick(engine, 4); // attempts at ticks 1, 2 and 4: three failures
+    assertThat(backend.attempts()).isEqualTo(3);
+
+    engine.decideNow(); // the fourth failure, at once
+    engine.decideNow(); // succeeds
+    assertThat(backend.attempts()).isEqualTo(5);
+    assertThat(engine.status().lastApplyError()).isNull();
+
+    backend.failNextApply();
+    engine.decideNow(); // fails once more: the backoff starts again at one tick
+    tick(engine, 1);
+    assertThat(backend.attempts()).isEqualTo(7);
+    assertThat(engine.status().lastApplyError()).isNull();
   }
 
   @Test

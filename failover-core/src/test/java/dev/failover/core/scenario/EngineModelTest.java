@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * link change is fed to the engine as {@code FailoverService.linkChanged} does: {@code
  * linkChanged}, then {@code decideNow()} if that changed anything. After every step: the main
  * provider is the model's; every state the backend holds was applied whole and equals the model's;
- * a failed apply is retried on the next tick; the backend is called exactly when the model says;
+ * a failed apply is retried on the next tick, then after 2, 4, 8 and at most 16 ticks while the
+ * same state keeps failing; the backend is called exactly when the model says;
  * the main-switched events are the model's, and a switch away from a main whose link is down is a
  * FAILOVER that names the link; a link change runs no probe.
  *
@@ -83,6 +84,7 @@ class EngineModelTest {
     int linkChanges;
     int linkSwitches;
     int linkDownTicks;
+    int backoffWaits;
   }
 
   // ---- The actions -------------------------------------------------------------------------
@@ -90,7 +92,7 @@ class EngineModelTest {
   /** One step of a sequence. */
   sealed interface Action
       permits SetOutcome, ThrowNext, Advance, StickySet, StickyUnknown, StickyGarbage, StickyClear,
-          FailNextApply, LinkChange, Tick {}
+          FailNextApplies, LinkChange, Tick {}
 
   /** From now on, {@code scenario} against {@code provider} gives {@code outcome}. */
   record SetOutcome(int provider, int scenario, TestResult.Outcome outcome) implements Action {}
@@ -113,8 +115,8 @@ class EngineModelTest {
   /** The sticky file is removed. */
   record StickyClear() implements Action {}
 
-  /** The backend's next apply fails. */
-  record FailNextApply() implements Action {}
+  /** The backend's next {@code count} applies fail (replacing what was pending). */
+  record FailNextApplies(int count) implements Action {}
 
   /** The link of {@code provider} goes down ({@code usable} false) or comes back. */
   record LinkChange(int provider, boolean usable) implements Action {}
@@ -168,6 +170,7 @@ class EngineModelTest {
     assertThat(coverage.linkChanges).isGreaterThan(sequences / 2);
     assertThat(coverage.linkSwitches).isGreaterThan(sequences / 8);
     assertThat(coverage.linkDownTicks).isGreaterThan(sequences);
+    assertThat(coverage.backoffWaits).isGreaterThan(sequences / 8);
   }
 
   /**
@@ -254,7 +257,8 @@ class EngineModelTest {
     } else if (roll < 90) {
       return new StickyClear();
     }
-    return new FailNextApply();
+    // Mostly one failure; sometimes several in a row, so that retries back off.
+    return new FailNextApplies(random.nextBoolean() ? 1 : 1 + random.nextInt(6));
   }
 
   /** Shrinks the actions of a case (dropping halves, chunks, single actions); keeps its config. */
@@ -360,8 +364,8 @@ class EngineModelTest {
         }
       } else if (action instanceof StickyClear) {
         Files.deleteIfExists(stickyFile);
-      } else if (action instanceof FailNextApply) {
-        backend.failNextApply();
+      } else if (action instanceof FailNextApplies a) {
+        backend.failNextApplies(a.count());
       } else if (action instanceof LinkChange a) {
         int probes = probeCalls(providers, scenarios);
         if (engine.linkChanged(providers.get(a.provider()).interfaceName(), a.usable())) {
@@ -445,9 +449,9 @@ class EngineModelTest {
     if (model.main != null) {
       assertThat(engine.desiredState()).as("%s: desired state", where).contains(model.desired);
     }
-    if (action instanceof Tick && model.failedBeforeTick) {
+    if (action instanceof Tick && model.retryDueAtTick) {
       assertThat(backend.attempts())
-          .as("%s: the failed apply of the previous tick is retried", where)
+          .as("%s: a failed apply is retried once its backoff has passed", where)
           .isEqualTo(model.attemptsBeforeTick + 1);
     }
   }
@@ -467,7 +471,12 @@ class EngineModelTest {
     final int[] pendingThrows;
     final List<List<Boolean>> histories = new ArrayList<>();
     @Nullable String stickyContent;
-    boolean failNextApply;
+    int failApplies;
+    /** The state whose apply failed last, the failures of it in a row, ticks since the last. */
+    @Nullable RoutingState failedState;
+    int failuresInARow;
+    int ticksSinceFailure;
+    boolean retryDueAtTick;
     final boolean[] linkDown;
     int switchEvents;
     /** The main the last decision switched away from because its link was down, if it did. */
@@ -509,8 +518,8 @@ class EngineModelTest {
         stickyContent = "not a configured provider";
       } else if (action instanceof StickyClear) {
         stickyContent = null;
-      } else if (action instanceof FailNextApply) {
-        failNextApply = true;
+      } else if (action instanceof FailNextApplies a) {
+        failApplies = a.count();
       } else if (action instanceof LinkChange a) {
         linkFailover = null;
         if (linkDown[a.provider()] == a.usable()) {
@@ -524,12 +533,22 @@ class EngineModelTest {
       }
     }
 
+    /** Ticks to wait after {@code failures} failed applies of one state: 1, 2, 4, 8, 16, 16, ... */
+    static int backoff(int failures) {
+      int ticks = 1;
+      for (int i = 1; i < failures && ticks < 16; i++) {
+        ticks *= 2;
+      }
+      return ticks;
+    }
+
     /** The providers the policy found reliable at the last tick (none before the first). */
     List<Provider> lastReliable = List.of();
 
     void tick() {
       failedBeforeTick = lastFailed;
       attemptsBeforeTick = attempts;
+      retryDueAtTick = lastFailed && ticksSinceFailure + 1 >= backoff(failuresInARow);
       List<Provider> reliable = new ArrayList<>();
       for (int p = 0; p < providers.size(); p++) {
         boolean ok = true;
@@ -618,25 +637,34 @@ class EngineModelTest {
 
       if (!outOfTick) {
         ticksSinceApply++;
+        ticksSinceFailure++;
       }
       int reassert = config.reassertEveryTicks() + (offByOne ? 1 : 0);
-      if (outOfTick
-          || !desired.equals(lastApplied)
-          || lastFailed
-          || ticksSinceApply >= reassert) {
+      boolean changed = !desired.equals(lastFailed ? failedState : lastApplied);
+      boolean due =
+          lastFailed ? ticksSinceFailure >= backoff(failuresInARow) : ticksSinceApply >= reassert;
+      if (lastFailed && !changed && !due && !outOfTick) {
+        coverage.backoffWaits++;
+      }
+      if (outOfTick || changed || due) {
         attempts++;
         if (lastFailed) {
           coverage.retries++;
         } else if (desired.equals(lastApplied) && !outOfTick) {
           coverage.reasserts++;
         }
-        if (failNextApply) {
-          failNextApply = false;
+        if (failApplies > 0) {
+          failApplies--;
+          failuresInARow = lastFailed && desired.equals(failedState) ? failuresInARow + 1 : 1;
+          failedState = desired;
+          ticksSinceFailure = 0;
           lastFailed = true;
           coverage.failedApplies++;
         } else {
           lastApplied = desired;
           lastFailed = false;
+          failedState = null;
+          failuresInARow = 0;
           ticksSinceApply = 0;
         }
       }

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * protocol and adds no duplicate.
  *
  * <p>A provider whose interface is missing, down, or without its address is skipped with a
- * warning, the others are applied, and then {@link RouteBackendException} names it; since the
+ * warning (once per reason: an unplugged modem can stay away for days; its return is logged at
+ * INFO), the others are applied, and then {@link RouteBackendException} names it; since the
  * engine retries, its table, rule and routes come back on the first apply after the interface
  * returns (the kernel deletes the routes of an interface that goes down, silently).
  *
@@ -79,6 +80,8 @@ public final class IpRouteBackend implements RouteBackend {
   private final Map<String, Provider> known = new LinkedHashMap<>();
 
   private @Nullable RoutingState lastApplied;
+  /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
+  private Map<String, String> lastSkipped = Map.of();
 
   /**
    * A backend for {@code providers} (usually every configured one; a routing state may name more).
@@ -126,9 +129,7 @@ public final class IpRouteBackend implements RouteBackend {
     for (Provider provider : known.values()) {
       unavailable(provider, before).ifPresent(reason -> skipped.put(provider.id(), reason));
     }
-    for (Map.Entry<String, String> skip : skipped.entrySet()) {
-      logger.warn("provider '{}': {}; skipping its routes until it is back", skip.getKey(), skip.getValue());
-    }
+    logSkipped(skipped);
     List<ProviderRoute> wanted =
         desired.routes().stream().filter(r -> !skipped.containsKey(r.provider().id())).toList();
     long highestWanted = wanted.stream().mapToLong(ProviderRoute::metric).max().orElse(-1);
@@ -535,6 +536,23 @@ public final class IpRouteBackend implements RouteBackend {
   }
 
   // ---- verification
+
+  /** Warns of a skipped provider when it is new or its reason changed; says when one is back. */
+  private void logSkipped(Map<String, String> skipped) {
+    for (Map.Entry<String, String> skip : skipped.entrySet()) {
+      if (skip.getValue().equals(lastSkipped.get(skip.getKey()))) {
+        logger.debug("provider '{}': {}; still skipping its routes", skip.getKey(), skip.getValue());
+      } else {
+        logger.warn("provider '{}': {}; skipping its routes until it is back", skip.getKey(), skip.getValue());
+      }
+    }
+    for (String id : lastSkipped.keySet()) {
+      if (!skipped.containsKey(id)) {
+        logger.info("provider '{}': its interface is usable again; applying its routes", id);
+      }
+    }
+    lastSkipped = Map.copyOf(skipped);
+  }
 
   private List<String> verify(RoutingState desired, Set<String> skipped, long highestWanted, KernelState state) {
     List<String> problems = new ArrayList<>();

@@ -69,7 +69,8 @@ record BenchOptions(
     LOSS5,
     LOSS20,
     RESOURCES3,
-    RESOURCES16;
+    RESOURCES16,
+    MISSING;
 
     String optionName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -87,7 +88,8 @@ record BenchOptions(
           "",
           "  --only LIST          comma-separated: blackhole, failback, linkdown (= linkdown-router,",
           "                       linkdown-far), loss (= loss5, loss20), resources (= resources3,",
-          "                       resources16); default: all",
+          "                       resources16), missing (ISP 3's interface deleted: the daemon's",
+          "                       CPU while it cannot apply); default: all",
           "  --reps N             repetitions of each failover measurement (default 5)",
           "  --failback-reps N    blackhole repetitions that also measure the failback (default 1)",
           "  --loss-seconds S     length of each random-loss window (default 60)",

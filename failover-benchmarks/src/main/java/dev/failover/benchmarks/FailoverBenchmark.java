@@ -7,6 +7,7 @@ import dev.failover.benchmarks.BenchOptions.Phase;
 import dev.failover.benchmarks.RouteWatch.MainChange;
 import dev.failover.benchmarks.RouteWatch.Route;
 import dev.failover.core.DampedPolicySettings;
+import dev.failover.linux.CommandResult;
 import dev.failover.linux.lab.NamespaceLab;
 import dev.failover.linux.lab.NamespaceLab.LinkSide;
 import java.io.IOException;
@@ -157,7 +158,7 @@ public final class FailoverBenchmark {
     logger.info("work folder {} (config, daemon log); daemon JVM flags {}", workDir, jvmFlags);
     boolean failures = false;
     if (options.any(Phase.BLACKHOLE, Phase.FAILBACK, Phase.LINKDOWN_ROUTER, Phase.LINKDOWN_FAR,
-        Phase.LOSS5, Phase.LOSS20, Phase.RESOURCES3)) {
+        Phase.LOSS5, Phase.LOSS20, Phase.RESOURCES3, Phase.MISSING)) {
       try (Lab lab = Lab.build(this, 3, 0, true)) {
         failures |= runThreeProviderPhases(lab);
         gaps.addAll(lab.watch.gaps());
@@ -237,6 +238,10 @@ public final class FailoverBenchmark {
       } finally {
         endSession(session);
       }
+    }
+    // Last: it deletes an interface of the lab for good.
+    if (options.any(Phase.MISSING)) {
+      failures |= !missingInterface(lab);
     }
     return failures;
   }
@@ -526,6 +531,52 @@ public final class FailoverBenchmark {
     logger.info("{}: CPU {} % of one core, peak RSS {} MB", label,
         String.format(Locale.ROOT, "%.2f", cpuPercent), String.format(Locale.ROOT, "%.1f", peakMb));
     return true;
+  }
+
+  /**
+   * The daemon's CPU over the idle window while ISP 3's interface is gone (deleted in the router,
+   * as when a USB modem is unplugged), so that every apply fails for that provider. Deleting the
+   * interface deletes its veth pair for good, so this runs last on its lab. Returns whether it
+   * was measured.
+   */
+  private boolean missingInterface(Lab lab) throws InterruptedException {
+    String label = "daemon CPU, 3 providers, ISP 3's interface missing";
+    Session session = null;
+    try {
+      session = startSession(lab);
+      String router = lab.lab.routerNamespace();
+      String device = lab.lab.isp(3).routerInterface();
+      CommandResult deleted = lab.lab.exec(router, "ip", "link", "del", device);
+      checkState(deleted.exitCode() == 0, "ip link del %s: %s", device, deleted.stderr());
+      // Let the link event and the first failed applies pass, then measure the steady state.
+      pause(Duration.ofSeconds(10));
+      DaemonProcess daemon = session.daemon;
+      long clockTicks = clockTicksPerSecond();
+      long[] cpu0 = daemon.cpuTicks();
+      long t0 = System.nanoTime();
+      pause(options.idleDuration());
+      long[] cpu1 = daemon.cpuTicks();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      session.checkAlive();
+      long self = cpu1[0] - cpu0[0];
+      long children = cpu1[1] - cpu0[1];
+      double cpuPercent = 100.0 * (self + children) / clockTicks / seconds;
+      report.add(label, "-", String.format(Locale.ROOT, "%.2f %% of one core", cpuPercent),
+          Report.Verdict.INFO,
+          String.format(Locale.ROOT, "%.0f s from 10 s after `ip link del %s`, utime+stime %d ticks"
+              + " of 1/%d s (children, the `ip` runs of the retried applies: %d)",
+              seconds, device, self, clockTicks, children));
+      logger.info("{}: {} % of one core ({} of it in children)", label,
+          String.format(Locale.ROOT, "%.2f", cpuPercent),
+          String.format(Locale.ROOT, "%.2f", 100.0 * children / clockTicks / seconds));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      logger.error("missing-interface session failed", e);
+      report.failed(label, "-", e.getMessage());
+      return false;
+    } finally {
+      endSession(session);
+    }
   }
 
   /** The 16-provider measurement on its own lab; returns whether it was measured. */

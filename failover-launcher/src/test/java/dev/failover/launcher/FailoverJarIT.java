@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -254,51 +255,46 @@ class FailoverJarIT {
 
   /** Polls the daemon's status file until provider {@code id} is UP, failing at the deadline. */
   private void awaitProviderUp(String id) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    StatusFile file = new StatusFile(dir.resolve("status.json"));
-    String state = "(no status yet)";
-    while (System.nanoTime() < deadline) {
-      Optional<ObjectNode> status = file.read();
-      if (status.isPresent()) {
-        for (JsonNode provider : status.get().path("providers")) {
-          if (provider.path("id").asText().equals(id)) {
-            state = provider.path("state").asText();
-          }
-        }
-        if (state.equals("UP")) {
-          return;
+    awaitStatus("provider " + id + " state", "UP", status -> {
+      String state = "(not listed)";
+      for (JsonNode provider : status.path("providers")) {
+        if (provider.path("id").asText().equals(id)) {
+          state = provider.path("state").asText();
         }
       }
-      if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail(
-            "the daemon exited with %s while waiting for %s to be UP%n%s",
-            daemon.exitValue(), id, logText());
-      }
-    }
-    fail(
-        "provider %s did not become UP within %s (state %s)%n%s", id, DEADLINE, state, logText());
+      return state;
+    });
   }
 
   /** Polls the daemon's status file until its main provider is {@code id}, failing at the deadline. */
   private void awaitStatusMain(String id) throws Exception {
+    awaitStatus("main provider", id, status -> status.path("main").path("provider").asText());
+  }
+
+  /**
+   * Polls the daemon's status file until {@code observe} reads {@code wanted} from it, failing at
+   * the deadline or as soon as the daemon exits.
+   */
+  private void awaitStatus(String what, String wanted, Function<ObjectNode, String> observe)
+      throws Exception {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     StatusFile file = new StatusFile(dir.resolve("status.json"));
-    String main = "(no status yet)";
+    String seen = "(no status yet)";
     while (System.nanoTime() < deadline) {
       Optional<ObjectNode> status = file.read();
       if (status.isPresent()) {
-        main = status.get().path("main").path("provider").asText();
-        if (main.equals(id)) {
+        seen = observe.apply(status.get());
+        if (seen.equals(wanted)) {
           return;
         }
       }
       if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
         fail(
-            "the daemon exited with %s while waiting for %s to be main%n%s",
-            daemon.exitValue(), id, logText());
+            "the daemon exited with %s while waiting for %s to be %s%n%s",
+            daemon.exitValue(), what, wanted, logText());
       }
     }
-    fail("the status file did not show %s as main within %s (it shows %s)", id, DEADLINE, main);
+    fail("%s was not %s within %s (it was %s)%n%s", what, wanted, DEADLINE, seen, logText());
   }
 
   private long uptimeSeconds() {

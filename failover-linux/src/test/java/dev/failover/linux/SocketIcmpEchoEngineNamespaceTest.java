@@ -167,8 +167,8 @@ class SocketIcmpEchoEngineNamespaceTest {
       }
       for (int i = 0; i < checks; i++) {
         TestResult result = futures.get(i).get(20, TimeUnit.SECONDS);
-        Outcome expected = i % 3 == 1 ? Outcome.TIMEOUT : Outcome.SUCCESS;
-        assertThat(result.outcome()).as("check %s through isp%s: %s", i, 1 + i % 3, result).isEqualTo(expected);
+        assertThat(result.outcome()).as("check %s through isp%s: %s", i, 1 + i % 3, result)
+            .isEqualTo(ispTwoBlackholed(i));
       }
     } finally {
       pool.shutdownNow();
@@ -205,8 +205,7 @@ class SocketIcmpEchoEngineNamespaceTest {
     });
 
     for (int i = 0; i < checks; i++) {
-      assertThat(outcomes.get(i)).as("check %s through isp%s", i, 1 + i % 3)
-          .isEqualTo(i % 3 == 1 ? Outcome.TIMEOUT : Outcome.SUCCESS);
+      assertThat(outcomes.get(i)).as("check %s through isp%s", i, 1 + i % 3).isEqualTo(ispTwoBlackholed(i));
     }
     assertThat(openIcmpSockets(kind)).isZero();
   }
@@ -230,6 +229,11 @@ class SocketIcmpEchoEngineNamespaceTest {
       Thread.sleep(20);
     }
     assertThat(openIcmpSockets(kind)).isZero();
+  }
+
+  /** The outcome of check {@code i}, sent through ISP 1 + i % 3, while ISP 2 is blackholed. */
+  private static Outcome ispTwoBlackholed(int i) {
+    return i % 3 == 1 ? Outcome.TIMEOUT : Outcome.SUCCESS;
   }
 
   /** The ICMP sockets of {@code kind} open in the router namespace: only this test opens any. */

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li>one {@link ProbeRound} per provider goes into the {@link HistoryStore};
  *   <li>the {@link ReliabilityPolicy} assesses the histories; if it throws, or returns a state
  *       change that {@link ProviderState}'s table forbids, the previous statuses are kept;
- *   <li>the sticky source is read and the main provider selected ({@link Selection});
+ *   <li>the sticky source is read and the main provider selected ({@link Selection}); the first
+ *       selection waits, for at most {@value #MAX_STARTUP_HOLDS} decisions, while a provider
+ *       ranked above the one it would pick has no verdict yet, applying nothing meanwhile;
  *   <li>the backend applies the whole desired {@link RoutingState} when it differs from the last
  *       one applied successfully, when the last attempt failed (a retry: on the next tick, then
  *       after 2, 4, 8 and at most {@value #MAX_RETRY_BACKOFF_TICKS} ticks while the same state
@@ -91,6 +93,12 @@ public final class FailoverEngine {
   /** How many of the newest rounds {@link EngineStatus.ProviderReport#recentOutcomes} shows. */
   public static final int RECENT_ROUNDS = 10;
 
+  /**
+   * The most decisions the first one is held for while a better-ranked provider has no verdict yet
+   * (see {@link Selection#unjudgedAhead}); the damped policy judges a provider within 3 rounds.
+   */
+  public static final int MAX_STARTUP_HOLDS = 5;
+
   /** The most ticks between two retries of a state whose apply keeps failing. */
   public static final int MAX_RETRY_BACKOFF_TICKS = 16;
 
@@ -121,6 +129,7 @@ public final class FailoverEngine {
   private @Nullable Instant lastAppliedAt;
   private @Nullable RouteBackendException lastApplyFailure;
   private int ticksSinceApply;
+  private int startupHolds;
   // The state whose apply failed last, how many times in a row, and the ticks since the last try.
   private @Nullable RoutingState failedState;
   private int failedApplies;
@@ -407,6 +416,20 @@ public final class FailoverEngine {
     stickyReading = readSticky();
     Decision previous = decision;
     Decision next = Selection.select(providers, statuses, linkDown, stickyReading, previous);
+    if (previous == null && startupHolds < MAX_STARTUP_HOLDS) {
+      List<Provider> unjudged = Selection.unjudgedAhead(providers, statuses, linkDown, next);
+      if (!unjudged.isEmpty()) {
+        startupHolds++;
+        logger.info(
+            "first decision held ({} of at most {}): {} rank above {} but have no verdict yet;"
+                + " the kernel's routes stay as they are meanwhile",
+            startupHolds,
+            MAX_STARTUP_HOLDS,
+            unjudged,
+            next.main());
+        return;
+      }
+    }
     decision = next;
     if (previous == null || !previous.main().equals(next.main())) {
       mainSince = now;

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
 import dev.failover.api.SwitchReason;
 import java.util.ArrayList;
@@ -231,6 +232,37 @@ final class Selection {
   private static String describeStatus(Provider provider, Map<String, ProviderStatus> statuses) {
     ProviderStatus status = statuses.get(provider.id());
     return status == null ? "no status" : status.state() + ": " + status.reason();
+  }
+
+  /**
+   * The providers that rank above {@code first}'s main, have a usable link and no verdict yet
+   * ({@link ProviderState#INSUFFICIENT_DATA}, or no status). Empty unless {@code first} rests on
+   * eligibility: a sticky choice or the fallback is not improved by waiting.
+   *
+   * <p>The engine holds its first decision while there are any, for a few ticks at most, so that a
+   * preferred uplink whose very first round was lost is not passed over at start and taken back a
+   * moment later (two switches, each one breaking the NAT'd flows of the moment).
+   */
+  static List<Provider> unjudgedAhead(
+      List<Provider> providers,
+      Map<String, ProviderStatus> statuses,
+      Set<String> linkDown,
+      Decision first) {
+    List<Provider> unjudged = new ArrayList<>();
+    if (first.basis() != Decision.Basis.ELIGIBLE) {
+      return unjudged;
+    }
+    for (Provider provider : providers) {
+      if (provider.equals(first.main())) {
+        break;
+      }
+      ProviderStatus status = statuses.get(provider.id());
+      if (!linkDown.contains(provider.id())
+          && (status == null || status.state() == ProviderState.INSUFFICIENT_DATA)) {
+        unjudged.add(provider);
+      }
+    }
+    return unjudged;
   }
 
   private static Optional<Provider> byId(List<Provider> providers, String id) {

@@ -213,6 +213,93 @@ class FailoverEngineTest {
     assertThat(listener.applyFailures).hasSize(2);
   }
 
+  /** ISP 1's first round was lost: no switch to ISP 2 and back, one decision once ISP 1 is UP. */
+  @Test
+  void runOnce_preferredProviderUnjudgedAtStart_firstDecisionWaitsForItsVerdict() {
+    ScriptedPolicy policy = new ScriptedPolicy().set("isp1", ProviderState.INSUFFICIENT_DATA);
+    FailoverEngine engine = engine().policy(policy).build();
+
+    EngineStatus held = tick(engine, 1);
+
+    assertThat(held.mainProviderId()).isNull();
+    assertThat(backend.attempts()).isZero();
+    assertThat(listener.switches).isEmpty();
+
+    policy.set("isp1", ProviderState.UP);
+    EngineStatus decided = tick(engine, 3);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp1");
+    assertThat(listener.switches).hasSize(1);
+    assertThat(listener.switches.get(0).reason()).isEqualTo(SwitchReason.STARTUP);
+    assertThat(backend.lastApplied().orElseThrow().routes().get(0).provider().id())
+        .isEqualTo("isp1");
+  }
+
+  /** The default policy, as the daemon runs it: a lost first round of ISP 1 costs no switch. */
+  @Test
+  void runOnce_dampedPolicyFirstRoundOfIspOneLost_oneDecisionForIspOne() {
+    ping.script("isp1", fail());
+    FailoverEngine engine = engine().policy(DampedPolicy.withDefaults()).build();
+
+    EngineStatus held = tick(engine, 1);
+    assertThat(held.mainProviderId()).isNull();
+    EngineStatus decided = tick(engine, 1);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp1");
+    assertThat(listener.switches).extracting(MainProviderSwitched::to).containsExactly(provider(1));
+  }
+
+  @Test
+  void runOnce_preferredProviderJudgedDownAtStart_theNextOneIsMainAtOnce() {
+    ScriptedPolicy policy = new ScriptedPolicy().set("isp1", ProviderState.INSUFFICIENT_DATA);
+    FailoverEngine engine = engine().policy(policy).build();
+    tick(engine, 1);
+
+    policy.set("isp1", ProviderState.DOWN);
+    EngineStatus decided = tick(engine, 1);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp2");
+    assertThat(listener.switches).hasSize(1);
+    assertThat(backend.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void runOnce_preferredProviderNeverJudged_firstDecisionHeldOnlyForTheMaximum() {
+    ScriptedPolicy policy = new ScriptedPolicy().set("isp1", ProviderState.INSUFFICIENT_DATA);
+    FailoverEngine engine = engine().policy(policy).build();
+
+    tick(engine, FailoverEngine.MAX_STARTUP_HOLDS);
+    assertThat(backend.attempts()).isZero();
+    EngineStatus decided = tick(engine, 1);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp2");
+    assertThat(backend.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void runOnce_stickyProviderAtStart_notHeldForAnUnjudgedOne() {
+    ScriptedPolicy policy = new ScriptedPolicy().set("isp1", ProviderState.INSUFFICIENT_DATA);
+    sticky.force("isp2");
+    FailoverEngine engine = engine().policy(policy).build();
+
+    EngineStatus decided = tick(engine, 1);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp2");
+    assertThat(backend.attempts()).isEqualTo(1);
+  }
+
+  /** Only a better-ranked provider is waited for; one ranked below the choice is not. */
+  @Test
+  void runOnce_lowerRankedProviderUnjudgedAtStart_notHeld() {
+    ScriptedPolicy policy = new ScriptedPolicy().set("isp2", ProviderState.INSUFFICIENT_DATA);
+    FailoverEngine engine = engine().policy(policy).build();
+
+    EngineStatus decided = tick(engine, 1);
+
+    assertThat(decided.mainProviderId()).isEqualTo("isp1");
+    assertThat(backend.attempts()).isEqualTo(1);
+  }
+
   /** Tries at ticks 1, 2, 4, 8, 16, then every 16 ticks: an unplugged modem costs little. */
   @Test
   void runOnce_applyKeepsFailing_retriesBackOffToSixteenTicks() {

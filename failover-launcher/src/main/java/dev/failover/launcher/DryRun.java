@@ -43,14 +43,24 @@ public final class DryRun {
         links.stop();
       }
       EngineStatus status = engine.runOnce();
+      int rounds = 1;
+      // As in the daemon, the first decision waits while a better-ranked provider has no verdict.
+      while (component.backend().last().or(engine::desiredState).isEmpty()
+          && rounds <= FailoverEngine.MAX_STARTUP_HOLDS) {
+        status = engine.runOnce();
+        rounds++;
+      }
+      int roundsRun = rounds;
       RoutingState state =
           component
               .backend()
               .last()
               .or(engine::desiredState)
               .orElseThrow(
-                  () -> new IllegalStateException("the engine decided nothing in its first round"));
-      print(config, status, state, out);
+                  () ->
+                      new IllegalStateException(
+                          "the engine decided nothing in " + roundsRun + " rounds"));
+      print(config, status, rounds, state, out);
       return state;
     } finally {
       component.executors().shutdown();
@@ -58,9 +68,17 @@ public final class DryRun {
   }
 
   private static void print(
-      FailoverConfig config, EngineStatus status, RoutingState state, PrintWriter out) {
+      FailoverConfig config,
+      EngineStatus status,
+      int rounds,
+      RoutingState state,
+      PrintWriter out) {
     out.println(
-        "dry run: one round of probes with policy '" + status.policy() + "'; nothing applied");
+        "dry run: "
+            + (rounds == 1 ? "one round" : rounds + " rounds")
+            + " of probes with policy '"
+            + status.policy()
+            + "'; nothing applied");
     out.println(
         "interval in force: "
             + Durations.format(status.interval())

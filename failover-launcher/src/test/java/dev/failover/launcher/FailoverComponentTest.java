@@ -39,22 +39,31 @@ class FailoverComponentTest {
         .stickyProviderFilename(dir.resolve("sticky.provider"));
   }
 
+  /**
+   * The first decision waits until the first provider, failing from the start, is judged DOWN (3
+   * failed rounds, 0.2 s apart while it is in doubt); then the second is main.
+   */
   @Test
-  void daemon_oneTickWithTheFirstProviderDown_appliesTheSecondAsMain() throws Exception {
+  void daemon_firstProviderDownFromTheStart_appliesTheSecondAsMainOnceItIsJudged()
+      throws Exception {
     scenario.always(providers.get(0).id(), TestResult.failure(Duration.ofMillis(5), "down"));
-    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    FailoverConfig config = config();
+    TestFailoverComponent component = TestFailoverComponent.create(config, scenario);
     FailoverDaemon daemon = component.daemon();
     FakeScheduler scheduler = component.scheduler();
 
     daemon.startAsync();
     scheduler.runDueTasks();
+    assertThat(component.backend().lastApplied()).isEmpty();
+    scheduler.advance(config.fastCheckInterval());
+    scheduler.advance(config.fastCheckInterval());
 
     assertThat(scheduler.failures()).isEmpty();
-    assertThat(daemon.engine().status().ticks()).isEqualTo(1);
+    assertThat(daemon.engine().status().ticks()).isEqualTo(3);
     RoutingState applied = component.backend().lastApplied().orElseThrow();
     assertThat(applied.main()).contains(providers.get(1));
     assertThat(applied.routes().get(0).metric()).isEqualTo(100);
-    assertThat(scenario.calls(providers.get(0).id())).isEqualTo(1);
+    assertThat(scenario.calls(providers.get(0).id())).isEqualTo(3);
   }
 
   @Test

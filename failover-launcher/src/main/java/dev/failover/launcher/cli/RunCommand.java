@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the daemon in the foreground until SIGTERM or Ctrl-C, which leave the routes in place.",
-      "With --dry-run: runs one round of probes and prints the routing state it would apply,"
-          + " without touching routes, rules or tables."
+      "With --dry-run: runs one round of probes (a few if the first decision waits) and prints"
+          + " the routing state it would apply, without touching routes, rules or tables."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger logger = LoggerFactory.getLogger(RunCommand.class);

@@ -21,7 +21,7 @@ public interface FailoverListener {
 
   /**
    * The backend failed to apply a routing state; it will be retried on the next tick, and then less
-   * often while it keeps failing (see the engine's documentation).
+   * often while it keeps failing with the main route in place (see the engine's documentation).
    */
   default void onApplyFailed(RoutingState desired, RouteBackendException failure) {}
 }

@@ -30,14 +30,14 @@ import org.jspecify.annotations.Nullable;
  * @param interval the check interval in force after the last tick: {@code fast_check_interval}
  *     while a provider is in doubt ({@code SUSPECT}, {@code RECOVERING}, {@code
  *     INSUFFICIENT_DATA}), otherwise {@code check_interval}
- * @param mainProviderId the main provider's id; null before the first tick
+ * @param mainProviderId the main provider's id; null before the first decision
  * @param mainReason why the main provider is main (see {@link Selection}); null before the first
  *     tick
  * @param mainDetail the current justification of the main provider, in words; empty before the
- *     first tick
- * @param mainSince when the current main provider became main; null before the first tick
+ *     first decision
+ * @param mainSince when the current main provider became main; null before the first decision
  * @param ranking the provider ids in the order of their default routes' metrics, main first;
- *     empty before the first tick
+ *     empty before the first decision
  * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1,
  *     +2, ...
  * @param sticky the sticky choice read at the last tick
@@ -78,7 +78,7 @@ public record EngineStatus(
     providers = List.copyOf(checkNotNull(providers, "providers"));
   }
 
-  /** The main provider's id, empty before the first tick. */
+  /** The main provider's id, empty before the first decision. */
   public Optional<String> mainProvider() {
     return Optional.ofNullable(mainProviderId);
   }

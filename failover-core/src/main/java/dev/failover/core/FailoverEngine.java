@@ -57,10 +57,11 @@ import org.slf4j.LoggerFactory;
  *       selection waits, for at most {@value #MAX_STARTUP_HOLDS} decisions, while a provider
  *       ranked above the one it would pick has no verdict yet, applying nothing meanwhile;
  *   <li>the backend applies the whole desired {@link RoutingState} when it differs from the last
- *       one applied successfully, when the last attempt failed (a retry: on the next tick, then
- *       after 2, 4, 8 and at most {@value #MAX_RETRY_BACKOFF_TICKS} ticks while the same state
- *       keeps failing), or when {@code reassertEveryTicks} ticks passed since the last successful
- *       apply (to repair drift); a {@link #decideNow()} always applies;
+ *       one applied successfully, when the last attempt failed (a retry: on the next tick; while
+ *       the same state keeps failing with its main route in place, see {@link
+ *       RouteBackendException#mainRouteInPlace()}, after 2, 4, 8 and at most {@value
+ *       #MAX_RETRY_BACKOFF_TICKS} ticks), or when {@code reassertEveryTicks} ticks passed since the
+ *       last successful apply (to repair drift); a {@link #decideNow()} that decides applies;
  *   <li>listeners hear of state changes, a switch of the main provider, and the apply's outcome;
  *       an exception from a listener is logged and ignored.
  * </ol>
@@ -249,8 +250,9 @@ public final class FailoverEngine {
    * <p>Unlike a tick, it records nothing in the histories, leaves the policy's statuses as they are
    * (so a provider whose link is back is eligible again only if its policy status says so), and
    * does not count as a tick. It always hands the desired state to the backend, changed or not,
-   * because a link change is when the kernel drops or keeps routes by itself (DESIGN.md, "Facts
-   * about this machine's kernel"). Serialised with ticks; blocks while one runs. Never throws for
+   * whatever the retry backoff, because a link change is when the kernel drops or keeps routes by
+   * itself (DESIGN.md, "Facts about this machine's kernel"); only while the first decision is held
+   * (see {@link #MAX_STARTUP_HOLDS}) does it decide and apply nothing. Serialised with ticks; blocks while one runs. Never throws for
    * a failure of the sticky source, the backend or a listener.
    *
    * @return the status after this decision
@@ -349,8 +351,8 @@ public final class FailoverEngine {
   }
 
   /**
-   * The routing state the last tick wanted, whether or not the backend managed to apply it; empty
-   * before the first tick. Safe to call from any thread.
+   * The routing state the last decision wanted, whether or not the backend managed to apply it;
+   * empty before the first decision. Safe to call from any thread.
    */
   public Optional<RoutingState> desiredState() {
     return Optional.ofNullable(desired);
@@ -527,7 +529,8 @@ public final class FailoverEngine {
     boolean changed = !wanted.equals(retry ? failedState : lastApplied);
     boolean due =
         retry
-            ? ticksSinceFailedApply >= retryBackoffTicks(failedApplies)
+            ? ticksSinceFailedApply
+                >= Math.min(retryBackoffTicks(failedApplies), settings.reassertEveryTicks())
             : ticksSinceApply >= settings.reassertEveryTicks();
     if (!changed && !force && !due) {
       return;
@@ -540,7 +543,13 @@ public final class FailoverEngine {
             null, "the route backend threw " + e, List.of(), null, "", e);
       }
     } catch (RouteBackendException e) {
-      failedApplies = retry && wanted.equals(failedState) ? failedApplies + 1 : 1;
+      // Back off only while traffic already goes where it should: a failed switch of the main
+      // route (a transient `ip` error, say) is retried on every tick.
+      if (!e.mainRouteInPlace()) {
+        failedApplies = 0;
+      } else {
+        failedApplies = retry && wanted.equals(failedState) ? failedApplies + 1 : 1;
+      }
       failedState = wanted;
       ticksSinceFailedApply = 0;
       if (lastApplyFailure == null) {
@@ -574,10 +583,11 @@ public final class FailoverEngine {
   }
 
   /**
-   * The ticks to wait before retrying after {@code failures} failed applies in a row: 1, 2, 4, 8,
-   * then {@value #MAX_RETRY_BACKOFF_TICKS}. A state that cannot be applied for long (an unplugged
-   * modem's interface is gone) then costs a few {@code ip} runs every few seconds, not on every
-   * tick; a new desired state or a link event is still applied at once.
+   * The ticks to wait before retrying after {@code failures} failed applies in a row of one state
+   * whose main route was in place: 1, 2, 4, 8, then {@value #MAX_RETRY_BACKOFF_TICKS} (and never
+   * more than {@code reassertEveryTicks}). A state that cannot be applied whole for long (an
+   * unplugged modem's interface is gone) then costs a few {@code ip} runs every few seconds, not on
+   * every tick; a new desired state or a link event is still applied at once.
    */
   static int retryBackoffTicks(int failures) {
     return failures <= 1 ? 1 : Math.min(MAX_RETRY_BACKOFF_TICKS, 1 << Math.min(failures - 1, 30));

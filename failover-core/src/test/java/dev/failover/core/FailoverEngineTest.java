@@ -300,25 +300,53 @@ class FailoverEngineTest {
     assertThat(backend.attempts()).isEqualTo(1);
   }
 
-  /** Tries at ticks 1, 2, 4, 8, 16, then every 16 ticks: an unplugged modem costs little. */
-  @Test
-  void runOnce_applyKeepsFailing_retriesBackOffToSixteenTicks() {
-    List<Long> attemptTicks = new ArrayList<>();
+  /** The ticks (from 1) at which an always failing backend is called during 50 ticks. */
+  private List<Long> attemptTicks(EngineSettings settings, boolean mainRouteInPlace) {
+    List<Long> attempts = new ArrayList<>();
     AtomicLong tick = new AtomicLong();
-    RouteBackend broken =
+    RouteBackend failing =
         desired -> {
-          attemptTicks.add(tick.get());
-          throw new RouteBackendException("isp1", "interface wan1 is missing");
+          attempts.add(tick.get());
+          throw new RouteBackendException(
+              "isp3", "interface eth3 is missing", List.of(), null, "", null, mainRouteInPlace);
         };
-    FailoverEngine engine = TestEngines.with(clock, broken).scenario(ping).build();
-
+    FailoverEngine engine =
+        TestEngines.with(clock, failing).scenario(ping).settings(settings).build();
     for (int i = 1; i <= 50; i++) {
       tick.set(i);
       tick(engine, 1);
     }
+    return attempts;
+  }
 
-    assertThat(attemptTicks).containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 48L);
+  /** Tries at ticks 1, 2, 4, 8, 16, then every 16 ticks: an unplugged modem costs little. */
+  @Test
+  void runOnce_applyKeepsFailingWithTheMainRouteInPlace_retriesBackOffToSixteenTicks() {
+    EngineSettings rareReassert =
+        new EngineSettings(Duration.ofSeconds(5), Duration.ofSeconds(4), 100, 50, 1000);
+
+    List<Long> attempts = attemptTicks(rareReassert, true);
+
+    assertThat(attempts).containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 48L);
     assertThat(FailoverEngine.MAX_RETRY_BACKOFF_TICKS).isEqualTo(16);
+  }
+
+  /** The backoff never waits longer than a re-assertion would (12 ticks with these settings). */
+  @Test
+  void runOnce_applyKeepsFailingWithTheMainRouteInPlace_retriedAtLeastEveryReassertion() {
+    assertThat(EngineSettings.defaults().reassertEveryTicks()).isEqualTo(12);
+
+    List<Long> attempts = attemptTicks(EngineSettings.defaults(), true);
+
+    assertThat(attempts).containsExactly(1L, 2L, 4L, 8L, 16L, 28L, 40L);
+  }
+
+  /** A failed switch of the main route (a transient `ip` error, say) is retried on every tick. */
+  @Test
+  void runOnce_applyKeepsFailingWithoutTheMainRoute_retriedOnEveryTick() {
+    List<Long> attempts = attemptTicks(EngineSettings.defaults(), false);
+
+    assertThat(attempts).hasSize(50);
   }
 
   /** A link event (or any decideNow) applies at once, whatever the backoff. */
@@ -326,7 +354,7 @@ class FailoverEngineTest {
   void decideNow_whileRetriesBackOff_appliesAtOnceAndASuccessEndsTheBackoff() {
     FakeRouteBackend backend = new FakeRouteBackend();
     FailoverEngine engine = TestEngines.with(clock, backend).scenario(ping).build();
-    backend.failNextApplies(4);
+    backend.failNextApplies(4, true);
     tick(engine, 4); // attempts at ticks 1, 2 and 4: three failures
     assertThat(backend.attempts()).isEqualTo(3);
 
@@ -335,7 +363,7 @@ class FailoverEngineTest {
     assertThat(backend.attempts()).isEqualTo(5);
     assertThat(engine.status().lastApplyError()).isNull();
 
-    backend.failNextApply();
+    backend.failNextApplies(1, true);
     engine.decideNow(); // fails once more: the backoff starts again at one tick
     tick(engine, 1);
     assertThat(backend.attempts()).isEqualTo(7);

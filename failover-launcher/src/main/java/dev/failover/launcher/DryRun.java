@@ -13,7 +13,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * {@code run --dry-run}: one round of the configured probes through every provider, the policy's
+ * {@code run --dry-run}: one round of the configured probes through every provider (a few back to
+ * back if the first decision waits for a better-ranked provider's verdict), the policy's
  * verdicts, each provider's link, and the routing state the daemon would apply, printed; nothing in
  * the kernel changes.
  *
@@ -25,7 +26,8 @@ public final class DryRun {
   private DryRun() {}
 
   /**
-   * Runs one round for {@code config} and prints the outcome to {@code out}.
+   * Runs one round for {@code config} (or the few the first decision needs) and prints the outcome
+   * to {@code out}.
    *
    * @return the state the daemon would apply
    * @throws IllegalArgumentException if a test case cannot be built

@@ -227,7 +227,11 @@ public final class IpRouteBackend implements RouteBackend {
       return;
     }
     lastApplied = null;
-    throw failure(failures, mismatches, skipped);
+    // The main route verified in place: traffic goes where it should, so the engine may back off.
+    boolean mainInPlace = !desired.routes().isEmpty()
+        && !skipped.containsKey(desired.routes().get(0).provider().id())
+        && findMain(desired.routes().get(0), after).isPresent();
+    throw failure(failures, mismatches, skipped, mainInPlace);
   }
 
   @Override
@@ -295,7 +299,7 @@ public final class IpRouteBackend implements RouteBackend {
     logger.info("preparing {} table route(s)/rule(s): {}", lines.size(), texts(lines));
     List<Failure> failures = runBatch(lines);
     if (!failures.isEmpty()) {
-      throw failure(failures, List.of(), Map.of());
+      throw failure(failures, List.of(), Map.of(), false);
     }
     return texts(lines);
   }
@@ -337,7 +341,7 @@ public final class IpRouteBackend implements RouteBackend {
     }
     List<Failure> failures = runBatch(lines);
     if (!failures.isEmpty()) {
-      throw failure(failures, List.of(), Map.of());
+      throw failure(failures, List.of(), Map.of(), false);
     }
     lastApplied = null;
     return texts(lines);
@@ -647,7 +651,8 @@ public final class IpRouteBackend implements RouteBackend {
   }
 
   private static RouteBackendException failure(
-      List<Failure> failures, List<String> mismatches, Map<String, String> skipped) {
+      List<Failure> failures, List<String> mismatches, Map<String, String> skipped,
+      boolean mainInPlace) {
     List<String> parts = new ArrayList<>();
     skipped.forEach((id, reason) -> parts.add("provider '" + id + "' skipped: " + reason));
     for (Failure f : failures) {
@@ -663,11 +668,11 @@ public final class IpRouteBackend implements RouteBackend {
     String providerId = providers.size() == 1 ? providers.iterator().next() : null;
     String message = "routing state not applied whole: " + String.join("; ", parts);
     if (failures.isEmpty()) {
-      return new RouteBackendException(providerId, message);
+      return new RouteBackendException(providerId, message, List.of(), null, "", null, mainInPlace);
     }
     Failure first = failures.get(0);
-    return new RouteBackendException(
-        providerId, message, first.command(), first.exitCode(), first.stderr(), first.cause());
+    return new RouteBackendException(providerId, message, first.command(), first.exitCode(),
+        first.stderr(), first.cause(), mainInPlace);
   }
 
   // ---- small helpers

@@ -231,11 +231,27 @@ class IpRouteBackendNamespaceTest {
     assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
         .isInstanceOf(RouteBackendException.class)
         .hasMessageContaining("provider 'ghost'")
-        .hasMessageContaining("wan9 does not exist");
+        .hasMessageContaining("wan9 does not exist")
+        // The main route (isp1's) is in place: the engine may retry less often.
+        .satisfies(e -> assertThat(((RouteBackendException) e).mainRouteInPlace()).isTrue());
 
     assertThat(router.mainDefaults()).containsExactly(
         "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
         "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+  }
+
+  /** When the provider that should be main is the missing one, the main route is not in place. */
+  @Test
+  void apply_mainProvidersInterfaceMissing_saysTheMainRouteIsNotInPlace() throws Exception {
+    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
+    List<Provider> configured = List.of(ghost, p1, p3);
+    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
+        lab.runnerIn(lab.routerNamespace()));
+
+    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("wan9 does not exist")
+        .satisfies(e -> assertThat(((RouteBackendException) e).mainRouteInPlace()).isFalse());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Optional;
 public final class FakeRouteBackend implements RouteBackend {
   private final List<RoutingState> applied = new ArrayList<>();
   private int failuresToInject;
+  private boolean injectedMainRouteInPlace;
   private int attempts;
 
   @Override
@@ -23,8 +24,8 @@ public final class FakeRouteBackend implements RouteBackend {
     attempts++;
     if (failuresToInject > 0) {
       failuresToInject--;
-      throw new RouteBackendException(
-          null, "injected failure", List.of("fake", "apply"), 2, "injected by the test", null);
+      throw new RouteBackendException(null, "injected failure", List.of("fake", "apply"), 2,
+          "injected by the test", null, injectedMainRouteInPlace);
     }
     applied.add(desired);
   }
@@ -45,6 +46,17 @@ public final class FakeRouteBackend implements RouteBackend {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
     failuresToInject = count;
+    injectedMainRouteInPlace = false;
+  }
+
+  /**
+   * Makes the next {@code count} calls of {@link #apply} fail, reporting {@link
+   * RouteBackendException#mainRouteInPlace()} as given (a real backend's partial apply, such as one
+   * that skipped a provider whose interface is gone). A failing apply still records nothing.
+   */
+  public synchronized void failNextApplies(int count, boolean mainRouteInPlace) {
+    failNextApplies(count);
+    injectedMainRouteInPlace = mainRouteInPlace;
   }
 
   /** The last state applied successfully, if any. */

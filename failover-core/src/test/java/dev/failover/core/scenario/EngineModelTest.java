@@ -48,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * link change is fed to the engine as {@code FailoverService.linkChanged} does: {@code
  * linkChanged}, then {@code decideNow()} if that changed anything. After every step: the main
  * provider is the model's; every state the backend holds was applied whole and equals the model's;
- * a failed apply is retried on the next tick, then after 2, 4, 8 and at most 16 ticks while the
- * same state keeps failing; the backend is called exactly when the model says;
+ * a failed apply is retried on the next tick, and while the same state keeps failing with its main
+ * route in place after 2, 4, 8 and at most 16 ticks (never more than the re-assertion interval);
+ * the backend is called exactly when the model says;
  * the main-switched events are the model's, and a switch away from a main whose link is down is a
  * FAILOVER that names the link; a link change runs no probe.
  *
@@ -115,8 +116,11 @@ class EngineModelTest {
   /** The sticky file is removed. */
   record StickyClear() implements Action {}
 
-  /** The backend's next {@code count} applies fail (replacing what was pending). */
-  record FailNextApplies(int count) implements Action {}
+  /**
+   * The backend's next {@code count} applies fail (replacing what was pending), saying whether the
+   * main route was in place nonetheless.
+   */
+  record FailNextApplies(int count, boolean mainRouteInPlace) implements Action {}
 
   /** The link of {@code provider} goes down ({@code usable} false) or comes back. */
   record LinkChange(int provider, boolean usable) implements Action {}
@@ -258,7 +262,8 @@ class EngineModelTest {
       return new StickyClear();
     }
     // Mostly one failure; sometimes several in a row, so that retries back off.
-    return new FailNextApplies(random.nextBoolean() ? 1 : 1 + random.nextInt(6));
+    return new FailNextApplies(
+        random.nextBoolean() ? 1 : 1 + random.nextInt(6), random.nextInt(4) > 0);
   }
 
   /** Shrinks the actions of a case (dropping halves, chunks, single actions); keeps its config. */
@@ -365,7 +370,7 @@ class EngineModelTest {
       } else if (action instanceof StickyClear) {
         Files.deleteIfExists(stickyFile);
       } else if (action instanceof FailNextApplies a) {
-        backend.failNextApplies(a.count());
+        backend.failNextApplies(a.count(), a.mainRouteInPlace());
       } else if (action instanceof LinkChange a) {
         int probes = probeCalls(providers, scenarios);
         if (engine.linkChanged(providers.get(a.provider()).interfaceName(), a.usable())) {
@@ -472,6 +477,7 @@ class EngineModelTest {
     final List<List<Boolean>> histories = new ArrayList<>();
     @Nullable String stickyContent;
     int failApplies;
+    boolean failMainInPlace;
     /** The state whose apply failed last, the failures of it in a row, ticks since the last. */
     @Nullable RoutingState failedState;
     int failuresInARow;
@@ -520,6 +526,7 @@ class EngineModelTest {
         stickyContent = null;
       } else if (action instanceof FailNextApplies a) {
         failApplies = a.count();
+        failMainInPlace = a.mainRouteInPlace();
       } else if (action instanceof LinkChange a) {
         linkFailover = null;
         if (linkDown[a.provider()] == a.usable()) {
@@ -533,7 +540,10 @@ class EngineModelTest {
       }
     }
 
-    /** Ticks to wait after {@code failures} failed applies of one state: 1, 2, 4, 8, 16, 16, ... */
+    /**
+     * Ticks to wait after {@code failures} failed applies of one state with the main route in
+     * place: 1 (also for none), 2, 4, 8, 16, 16, ...
+     */
     static int backoff(int failures) {
       int ticks = 1;
       for (int i = 1; i < failures && ticks < 16; i++) {
@@ -548,7 +558,10 @@ class EngineModelTest {
     void tick() {
       failedBeforeTick = lastFailed;
       attemptsBeforeTick = attempts;
-      retryDueAtTick = lastFailed && ticksSinceFailure + 1 >= backoff(failuresInARow);
+      retryDueAtTick =
+          lastFailed
+              && ticksSinceFailure + 1
+                  >= Math.min(backoff(failuresInARow), config.reassertEveryTicks());
       List<Provider> reliable = new ArrayList<>();
       for (int p = 0; p < providers.size(); p++) {
         boolean ok = true;
@@ -641,8 +654,12 @@ class EngineModelTest {
       }
       int reassert = config.reassertEveryTicks() + (offByOne ? 1 : 0);
       boolean changed = !desired.equals(lastFailed ? failedState : lastApplied);
+      // Retries back off only after failures that left the main route in place, and never wait
+      // longer than a re-assertion would.
       boolean due =
-          lastFailed ? ticksSinceFailure >= backoff(failuresInARow) : ticksSinceApply >= reassert;
+          lastFailed
+              ? ticksSinceFailure >= Math.min(backoff(failuresInARow), reassert)
+              : ticksSinceApply >= reassert;
       if (lastFailed && !changed && !due && !outOfTick) {
         coverage.backoffWaits++;
       }
@@ -655,7 +672,11 @@ class EngineModelTest {
         }
         if (failApplies > 0) {
           failApplies--;
-          failuresInARow = lastFailed && desired.equals(failedState) ? failuresInARow + 1 : 1;
+          if (failMainInPlace) {
+            failuresInARow = lastFailed && desired.equals(failedState) ? failuresInARow + 1 : 1;
+          } else {
+            failuresInARow = 0;
+          }
           failedState = desired;
           ticksSinceFailure = 0;
           lastFailed = true;

@@ -105,7 +105,7 @@ public final class StatusReport {
               main.path("reason").asText("?"),
               main.path("detail").asText("")));
     } else {
-      out.append("main provider: none yet (no tick has completed)\n");
+      out.append("main provider: none yet (no decision made yet)\n");
     }
     List<String> routes = new ArrayList<>();
     int metric = status.path("start_metric").asInt(0);

@@ -221,12 +221,19 @@ class IpRouteBackendNamespaceTest {
         "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 102 linkdown");
   }
 
+  /** A provider whose interface, wan9, does not exist in the lab. */
+  private static final Provider GHOST =
+      Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
+
+  private IpRouteBackend backendFor(List<Provider> configured) {
+    return new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
+        lab.runnerIn(lab.routerNamespace()));
+  }
+
   @Test
   void apply_interfaceMissing_appliesTheOthersAndNamesIt() throws Exception {
-    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
-    List<Provider> configured = List.of(p1, ghost, p3);
-    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
-        lab.runnerIn(lab.routerNamespace()));
+    List<Provider> configured = List.of(p1, GHOST, p3);
+    IpRouteBackend backend = backendFor(configured);
 
     assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
         .isInstanceOf(RouteBackendException.class)
@@ -243,10 +250,8 @@ class IpRouteBackendNamespaceTest {
   /** When the provider that should be main is the missing one, the main route is not in place. */
   @Test
   void apply_mainProvidersInterfaceMissing_saysTheMainRouteIsNotInPlace() throws Exception {
-    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
-    List<Provider> configured = List.of(ghost, p1, p3);
-    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
-        lab.runnerIn(lab.routerNamespace()));
+    List<Provider> configured = List.of(GHOST, p1, p3);
+    IpRouteBackend backend = backendFor(configured);
 
     assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
         .isInstanceOf(RouteBackendException.class)
@@ -357,9 +362,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void prepare_interfaceMissing_preparesTheOthersAndOnlyGuardsIt() throws Exception {
-    Provider ghost = Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
-    IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), List.of(p1, ghost, p3),
-        lab.runnerIn(lab.routerNamespace()));
+    IpRouteBackend backend = backendFor(List.of(p1, GHOST, p3));
 
     backend.prepare();
 

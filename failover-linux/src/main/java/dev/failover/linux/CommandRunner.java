@@ -34,7 +34,10 @@ public final class CommandRunner {
   /** The timeout of {@link #run(List)}: long enough for a large {@code ip -batch} on a busy box. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Drains the output pipes so that a chatty process never blocks on a full pipe. */
+  /**
+   * Feeds the input pipe and drains the output pipes, so that neither a chatty process nor one that
+   * does not read its input can block the caller past the timeout.
+   */
   private static final ExecutorService DRAIN =
       Executors.newCachedThreadPool(
           new java.util.concurrent.ThreadFactory() {
@@ -100,12 +103,14 @@ public final class CommandRunner {
     }
     Future<byte[]> out = DRAIN.submit(() -> readAll(process.getInputStream()));
     Future<byte[]> err = DRAIN.submit(() -> readAll(process.getErrorStream()));
+    if (stdin.isEmpty()) {
+      closeQuietly(process.getOutputStream());
+    } else {
+      // On its own thread: a process that does not read (a hung `ip`) would block a write of more
+      // than a pipe's 64 KB, and the timeout below would never start. Killing it ends the write.
+      DRAIN.execute(() -> feed(process.getOutputStream(), stdin));
+    }
     try {
-      try (OutputStream in = process.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        // The process exited or closed its input early; its exit code and stderr tell why.
-      }
       if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
         kill(process);
         throw new CommandException(
@@ -149,6 +154,22 @@ public final class CommandRunner {
 
   private static long remaining(long deadline) {
     return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private static void feed(OutputStream in, String stdin) {
+    try (in) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // The process exited, was killed, or closed its input early; its exit code and stderr say why.
+    }
+  }
+
+  private static void closeQuietly(OutputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Nothing was written; a process that is already gone needs no end of input.
+    }
   }
 
   private static byte[] readAll(InputStream stream) throws IOException {

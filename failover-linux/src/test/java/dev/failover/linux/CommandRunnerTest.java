@@ -2,6 +2,7 @@ package dev.failover.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,20 @@ class CommandRunnerTest {
         .isInstanceOf(CommandException.class)
         .hasMessageContaining("did not finish within 200 ms")
         .satisfies(e -> assertThat(((CommandException) e).timedOut()).isTrue());
+  }
+
+  /**
+   * A process that never reads its input, given more than a pipe holds: the write must not keep
+   * the timeout from starting. The outer bound only stops a broken runner from hanging the build.
+   */
+  @Test
+  void run_processIgnoresLargeInput_stillKilledAtTheTimeout() {
+    String megabyte = "x".repeat(1 << 20);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+        assertThatThrownBy(() -> new CommandRunner().run(List.of("sleep", "30"), megabyte, Duration.ofMillis(300)))
+            .isInstanceOf(CommandException.class)
+            .satisfies(e -> assertThat(((CommandException) e).timedOut()).isTrue()));
   }
 
   @Test

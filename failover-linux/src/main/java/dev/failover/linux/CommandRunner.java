@@ -29,10 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe: any number of threads may run commands at once. A command that does not finish
  * within its timeout is killed, with its descendants, and reported as a {@link CommandException}.
+ *
+ * <p>Interrupts (a daemon that stops): a command is not started by a thread that is already
+ * interrupted, and a command already running gets up to {@value #INTERRUPT_GRACE_MILLIS} ms more to
+ * finish before it is killed. An {@code ip -batch} half done leaves the routes matching no decision;
+ * a finished one, followed by no further command, leaves a state the route backend planned (its
+ * first batch only adds and replaces).
  */
 public final class CommandRunner {
   /** The timeout of {@link #run(List)}: long enough for a large {@code ip -batch} on a busy box. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a running command may still take once its thread is interrupted. */
+  static final long INTERRUPT_GRACE_MILLIS = 1_000;
 
   /**
    * Feeds the input pipe and drains the output pipes, so that neither a chatty process nor one that
@@ -94,6 +103,9 @@ public final class CommandRunner {
     checkArgument(!command.isEmpty(), "command must not be empty");
     checkNotNull(stdin, "stdin");
     List<String> full = ImmutableList.<String>builder().addAll(prefix).addAll(command).build();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new CommandException(full, "not started: the thread was interrupted", false, null);
+    }
     long deadline = System.nanoTime() + limit.toNanos();
     Process process;
     try {
@@ -110,8 +122,22 @@ public final class CommandRunner {
       // than a pipe's 64 KB, and the timeout below would never start. Killing it ends the write.
       DRAIN.execute(() -> feed(process.getOutputStream(), stdin));
     }
+    boolean interrupted = false;
     try {
-      if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+      boolean exited;
+      try {
+        exited = process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        long grace = Math.min(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(INTERRUPT_GRACE_MILLIS));
+        exited = awaitExitUninterruptibly(process, grace);
+        if (!exited) {
+          kill(process);
+          throw new CommandException(full, "interrupted, and did not finish within "
+              + INTERRUPT_GRACE_MILLIS + " ms more; killed", false, e);
+        }
+      }
+      if (!exited) {
         kill(process);
         throw new CommandException(
             full, "did not finish within " + limit.toMillis() + " ms and was killed", true, null);
@@ -122,12 +148,37 @@ public final class CommandRunner {
       String stderr = decode(err.get(drainLimit, TimeUnit.NANOSECONDS));
       return new CommandResult(full, process.exitValue(), stdout, stderr);
     } catch (InterruptedException e) {
+      // Interrupted again while reading the output of a process that has exited.
+      interrupted = true;
       kill(process);
-      Thread.currentThread().interrupt();
       throw new CommandException(full, "interrupted", false, e);
     } catch (ExecutionException | TimeoutException e) {
       kill(process);
       throw new CommandException(full, "could not read its output: " + e, false, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** {@link Process#waitFor(long, TimeUnit)}, carried on through interrupts, which it restores. */
+  private static boolean awaitExitUninterruptibly(Process process, long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    boolean interrupted = false;
+    try {
+      // Bounded: every pass waits for what remains of the deadline.
+      while (true) {
+        try {
+          return process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

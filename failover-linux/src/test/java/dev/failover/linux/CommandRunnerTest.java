@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link CommandRunner} with ordinary programs. */
 class CommandRunnerTest {
@@ -50,6 +54,69 @@ class CommandRunnerTest {
         assertThatThrownBy(() -> new CommandRunner().run(List.of("sleep", "30"), megabyte, Duration.ofMillis(300)))
             .isInstanceOf(CommandException.class)
             .satisfies(e -> assertThat(((CommandException) e).timedOut()).isTrue()));
+  }
+
+  /** Runs {@code script} on a new thread and interrupts that thread once {@code marker} exists. */
+  private static Object[] runAndInterrupt(String script, Path marker) throws Exception {
+    Object[] outcome = new Object[2];
+    Thread thread = new Thread(() -> {
+      try {
+        outcome[0] = new CommandRunner().run(List.of("sh", "-c", script), "", Duration.ofSeconds(20));
+      } catch (CommandException e) {
+        outcome[0] = e;
+      }
+      outcome[1] = Thread.currentThread().isInterrupted();
+    });
+    thread.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(marker) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(marker).as("the command started").exists();
+    thread.interrupt();
+    thread.join(TimeUnit.SECONDS.toMillis(20));
+    assertThat(thread.isAlive()).isFalse();
+    return outcome;
+  }
+
+  /** A stopping daemon interrupts its tick: an `ip -batch` under way is let finish, not cut. */
+  @Test
+  void run_interruptedWhileRunning_letsTheCommandFinishAndKeepsTheInterrupt(@TempDir Path dir)
+      throws Exception {
+    Path marker = dir.resolve("started");
+
+    Object[] outcome = runAndInterrupt("touch " + marker + "; sleep 0.3; echo done", marker);
+
+    assertThat(outcome[0]).isInstanceOf(CommandResult.class);
+    assertThat(((CommandResult) outcome[0]).stdout()).isEqualTo("done\n");
+    assertThat(outcome[1]).as("the interrupt is kept for the caller").isEqualTo(true);
+  }
+
+  @Test
+  void run_interruptedAndTheCommandHangs_killedAfterTheGrace(@TempDir Path dir) throws Exception {
+    Path marker = dir.resolve("started");
+
+    Object[] outcome = runAndInterrupt("touch " + marker + "; exec sleep 30", marker);
+
+    assertThat(outcome[0]).isInstanceOf(CommandException.class);
+    assertThat(((CommandException) outcome[0]).getMessage())
+        .contains("interrupted, and did not finish within 1000 ms more; killed");
+    assertThat(outcome[1]).isEqualTo(true);
+  }
+
+  @Test
+  void run_threadAlreadyInterrupted_startsNothing(@TempDir Path dir) {
+    Path marker = dir.resolve("ran");
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> new CommandRunner().run(List.of("touch", marker.toString())))
+          .isInstanceOf(CommandException.class)
+          .hasMessageContaining("not started: the thread was interrupted");
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(marker).doesNotExist();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,23 +57,33 @@ class CommandRunnerTest {
             .satisfies(e -> assertThat(((CommandException) e).timedOut()).isTrue()));
   }
 
-  /** Runs {@code script} on a new thread and interrupts that thread once {@code marker} exists. */
-  private static Object[] runAndInterrupt(String script, Path marker) throws Exception {
+  /**
+   * Runs {@code script} on a new thread and interrupts that thread once the script has written a
+   * line to the named pipe {@code started} (its {@code $1}); returns the run's result or exception,
+   * and whether the thread was still interrupted after it.
+   */
+  private static Object[] runAndInterrupt(String script, Path started) throws Exception {
+    Process mkfifo = new ProcessBuilder("mkfifo", started.toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(mkfifo.exitValue()).isZero();
     Object[] outcome = new Object[2];
     Thread thread = new Thread(() -> {
       try {
-        outcome[0] = new CommandRunner().run(List.of("sh", "-c", script), "", Duration.ofSeconds(20));
+        outcome[0] = new CommandRunner()
+            .run(List.of("sh", "-c", script, "sh", started.toString()), "", Duration.ofSeconds(20));
       } catch (CommandException e) {
         outcome[0] = e;
       }
       outcome[1] = Thread.currentThread().isInterrupted();
     });
     thread.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(marker) && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(marker).as("the command started").exists();
+    // Opening the pipe waits for the script to open it: no polling. Bounded in case it never runs.
+    String line = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+      try (BufferedReader reader = Files.newBufferedReader(started)) {
+        return reader.readLine();
+      }
+    });
+    assertThat(line).as("the command started").isEqualTo("started");
     thread.interrupt();
     thread.join(TimeUnit.SECONDS.toMillis(20));
     assertThat(thread.isAlive()).isFalse();
@@ -83,9 +94,8 @@ class CommandRunnerTest {
   @Test
   void run_interruptedWhileRunning_letsTheCommandFinishAndKeepsTheInterrupt(@TempDir Path dir)
       throws Exception {
-    Path marker = dir.resolve("started");
-
-    Object[] outcome = runAndInterrupt("touch " + marker + "; sleep 0.3; echo done", marker);
+    Object[] outcome =
+        runAndInterrupt("echo started > \"$1\"; sleep 0.3; echo done", dir.resolve("started"));
 
     assertThat(outcome[0]).isInstanceOf(CommandResult.class);
     assertThat(((CommandResult) outcome[0]).stdout()).isEqualTo("done\n");
@@ -94,9 +104,8 @@ class CommandRunnerTest {
 
   @Test
   void run_interruptedAndTheCommandHangs_killedAfterTheGrace(@TempDir Path dir) throws Exception {
-    Path marker = dir.resolve("started");
-
-    Object[] outcome = runAndInterrupt("touch " + marker + "; exec sleep 30", marker);
+    Object[] outcome =
+        runAndInterrupt("echo started > \"$1\"; exec sleep 30", dir.resolve("started"));
 
     assertThat(outcome[0]).isInstanceOf(CommandException.class);
     assertThat(((CommandException) outcome[0]).getMessage())

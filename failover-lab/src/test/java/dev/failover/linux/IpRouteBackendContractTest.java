@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
-import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab;
 import dev.failover.testkit.RouteBackendContractTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

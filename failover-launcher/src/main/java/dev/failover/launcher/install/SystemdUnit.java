@@ -44,6 +44,12 @@ public final class SystemdUnit {
           "-XX:-UsePerfData",
           "-XX:+ExitOnOutOfMemoryError");
 
+  /**
+   * The folders the unit makes read-only for the daemon ({@code ProtectSystem=full}; {@code /efi}
+   * too on newer systemd), so that it can write nothing there: not its status file, for one.
+   */
+  public static final List<String> READ_ONLY_FOLDERS = List.of("/usr", "/boot", "/efi", "/etc");
+
   private SystemdUnit() {}
 
   /**

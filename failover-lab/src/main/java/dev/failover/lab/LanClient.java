@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * stretch of time how many echoes were sent, how many got no answer, and how long the LAN heard
  * nothing back: what a user behind the router loses while it fails over.
  *
- * <p>It runs {@code ip netns exec NS ping -n -D -O -i INTERVAL -W 1 -w LIMIT TARGET} and reads
+ * <p>It runs {@code ip netns exec NS ping -n -D -O -i INTERVAL -W 1 -c COUNT TARGET} and reads
  * every line ({@link EchoLog} says which). The interval is at least 2 ms, which unprivileged
- * {@code ping} refuses below; the lab runs as root anyway. {@code -w LIMIT} ends the ping by
- * itself, so a harness that dies cannot leave it running for long, and the lab kills what runs in
- * its namespaces when it closes.
+ * {@code ping} refuses below; the lab runs as root anyway. {@code -c COUNT} (the limit divided by
+ * the interval) ends the ping by itself, so a harness that dies cannot leave it running for long,
+ * and the lab kills what runs in its namespaces when it closes. It is not {@code -w LIMIT}: with
+ * a deadline, iputils' ping exits at the first ICMP error (a router without a default route
+ * answers "Destination Net Unreachable"), which is exactly what the client is there to count.
  *
  * <p>Times are the wall clock that {@code ping -D} prints, so they compare with {@link
  * Instant#now()} taken around a fault and with {@link RouteWatch}'s timestamps. Thread-safe: a
@@ -78,8 +80,9 @@ public final class LanClient implements AutoCloseable {
   }
 
   /**
-   * Starts pinging {@code target} from {@code namespace} every {@code interval}, for at most {@code
-   * limit}.
+   * Starts pinging {@code target} from {@code namespace} every {@code interval}, for about {@code
+   * limit} at most (ping sends {@code limit / interval} echoes; it may fall a little behind its
+   * interval, which makes it last longer).
    *
    * @throws IllegalArgumentException if {@code interval} is below {@link #MIN_INTERVAL} or {@code
    *     limit} is under a second
@@ -94,11 +97,11 @@ public final class LanClient implements AutoCloseable {
         MIN_INTERVAL, interval);
     checkArgument(limit.toSeconds() >= 1, "limit must be >= 1 s, was %s", limit);
     String seconds = String.format(Locale.ROOT, "%.3f", interval.toNanos() / 1e9);
+    long count = Math.max(1, limit.toNanos() / interval.toNanos());
     Process process =
         new ProcessBuilder(
                 List.of("ip", "netns", "exec", namespace, "ping", "-n", "-D", "-O", "-i", seconds,
-                    "-W", "1", "-w", Long.toString(limit.toSeconds()),
-                    target.getHostAddress()))
+                    "-W", "1", "-c", Long.toString(count), target.getHostAddress()))
             .redirectErrorStream(true)
             .start();
     LanClient client = new LanClient(process, interval);

@@ -29,6 +29,28 @@ class LanClientNamespaceTest {
     }
   }
 
+  /** A router without a default route answers with ICMP errors; ping must keep going. */
+  @Test
+  void count_noRouteThenARoute_keepsCountingThroughTheIcmpErrors() throws Exception {
+    try (LanClient client =
+        LanClient.start(lab.lanNamespace(), NamespaceLab.TARGETS.get(0), Duration.ofMillis(10),
+            Duration.ofSeconds(60))) {
+      Instant start = Instant.now();
+      assertThat(client.awaitUntil(start.plusMillis(300), WAIT)).isTrue();
+      lab.exec(lab.routerNamespace(), "ip", "route", "replace", "default", "via", "192.168.1.1",
+          "dev", "wan1");
+      Instant routed = Instant.now();
+      assertThat(client.awaitUntil(routed.plusMillis(500), WAIT)).isTrue();
+
+      LanClient.Count before = client.count(start, start.plusMillis(300));
+      LanClient.Count after = client.count(routed.plusMillis(100), routed.plusMillis(500));
+      assertThat(before.lost()).as("%s", before).isEqualTo(before.sent()).isPositive();
+      assertThat(after.lost()).as("%s", after).isZero();
+      assertThat(after.sent()).as("%s", after).isPositive();
+      assertThat(client.running()).isTrue();
+    }
+  }
+
   @Test
   void count_blackholedUplink_countsEveryEchoAsLost() throws Exception {
     try (RouteWatch watch = RouteWatch.start(lab.routerNamespace())) {

@@ -9,6 +9,9 @@ import dev.failover.benchmarks.RouteWatch.Route;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.NamespaceLab.LinkSide;
+import dev.failover.launcher.config.Durations;
+import dev.failover.launcher.status.StatusDocument;
+import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -26,8 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,6 @@ public final class FailoverBenchmark {
   private static final Duration AFTER_SWITCH = Duration.ofSeconds(1);
   /** How long the router stays failed over before the failback starts. */
   private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(5);
-  private static final Pattern STATUS_POLICY = Pattern.compile("\"policy\"\\s*:\\s*\"([^\"]*)\"");
-  private static final Pattern STATUS_INTERVAL =
-      Pattern.compile("\"check_interval\"\\s*:\\s*([0-9.eE+-]+)");
 
   private final BenchOptions options;
   private final List<String> jvmFlags;
@@ -717,20 +715,26 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** Remembers the daemon's policy and check interval from its status file, if it has one. */
+  /**
+   * Remembers the daemon's policy and check interval from its status file, if it has one. A file
+   * that is not a status document this build reads (another format, a key missing) is reported,
+   * and the report then says "unknown".
+   */
   private void readStatus(Lab lab) {
     try {
-      String status = Files.readString(lab.statusFile, StandardCharsets.UTF_8);
-      Matcher policy = STATUS_POLICY.matcher(status);
-      Matcher interval = STATUS_INTERVAL.matcher(status);
-      if (policy.find() && daemonPolicy == null) {
-        daemonPolicy = policy.group(1);
+      Optional<StatusDocument> status = new StatusFile(lab.statusFile).readDocument();
+      if (status.isEmpty()) {
+        logger.debug("no status file at {}", lab.statusFile);
+        return;
       }
-      if (interval.find() && daemonCheckInterval == null) {
-        daemonCheckInterval = interval.group(1) + " s";
+      if (daemonPolicy == null) {
+        daemonPolicy = status.get().engine().policy();
+      }
+      if (daemonCheckInterval == null) {
+        daemonCheckInterval = Durations.format(status.get().checkInterval());
       }
     } catch (IOException e) {
-      logger.debug("no status file at {}", lab.statusFile, e);
+      logger.warn("cannot read the daemon's status: {}", e.getMessage());
     }
   }
 

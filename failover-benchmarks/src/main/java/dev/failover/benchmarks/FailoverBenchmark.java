@@ -798,8 +798,13 @@ public final class FailoverBenchmark {
       return true;
     } catch (IOException | IllegalStateException e) {
       logger.error("start-up session ({}) failed", label, e);
-      report.failed(startLabel, withTargets ? "<= 2 s" : "-", e.getMessage());
-      report.failed(rssLabel, withTargets ? "<= 64 MB" : "-", e.getMessage());
+      String why = String.valueOf(e.getMessage());
+      int oom = why.lastIndexOf("Terminating due to");
+      // The daemon's whole log tail is in the log above; the report keeps the cause.
+      why = oom >= 0 ? "the daemon exited: " + why.substring(oom).strip()
+          : why.substring(0, Math.min(why.length(), 300));
+      report.failed(startLabel, withTargets ? "<= 2 s" : "-", why);
+      report.failed(rssLabel, withTargets ? "<= 64 MB" : "-", why);
       return false;
     } finally {
       endSession(session);

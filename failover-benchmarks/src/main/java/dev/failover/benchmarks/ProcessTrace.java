@@ -34,6 +34,9 @@ final class ProcessTrace implements AutoCloseable {
   private static final Pattern EXEC =
       Pattern.compile("^\\d+\\s+(\\d+\\.\\d+)\\s+execve(?:at)?\\((?:[^,]*, )?\"([^\"]*)\"");
 
+  /** The end of a system call that returned 0. */
+  private static final Pattern SUCCEEDED = Pattern.compile("\\)\\s+=\\s+0\\s*$");
+
   /** One program execution. */
   record Exec(Instant at, String program) {}
 
@@ -71,21 +74,37 @@ final class ProcessTrace implements AutoCloseable {
     return new ProcessTrace(process, output);
   }
 
-  /** The executions seen so far. */
+  /**
+   * The successful executions seen so far. A shell-less {@code execvp} tries every folder of the
+   * PATH in turn; only the call that returned 0 started a program. With {@code -f} a call may be
+   * split into an {@code <unfinished ...>} line and a {@code <... execve resumed>} line of the
+   * same pid, which are paired here.
+   */
   List<Exec> execs() throws IOException {
     List<Exec> execs = new ArrayList<>();
     if (!Files.exists(output)) {
       return execs;
     }
+    java.util.Map<String, Exec> unfinished = new java.util.HashMap<>();
     for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+      String pid = line.split("\\s+", 2)[0];
       if (line.contains("resumed>")) {
-        continue; // the second half of an interrupted call, already counted by its first half
+        Exec started = unfinished.remove(pid);
+        if (started != null && SUCCEEDED.matcher(line).find()) {
+          execs.add(started);
+        }
+        continue;
       }
       Matcher m = EXEC.matcher(line);
       if (m.find()) {
         BigDecimal seconds = new BigDecimal(m.group(1));
         long nanos = seconds.movePointRight(9).longValueExact();
-        execs.add(new Exec(Instant.ofEpochSecond(0, nanos), m.group(2)));
+        Exec exec = new Exec(Instant.ofEpochSecond(0, nanos), m.group(2));
+        if (line.contains("<unfinished ...>")) {
+          unfinished.put(pid, exec);
+        } else if (SUCCEEDED.matcher(line).find()) {
+          execs.add(exec);
+        }
       }
     }
     return execs;

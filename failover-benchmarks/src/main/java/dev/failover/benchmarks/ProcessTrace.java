@@ -37,8 +37,16 @@ final class ProcessTrace implements AutoCloseable {
   /** The end of a system call that returned 0. */
   private static final Pattern SUCCEEDED = Pattern.compile("\\)\\s+=\\s+0\\s*$");
 
-  /** One program execution. */
-  record Exec(Instant at, String program) {}
+  /** One program execution, by process {@code pid}. */
+  record Exec(long pid, Instant at, String program) {}
+
+  /**
+   * How many processes {@code execs} started: the distinct pids, since the JDK's {@code
+   * jspawnhelper} and the program it then executes share one.
+   */
+  static long processes(List<Exec> execs) {
+    return execs.stream().mapToLong(Exec::pid).distinct().count();
+  }
 
   private final Process strace;
   private final Path output;
@@ -99,7 +107,7 @@ final class ProcessTrace implements AutoCloseable {
       if (m.find()) {
         BigDecimal seconds = new BigDecimal(m.group(1));
         long nanos = seconds.movePointRight(9).longValueExact();
-        Exec exec = new Exec(Instant.ofEpochSecond(0, nanos), m.group(2));
+        Exec exec = new Exec(Long.parseLong(pid), Instant.ofEpochSecond(0, nanos), m.group(2));
         if (line.contains("<unfinished ...>")) {
           unfinished.put(pid, exec);
         } else if (SUCCEEDED.matcher(line).find()) {

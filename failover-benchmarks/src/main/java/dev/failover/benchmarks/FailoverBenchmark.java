@@ -162,6 +162,18 @@ public final class FailoverBenchmark {
         gaps.addAll(lab.watch.gaps());
       }
     }
+    if (options.any(Phase.PROCESSES)) {
+      try (Lab lab = Lab.build(this, 3, 0, false)) {
+        failures |= !processes(lab);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
+    if (options.any(Phase.BIG_TABLE)) {
+      try (Lab lab = Lab.build(this, 3, 0, true)) {
+        failures |= !bigTable(lab);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
     if (options.any(Phase.RESOURCES16)) {
       try (Lab lab = Lab.build(this, 16, 16, false)) {
         failures |= !resources(lab, "16 providers", false);
@@ -259,8 +271,16 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** One failover sample. */
-  private record Sample(Duration failover, Duration effective, LanPing.Count lan) {}
+  /**
+   * One failover sample.
+   *
+   * @param failover from just before the fault's command to the main route's move
+   * @param effective from just before the fault's command to the first change of the main route
+   * @param fromKernelEvent for a link fault, from the kernel's link notification (as {@code ip
+   *     -ts monitor} stamped it) to the main route's move: what the daemon itself takes
+   */
+  private record Sample(Duration failover, Duration effective, Optional<Duration> fromKernelEvent,
+      LanPing.Count lan) {}
 
   /** One failback sample. */
   private record Failback(Duration time, int switchesBack, int switchesAway, LanPing.Count lan) {}
@@ -323,6 +343,21 @@ public final class FailoverBenchmark {
       report.add(fault.metric, fault.target,
           "median " + Stats.seconds(median) + ", max " + Stats.seconds(max),
           met && problems.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED, detail);
+      List<Duration> fromEvent = samples.stream().map(Sample::fromKernelEvent)
+          .flatMap(Optional::stream).toList();
+      if (fault != Fault.BLACKHOLE && !fromEvent.isEmpty()) {
+        Duration eventMedian = Stats.median(fromEvent);
+        report.add(fault.metric.replace("failover", "fault to new main route")
+                .replace(" (", ", from the kernel's link event ("),
+            "<= 5 ms median",
+            "median " + Stats.millis(eventMedian) + " ms, max " + Stats.millis(Stats.max(fromEvent))
+                + " ms",
+            eventMedian.compareTo(Duration.ofMillis(5)) <= 0 && fromEvent.size() == samples.size()
+                ? Report.Verdict.MET : Report.Verdict.MISSED,
+            "N=" + fromEvent.size() + ": from the link notification to the main route's"
+                + " replacement, both as `ip -ts monitor` in the router namespace stamped them;"
+                + " excludes the fault command's own start-up");
+      }
     }
     if (failbackReps > 0) {
       reportFailback(failbacks, problems);
@@ -381,6 +416,11 @@ public final class FailoverBenchmark {
             + " within " + options.failoverWait().toSeconds() + " s; routes now "
             + lab.watch.routes());
       }
+      Optional<Duration> fromKernelEvent = Optional.empty();
+      if (fault != Fault.BLACKHOLE) {
+        fromKernelEvent = lab.watch.firstLinkLossSince(broke, before.dev())
+            .map(event -> nonNegative(Duration.between(event.at(), moved.get().at())));
+      }
       Instant effective = moved.get().at();
       for (MainChange change : lab.watch.changesSince(broke)) {
         if (!Objects.equals(change.dev().orElse(null), before.dev())) {
@@ -393,6 +433,7 @@ public final class FailoverBenchmark {
       return new Sample(
           nonNegative(Duration.between(broke, moved.get().at())),
           nonNegative(Duration.between(broke, effective)),
+          fromKernelEvent,
           count);
     }
   }
@@ -571,6 +612,201 @@ public final class FailoverBenchmark {
     } catch (IOException | IllegalStateException e) {
       logger.error("missing-interface session failed", e);
       report.failed(label, "-", e.getMessage());
+      return false;
+    } finally {
+      endSession(session);
+    }
+  }
+
+  /**
+   * The programs the daemon starts: {@code strace} attached to every thread of a running daemon
+   * counts each {@code execve} over the idle window and over two switches (ISP 1 blackholed, then
+   * ISP 2's interface taken down). The daemon's start-up, which may legitimately write files, is
+   * not counted. Returns whether it was measured.
+   */
+  private boolean processes(Lab lab) throws InterruptedException {
+    String steadyLabel = "processes started by the daemon, steady state";
+    String switchLabel = "processes started by the daemon per switch";
+    Session session = null;
+    try {
+      session = startSession(lab);
+      Path traceFile = workDir.resolve("daemon-exec.strace");
+      try (ProcessTrace trace =
+          ProcessTrace.attach(session.daemon.pid(), traceFile, Duration.ofSeconds(2))) {
+        Instant steadyFrom = Instant.now();
+        pause(options.idleDuration());
+        Instant steadyTo = Instant.now();
+        List<ProcessTrace.Exec> steady = trace.execsBetween(steadyFrom, steadyTo);
+        double minutes = Duration.between(steadyFrom, steadyTo).toMillis() / 60_000.0;
+        List<String> perSwitch = new ArrayList<>();
+        List<ProcessTrace.Exec> switching = new ArrayList<>();
+        int[] faulted = {1, 2};
+        for (int isp : faulted) {
+          Route before = lab.watch.main().orElseThrow(() -> new IllegalStateException("no main"));
+          String device = lab.providers.get(isp - 1).interfaceName();
+          checkState(before.dev().equals(device), "the main route is on %s, not on ISP %s's %s",
+              before.dev(), isp, device);
+          Instant broke = Instant.now();
+          if (isp == 1) {
+            lab.lab.blackhole(1);
+          } else {
+            lab.lab.linkDown(isp, LinkSide.ROUTER);
+          }
+          Optional<MainChange> moved = lab.watch.awaitChange(broke,
+              c -> c.main() != null && !c.main().dev().equals(device), options.failoverWait());
+          checkState(moved.isPresent(), "the main route did not leave %s within %s s", device,
+              options.failoverWait().toSeconds());
+          pause(AFTER_SWITCH);
+          List<ProcessTrace.Exec> execs = trace.execsBetween(broke, Instant.now());
+          switching.addAll(execs);
+          perSwitch.add((isp == 1 ? "blackhole " : "link down ") + ProcessTrace.processes(execs));
+        }
+        session.checkAlive();
+        long steadyProcesses = ProcessTrace.processes(steady);
+        report.add(steadyLabel, "0", String.format(Locale.ROOT, "%.1f per minute",
+                steadyProcesses / minutes),
+            steady.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+            String.format(Locale.ROOT, "%d processes (%d successful execve) in %.0f s of strace -f"
+                + " -p on every daemon thread%s", steadyProcesses, steady.size(), minutes * 60,
+                programs(steady)));
+        report.add(switchLabel, "0", String.join(", ", perSwitch),
+            switching.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+            "processes started from each fault to 1 s after the main route moved"
+                + programs(switching));
+        logger.info("processes: {} in the steady state, per switch {}", steadyProcesses,
+            perSwitch);
+        return true;
+      }
+    } catch (IOException | IllegalStateException e) {
+      logger.error("processes session failed", e);
+      report.failed(steadyLabel, "0", e.getMessage());
+      report.failed(switchLabel, "0", e.getMessage());
+      return false;
+    } finally {
+      endSession(session);
+    }
+  }
+
+  /** {@code "; programs: /usr/sbin/ip x12, ..."}, or nothing for none. */
+  private static String programs(List<ProcessTrace.Exec> execs) {
+    if (execs.isEmpty()) {
+      return "";
+    }
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    execs.forEach(e -> counts.merge(e.program(), 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    counts.forEach((program, n) -> parts.add(program + " x" + n));
+    return "; programs: " + String.join(", ", parts);
+  }
+
+  /** How many routes {@link #bigTable} loads into another table. */
+  private static final int BIG_TABLE_ROUTES = 100_000;
+
+  /** The table {@link #bigTable} loads; no rule points at it. */
+  private static final int BIG_TABLE_ID = 1000;
+
+  /**
+   * Start-up and one blackhole failover on a router with an empty foreign table, then the same
+   * with {@value #BIG_TABLE_ROUTES} routes in table {@value #BIG_TABLE_ID} (as a BGP feed or a
+   * block list loaded as routes would put there), each with the systemd unit's heap. Returns
+   * whether everything was measured.
+   */
+  private boolean bigTable(Lab lab) throws InterruptedException {
+    boolean measured = startup(lab, "3 providers", false);
+    try {
+      loadBigTable(lab);
+    } catch (IOException | IllegalStateException e) {
+      logger.error("could not load the big table", e);
+      report.failed("start with 100,000 routes in another table", "<= 2 s", e.getMessage());
+      return false;
+    }
+    return startup(lab, "100,000 routes in another table", true) && measured;
+  }
+
+  private void loadBigTable(Lab lab) throws IOException {
+    Provider via = lab.providers.get(1);
+    StringBuilder batch = new StringBuilder(BIG_TABLE_ROUTES * 64);
+    int base = (100 << 24) | (64 << 16); // 100.64.0.0/10, shared address space
+    for (int i = 0; i < BIG_TABLE_ROUTES; i++) {
+      int a = base + i;
+      batch.append("route add ").append(a >>> 24).append('.').append((a >>> 16) & 255)
+          .append('.').append((a >>> 8) & 255).append('.').append(a & 255).append("/32 via ")
+          .append(via.gateway().getHostAddress()).append(" dev ").append(via.interfaceName())
+          .append(" table ").append(BIG_TABLE_ID).append('\n');
+    }
+    long t0 = System.nanoTime();
+    CommandResult loaded = Shell.run(
+        List.of("ip", "-n", lab.lab.routerNamespace(), "-batch", "-"), batch.toString());
+    checkState(loaded.exitCode() == 0, "ip -batch of the big table failed: %s", loaded.stderr());
+    CommandResult count = Shell.run(List.of("ip", "-n", lab.lab.routerNamespace(), "-4", "route",
+        "show", "table", Integer.toString(BIG_TABLE_ID)));
+    long lines = count.stdout().lines().count();
+    checkState(lines == BIG_TABLE_ROUTES, "table %s holds %s routes, not %s", BIG_TABLE_ID, lines,
+        BIG_TABLE_ROUTES);
+    logger.info("loaded {} routes into table {} in {} ms", lines, BIG_TABLE_ID,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Starts a daemon from nothing (no default route), measures the time from its start to ISP 1's
+   * main route, lets it settle, blackholes ISP 1 once, and reads its peak RSS.
+   */
+  private boolean startup(Lab lab, String label, boolean withTargets)
+      throws InterruptedException {
+    String startLabel = "start to main route in place, " + label;
+    String rssLabel = "peak RSS, " + label;
+    Session session = null;
+    try {
+      lab.reset();
+      lab.watch.armGaps();
+      String primary = lab.primaryInterface();
+      Instant started = Instant.now();
+      DaemonProcess daemon =
+          DaemonProcess.start(lab.lab.routerNamespace(), options.java(), jvmFlags, jarCopy,
+              lab.config, workDir.resolve("daemon.log"));
+      register(daemon);
+      sessions++;
+      session = new Session(lab, daemon);
+      Optional<MainChange> first = lab.watch.awaitChange(started,
+          c -> c.main() != null && c.main().dev().equals(primary), READY_WAIT);
+      session.checkAlive();
+      checkState(first.isPresent(), "no main route on %s within %s s; log tail:%n%s", primary,
+          READY_WAIT.toSeconds(), daemon.logTail(30));
+      Duration toMain = Duration.between(started, first.get().at());
+      boolean ready = lab.watch.await(
+          routes -> routes.size() >= lab.providers.size()
+              && routes.values().iterator().next().dev().equals(primary), READY_WAIT)
+          && stable(lab);
+      checkState(ready, "the daemon did not settle with ISP 1 first; routes %s",
+          lab.watch.routes());
+      Sample sample = failover(session, Fault.BLACKHOLE);
+      session.checkAlive();
+      double peakMb = daemon.peakRssKb() / 1024.0;
+      report.add(startLabel, withTargets ? "<= 2 s" : "-", Stats.seconds(toMain),
+          withTargets
+              ? (toMain.compareTo(Duration.ofSeconds(2)) <= 0
+                  ? Report.Verdict.MET : Report.Verdict.MISSED)
+              : Report.Verdict.INFO,
+          "from the daemon's exec (JVM start-up included) to ISP 1's default route in the main"
+              + " table; then a blackhole failover took " + Stats.seconds(sample.failover()));
+      report.add(rssLabel, withTargets ? "<= 64 MB" : "-",
+          String.format(Locale.ROOT, "%.1f MB", peakMb),
+          withTargets ? (peakMb <= 64 ? Report.Verdict.MET : Report.Verdict.MISSED)
+              : Report.Verdict.INFO,
+          "VmHWM after start-up and one failover, the unit's JVM flags");
+      logger.info("{}: main route after {}, failover {}, peak RSS {} MB", label,
+          Stats.seconds(toMain), Stats.seconds(sample.failover()),
+          String.format(Locale.ROOT, "%.1f", peakMb));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      logger.error("start-up session ({}) failed", label, e);
+      String why = String.valueOf(e.getMessage());
+      int oom = why.lastIndexOf("Terminating due to");
+      // The daemon's whole log tail is in the log above; the report keeps the cause.
+      why = oom >= 0 ? "the daemon exited: " + why.substring(oom).strip()
+          : why.substring(0, Math.min(why.length(), 300));
+      report.failed(startLabel, withTargets ? "<= 2 s" : "-", why);
+      report.failed(rssLabel, withTargets ? "<= 64 MB" : "-", why);
       return false;
     } finally {
       endSession(session);

@@ -2,8 +2,8 @@ package dev.failover.launcher.demo;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.ProviderState;
+import dev.failover.core.EngineStatus;
 import dev.failover.lab.LanClient;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.RouteWatch;
@@ -11,6 +11,7 @@ import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.install.SystemdUnit;
+import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -368,6 +368,7 @@ public final class Demo {
     private final Process process;
     private final FailoverConfig config;
     private final StatusFile status;
+    private final Progress progress = new Progress();
 
     Steps(
         Transcript t,
@@ -390,13 +391,12 @@ public final class Demo {
     /** Waits until isp1 is main and every provider is UP, printing the verdicts as they come. */
     void awaitReady() throws IOException, InterruptedException {
       long deadline = System.nanoTime() + READY_LIMIT.toNanos();
-      Progress progress = new Progress();
       while (true) {
         checkAlive();
-        Optional<StatusView> view = readStatus();
+        Optional<EngineStatus> view = readStatus();
         boolean mainOnWan1 =
             routes.main().map(r -> r.dev().equals(lab.isp(1).routerInterface())).orElse(false);
-        if (view.isPresent() && mainOnWan1 && view.get().allUp()) {
+        if (view.isPresent() && mainOnWan1 && allUp(view.get())) {
           t.say(
               "ready: isp1 is main and every provider is UP; routes: "
                   + describe(lab, KernelRoutes.read(lab.routerNamespace())));
@@ -407,10 +407,10 @@ public final class Demo {
               "the daemon did not make isp1 main with every provider UP within "
                   + READY_LIMIT.toSeconds()
                   + " s; status: "
-                  + view.map(StatusView::states).orElse("none written"));
+                  + view.map(Demo::states).orElse("none written"));
         }
         progress.show(
-            view.map(v -> "waiting for the first verdicts: " + v.states())
+            view.map(v -> "waiting for the first verdicts: " + states(v))
                 .orElse("waiting for the daemon's first status"));
         routes.await(r -> false, POLL);
       }
@@ -634,11 +634,13 @@ public final class Demo {
           .orElseThrow(() -> new IllegalArgumentException("no provider '" + provider + "'"));
     }
 
-    private Optional<StatusView> readStatus() {
+    /** The engine's status as the daemon last wrote it; empty until it is written. */
+    private Optional<EngineStatus> readStatus() {
       try {
-        return status.read().map(StatusView::of);
-      } catch (IOException | RuntimeException e) {
-        // Between two writes, or not written yet: the next poll reads it.
+        return status.readDocument().map(StatusDocument::engine);
+      } catch (IOException e) {
+        // The file is replaced atomically, so this is a real fault: say it, and poll again.
+        progress.show("cannot read the daemon's status: " + e.getMessage());
         return Optional.empty();
       }
     }
@@ -668,15 +670,17 @@ public final class Demo {
         this.repairedAt = repairedAt;
       }
 
-      void show(Optional<StatusView> view) {
-        Optional<StatusView.ProviderView> p = view.flatMap(v -> v.provider(provider));
+      void show(Optional<EngineStatus> view) {
+        Optional<EngineStatus.ProviderReport> p =
+            view.flatMap(
+                v -> v.providers().stream().filter(r -> r.id().equals(provider)).findFirst());
         if (view.isEmpty() || p.isEmpty()) {
           return;
         }
         Instant now = Instant.now();
-        String state = p.get().state();
+        ProviderState state = p.get().state();
         String text;
-        if (state.equals("DOWN")) {
+        if (state == ProviderState.DOWN) {
           int window = config.dampedPolicy().lossWindowRounds();
           Instant clean = repairedAt.plus(view.get().interval().multipliedBy(window));
           text =
@@ -686,14 +690,14 @@ public final class Demo {
                   + window
                   + "-round loss window: "
                   + countdown(Duration.between(now, clean));
-        } else if (state.equals("RECOVERING")) {
+        } else if (state == ProviderState.RECOVERING) {
           // The policy says which holds it longer, the dwell or flap damping.
           Matcher m = ELIGIBLE_AFTER.matcher(p.get().reason());
           Duration hold =
               m.find()
                   ? Duration.ofMillis(Math.round(Double.parseDouble(m.group(1)) * 1000))
                   : config.dampedPolicy().failbackDwell();
-          Instant until = p.get().since().map(s -> s.plus(hold)).orElse(now.plus(hold));
+          Instant until = p.get().since().plus(hold);
           text =
               "waiting: "
                   + provider
@@ -745,50 +749,15 @@ public final class Demo {
     return "in about " + rounded + " s";
   }
 
-  /**
-   * The part of the daemon's status file the demo reads: each provider's state, reason and since,
-   * and the interval in force.
-   */
-  private record StatusView(Duration interval, List<ProviderView> providers) {
-    record ProviderView(String id, String state, String reason, Optional<Instant> since) {}
+  private static boolean allUp(EngineStatus status) {
+    return !status.providers().isEmpty()
+        && status.providers().stream().allMatch(p -> p.state() == ProviderState.UP);
+  }
 
-    static StatusView of(ObjectNode json) {
-      List<ProviderView> providers = new ArrayList<>();
-      for (JsonNode p : json.path("providers")) {
-        Optional<Instant> since;
-        try {
-          since =
-              p.path("since").isTextual()
-                  ? Optional.of(Instant.parse(p.path("since").asText()))
-                  : Optional.empty();
-        } catch (DateTimeParseException e) {
-          since = Optional.empty();
-        }
-        providers.add(
-            new ProviderView(
-                p.path("id").asText(""),
-                p.path("state").asText(""),
-                p.path("reason").asText(""),
-                since));
-      }
-      Duration interval =
-          Duration.ofNanos(Math.round(json.path("interval").asDouble(0.5) * 1e9));
-      return new StatusView(interval, providers);
-    }
-
-    Optional<ProviderView> provider(String id) {
-      return providers.stream().filter(p -> p.id().equals(id)).findFirst();
-    }
-
-    boolean allUp() {
-      return !providers.isEmpty() && providers.stream().allMatch(p -> p.state().equals("UP"));
-    }
-
-    String states() {
-      return providers.stream()
-          .map(p -> p.id() + " " + p.state())
-          .collect(Collectors.joining(", "));
-    }
+  private static String states(EngineStatus status) {
+    return status.providers().stream()
+        .map(p -> p.id() + " " + p.state())
+        .collect(Collectors.joining(", "));
   }
 
   /** The default routes as {@code isp1@100 isp2@101 ...}, flagged {@code (linkdown)}. */

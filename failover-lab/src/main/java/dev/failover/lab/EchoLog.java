@@ -105,9 +105,9 @@ final class EchoLog {
   /**
    * What happened to the echoes sent in {@code [from, to)}.
    *
-   * <p>The silence of a run of unanswered echoes lasts from the first of them being sent to the next
-   * answered one being sent (the LAN had no replies in between); a run still open at the end of
-   * the log ends one interval after its last echo.
+   * <p>The silence of a run of unanswered echoes lasts from the first of them being sent to the
+   * next answered one being sent (the LAN had no replies in between); a run still open at the end
+   * of the log ends one interval after its last echo.
    */
   LanClient.Count count(Instant from, Instant to) {
     long sent = 0;

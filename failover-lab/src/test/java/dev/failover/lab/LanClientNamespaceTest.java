@@ -17,7 +17,8 @@ class LanClientNamespaceTest {
 
   @BeforeEach
   void startLab() throws Exception {
-    assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
+    assumeTrue(
+        NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
     assumeTrue(NamespaceLab.findOnPath("ping").isPresent(), "needs ping (iputils-ping); skipped");
     lab = NamespaceLab.builder("fc").isps(2).build();
   }

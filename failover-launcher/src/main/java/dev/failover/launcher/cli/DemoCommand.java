@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Builds a network-namespace lab (three ISPs sharing one gateway address, a TEST-NET"
-          + " internet, a LAN client pinging it 100 times a second), runs the real daemon in it,"
+          + " internet, a LAN client pinging it every 10 ms), runs the real daemon in it,"
           + " breaks two uplinks and repairs them, prints what happened and how long it took, ends"
           + " with a summary table, and removes everything. About 2 minutes (--fast: 45 s). Needs"
           + " root, ip, ping and nft.",
@@ -39,7 +39,8 @@ final class DemoCommand implements Callable<Integer> {
   boolean json;
 
   /** The slf4j-simple property of the lab's log level. */
-  private static final String LAB_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.dev.failover.lab";
+  private static final String LAB_LOG_LEVEL_PROPERTY =
+      "org.slf4j.simpleLogger.log.dev.failover.lab";
 
   @Override
   public Integer call() throws Exception {

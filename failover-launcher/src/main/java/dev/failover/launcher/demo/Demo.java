@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The live demo: the real daemon ({@code java -jar failover.jar run}, with the systemd unit's JVM
  * flags and the shipped defaults) on the router of a namespace lab with three ISPs whose modems
- * share one address, a LAN client pinging the lab's internet 100 times a second, and two faults
+ * share one address, a LAN client pinging the lab's internet every 10 ms, and two faults
  * and their repairs, each measured.
  *
  * <p>The schedule: ISP 1's internet goes dark (blackhole: the daemon's probes notice), then ISP 2's
@@ -63,7 +63,7 @@ public final class Demo {
   /** The prefix of the lab's namespaces. */
   static final String LAB_PREFIX = "fd";
 
-  /** How often the LAN client pings: 100 times a second, so a 50 ms outage shows. */
+  /** How often the LAN client pings: every 10 ms, so that a 50 ms outage shows. */
   private static final Duration LAN_INTERVAL = Duration.ofMillis(10);
 
   private static final Duration READY_LIMIT = Duration.ofSeconds(60);
@@ -183,7 +183,7 @@ public final class Demo {
     t.plain(
         "client pinging "
             + NamespaceLab.TARGETS.get(0).getHostAddress()
-            + " through the router 100 times a second. Two faults, two repairs, each measured.");
+            + " through the router every 10 ms. Two faults, two repairs, each measured.");
     if (pace == Pace.DEFAULT) {
       t.plain("Settings: the shipped defaults. About 2 minutes; --fast takes about 45 s.");
     } else {
@@ -267,7 +267,7 @@ public final class Demo {
                         .fastCheckInterval()
                         .multipliedBy(config.dampedPolicy().downConsecutiveFailures()))
                 + " at the fast cadence) the daemon moves the main route to isp2",
-            "nftables in ISP 1's namespace now drops everything it forwards",
+            "nftables in ISP 1's namespace drops everything it forwards from now on",
             () -> built.blackhole(1),
             "isp1",
             "isp2");
@@ -279,7 +279,7 @@ public final class Demo {
             "ISP 2's modem is switched off while it carries the traffic",
             "the router's wan2 loses its carrier; the link monitor tells the daemon at once, which"
                 + " moves the main route to isp3 without waiting for a probe",
-            "ISP 2's modem interface is down (the router sees carrier loss on wan2)",
+            "ISP 2's modem interface goes down (the router sees carrier loss on wan2)",
             () -> built.linkDown(2, NamespaceLab.LinkSide.FAR),
             "isp2",
             "isp3");
@@ -288,13 +288,13 @@ public final class Demo {
             3,
             carrier,
             "ISP 2's modem is switched back on",
-            "ISP 2's modem answers again");
+            "ISP 2's modem interface comes back up");
     DemoSummary.Fault blackholeFault =
         steps.failback(
             4,
             blackhole,
             "ISP 1's internet comes back",
-            "ISP 1's namespace forwards again");
+            "ISP 1's namespace forwards again (the nftables drop goes)");
 
     routes.disarmGaps(Instant.now());
     int gaps = routes.gaps().size();
@@ -400,6 +400,13 @@ public final class Demo {
           t.say(
               "ready: isp1 is main and every provider is UP; routes: "
                   + describe(lab, KernelRoutes.read(lab.routerNamespace())));
+          Instant now = Instant.now();
+          LanClient.Count lastSecond = lanCount(now.minusSeconds(1), now);
+          t.say(
+              "the LAN client sent "
+                  + lastSecond.sent()
+                  + " echoes in the last second (ping sends one every 10 ms, or as often as this"
+                  + " machine's timers let it)");
           return;
         }
         if (System.nanoTime() - deadline > 0) {
@@ -433,9 +440,10 @@ public final class Demo {
         throws IOException, InterruptedException {
       header(step, title, expectation);
       String fromDev = deviceOf(from);
+      // Said before it is made, so that the daemon's reaction follows it in the transcript.
+      t.say("fault: " + made);
       Instant madeAt = Instant.now();
       action.run();
-      t.say("fault made: " + made);
       Optional<RouteWatch.MainChange> moved =
           awaitMain(
               madeAt,
@@ -500,14 +508,14 @@ public final class Demo {
               + ")"
               + (step == 3 ? flapNote() : ""));
       String fromDev = deviceOf(fault.from());
-      Instant repairedAt = Instant.now();
       int isp = lab.isps().stream()
           .filter(i -> i.provider().id().equals(fault.from()))
           .findFirst()
           .orElseThrow()
           .index();
+      t.say("repair: " + repaired);
+      Instant repairedAt = Instant.now();
       lab.restore(isp);
-      t.say("repaired: " + repaired);
       Optional<RouteWatch.MainChange> back =
           awaitMain(
               repairedAt,
@@ -650,20 +658,34 @@ public final class Demo {
       private String last = "";
       private long lastAt = System.nanoTime() - PROGRESS_EVERY.toNanos();
 
+      /** Prints {@code text} unless it is the last line or came within a second. */
       void show(String text) {
-        if (text.equals(last) || System.nanoTime() - lastAt < PROGRESS_EVERY.toNanos()) {
-          return;
+        show(text, text);
+      }
+
+      /**
+       * Prints {@code text} unless {@code key} is the last key printed or the last line came
+       * within a second; says whether it printed.
+       */
+      boolean show(String key, String text) {
+        if (key.equals(last) || System.nanoTime() - lastAt < PROGRESS_EVERY.toNanos()) {
+          return false;
         }
         t.say(text);
-        last = text;
+        last = key;
         lastAt = System.nanoTime();
+        return true;
       }
     }
 
-    /** The progress of a failback: what the policy waits for, with a countdown. */
+    /**
+     * The progress of a failback: what the policy waits for, with a countdown; the policy's reason
+     * is shown when it changes, not on every line.
+     */
     private final class FailbackProgress extends Progress {
       private final String provider;
       private final Instant repairedAt;
+      private String lastReason = "";
 
       FailbackProgress(String provider, Instant repairedAt) {
         this.provider = provider;
@@ -679,16 +701,15 @@ public final class Demo {
         }
         Instant now = Instant.now();
         ProviderState state = p.get().state();
-        String text;
+        String reason = ForPeople.roundSeconds(p.get().reason());
+        String waitsFor;
         if (state == ProviderState.DOWN) {
           int window = config.dampedPolicy().lossWindowRounds();
           Instant clean = repairedAt.plus(view.get().interval().multipliedBy(window));
-          text =
-              "waiting: "
-                  + provider
-                  + " is DOWN until its failed rounds leave the "
+          waitsFor =
+              " until its failed rounds leave the "
                   + window
-                  + "-round loss window: "
+                  + "-round loss window, "
                   + countdown(Duration.between(now, clean));
         } else if (state == ProviderState.RECOVERING) {
           // The policy says which holds it longer, the dwell or flap damping.
@@ -697,25 +718,19 @@ public final class Demo {
               m.find()
                   ? Duration.ofMillis(Math.round(Double.parseDouble(m.group(1)) * 1000))
                   : config.dampedPolicy().failbackDwell();
-          Instant until = p.get().since().plus(hold);
-          text =
-              "waiting: "
-                  + provider
-                  + " is RECOVERING ("
-                  + ForPeople.roundSeconds(p.get().reason())
-                  + "): failback "
-                  + countdown(Duration.between(now, until));
+          waitsFor = ": failback " + countdown(Duration.between(now, p.get().since().plus(hold)));
         } else {
-          text =
-              "waiting: "
-                  + provider
-                  + " is "
-                  + state
-                  + " ("
-                  + ForPeople.roundSeconds(p.get().reason())
-                  + ")";
+          waitsFor = "";
         }
-        super.show(text);
+        // The policy's reason comes with the first line of each reason, not with every line.
+        String head = "waiting: " + provider + " is " + state;
+        String text =
+            head
+                + (reason.equals(lastReason) ? "" : " (" + reason + ")")
+                + waitsFor;
+        if (show(head + "|" + waitsFor + "|" + reason, text)) {
+          lastReason = reason;
+        }
       }
     }
   }

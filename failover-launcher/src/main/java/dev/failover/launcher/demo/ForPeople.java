@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * is not better than a few milliseconds, and nobody reads {@code 30.040781798 s}. Stateless.
  */
 final class ForPeople {
-  /** A number of seconds with three or more decimals, as the policy's reasons print elapsed time. */
+  /** Seconds with three or more decimals, as the policy's reasons print elapsed time. */
   private static final Pattern LONG_SECONDS = Pattern.compile("\\b(\\d+\\.\\d{3,}) s\\b");
 
   private ForPeople() {}

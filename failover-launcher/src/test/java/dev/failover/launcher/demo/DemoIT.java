@@ -117,7 +117,7 @@ class DemoIT {
       String line = lines.poll(1, TimeUnit.SECONDS);
       if (line != null) {
         transcript.append(line).append('\n');
-        faultMade = line.contains("fault made:");
+        faultMade = line.contains(" s  fault: ");
       }
     }
     assertThat(faultMade).as("the first fault within 60 s:%n%s", transcript).isTrue();

@@ -250,7 +250,7 @@ public final class Demo {
     daemon = process;
     forward(process, t);
 
-    Steps steps = new Steps(t, built, routes, client, process, config, scratch);
+    Steps steps = new Steps(t, built, routes, client, process, config);
     steps.awaitReady();
     routes.armGaps();
     Measured blackhole =
@@ -376,8 +376,7 @@ public final class Demo {
         RouteWatch routes,
         LanClient client,
         Process process,
-        FailoverConfig config,
-        Path folder) {
+        FailoverConfig config) {
       this.t = t;
       this.lab = lab;
       this.routes = routes;
@@ -385,7 +384,6 @@ public final class Demo {
       this.process = process;
       this.config = config;
       this.status = new StatusFile(config.statusFile());
-      checkNotNull(folder, "folder");
     }
 
     /** Waits until isp1 is main and every provider is UP, printing the verdicts as they come. */
@@ -419,7 +417,7 @@ public final class Demo {
         progress.show(
             view.map(v -> "waiting for the first verdicts: " + states(v))
                 .orElse("waiting for the daemon's first status"));
-        routes.await(r -> false, POLL);
+        pause(POLL);
       }
     }
 

@@ -26,11 +26,12 @@ final class ForPeople {
 
   /** {@code seconds}, rounded for people, with the unit. */
   static String seconds(double seconds) {
+    // The bounds are where rounding would carry into the next range (0.996 s is "1.0 s").
     double abs = Math.abs(seconds);
-    if (abs < 1) {
+    if (abs < 0.995) {
       return String.format(Locale.ROOT, "%.2f s", seconds);
     }
-    if (abs < 10) {
+    if (abs < 9.95) {
       return String.format(Locale.ROOT, "%.1f s", seconds);
     }
     return String.format(Locale.ROOT, "%d s", Math.round(seconds));

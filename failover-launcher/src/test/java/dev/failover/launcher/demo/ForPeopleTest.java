@@ -14,6 +14,8 @@ class ForPeopleTest {
     assertThat(ForPeople.duration(Duration.ofMillis(4_249))).isEqualTo("4.2 s");
     assertThat(ForPeople.duration(Duration.ofMillis(856))).isEqualTo("0.86 s");
     assertThat(ForPeople.duration(Duration.ZERO)).isEqualTo("0.00 s");
+    assertThat(ForPeople.duration(Duration.ofMillis(996))).isEqualTo("1.0 s");
+    assertThat(ForPeople.duration(Duration.ofMillis(9_960))).isEqualTo("10 s");
   }
 
   @Test

@@ -16,12 +16,13 @@ public interface FailoverListener {
   /** The main provider changed. */
   default void onMainProviderSwitched(MainProviderSwitched event) {}
 
-  /** A routing state was applied, whole, by the backend. */
-  default void onRoutesApplied(RoutingState applied) {}
-
   /**
-   * The backend failed to apply a routing state; it will be retried on the next tick, and then less
-   * often while it keeps failing with the main route in place (see the engine's documentation).
+   * The backend applied a routing state: whole, or ({@link ApplyOutcome#isComplete()} false) all
+   * but the providers it had to skip, in which case it will be retried (see the engine's
+   * documentation).
    */
+  default void onRoutesApplied(RoutingState desired, ApplyOutcome outcome) {}
+
+  /** The backend failed to apply a routing state; it will be retried on the next tick. */
   default void onApplyFailed(RoutingState desired, RouteBackendException failure) {}
 }

@@ -15,14 +15,20 @@ import java.util.Optional;
 public interface RouteBackend {
 
   /**
-   * Makes {@code desired} true.
+   * Makes {@code desired} true, and says how far it got.
    *
-   * <p>If some of it cannot be applied (a provider's interface is gone, a command fails), the
-   * backend applies what it can and then throws; the engine retries on its next tick.
+   * <p>A provider the backend cannot serve for now (its interface is gone, down, or lacks its
+   * address) is skipped: the backend applies the rest and returns a {@linkplain
+   * ApplyOutcome#partial partial} outcome naming it; the engine retries later. Anything else that
+   * keeps the state from being applied (the system refused a request, the state could not be read
+   * or verified) is a failure: the backend applies what it can and then throws; the engine retries
+   * on its next tick.
    *
-   * @throws RouteBackendException if the state could not be applied whole
+   * @return {@link ApplyOutcome#complete()}, or a partial outcome naming each skipped provider
+   * @throws RouteBackendException if the state could not be applied, other than by skipping
+   *     providers
    */
-  void apply(RoutingState desired) throws RouteBackendException;
+  ApplyOutcome apply(RoutingState desired) throws RouteBackendException;
 
   /**
    * Reads back the routing state the system holds now, as far as this backend manages it, or empty

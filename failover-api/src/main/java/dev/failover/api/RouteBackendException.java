@@ -6,8 +6,11 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A routing change that failed. The message gives the provider, the command, the exit code and the
- * trimmed standard error, and the same values are available from the getters.
+ * A routing change that failed. The message gives the provider, the request or command, the error
+ * code and the trimmed error text, and the same values are available from the getters.
+ *
+ * <p>Skipping a provider whose interface is unusable is not a failure: {@link RouteBackend#apply}
+ * reports it as a partial {@link ApplyOutcome}.
  */
 public class RouteBackendException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -17,7 +20,6 @@ public class RouteBackendException extends Exception {
   private final List<String> command;
   private final @Nullable Integer exitCode;
   private final String stderr;
-  private final boolean mainRouteInPlace;
 
   /**
    * A failure without a command, such as a verification that found the wrong state.
@@ -45,33 +47,11 @@ public class RouteBackendException extends Exception {
       @Nullable Integer exitCode,
       String stderr,
       @Nullable Throwable cause) {
-    this(providerId, message, command, exitCode, stderr, cause, false);
-  }
-
-  /**
-   * A failed command or verification, saying whether the desired main provider's default route was
-   * nevertheless verified in place.
-   *
-   * @param mainRouteInPlace true if the backend verified that the desired main provider's default
-   *     route is in place at its metric, so that traffic already goes where it should and only
-   *     other providers' routes are missing (such as those of a provider whose interface is gone);
-   *     the engine then retries less and less often. False when unknown.
-   * @see #RouteBackendException(String, String, List, Integer, String, Throwable)
-   */
-  public RouteBackendException(
-      @Nullable String providerId,
-      String message,
-      List<String> command,
-      @Nullable Integer exitCode,
-      String stderr,
-      @Nullable Throwable cause,
-      boolean mainRouteInPlace) {
     super(format(providerId, message, command, exitCode, trim(stderr)), cause);
     this.providerId = providerId;
     this.command = List.copyOf(command);
     this.exitCode = exitCode;
     this.stderr = trim(stderr);
-    this.mainRouteInPlace = mainRouteInPlace;
   }
 
   private static String trim(String stderr) {
@@ -120,13 +100,5 @@ public class RouteBackendException extends Exception {
   /** The command's trimmed standard error; empty if none. */
   public String stderr() {
     return stderr;
-  }
-
-  /**
-   * Whether the desired main provider's default route was verified in place despite the failure
-   * (see the constructor); false when unknown.
-   */
-  public boolean mainRouteInPlace() {
-    return mainRouteInPlace;
   }
 }

@@ -3,7 +3,7 @@ package dev.failover.benchmarks;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.failover.api.Provider;
-import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.failover.benchmarks;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Providers;
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderHistory;
@@ -114,12 +116,12 @@ public class TickBenchmark {
     for (int t = 0; t < Fixtures.TARGETS; t++) {
       scenarios.add(new TraceScenario(t, index));
     }
-    RouteBackend nothing = (RoutingState desired) -> {};
+    RouteBackend nothing = (RoutingState desired) -> ApplyOutcome.complete();
     engine =
         new FailoverEngine(
             new EngineSettings(
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 100, Fixtures.HISTORY, 30),
-            configured,
+            Providers.of(configured),
             scenarios,
             reliability,
             nothing,

@@ -8,6 +8,7 @@ import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProbeRound;
@@ -16,6 +17,7 @@ import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStateChanged;
 import dev.failover.api.ProviderStatus;
+import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
@@ -58,8 +60,8 @@ import org.slf4j.LoggerFactory;
  *       ranked above the one it would pick has no verdict yet, applying nothing meanwhile;
  *   <li>the backend applies the whole desired {@link RoutingState} when it differs from the last
  *       one applied successfully, when the last attempt failed (a retry: on the next tick; while
- *       the same state keeps failing with its main route in place, see {@link
- *       RouteBackendException#mainRouteInPlace()}, after 2, 4, 8 and at most {@value
+ *       the same state keeps being applied only partly with its main route in place, see {@link
+ *       ApplyOutcome#mainRouteInPlace()}, after 2, 4, 8 and at most {@value
  *       #MAX_RETRY_BACKOFF_TICKS} ticks), or when {@code reassertEveryTicks} ticks passed since the
  *       last successful apply (to repair drift); a {@link #decideNow()} that decides applies;
  *   <li>listeners hear of state changes, a switch of the main provider, and the apply's outcome;
@@ -104,7 +106,7 @@ public final class FailoverEngine {
   public static final int MAX_RETRY_BACKOFF_TICKS = 16;
 
   private final EngineSettings settings;
-  private final ImmutableList<Provider> providers;
+  private final Providers providers;
   private final ImmutableList<TestScenario> scenarios;
   private final ReliabilityPolicy policy;
   private final RouteBackend backend;
@@ -114,7 +116,6 @@ public final class FailoverEngine {
   private final Ticker ticker;
   private final HistoryStore history;
   private final ProbeRunner probes;
-  private final ImmutableMap<String, Provider> byInterface;
 
   private final ReentrantLock tickLock = new ReentrantLock();
   private final Object linkLock = new Object();
@@ -128,7 +129,7 @@ public final class FailoverEngine {
   private @Nullable Instant mainSince;
   private @Nullable RoutingState lastApplied;
   private @Nullable Instant lastAppliedAt;
-  private @Nullable RouteBackendException lastApplyFailure;
+  private @Nullable String lastApplyFailure;
   private int ticksSinceApply;
   private int startupHolds;
   // The state whose apply failed last, how many times in a row, and the ticks since the last try.
@@ -147,8 +148,7 @@ public final class FailoverEngine {
    * Creates an engine; nothing runs until the first {@link #runOnce()}.
    *
    * @param settings the engine's settings
-   * @param providers the uplinks in priority order (most preferred first); not empty, with unique
-   *     ids, interfaces and tables
+   * @param providers the uplinks in priority order (most preferred first)
    * @param scenarios the health checks run against every provider, in configured order (the order
    *     of each {@link ProbeRound}'s results); not empty, with unique names
    * @param policy judges the providers
@@ -160,13 +160,12 @@ public final class FailoverEngine {
    *     by the caller, which shuts it down
    * @param clock timestamps (rounds, statuses, events)
    * @param ticker elapsed time (the probe deadline, the cadence)
-   * @throws IllegalArgumentException if the providers or scenarios are empty or not unique, or the
-   *     metrics {@code start_metric + number of providers - 1} overflow
+   * @throws IllegalArgumentException if the scenarios are empty or not unique, or the metrics {@code start_metric + number of providers - 1} overflow
    */
   @Inject
   public FailoverEngine(
       EngineSettings settings,
-      List<Provider> providers,
+      Providers providers,
       Set<TestScenario> scenarios,
       ReliabilityPolicy policy,
       RouteBackend backend,
@@ -176,7 +175,7 @@ public final class FailoverEngine {
       InstantSource clock,
       Ticker ticker) {
     this.settings = checkNotNull(settings, "settings");
-    this.providers = ImmutableList.copyOf(checkNotNull(providers, "providers"));
+    this.providers = checkNotNull(providers, "providers");
     this.scenarios = ImmutableList.copyOf(checkNotNull(scenarios, "scenarios"));
     this.policy = checkNotNull(policy, "policy");
     this.backend = checkNotNull(backend, "backend");
@@ -184,7 +183,6 @@ public final class FailoverEngine {
     this.listeners = ImmutableList.copyOf(checkNotNull(listeners, "listeners"));
     this.clock = checkNotNull(clock, "clock");
     this.ticker = checkNotNull(ticker, "ticker");
-    checkArgument(!this.providers.isEmpty(), "providers must not be empty");
     checkArgument(!this.scenarios.isEmpty(), "test_cases must not be empty");
     Set<String> names = new HashSet<>();
     for (TestScenario scenario : this.scenarios) {
@@ -199,13 +197,6 @@ public final class FailoverEngine {
         Integer.MAX_VALUE,
         settings.startMetric(),
         this.providers.size() - 1);
-    // Rejects duplicate ids, interfaces and tables now rather than at the first tick.
-    RoutingState.ranked(this.providers, settings.startMetric());
-    ImmutableMap.Builder<String, Provider> interfaces = ImmutableMap.builder();
-    for (Provider provider : this.providers) {
-      interfaces.put(provider.interfaceName(), provider);
-    }
-    this.byInterface = interfaces.buildOrThrow();
     this.history = new HistoryStore(this.providers, settings.historyCapacity());
     this.probes =
         new ProbeRunner(
@@ -284,7 +275,7 @@ public final class FailoverEngine {
    */
   public boolean linkChanged(String interfaceName, boolean usable) {
     checkNotNull(interfaceName, "interfaceName");
-    Provider provider = byInterface.get(interfaceName);
+    Provider provider = providers.byInterface(interfaceName).orElse(null);
     if (provider == null) {
       logger.debug("link of '{}' is {}: no provider uses it; ignored", interfaceName, up(usable));
       return false;
@@ -359,7 +350,7 @@ public final class FailoverEngine {
   }
 
   /** The configured providers, in priority order. */
-  public List<Provider> providers() {
+  public Providers providers() {
     return providers;
   }
 
@@ -535,35 +526,53 @@ public final class FailoverEngine {
     if (!changed && !force && !due) {
       return;
     }
+    ApplyOutcome outcome;
     try {
       try {
-        backend.apply(wanted);
+        outcome = checkNotNull(backend.apply(wanted), "the route backend returned no outcome");
       } catch (RuntimeException e) {
         throw new RouteBackendException(
             null, "the route backend threw " + e, List.of(), null, "", e);
       }
     } catch (RouteBackendException e) {
-      // Back off only while traffic already goes where it should: a failed switch of the main
-      // route (a transient `ip` error, say) is retried on every tick.
-      if (!e.mainRouteInPlace()) {
+      // A failure (a refused request, a state that could not be read) is retried on every tick.
+      failedApplies = 0;
+      failedState = wanted;
+      ticksSinceFailedApply = 0;
+      String message = String.valueOf(e.getMessage());
+      if (lastApplyFailure == null) {
+        logger.error("applying the routing state failed; retrying on the next tick", e);
+      } else if (!message.equals(lastApplyFailure)) {
+        logger.error("applying the routing state failed again, differently; retrying: {}", message);
+      } else {
+        // The same failure on every tick: said once at ERROR, then at DEBUG until it changes or
+        // the apply succeeds, which is logged at INFO.
+        logger.debug("applying the routing state still fails the same way: {}", message);
+      }
+      lastApplyFailure = message;
+      notifyListeners("onApplyFailed", l -> l.onApplyFailed(wanted, e));
+      return;
+    }
+    if (!outcome.isComplete()) {
+      // Back off only while traffic already goes where it should: a partial apply that left the
+      // main route missing is retried on every tick.
+      if (!outcome.mainRouteInPlace()) {
         failedApplies = 0;
       } else {
         failedApplies = retry && wanted.equals(failedState) ? failedApplies + 1 : 1;
       }
       failedState = wanted;
       ticksSinceFailedApply = 0;
-      if (lastApplyFailure == null) {
-        logger.error("applying the routing state failed; retrying on the next tick", e);
-      } else if (!String.valueOf(e.getMessage()).equals(lastApplyFailure.getMessage())) {
-        logger.error(
-            "applying the routing state failed again, differently; retrying: {}", e.getMessage());
+      String message = "routing state applied only partly: " + outcome;
+      if (!message.equals(lastApplyFailure)) {
+        // An unplugged modem can last for days: said once, then at DEBUG until it changes.
+        logger.warn("{}; retrying", message);
       } else {
-        // The same failure on every tick (an unplugged modem can last for days): said once at
-        // ERROR, then at DEBUG until it changes or the apply succeeds, which is logged at INFO.
-        logger.debug("applying the routing state still fails the same way: {}", e.getMessage());
+        logger.debug("{}; still", message);
       }
-      lastApplyFailure = e;
-      notifyListeners("onApplyFailed", l -> l.onApplyFailed(wanted, e));
+      lastApplyFailure = message;
+      ApplyOutcome partial = outcome;
+      notifyListeners("onRoutesApplied", l -> l.onRoutesApplied(wanted, partial));
       return;
     }
     if (changed) {
@@ -579,7 +588,7 @@ public final class FailoverEngine {
     ticksSinceApply = 0;
     failedState = null;
     failedApplies = 0;
-    notifyListeners("onRoutesApplied", l -> l.onRoutesApplied(wanted));
+    notifyListeners("onRoutesApplied", l -> l.onRoutesApplied(wanted, ApplyOutcome.complete()));
   }
 
   /**
@@ -643,7 +652,7 @@ public final class FailoverEngine {
         settings.startMetric(),
         stickyReading,
         lastAppliedAt,
-        lastApplyFailure == null ? null : lastApplyFailure.getMessage(),
+        lastApplyFailure,
         reports);
   }
 

@@ -7,6 +7,7 @@ import static dev.failover.core.Fixtures.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProbeRound;
@@ -307,8 +308,9 @@ class FailoverEngineTest {
     RouteBackend failing =
         desired -> {
           attempts.add(tick.get());
-          throw new RouteBackendException(
-              "isp3", "interface eth3 is missing", List.of(), null, "", null, mainRouteInPlace);
+          return ApplyOutcome.partial(
+              List.of(new ApplyOutcome.Skipped(provider(3), "interface eth3 is missing")),
+              mainRouteInPlace);
         };
     FailoverEngine engine =
         TestEngines.with(clock, failing).scenario(ping).settings(settings).build();
@@ -349,12 +351,37 @@ class FailoverEngineTest {
     assertThat(attempts).hasSize(50);
   }
 
+  private ApplyOutcome partialWithMainInPlace() {
+    return ApplyOutcome.partial(
+        List.of(new ApplyOutcome.Skipped(provider(3), "interface eth3 does not exist")), true);
+  }
+
+  /** A failed apply (a refused request, say) is retried on every tick. */
+  @Test
+  void runOnce_applyKeepsThrowing_retriedOnEveryTick() {
+    List<Long> attempts = new ArrayList<>();
+    AtomicLong tick = new AtomicLong();
+    RouteBackend failing =
+        desired -> {
+          attempts.add(tick.get());
+          throw new RouteBackendException("isp1", "request refused");
+        };
+    FailoverEngine engine = TestEngines.with(clock, failing).scenario(ping).build();
+    for (int i = 1; i <= 20; i++) {
+      tick.set(i);
+      tick(engine, 1);
+    }
+
+    assertThat(attempts).hasSize(20);
+    assertThat(engine.status().lastApplyError()).contains("request refused");
+  }
+
   /** A link event (or any decideNow) applies at once, whatever the backoff. */
   @Test
   void decideNow_whileRetriesBackOff_appliesAtOnceAndASuccessEndsTheBackoff() {
     FakeRouteBackend backend = new FakeRouteBackend();
     FailoverEngine engine = TestEngines.with(clock, backend).scenario(ping).build();
-    backend.failNextApplies(4, true);
+    backend.applyPartlyNext(4, partialWithMainInPlace());
     tick(engine, 4); // attempts at ticks 1, 2 and 4: three failures
     assertThat(backend.attempts()).isEqualTo(3);
 
@@ -363,7 +390,7 @@ class FailoverEngineTest {
     assertThat(backend.attempts()).isEqualTo(5);
     assertThat(engine.status().lastApplyError()).isNull();
 
-    backend.failNextApplies(1, true);
+    backend.applyPartlyNext(1, partialWithMainInPlace());
     engine.decideNow(); // fails once more: the backoff starts again at one tick
     tick(engine, 1);
     assertThat(backend.attempts()).isEqualTo(7);
@@ -541,7 +568,7 @@ class FailoverEngineTest {
           }
 
           @Override
-          public void onRoutesApplied(RoutingState applied) {
+          public void onRoutesApplied(RoutingState applied, ApplyOutcome outcome) {
             throw new IllegalStateException("listener bug");
           }
         };
@@ -661,13 +688,6 @@ class FailoverEngineTest {
   }
 
   @Test
-  void constructor_noProviders_throws() {
-    assertThatThrownBy(() -> engine().providers(List.of()).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("providers must not be empty");
-  }
-
-  @Test
   void constructor_noScenarios_throwsNamingTestCases() {
     assertThatThrownBy(() -> TestEngines.with(clock, backend).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -679,16 +699,6 @@ class FailoverEngineTest {
     assertThatThrownBy(() -> engine().scenario(new FakeTestScenario("ping")).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'ping' appears twice");
-  }
-
-  @Test
-  void constructor_sharedInterface_throws() {
-    Provider clash =
-        Provider.of("other", "eth1", "10.0.9.2", "10.0.9.0/24", "10.0.9.1", "other", 150);
-
-    assertThatThrownBy(() -> engine().providers(List.of(provider(1), clash)).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("interface eth1 twice");
   }
 
   @Test

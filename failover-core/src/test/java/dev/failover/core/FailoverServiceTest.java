@@ -3,6 +3,7 @@ package dev.failover.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.Service;
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.ProviderState;
 import dev.failover.api.SwitchReason;
@@ -79,7 +80,7 @@ class FailoverServiceTest {
     FailoverListener failing =
         new FailoverListener() {
           @Override
-          public void onRoutesApplied(RoutingState applied) {
+          public void onRoutesApplied(RoutingState applied, ApplyOutcome outcome) {
             calls.incrementAndGet();
             // An Error is not caught per listener; the service's own guard must catch it.
             throw new AssertionError("listener bug");

@@ -1,5 +1,6 @@
 package dev.failover.core;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProviderStateChanged;
@@ -26,8 +27,10 @@ public final class RecordingListener implements FailoverListener {
   }
 
   @Override
-  public synchronized void onRoutesApplied(RoutingState state) {
-    applied.add(state);
+  public synchronized void onRoutesApplied(RoutingState state, ApplyOutcome outcome) {
+    if (outcome.isComplete()) {
+      applied.add(state);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.TestScenario;
@@ -85,7 +86,7 @@ public final class TestEngines {
   public FailoverEngine build() {
     return new FailoverEngine(
         settings,
-        providers,
+        Providers.of(providers),
         scenarios,
         policy,
         backend,

@@ -2,7 +2,7 @@ package dev.failover.launcher;
 
 import dagger.Module;
 import dagger.Provides;
-import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.launcher.config.FailoverConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,7 @@ final class ConfigModule {
 
   /** The uplinks, most preferred first. */
   @Provides
-  static List<Provider> providers(FailoverConfig config) {
+  static Providers providers(FailoverConfig config) {
     return config.providers();
   }
 }

@@ -5,6 +5,7 @@ import dagger.Provides;
 import dagger.multibindings.Multibinds;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.EngineSettings;
 import dev.failover.core.StickyProviderFile;
@@ -60,7 +61,7 @@ interface CoreModule {
 
   @Provides
   @Singleton
-  static StickySource sticky(@StickyFile Path file, List<Provider> providers) {
+  static StickySource sticky(@StickyFile Path file, Providers providers) {
     return new StickyProviderFile(file, providers);
   }
 }

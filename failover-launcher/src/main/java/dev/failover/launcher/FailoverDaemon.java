@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.core.FailoverEngine;
 import dev.failover.core.FailoverService;
 import jakarta.inject.Inject;
@@ -50,7 +51,7 @@ public final class FailoverDaemon {
   private final DaemonExecutors executors;
   private final LinkWatch links;
   private final RoutePreparation preparation;
-  private final List<Provider> providers;
+  private final Providers providers;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -65,12 +66,12 @@ public final class FailoverDaemon {
       InstantSource clock,
       LinkWatch links,
       RoutePreparation preparation,
-      List<Provider> providers) {
+      Providers providers) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
-    this.providers = List.copyOf(checkNotNull(providers, "providers"));
+    this.providers = checkNotNull(providers, "providers");
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(

@@ -1,6 +1,7 @@
 package dev.failover.launcher;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ interface LinkWatch {
    *
    * @throws IllegalStateException if already started
    */
-  void start(List<Provider> providers, Sink sink);
+  void start(Providers providers, Sink sink);
 
   /** Stops watching and releases its process and thread; idempotent, also without a start. */
   void stop();

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.linux.CommandRunner;
 import dev.failover.linux.LinkMonitor;
 import dev.failover.linux.LinkStatus;
@@ -40,7 +41,7 @@ final class LinuxLinkWatch implements LinkWatch {
   }
 
   @Override
-  public void start(List<Provider> providers, Sink sink) {
+  public void start(Providers providers, Sink sink) {
     ProviderLinks links = new ProviderLinks(providers, sink);
     LinkMonitor created = new LinkMonitor(runner, links);
     synchronized (lock) {

@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.RouteBackend;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.linux.CommandRunner;
@@ -31,7 +32,7 @@ interface LinuxModule {
   @Provides
   @Singleton
   static IpRouteBackend ipRouteBackend(
-      IpRouteBackendSettings settings, List<Provider> providers, CommandRunner runner) {
+      IpRouteBackendSettings settings, Providers providers, CommandRunner runner) {
     return new IpRouteBackend(settings, providers, runner);
   }
 

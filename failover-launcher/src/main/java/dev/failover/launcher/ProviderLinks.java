@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.linux.LinkListener;
 import dev.failover.linux.LinkStatus;
 import java.net.Inet4Address;
@@ -43,7 +44,7 @@ final class ProviderLinks implements LinkListener {
   private final Map<String, Boolean> reported = new HashMap<>();
   private boolean initialDone;
 
-  ProviderLinks(List<Provider> providers, LinkWatch.Sink sink) {
+  ProviderLinks(Providers providers, LinkWatch.Sink sink) {
     for (Provider provider : checkNotNull(providers, "providers")) {
       byInterface.put(provider.interfaceName(), provider);
     }

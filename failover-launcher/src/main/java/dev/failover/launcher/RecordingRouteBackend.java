@@ -1,5 +1,6 @@
 package dev.failover.launcher;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RoutingState;
 import jakarta.inject.Inject;
@@ -18,8 +19,9 @@ final class RecordingRouteBackend implements RouteBackend {
   RecordingRouteBackend() {}
 
   @Override
-  public void apply(RoutingState desired) {
+  public ApplyOutcome apply(RoutingState desired) {
     last = Optional.of(desired);
+    return ApplyOutcome.complete();
   }
 
   /** The last state the engine wanted applied, if any. */

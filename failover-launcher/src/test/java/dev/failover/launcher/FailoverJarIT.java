@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.demo.KernelRoutes;
 import dev.failover.launcher.demo.LabConfig;
 import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusFile;
-import dev.failover.linux.lab.NamespaceLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.failover.launcher;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class FakeLinkWatch implements LinkWatch {
   }
 
   @Override
-  public void start(List<Provider> providers, Sink sink) {
+  public void start(Providers providers, Sink sink) {
     checkState(this.sink == null, "started twice");
     this.sink = sink;
     starts++;

@@ -3,6 +3,7 @@ package dev.failover.launcher;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.Providers;
 import dev.failover.api.RouteBackendException;
 import dev.failover.linux.CommandRunner;
 import dev.failover.linux.IpRouteBackend;
@@ -24,7 +25,7 @@ class LinuxRoutePreparationTest {
         new CommandRunner(List.of(dir.resolve("no-such-command").toString()), Duration.ofSeconds(5));
     IpRouteBackend backend =
         new IpRouteBackend(
-            IpRouteBackendSettings.defaults(), TestProviders.withSharedGateway(2), broken);
+            IpRouteBackendSettings.defaults(), Providers.of(TestProviders.withSharedGateway(2)), broken);
 
     assertThatThrownBy(backend::prepare).isInstanceOf(RouteBackendException.class);
     assertThatCode(() -> new LinuxRoutePreparation(backend).prepare()).doesNotThrowAnyException();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.failover.api.Ipv4;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.linux.LinkStatus;
 import dev.failover.testkit.TestProviders;
 import java.net.Inet4Address;
@@ -22,7 +23,7 @@ class ProviderLinksTest {
   private final Inet4Address addr2 = providers.get(1).ipv4Address();
   private final List<String> reported = new ArrayList<>();
   private final ProviderLinks links =
-      new ProviderLinks(providers, (name, usable) -> reported.add(name + "=" + usable));
+      new ProviderLinks(Providers.of(providers), (name, usable) -> reported.add(name + "=" + usable));
 
   /** Both links up with their addresses, as the monitor reports them at its start. */
   private void bothUp() {

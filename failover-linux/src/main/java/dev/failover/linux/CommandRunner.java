@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A runner may carry a prefix that is put before every command, such as {@code ip netns exec
  * NS}; production code uses none. The process is started from the calling thread, so it inherits
- * that thread's network namespace (see {@code dev.failover.linux.lab.Netns}).
+ * that thread's network namespace (as the lab module's {@code dev.failover.lab.Netns} arranges).
  *
  * <p>Thread-safe: any number of threads may run commands at once. A command that does not finish
  * within its timeout is killed, with its descendants, and reported as a {@link CommandException}.

@@ -4,8 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderRoute;
+import dev.failover.api.Providers;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
@@ -57,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A provider whose interface is missing, down, or without its address is skipped with a
  * warning (once per reason: an unplugged modem can stay away for days; its return is logged at
- * INFO), the others are applied, and then {@link RouteBackendException} names it; since the
+ * INFO), the others are applied, and the partial {@link ApplyOutcome} names it; since the
  * engine retries, its table, rule and routes come back on the first apply after the interface
  * returns (the kernel deletes the routes of an interface that goes down, silently).
  *
@@ -83,25 +85,14 @@ public final class IpRouteBackend implements RouteBackend {
   /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
   private Map<String, String> lastSkipped = Map.of();
 
-  /**
-   * A backend for {@code providers} (usually every configured one; a routing state may name more).
-   *
-   * @throws IllegalArgumentException if two providers share an id, an interface or a table
-   */
+  /** A backend for {@code providers} (usually every configured one; a routing state may name more). */
   @Inject
   public IpRouteBackend(
-      IpRouteBackendSettings settings, List<Provider> providers, CommandRunner runner) {
+      IpRouteBackendSettings settings, Providers providers, CommandRunner runner) {
     this.settings = checkNotNull(settings, "settings");
     this.runner = checkNotNull(runner, "runner");
-    Set<String> interfaces = new HashSet<>();
-    Set<Integer> tables = new HashSet<>();
     for (Provider provider : checkNotNull(providers, "providers")) {
-      checkArgument(known.put(provider.id(), provider) == null, "providers name '%s' twice", provider.id());
-      checkArgument(
-          interfaces.add(provider.interfaceName()),
-          "providers name interface %s twice",
-          provider.interfaceName());
-      checkArgument(tables.add(provider.rtTableId()), "providers name table %s twice", provider.rtTableId());
+      known.put(provider.id(), provider);
     }
   }
 
@@ -111,7 +102,7 @@ public final class IpRouteBackend implements RouteBackend {
   }
 
   @Override
-  public synchronized void apply(RoutingState desired) throws RouteBackendException {
+  public synchronized ApplyOutcome apply(RoutingState desired) throws RouteBackendException {
     checkNotNull(desired, "desired");
     for (ProviderRoute route : desired.routes()) {
       Provider previous = known.get(route.provider().id());
@@ -224,14 +215,20 @@ public final class IpRouteBackend implements RouteBackend {
     List<String> mismatches = verify(desired, skipped.keySet(), highestWanted, after);
     if (failures.isEmpty() && mismatches.isEmpty() && skipped.isEmpty()) {
       lastApplied = desired;
-      return;
+      return ApplyOutcome.complete();
     }
     lastApplied = null;
-    // The main route verified in place: traffic goes where it should, so the engine may back off.
+    if (!failures.isEmpty() || !mismatches.isEmpty()) {
+      throw failure(failures, mismatches, skipped);
+    }
+    // Only skipped providers: a normal, partial outcome. The main route verified in place means
+    // traffic goes where it should, so the engine may back off.
     boolean mainInPlace = !desired.routes().isEmpty()
         && !skipped.containsKey(desired.routes().get(0).provider().id())
         && findMain(desired.routes().get(0), after).isPresent();
-    throw failure(failures, mismatches, skipped, mainInPlace);
+    List<ApplyOutcome.Skipped> skippedProviders = new ArrayList<>();
+    skipped.forEach((id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known.get(id), reason)));
+    return ApplyOutcome.partial(skippedProviders, mainInPlace);
   }
 
   @Override
@@ -299,7 +296,7 @@ public final class IpRouteBackend implements RouteBackend {
     logger.info("preparing {} table route(s)/rule(s): {}", lines.size(), texts(lines));
     List<Failure> failures = runBatch(lines);
     if (!failures.isEmpty()) {
-      throw failure(failures, List.of(), Map.of(), false);
+      throw failure(failures, List.of(), Map.of());
     }
     return texts(lines);
   }
@@ -341,7 +338,7 @@ public final class IpRouteBackend implements RouteBackend {
     }
     List<Failure> failures = runBatch(lines);
     if (!failures.isEmpty()) {
-      throw failure(failures, List.of(), Map.of(), false);
+      throw failure(failures, List.of(), Map.of());
     }
     lastApplied = null;
     return texts(lines);
@@ -651,8 +648,7 @@ public final class IpRouteBackend implements RouteBackend {
   }
 
   private static RouteBackendException failure(
-      List<Failure> failures, List<String> mismatches, Map<String, String> skipped,
-      boolean mainInPlace) {
+      List<Failure> failures, List<String> mismatches, Map<String, String> skipped) {
     List<String> parts = new ArrayList<>();
     skipped.forEach((id, reason) -> parts.add("provider '" + id + "' skipped: " + reason));
     for (Failure f : failures) {
@@ -668,11 +664,11 @@ public final class IpRouteBackend implements RouteBackend {
     String providerId = providers.size() == 1 ? providers.iterator().next() : null;
     String message = "routing state not applied whole: " + String.join("; ", parts);
     if (failures.isEmpty()) {
-      return new RouteBackendException(providerId, message, List.of(), null, "", null, mainInPlace);
+      return new RouteBackendException(providerId, message, List.of(), null, "", null);
     }
     Failure first = failures.get(0);
     return new RouteBackendException(providerId, message, first.command(), first.exitCode(),
-        first.stderr(), first.cause(), mainInPlace);
+        first.stderr(), first.cause());
   }
 
   // ---- small helpers

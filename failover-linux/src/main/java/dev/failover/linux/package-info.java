@@ -8,7 +8,8 @@
  * <p>Every external program runs through {@link dev.failover.linux.CommandRunner}, as an argument
  * list and never through a shell, so that no configured value can inject a command. Nothing here
  * knows about network namespaces: tests run the same code in a namespace by giving the runner a
- * prefix or by running it on a thread that joined one (see {@link dev.failover.linux.lab}).
+ * prefix or by running it on a thread that joined one (the namespace lab, module failover-lab,
+ * does both; nothing here depends on it).
  */
 @NullMarked
 package dev.failover.linux;

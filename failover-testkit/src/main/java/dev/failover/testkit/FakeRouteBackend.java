@@ -1,5 +1,6 @@
 package dev.failover.testkit;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
@@ -8,26 +9,35 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@link RouteBackend} that records the states applied to it and can be told to fail.
+ * A {@link RouteBackend} that records the states applied to it and can be told to fail, or to
+ * apply only partly.
  *
- * <p>{@link #current()} returns the last state applied successfully, as a perfect kernel would. A
- * failing apply changes nothing and throws {@link RouteBackendException}. Thread-safe.
+ * <p>{@link #current()} returns the last state applied whole, as a perfect kernel would. A failing
+ * apply changes nothing and throws {@link RouteBackendException}; a partial apply (see {@link
+ * #applyPartlyNext}) changes nothing either and returns the scripted {@link ApplyOutcome}.
+ * Thread-safe.
  */
 public final class FakeRouteBackend implements RouteBackend {
   private final List<RoutingState> applied = new ArrayList<>();
   private int failuresToInject;
-  private boolean injectedMainRouteInPlace;
+  private int partialsToInject;
+  private ApplyOutcome partialOutcome = ApplyOutcome.complete();
   private int attempts;
 
   @Override
-  public synchronized void apply(RoutingState desired) throws RouteBackendException {
+  public synchronized ApplyOutcome apply(RoutingState desired) throws RouteBackendException {
     attempts++;
     if (failuresToInject > 0) {
       failuresToInject--;
       throw new RouteBackendException(null, "injected failure", List.of("fake", "apply"), 2,
-          "injected by the test", null, injectedMainRouteInPlace);
+          "injected by the test", null);
+    }
+    if (partialsToInject > 0) {
+      partialsToInject--;
+      return partialOutcome;
     }
     applied.add(desired);
+    return ApplyOutcome.complete();
   }
 
   @Override
@@ -40,36 +50,47 @@ public final class FakeRouteBackend implements RouteBackend {
     failNextApplies(1);
   }
 
-  /** Makes the next {@code count} calls of {@link #apply} fail. */
+  /**
+   * Makes the next {@code count} calls of {@link #apply} fail.
+   *
+   * @throws IllegalArgumentException if {@code count} is negative
+   */
   public synchronized void failNextApplies(int count) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
     failuresToInject = count;
-    injectedMainRouteInPlace = false;
   }
 
   /**
-   * Makes the next {@code count} calls of {@link #apply} fail, reporting {@link
-   * RouteBackendException#mainRouteInPlace()} as given (a real backend's partial apply, such as one
-   * that skipped a provider whose interface is gone). A failing apply still records nothing.
+   * Makes the next {@code count} calls of {@link #apply} that do not fail return {@code outcome}
+   * (a real backend's partial apply, such as one that skipped a provider whose interface is gone)
+   * without recording the state.
+   *
+   * @throws IllegalArgumentException if {@code count} is negative or {@code outcome} is complete
    */
-  public synchronized void failNextApplies(int count, boolean mainRouteInPlace) {
-    failNextApplies(count);
-    injectedMainRouteInPlace = mainRouteInPlace;
+  public synchronized void applyPartlyNext(int count, ApplyOutcome outcome) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
+    if (outcome.isComplete()) {
+      throw new IllegalArgumentException("outcome must be partial, was " + outcome);
+    }
+    partialsToInject = count;
+    partialOutcome = outcome;
   }
 
-  /** The last state applied successfully, if any. */
+  /** The last state applied whole, if any. */
   public synchronized Optional<RoutingState> lastApplied() {
     return applied.isEmpty() ? Optional.empty() : Optional.of(applied.get(applied.size() - 1));
   }
 
-  /** Every state applied successfully, oldest first. */
+  /** Every state applied whole, oldest first. */
   public synchronized List<RoutingState> applied() {
     return List.copyOf(applied);
   }
 
-  /** How many times {@link #apply} was called, failed calls included. */
+  /** How many times {@link #apply} was called, failed and partial calls included. */
   public synchronized int attempts() {
     return attempts;
   }

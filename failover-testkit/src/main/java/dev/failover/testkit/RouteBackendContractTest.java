@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RoutingState;
@@ -60,7 +61,8 @@ public abstract class RouteBackendContractTest {
 
   private RoutingState applyAndRead(RoutingState desired) throws Exception {
     RouteBackend backend = backend();
-    backend.apply(desired);
+    ApplyOutcome outcome = backend.apply(desired);
+    assertTrue(outcome.isComplete(), "a healthy system's apply must be complete, was " + outcome);
     Optional<RoutingState> current = backend.current();
     assumeTrue(current.isPresent(), backend + " cannot read its state back; contract not checkable");
     return current.get();
@@ -81,8 +83,9 @@ public abstract class RouteBackendContractTest {
     backend().apply(desired);
     Object before = snapshot();
 
-    backend().apply(desired);
+    ApplyOutcome second = backend().apply(desired);
 
+    assertEquals(ApplyOutcome.complete(), second);
     assertEquals(before, snapshot(), "the second apply of the same state changed the system");
     assertEquals(Optional.of(desired), backend().current());
   }

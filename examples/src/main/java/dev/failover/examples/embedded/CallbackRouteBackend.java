@@ -1,5 +1,6 @@
 package dev.failover.examples.embedded;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RoutingState;
@@ -25,10 +26,11 @@ public final class CallbackRouteBackend implements RouteBackend {
   }
 
   @Override
-  public void apply(RoutingState desired) {
+  public ApplyOutcome apply(RoutingState desired) {
     Optional<Provider> previousMain = held.flatMap(RoutingState::main);
     held = Optional.of(desired);
     desired.main().filter(main -> !previousMain.equals(Optional.of(main))).ifPresent(onMainChanged);
+    return ApplyOutcome.complete();
   }
 
   @Override

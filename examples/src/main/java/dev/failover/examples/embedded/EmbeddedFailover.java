@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.TestScenario;
@@ -38,7 +39,8 @@ public final class EmbeddedFailover implements AutoCloseable {
    * Builds and starts the engine.
    *
    * @param settings cadence, timeouts and metrics
-   * @param providers the uplinks, most preferred first
+   * @param providers the uplinks, most preferred first, with unique ids, interfaces, addresses
+   *     and tables
    * @param scenarios the health checks, in order
    * @param policy which providers are reliable
    * @param backend carries the decisions out
@@ -57,7 +59,7 @@ public final class EmbeddedFailover implements AutoCloseable {
     FailoverEngine engine =
         new FailoverEngine(
             settings,
-            providers,
+            Providers.of(providers),
             new LinkedHashSet<>(scenarios), // keeps the configured order
             policy,
             backend,

@@ -2,6 +2,7 @@ package dev.failover.core.regression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProviderHistory;
@@ -65,6 +66,7 @@ class Issue2EngineSurvivesFaultsTest {
             throw new RouteBackendException("isp1", "ip route replace failed");
           }
           applied.add(desired);
+          return ApplyOutcome.complete();
         };
     FailoverListener listener =
         new FailoverListener() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
@@ -370,7 +371,14 @@ class EngineModelTest {
       } else if (action instanceof StickyClear) {
         Files.deleteIfExists(stickyFile);
       } else if (action instanceof FailNextApplies a) {
-        backend.failNextApplies(a.count(), a.mainRouteInPlace());
+        // A failure with the main route in place is a partial apply (a skipped provider); one
+        // without is an exception. Either replaces what was scripted before.
+        Provider skipped = providers.get(providers.size() - 1);
+        backend.failNextApplies(a.mainRouteInPlace() ? 0 : a.count());
+        backend.applyPartlyNext(
+            a.mainRouteInPlace() ? a.count() : 0,
+            ApplyOutcome.partial(
+                List.of(new ApplyOutcome.Skipped(skipped, "interface is gone")), true));
       } else if (action instanceof LinkChange a) {
         int probes = probeCalls(providers, scenarios);
         if (engine.linkChanged(providers.get(a.provider()).interfaceName(), a.usable())) {

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  *     this many of the newest rounds succeeded in a row
  * @param stickyProviderFilename {@code sticky_provider_filename}: the file that may hold the id of
  *     a provider to force as main
- * @param providers {@code providers}: the uplinks, most preferred first
+ * @param providers {@code providers}: the uplinks, most preferred first, with unique ids,
+ *     interfaces, addresses and tables ({@link Providers})
  * @param testCases {@code test_cases}: the health checks run through every provider each round
  * @param policy {@code policy}: the name of the reliability policy, one of {@link Policies#names()}
  * @param probeTimeout {@code probe_timeout}: how long one check may take before it counts as a
@@ -62,7 +64,7 @@ public record FailoverConfig(
     int maxFailedChecks,
     int minConsecutiveSucceededChecks,
     Path stickyProviderFilename,
-    List<Provider> providers,
+    Providers providers,
     List<TestCaseConfig> testCases,
     String policy,
     Duration probeTimeout,
@@ -150,7 +152,7 @@ public record FailoverConfig(
   public FailoverConfig {
     checkNotNull(checkInterval, "check_interval");
     checkNotNull(stickyProviderFilename, "sticky_provider_filename");
-    providers = List.copyOf(checkNotNull(providers, "providers"));
+    checkNotNull(providers, "providers");
     testCases = List.copyOf(checkNotNull(testCases, "test_cases"));
     checkNotNull(policy, "policy");
     checkNotNull(probeTimeout, "probe_timeout");
@@ -214,18 +216,12 @@ public record FailoverConfig(
     checkArgument(
         !stickyProviderFilename.toString().isEmpty(), "sticky_provider_filename must not be empty");
 
-    checkArgument(!providers.isEmpty(), "providers must name at least one provider");
     checkArgument(
         startMetric >= 0 && (long) startMetric + providers.size() - 1 <= Integer.MAX_VALUE,
         "start_metric must be between 0 and %s (with %s providers), was %s",
         Integer.MAX_VALUE - providers.size() + 1,
         providers.size(),
         startMetric);
-    checkUnique(providers, "id", Provider::id);
-    checkUnique(providers, "interface_name", Provider::interfaceName);
-    checkUnique(providers, "ipv4_address", p -> p.ipv4Address().getHostAddress());
-    checkUnique(providers, "rt_table_id", p -> String.valueOf(p.rtTableId()));
-    checkUnique(providers, "rt_table_name", Provider::rtTableName);
     checkArgument(
         !testCases.isEmpty(),
         "test_cases must hold at least one test case (with none, every provider would count as"
@@ -245,22 +241,6 @@ public record FailoverConfig(
         Durations.format(value));
   }
 
-  private static void checkUnique(
-      List<Provider> providers, String field, Function<Provider, String> value) {
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < providers.size(); i++) {
-      String v = value.apply(providers.get(i));
-      Integer first = seen.putIfAbsent(v, i);
-      checkArgument(
-          first == null,
-          "providers[%s].%s must be unique, but providers[%s] has the same: '%s'",
-          i,
-          field,
-          first,
-          v);
-    }
-  }
-
   /** A builder that starts from the defaults; it does not validate, {@link #build()} does. */
   public static Builder builder() {
     return new Builder();
@@ -268,7 +248,7 @@ public record FailoverConfig(
 
   /** The ids of the providers, in priority order. */
   public List<String> providerIds() {
-    return providers.stream().map(Provider::id).toList();
+    return providers.ids();
   }
 
   /**
@@ -412,7 +392,7 @@ public record FailoverConfig(
           maxFailedChecks,
           minConsecutiveSucceededChecks,
           stickyProviderFilename,
-          providers,
+          Providers.of(providers),
           testCases,
           policy,
           timeout,

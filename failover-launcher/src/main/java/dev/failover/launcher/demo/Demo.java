@@ -4,10 +4,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
-import dev.failover.linux.lab.NamespaceLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
-import dev.failover.linux.lab.NamespaceLab;
-import dev.failover.linux.lab.NamespaceLab.LinkSide;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab.LinkSide;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +49,7 @@ class IpRouteBackendNamespaceTest {
 
   private IpRouteBackend backend(ForeignRouteHandling handling) {
     return new IpRouteBackend(IpRouteBackendSettings.defaults().withForeignRoutes(handling),
-        lab.providers(), lab.runnerIn(lab.routerNamespace()));
+        Providers.of(lab.providers()), lab.runnerIn(lab.routerNamespace()));
   }
 
   private IpRouteBackend backend() {
@@ -91,7 +93,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void apply_distinctSubnets_eachProviderUsesItsOwnGateway() throws Exception {
     try (NamespaceLab distinct = NamespaceLab.builder("fl").identicalGateways(false).lanClient(false).build()) {
-      IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), distinct.providers(),
+      IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(distinct.providers()),
           distinct.runnerIn(distinct.routerNamespace()));
 
       backend.apply(RoutingState.ranked(distinct.providers(), 10));
@@ -193,10 +195,10 @@ class IpRouteBackendNamespaceTest {
     lab.linkDown(2, LinkSide.ROUTER);
     assertThat(router.mainDefaults()).noneMatch(l -> l.contains("wan2"));
 
-    assertThatThrownBy(() -> backend.apply(desired))
-        .isInstanceOf(RouteBackendException.class)
-        .hasMessageContaining("wan2 is down")
-        .satisfies(e -> assertThat(((RouteBackendException) e).providerId()).contains("isp2"));
+    ApplyOutcome outcome = backend.apply(desired);
+
+    assertThat(outcome.skipped()).containsExactly(new ApplyOutcome.Skipped(p2, "interface wan2 is down"));
+    assertThat(outcome.mainRouteInPlace()).isTrue();
     assertThat(router.mainDefaults()).containsExactly(
         "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
         "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
@@ -226,7 +228,7 @@ class IpRouteBackendNamespaceTest {
       Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
 
   private IpRouteBackend backendFor(List<Provider> configured) {
-    return new IpRouteBackend(IpRouteBackendSettings.defaults(), configured,
+    return new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(configured),
         lab.runnerIn(lab.routerNamespace()));
   }
 
@@ -235,12 +237,12 @@ class IpRouteBackendNamespaceTest {
     List<Provider> configured = List.of(p1, GHOST, p3);
     IpRouteBackend backend = backendFor(configured);
 
-    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
-        .isInstanceOf(RouteBackendException.class)
-        .hasMessageContaining("provider 'ghost'")
-        .hasMessageContaining("wan9 does not exist")
-        // The main route (isp1's) is in place: the engine may retry less often.
-        .satisfies(e -> assertThat(((RouteBackendException) e).mainRouteInPlace()).isTrue());
+    ApplyOutcome outcome = backend.apply(RoutingState.ranked(configured, 100));
+
+    assertThat(outcome.skipped())
+        .containsExactly(new ApplyOutcome.Skipped(GHOST, "interface wan9 does not exist"));
+    // The main route (isp1's) is in place: the engine may retry less often.
+    assertThat(outcome.mainRouteInPlace()).isTrue();
 
     assertThat(router.mainDefaults()).containsExactly(
         "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100",
@@ -253,10 +255,11 @@ class IpRouteBackendNamespaceTest {
     List<Provider> configured = List.of(GHOST, p1, p3);
     IpRouteBackend backend = backendFor(configured);
 
-    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(configured, 100)))
-        .isInstanceOf(RouteBackendException.class)
-        .hasMessageContaining("wan9 does not exist")
-        .satisfies(e -> assertThat(((RouteBackendException) e).mainRouteInPlace()).isFalse());
+    ApplyOutcome outcome = backend.apply(RoutingState.ranked(configured, 100));
+
+    assertThat(outcome.skipped())
+        .containsExactly(new ApplyOutcome.Skipped(GHOST, "interface wan9 does not exist"));
+    assertThat(outcome.mainRouteInPlace()).isFalse();
   }
 
   @Test

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.base.Ticker;
+import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestResult.Outcome;
 import dev.failover.api.TestScenario;
-import dev.failover.linux.lab.NamespaceLab;
-import dev.failover.linux.lab.NamespaceLab.LinkSide;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab.LinkSide;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -56,7 +57,7 @@ class ProbeNamespaceTest {
         .routerMasquerade(variant == Variant.IDENTICAL_ROUTER_MASQUERADE)
         .build();
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), p, lab.runnerIn(lab.routerNamespace()))
+    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
         .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 
@@ -160,7 +161,7 @@ class ProbeNamespaceTest {
   void ping_interfaceFlappedBeforeReapply_failsInsteadOfLeakingThroughMain() throws Exception {
     startLab(Variant.IDENTICAL);
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), p, lab.runnerIn(lab.routerNamespace()))
+    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
         .apply(RoutingState.ranked(List.of(p.get(0), p.get(1), p.get(2)), 100));
     TestScenario ping = ping();
 

@@ -2,9 +2,10 @@ package dev.failover.linux;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
-import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab;
 import dev.failover.testkit.RouteBackendContractTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,7 @@ class IpRouteBackendContractTest extends RouteBackendContractTest {
   void startLab() throws Exception {
     assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
     lab = NamespaceLab.builder("fl").lanClient(false).build();
-    backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), lab.providers(),
+    backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(lab.providers()),
         lab.runnerIn(lab.routerNamespace()));
   }
 

@@ -1,10 +1,10 @@
-package dev.failover.linux.lab;
+package dev.failover.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.lab.NamespaceLab.LinkSide;
 import dev.failover.linux.CommandResult;
-import dev.failover.linux.lab.NamespaceLab.LinkSide;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

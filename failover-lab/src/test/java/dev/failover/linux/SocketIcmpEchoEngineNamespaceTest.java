@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.base.Ticker;
+import dev.failover.api.Providers;
 import dev.failover.api.Ipv4;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.ScenarioSettings;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestResult.Outcome;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab.LinkSide;
+import dev.failover.lab.Netns;
 import dev.failover.linux.IcmpSocket.Kind;
-import dev.failover.linux.lab.NamespaceLab;
-import dev.failover.linux.lab.NamespaceLab.LinkSide;
-import dev.failover.linux.lab.Netns;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class SocketIcmpEchoEngineNamespaceTest {
         .lanClient(false)
         .build();
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), p, lab.runnerIn(lab.routerNamespace()))
+    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
         .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 

@@ -1,4 +1,4 @@
-package dev.failover.linux.lab;
+package dev.failover.lab;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;

@@ -1,11 +1,12 @@
 package dev.failover.linux;
 
 import com.google.common.base.Ticker;
+import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
-import dev.failover.linux.lab.NamespaceLab;
-import dev.failover.linux.lab.Netns;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.Netns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -97,7 +98,7 @@ public final class ProbeThroughputBenchmark {
     };
     try (NamespaceLab lab = NamespaceLab.builder("fbench").isps(providers).lanClient(false).build()) {
       List<Provider> all = lab.providers();
-      new IpRouteBackend(IpRouteBackendSettings.defaults(), all, lab.runnerIn(lab.routerNamespace()))
+      new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(all), lab.runnerIn(lab.routerNamespace()))
           .apply(RoutingState.ranked(all, 100));
       run(lab, engine, engineName, seconds, perSecond, threads);
     }

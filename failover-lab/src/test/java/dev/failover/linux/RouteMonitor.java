@@ -2,7 +2,7 @@ package dev.failover.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.failover.linux.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

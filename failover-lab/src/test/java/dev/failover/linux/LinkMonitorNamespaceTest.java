@@ -3,8 +3,8 @@ package dev.failover.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.failover.linux.lab.NamespaceLab;
-import dev.failover.linux.lab.NamespaceLab.LinkSide;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.NamespaceLab.LinkSide;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -13,13 +13,17 @@ import java.util.function.Consumer;
 /**
  * Real netlink messages from a kernel, for the decoder's fuzz tests: {@link #captured()} reads the
  * ones checked in (captured from Linux 6.18 on x86-64, little-endian), {@link #capture} takes fresh
- * ones from the running kernel inside a namespace set up by {@link #setUp}.
+ * ones from the running kernel inside a namespace set up with {@link #SETUP}.
  */
 final class KernelMessages {
   private static final String RESOURCE = "kernel-messages.hex";
 
-  /** What {@link #capture} expects the namespace to hold: something of every kind decoded. */
-  private static final List<String> SETUP =
+  /**
+   * The {@code ip -batch} lines that set a namespace up for {@link #capture}: something of every
+   * kind decoded. The kernel tests add an interface named {@code wan#1} (with peer {@code p#1}) with
+   * a command of its own, since {@code ip -batch} reads '#' as the start of a comment.
+   */
+  static final List<String> SETUP =
       List.of(
           "link add wan0 type veth peer name peer0",
           "link set wan0 up",
@@ -45,14 +49,6 @@ final class KernelMessages {
 
   private KernelMessages() {}
 
-  /** Sets {@code ns} up for {@link #capture}. */
-  static void setUp(TestNamespace ns) throws IOException {
-    ns.batch(SETUP);
-    // Not in the batch: ip -batch would read '#' as the start of a comment.
-    ns.ip("link", "add", "wan#1", "type", "veth", "peer", "name", "p#1");
-    ns.ip("link", "set", "wan#1", "up");
-  }
-
   /** The checked-in captures, one buffer (one or more messages) each. */
   static List<byte[]> captured() throws IOException {
     try (InputStream in =
@@ -68,7 +64,7 @@ final class KernelMessages {
   }
 
   /**
-   * Captures, in the calling thread's namespace (set up with {@link #setUp}), every message of a
+   * Captures, in the calling thread's namespace (set up with {@link #SETUP}), every message of a
    * route dump (both families), a rule dump, a link dump with statistics, an address dump (both
    * families), a link notification, the end of a failed dump, and error acknowledgements, each as
    * {@code (name, bytes)} to {@code sink}.

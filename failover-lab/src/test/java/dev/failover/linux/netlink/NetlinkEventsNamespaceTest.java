@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.failover.api.Ipv4;
-import dev.failover.linux.lab.Netns;
+import dev.failover.lab.Netns;
 import dev.failover.linux.netlink.NetlinkEvents.Group;
 import dev.failover.linux.netlink.NetlinkEvents.Snapshot;
 import dev.failover.linux.netlink.NetlinkEvents.SyncReason;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.CommandRunner;
-import dev.failover.linux.lab.Netns;
+import dev.failover.lab.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

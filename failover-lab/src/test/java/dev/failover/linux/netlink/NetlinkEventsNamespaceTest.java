@@ -246,11 +246,11 @@ class NetlinkEventsNamespaceTest {
   @Test
   void close_always_endsTheThreadAndIsIdempotent() throws Exception {
     NetlinkEvents started = start(LINKS_AND_ADDRESSES, new RecordingEventListener());
-    assertThat(started.threadAlive()).isTrue();
+    assertThat(started.running()).isTrue();
 
     started.close();
 
-    assertThat(started.threadAlive()).isFalse();
+    assertThat(started.running()).isFalse();
     started.close();
   }
 

@@ -132,11 +132,9 @@ class RtNetlinkNamespaceTest {
     assertThat(dump.routes())
         .extracting(RouteMessage::toString)
         .containsExactlyInAnyOrder(
-            "default via 192.168.1.1 dev #" + wan0 + " table 101 proto 201 metric 0",
+            "default via 192.168.1.1 dev #" + wan0 + " table 101 proto 201",
             "unreachable default table 101 proto 201 metric 4294967295",
-            "192.168.1.0/24 dev #"
-                + wan0
-                + " table 101 proto 201 scope 253 src 192.168.1.11 metric 0");
+            "192.168.1.0/24 dev #" + wan0 + " table 101 proto 201 scope link src 192.168.1.11");
     assertThat(dump.result().messages()).isEqualTo(3);
     assertThat(dump.result().interrupted()).isFalse();
     assertThat(dump.received()).as("three routes and the end of the dump").isEqualTo(4);

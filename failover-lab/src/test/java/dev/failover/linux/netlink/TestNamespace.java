@@ -2,9 +2,9 @@ package dev.failover.linux.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.lab.Netns;
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.CommandRunner;
-import dev.failover.lab.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

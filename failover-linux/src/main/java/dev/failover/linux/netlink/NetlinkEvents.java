@@ -3,7 +3,6 @@ package dev.failover.linux.netlink;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.annotations.VisibleForTesting;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
@@ -268,9 +267,8 @@ public final class NetlinkEvents implements AutoCloseable {
     return syncs.get();
   }
 
-  /** Whether the events thread is still running. */
-  @VisibleForTesting
-  boolean threadAlive() {
+  /** Whether the events thread is still running (it ends only on {@link #close()} or a bug). */
+  public boolean running() {
     synchronized (lock) {
       return thread != null && thread.isAlive();
     }

@@ -3,6 +3,7 @@ package dev.failover.linux.netlink;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,10 +113,18 @@ public record Request(Kind kind, @Nullable RouteMessage route, @Nullable RuleMes
   /** Like {@code ip}: {@code route replace default via 192.168.1.1 dev #3 table 254 ...}. */
   @Override
   public String toString() {
+    return describe(index -> "#" + index);
+  }
+
+  /**
+   * Like {@code ip}, with interfaces named by {@code interfaceNames}: {@code route replace default
+   * via 192.168.1.1 dev wan1 table 254 ...}.
+   */
+  public String describe(IntFunction<String> interfaceNames) {
     return switch (kind) {
-      case ADD_ROUTE -> "route add " + route;
-      case REPLACE_ROUTE -> "route replace " + route;
-      case DELETE_ROUTE -> "route del " + route;
+      case ADD_ROUTE -> "route add " + checkNotNull(route).describe(interfaceNames);
+      case REPLACE_ROUTE -> "route replace " + checkNotNull(route).describe(interfaceNames);
+      case DELETE_ROUTE -> "route del " + checkNotNull(route).describe(interfaceNames);
       case ADD_RULE -> "rule add " + rule;
       case DELETE_RULE -> "rule del " + rule;
     };

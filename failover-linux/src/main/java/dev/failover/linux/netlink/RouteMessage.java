@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -259,6 +260,27 @@ public record RouteMessage(
         false);
   }
 
+  /** A copy that uses nexthop object {@code id} (0 for none) and names no other next hop. */
+  public RouteMessage withNextHopId(int id) {
+    return new RouteMessage(
+        family,
+        dstLength,
+        tos,
+        table,
+        protocol,
+        scope,
+        type,
+        flags,
+        dst,
+        null,
+        0,
+        preferredSource,
+        metric,
+        false,
+        id,
+        false);
+  }
+
   /** A copy with preferred source {@code source} (none if null). */
   public RouteMessage withPreferredSource(@Nullable InetAddress source) {
     return new RouteMessage(
@@ -281,11 +303,21 @@ public record RouteMessage(
   }
 
   /**
-   * The route as {@code ip route} would print it, with the interface as its index: {@code default
-   * via 192.168.1.1 dev #3 table 254 proto 201 src 192.168.1.11 metric 100}.
+   * The route much as {@code ip route} would print it (numbers for tables and protocols, no metric
+   * when it is 0), with the interface as its index: {@code default via 192.168.1.1 dev #3 table 254
+   * proto 201 src 192.168.1.11 metric 100}.
    */
   @Override
   public String toString() {
+    return describe(index -> "#" + index);
+  }
+
+  /**
+   * The route as {@code ip route} would print it, with the interface named by {@code
+   * interfaceNames}: {@code default via 192.168.1.1 dev wan1 table 254 proto 201 src 192.168.1.11
+   * metric 100}.
+   */
+  public String describe(IntFunction<String> interfaceNames) {
     StringBuilder text = new StringBuilder();
     switch (type) {
       case TYPE_UNICAST -> {}
@@ -299,7 +331,7 @@ public record RouteMessage(
       text.append(" via ").append(InetAddresses.toAddrString(gateway));
     }
     if (outputInterface != 0) {
-      text.append(" dev #").append(outputInterface);
+      text.append(" dev ").append(interfaceNames.apply(outputInterface));
     }
     if (multipath) {
       text.append(" (multipath)");
@@ -314,13 +346,19 @@ public record RouteMessage(
         .append(Integer.toUnsignedString(table))
         .append(" proto ")
         .append(protocol);
-    if (scope != SCOPE_UNIVERSE) {
-      text.append(" scope ").append(scope);
+    switch (scope) {
+      case SCOPE_UNIVERSE -> {}
+      case SCOPE_LINK -> text.append(" scope link");
+      case 254 -> text.append(" scope host");
+      case SCOPE_NOWHERE -> text.append(" scope any"); // a delete request's "whatever scope"
+      default -> text.append(" scope ").append(scope);
     }
     if (preferredSource != null) {
       text.append(" src ").append(InetAddresses.toAddrString(preferredSource));
     }
-    text.append(" metric ").append(metric);
+    if (metric != 0) {
+      text.append(" metric ").append(metric);
+    }
     if ((flags & FLAG_ONLINK) != 0) {
       text.append(" onlink");
     }

@@ -38,6 +38,16 @@ import org.slf4j.LoggerFactory;
 public final class RtNetlink implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(RtNetlink.class);
 
+  /**
+   * Opens a client: {@code RtNetlink::open} in the calling thread's network namespace, or, in a
+   * test, one that opens it on a thread inside another namespace.
+   */
+  @FunctionalInterface
+  public interface Opener {
+    /** A new client; the caller closes it. */
+    RtNetlink open() throws NetlinkException;
+  }
+
   /** How long one operation may take by default. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

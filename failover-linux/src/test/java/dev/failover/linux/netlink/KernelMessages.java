@@ -20,8 +20,8 @@ final class KernelMessages {
 
   /**
    * The {@code ip -batch} lines that set a namespace up for {@link #capture}: something of every
-   * kind decoded. The kernel tests add an interface named {@code wan#1} (with peer {@code p#1}) with
-   * a command of its own, since {@code ip -batch} reads '#' as the start of a comment.
+   * kind decoded. The kernel tests add an interface named {@code wan#1} (with peer {@code p#1})
+   * with a command of its own, since {@code ip -batch} reads '#' as the start of a comment.
    */
   static final List<String> SETUP =
       List.of(

@@ -438,4 +438,36 @@ class NetlinkRouteBackendNamespaceTest {
     assertThat(netlink.messagesReceived()).isLessThan(1_000);
     assertThat(router.ip("-4", "route", "show", "table", "200")).hasSize(100_000);
   }
+
+  /**
+   * An interface named {@code wan#2}, which an {@code ip -batch} line would cut at the '#': the
+   * backend installs and switches routes through it (by the kernel's interface index), and {@code
+   * ip} shows them on it.
+   */
+  @Test
+  void apply_interfaceNameWithHash_switchesRoutesThroughIt() throws Exception {
+    router.must("link", "set", "wan2", "down");
+    router.must("link", "set", "wan2", "name", "wan#2");
+    router.must("link", "set", "wan#2", "up");
+    Provider hashed = new Provider("isp2", "wan#2", p2.ipv4Address(), p2.network(), p2.gateway(),
+        p2.rtTableName(), p2.rtTableId());
+    NetlinkRouteBackend backend = backendFor(List.of(p1, hashed, p3));
+
+    backend.prepare();
+    backend.apply(RoutingState.ranked(List.of(p1, hashed, p3), 100));
+    ApplyOutcome switched = backend.apply(RoutingState.ranked(List.of(hashed, p1, p3), 100));
+
+    assertThat(switched).isEqualTo(ApplyOutcome.complete());
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan#2 proto 201 src 192.168.1.12 metric 100",
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 101",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+    assertThat(router.ip("-4", "route", "show", "table", "102")).containsExactlyInAnyOrder(
+        "default via 192.168.1.1 dev wan#2 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "192.168.1.0/24 dev wan#2 proto 201 scope link src 192.168.1.12");
+    assertThat(router.ip("route", "get", "192.0.2.1", "from", "192.168.1.12"))
+        .first().asString().contains("dev wan#2");
+    assertThat(backend.current()).contains(RoutingState.ranked(List.of(hashed, p1, p3), 100));
+  }
 }

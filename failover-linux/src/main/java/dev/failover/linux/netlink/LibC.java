@@ -49,6 +49,7 @@ final class LibC {
   static final int EAGAIN = 11;
   static final int EEXIST = 17;
   static final int ENODEV = 19;
+  static final int ENOPROTOOPT = MIPS ? 99 : 92;
   static final int ETIMEDOUT = MIPS ? 145 : 110;
   static final int ENOBUFS = MIPS ? 132 : 105;
 

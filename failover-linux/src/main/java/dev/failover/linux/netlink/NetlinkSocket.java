@@ -7,6 +7,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +17,12 @@ import org.slf4j.LoggerFactory;
  * stays in the namespace it was opened in, whichever thread uses it later).
  *
  * <p>{@link #open} binds it (the kernel picks the port id) and asks for extended acknowledgements
- * (the kernel's error text), capped acknowledgements (an error does not echo the whole request) and
- * strict checking of dump requests (so that the kernel filters a dump by the request's fields
- * instead of ignoring them). Messages are received into one direct buffer of {@value
- * #RECEIVE_BUFFER_BYTES} bytes, which holds the largest dump part the kernel builds (32 KiB);
- * messages from anyone but the kernel are dropped.
+ * (the kernel's error text, Linux 4.12), capped acknowledgements (an error does not echo the whole
+ * request) and strict checking of dump requests (so that the kernel filters a dump by the request's
+ * fields instead of ignoring them, Linux 4.20); a kernel without one of these options is used
+ * without it. Messages are received into one direct buffer of {@value #RECEIVE_BUFFER_BYTES} bytes,
+ * which holds the largest dump part the kernel builds (32 KiB); messages from anyone but the kernel
+ * are dropped.
  *
  * <p>Not thread-safe: one thread at a time. Every refused call throws {@link NetlinkException} with
  * its errno. {@link #close()} is idempotent.
@@ -32,6 +35,7 @@ final class NetlinkSocket implements AutoCloseable {
 
   private static final int SOCKADDR_NL_LENGTH = 12;
   private static final byte[] KERNEL = sockaddr(0, 0);
+  private static final Set<String> MISSING_OPTIONS_LOGGED = ConcurrentHashMap.newKeySet();
 
   private final ByteBuffer received =
       ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES).order(ByteOrder.nativeOrder());
@@ -48,8 +52,7 @@ final class NetlinkSocket implements AutoCloseable {
   /**
    * Opens and binds a socket in the calling thread's network namespace.
    *
-   * @throws NetlinkException if a call is refused; strict checking needs Linux 4.20, extended
-   *     acknowledgements 4.12
+   * @throws NetlinkException if a call is refused
    */
   static NetlinkSocket open() throws NetlinkException {
     int fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
@@ -57,9 +60,12 @@ final class NetlinkSocket implements AutoCloseable {
       throw NetlinkException.ofErrno("socket(AF_NETLINK, NETLINK_ROUTE)", Native.getLastError());
     }
     try {
-      setOption(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
-      setOption(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
-      setOption(fd, LibC.SOL_NETLINK, LibC.NETLINK_GET_STRICT_CHK, 1, "NETLINK_GET_STRICT_CHK");
+      // Each is a convenience the code does without on a kernel that lacks it: no kernel text in
+      // errors (before 4.12), whole requests echoed in errors, and, before 4.20, dumps the kernel
+      // does not filter (RtNetlink filters them again itself).
+      optional(fd, LibC.NETLINK_EXT_ACK, "NETLINK_EXT_ACK");
+      optional(fd, LibC.NETLINK_CAP_ACK, "NETLINK_CAP_ACK");
+      optional(fd, LibC.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
       if (LibC.bind(fd, sockaddr(0, 0), SOCKADDR_NL_LENGTH) < 0) {
         throw NetlinkException.ofErrno("bind(AF_NETLINK)", Native.getLastError());
       }
@@ -249,6 +255,20 @@ final class NetlinkSocket implements AutoCloseable {
   private int fd() {
     checkState(fd >= 0, "netlink socket is closed");
     return fd;
+  }
+
+  /** Sets netlink option {@code name} to 1, unless the kernel does not know it (logged once). */
+  private static void optional(int fd, int name, String what) throws NetlinkException {
+    if (LibC.setsockopt(fd, LibC.SOL_NETLINK, name, intBytes(1), 4) == 0) {
+      return;
+    }
+    int errno = Native.getLastError();
+    if (errno != LibC.ENOPROTOOPT) {
+      throw NetlinkException.ofErrno("setsockopt(" + what + ")", errno);
+    }
+    if (MISSING_OPTIONS_LOGGED.add(what)) {
+      logger.info("this kernel has no netlink option {}; going without it", what);
+    }
   }
 
   private static void setOption(int fd, int level, int name, int value, String what)

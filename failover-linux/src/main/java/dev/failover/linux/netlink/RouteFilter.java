@@ -6,7 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 /**
  * What a route dump asks the kernel for: the kernel itself skips every route that does not match
  * (strict checking, Linux 4.20 and later), and with a table given it walks only that table, so a
- * router's foreign tables cost nothing however large they are.
+ * router's foreign tables cost nothing however large they are. {@link RtNetlink} applies the filter
+ * again to what arrives, so that an older kernel, which ignores it, costs time, not correctness.
  *
  * <p>The kernel cannot filter by destination; a caller that wants only the default routes of a
  * table filters those from the streamed dump.
@@ -40,6 +41,15 @@ public record RouteFilter(
   public static RouteFilter table(AddressFamily family, int table) {
     checkArgument(table != 0, "table must not be 0 (every table); use all()");
     return new RouteFilter(family, table, 0, 0, 0);
+  }
+
+  /** Whether {@code route} is one this filter asks for. */
+  public boolean matches(RouteMessage route) {
+    return route.family() == family
+        && (table == 0 || route.table() == table)
+        && (protocol == 0 || route.protocol() == protocol)
+        && (type == 0 || route.type() == type)
+        && (outputInterface == 0 || route.outputInterface() == outputInterface);
   }
 
   /** A copy that asks only for routes of protocol {@code newProtocol}. */

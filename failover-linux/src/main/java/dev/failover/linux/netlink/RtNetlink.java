@@ -132,7 +132,12 @@ public final class RtNetlink implements AutoCloseable {
         },
         Nl.RTM_NEWROUTE,
         Codec::route,
-        consumer,
+        // Again here: a kernel without strict checking (before 4.20) ignores the filter.
+        route -> {
+          if (filter.matches(route)) {
+            consumer.accept(route);
+          }
+        },
         filter.table() != 0);
   }
 
@@ -180,7 +185,12 @@ public final class RtNetlink implements AutoCloseable {
         w -> w.u8(family.value()).u8(0).u8(0).u8(0).u32(index),
         Nl.RTM_NEWADDR,
         Codec::address,
-        consumer,
+        // Again here: a kernel without strict checking (before 4.20) ignores the index.
+        address -> {
+          if (index == 0 || address.index() == index) {
+            consumer.accept(address);
+          }
+        },
         false);
   }
 

@@ -470,4 +470,37 @@ class NetlinkRouteBackendNamespaceTest {
         .first().asString().contains("dev wan#2");
     assertThat(backend.current()).contains(RoutingState.ranked(List.of(hashed, p1, p3), 100));
   }
+
+  /**
+   * The kernel refuses one request (a gateway the main table cannot reach on the interface): the
+   * exception names the provider, the request and the kernel's own text, and the rest is applied.
+   */
+  @Test
+  void apply_kernelRefusesOneRequest_throwsNamingItAndAppliesTheRest() throws Exception {
+    router.must("addr", "add", "10.77.0.5/32", "dev", "wan3");
+    Provider unreachable =
+        Provider.of("isp9", "wan3", "10.77.0.5", "10.77.0.0/24", "10.77.0.1", "isp9", 109);
+    NetlinkRouteBackend backend = backendFor(List.of(p1, unreachable));
+
+    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(List.of(p1, unreachable), 100)))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("provider 'isp9'")
+        .hasMessageContaining("Nexthop has invalid gateway")
+        .satisfies(e -> {
+          RouteBackendException failure = (RouteBackendException) e;
+          assertThat(failure.providerId()).contains("isp9");
+          assertThat(failure.command()).containsExactly("route replace default via 10.77.0.1 dev"
+              + " wan3 table 254 proto 201 src 10.77.0.5 metric 101");
+          assertThat(failure.exitCode()).isEmpty();
+          assertThat(failure.stderr()).startsWith("Network is unreachable");
+        });
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100");
+    assertThat(router.ip("-4", "route", "show", "table", "109")).containsExactlyInAnyOrder(
+        "default via 10.77.0.1 dev wan3 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "10.77.0.0/24 dev wan3 proto 201 scope link src 10.77.0.5");
+    assertThat(router.ip("-4", "rule", "show")).contains("30000:\tfrom 10.77.0.5 lookup 109 proto 201");
+  }
 }

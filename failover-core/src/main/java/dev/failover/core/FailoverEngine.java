@@ -371,15 +371,13 @@ public final class FailoverEngine {
 
   private EngineStatus tick() {
     ticks++;
-    Instant startedAt = clock.instant();
-    List<List<TestResult>> results = probes.runRound(providers, scenarios);
-    if (results == null) {
+    Optional<ImmutableMap<Provider, ProbeRound>> round =
+        probes.runRound(providers, scenarios, clock.instant());
+    if (round.isEmpty()) {
       logger.info("tick {} interrupted while probing; nothing recorded", ticks);
       return status;
     }
-    for (int i = 0; i < providers.size(); i++) {
-      history.record(providers.get(i), new ProbeRound(startedAt, results.get(i)));
-    }
+    round.get().forEach(history::record);
     Instant now = clock.instant();
     List<ProviderHistory> histories = history.snapshot();
     ImmutableMap<String, ProviderStatus> assessed = assess(histories, now);

@@ -5,12 +5,18 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import com.google.common.collect.ImmutableMap;
+import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -67,39 +73,44 @@ final class ProbeRunner {
   }
 
   /**
-   * Runs one round.
+   * Runs one round: every scenario against every provider.
    *
-   * @return for each provider (in the given order), one result per scenario (in the given order);
-   *     null if the calling thread was interrupted while waiting, in which case every unfinished
-   *     check is cancelled and the thread's interrupt flag is set again
+   * @param startedAt the time the round starts, stamped on every {@link ProbeRound}
+   * @return each provider's round (its results in the order of {@code scenarios}), in the order of
+   *     {@code providers}; empty if the calling thread was interrupted while waiting, in which case
+   *     every unfinished check is cancelled and the thread's interrupt flag is set again
    */
-  @Nullable List<List<TestResult>> runRound(List<Provider> providers, List<TestScenario> scenarios) {
+  Optional<ImmutableMap<Provider, ProbeRound>> runRound(
+      List<Provider> providers, List<TestScenario> scenarios, Instant startedAt) {
+    checkNotNull(startedAt, "startedAt");
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
-    List<Future<TestResult>> futures = new ArrayList<>(providers.size() * scenarios.size());
+    Map<Provider, List<Future<TestResult>>> started = new LinkedHashMap<>();
     for (Provider provider : providers) {
+      List<Future<TestResult>> futures = new ArrayList<>(scenarios.size());
       for (TestScenario scenario : scenarios) {
         futures.add(submit(provider, scenario));
       }
+      started.put(provider, futures);
     }
-    List<List<TestResult>> results = new ArrayList<>(providers.size());
-    int index = 0;
-    for (Provider provider : providers) {
-      List<TestResult> round = new ArrayList<>(scenarios.size());
-      for (TestScenario scenario : scenarios) {
-        Future<TestResult> future = futures.get(index++);
+    ImmutableMap.Builder<Provider, ProbeRound> rounds =
+        ImmutableMap.builderWithExpectedSize(providers.size());
+    for (Map.Entry<Provider, List<Future<TestResult>>> checks : started.entrySet()) {
+      Provider provider = checks.getKey();
+      TestResult[] results = new TestResult[scenarios.size()];
+      for (int i = 0; i < results.length; i++) {
         try {
-          round.add(await(future, stopwatch, provider, scenario));
+          results[i] = await(checks.getValue().get(i), stopwatch, provider, scenarios.get(i));
         } catch (InterruptedException e) {
-          for (Future<TestResult> pending : futures) {
-            pending.cancel(true);
+          for (List<Future<TestResult>> pending : started.values()) {
+            pending.forEach(future -> future.cancel(true));
           }
           Thread.currentThread().interrupt();
-          return null;
+          return Optional.empty();
         }
       }
-      results.add(List.copyOf(round));
+      rounds.put(provider, new ProbeRound(startedAt, List.of(results)));
     }
-    return List.copyOf(results);
+    return Optional.of(rounds.buildOrThrow());
   }
 
   private Future<TestResult> submit(Provider provider, TestScenario scenario) {

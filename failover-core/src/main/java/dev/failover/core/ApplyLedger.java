@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>while the same state keeps being applied only partly with its main route in place, it is
  *       retried after 1, 2, 4, 8 and then every {@value #MAX_RETRY_BACKOFF_TICKS} ticks ({@link
  *       #retryBackoffTicks}), never less often than a re-assertion;
- *   <li>a state applied whole is re-applied every {@code reassertEveryTicks} ticks, to repair drift.
+ *   <li>a state applied whole is re-applied every {@code reassertEveryTicks} ticks, to repair
+ *       drift.
  * </ul>
  *
  * <p>A decision outside a tick applies whatever these say; {@link EngineStep} decides that.
@@ -32,9 +33,9 @@ import org.jspecify.annotations.Nullable;
  * @param failure what went wrong with the last attempt (the exception's message, or the partial
  *     outcome in words); null if the last attempt applied the state whole
  * @param failedState the state of that last attempt; null exactly when {@code failure} is
- * @param failuresInARow how many partial applies of {@code failedState} in a row left the main route
- *     in place: 0 when the last attempt threw or left the main route missing (retried on every
- *     tick), or did not fail
+ * @param failuresInARow how many partial applies of {@code failedState} in a row left the main
+ *     route in place: 0 when the last attempt threw or left the main route missing (retried on
+ *     every tick), or did not fail
  * @param ticksSinceApply the ticks since the last complete apply (since the start if none)
  * @param ticksSinceFailure the ticks since the last failed attempt; 0 when not failing
  */
@@ -110,8 +111,8 @@ record ApplyLedger(
   }
 
   /**
-   * Whether an unchanged state is due again: while failing, once {@link #retryBackoffTicks} (at most
-   * {@code reassertEveryTicks}) ticks have passed since the failure; otherwise once {@code
+   * Whether an unchanged state is due again: while failing, once {@link #retryBackoffTicks} (at
+   * most {@code reassertEveryTicks}) ticks have passed since the failure; otherwise once {@code
    * reassertEveryTicks} ticks have passed since the last complete apply.
    */
   boolean due(int reassertEveryTicks) {

@@ -260,13 +260,15 @@ sealed interface EngineEvent {
     @Override
     public void log(Logger logger) {
       switch (repeat) {
-        case FIRST -> logger.error(
-            "applying the routing state failed; retrying on the next tick", failure);
-        case DIFFERENT -> logger.error(
-            "applying the routing state failed again, differently; retrying: {}",
-            message(failure));
-        case SAME -> logger.debug(
-            "applying the routing state still fails the same way: {}", message(failure));
+        case FIRST ->
+            logger.error("applying the routing state failed; retrying on the next tick", failure);
+        case DIFFERENT ->
+            logger.error(
+                "applying the routing state failed again, differently; retrying: {}",
+                message(failure));
+        case SAME ->
+            logger.debug(
+                "applying the routing state still fails the same way: {}", message(failure));
       }
     }
 

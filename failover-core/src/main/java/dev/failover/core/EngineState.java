@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine remembers from one step to the next: what {@link EngineStep} reads and
- * returns. Immutable, so the shell can hand it to another thread, and a test can keep any state
- * and step from it twice.
+ * returns. Immutable, so the shell can hand it to another thread, and a test can keep any state and
+ * step from it twice.
  *
  * @param ticks how many ticks have been stepped
  * @param statuses the policy's verdict on every configured provider, by id, in priority order

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a running engine knows, as of its last tick or {@link FailoverEngine#decideNow() decision}:
  * the main provider and why, every provider's state, link and recent results, the sticky choice,
- * the cadence and the last routing failure. The launcher writes it
- * to the status file that {@code failover status} reads.
+ * the cadence and the last routing failure. The launcher writes it to the status file that {@code
+ * failover status} reads.
  *
  * <p>Immutable, so safe to read from any thread. Made of plain values (ids, enums, numbers,
  * instants, durations) so that it serialises as it is. A component that may be absent is
@@ -41,10 +41,10 @@ import org.jspecify.annotations.Nullable;
  * @param mainDetail the current justification of the main provider, in words; empty before the
  *     first decision
  * @param mainSince when the current main provider became main; null before the first decision
- * @param ranking the provider ids in the order of their default routes' metrics, main first;
- *     empty before the first decision
- * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1,
- *     +2, ...
+ * @param ranking the provider ids in the order of their default routes' metrics, main first; empty
+ *     before the first decision
+ * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1, +2,
+ *     ...
  * @param sticky the sticky choice read at the last tick
  * @param lastAppliedAt when the backend last applied the routing state successfully; null if never
  * @param lastApplyError the message of the last failed apply, if the last attempt failed; null
@@ -74,8 +74,7 @@ public record EngineStatus(
     checkNotNull(at, "at");
     checkNotNull(policy, "policy");
     checkNotNull(interval, "interval");
-    checkArgument(
-        interval.compareTo(Duration.ZERO) > 0, "interval must be > 0, was %s", interval);
+    checkArgument(interval.compareTo(Duration.ZERO) > 0, "interval must be > 0, was %s", interval);
     checkNotNull(mainDetail, "mainDetail");
     checkNotNull(sticky, "sticky");
     checkArgument(ticks >= 0, "ticks must be >= 0, was %s", ticks);
@@ -151,9 +150,8 @@ public record EngineStatus(
    * @param state the policy's verdict
    * @param since when the provider entered {@code state}
    * @param reason the policy's reason, in words
-   * @param eligible whether the policy lets the provider carry the main route (the original
-   *     policy calls this "reliable"); the link is not taken into account, see {@link
-   *     #selectable()}
+   * @param eligible whether the policy lets the provider carry the main route (the original policy
+   *     calls this "reliable"); the link is not taken into account, see {@link #selectable()}
    * @param linkUsable whether the provider's link is usable, as last reported to {@link
    *     FailoverEngine#linkChanged}; true until a link event says otherwise
    * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value

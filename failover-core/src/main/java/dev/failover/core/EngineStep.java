@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>on a tick, the policy assesses the histories; if it throws, every provider keeps its
  *       previous status; if it omits a provider or moves one along a transition that {@link
- *       dev.failover.api.ProviderState}'s table forbids, that provider keeps its previous status;
- *       a provider whose state changed is an event;
+ *       dev.failover.api.ProviderState}'s table forbids, that provider keeps its previous status; a
+ *       provider whose state changed is an event;
  *   <li>{@link Selection} decides; the first decision is held, for at most {@value
  *       #MAX_STARTUP_HOLDS} steps and applying nothing, while a provider ranked above the one it
  *       would pick has a usable link but no verdict yet ({@link Selection#unjudgedAhead});
@@ -241,9 +241,9 @@ final class EngineStep {
 
   /**
    * Takes the backend's answer to applying {@code result.desired()} into the ledger: a complete
-   * apply at {@code now} clears any failure and restarts the re-assertion count; a partial one or
-   * a failure is remembered for the retry rules. The one event says which, and whether it repeats
-   * the last failure (then it is logged at DEBUG).
+   * apply at {@code now} clears any failure and restarts the re-assertion count; a partial one or a
+   * failure is remembered for the retry rules. The one event says which, and whether it repeats the
+   * last failure (then it is logged at DEBUG).
    */
   Result afterApply(EngineState state, ApplyResult result, Instant now) {
     checkNotNull(state, "state");

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * The reliability engine: each {@link #runOnce() tick} probes every provider, records the results,
  * asks the policy, selects the main provider and makes the route backend apply the result.
  *
- * <p>This class is the shell around a pure step (docs/architecture.md, "One tick"): it does the
- * I/O and the bookkeeping of threads, and {@link EngineStep} holds every rule. A tick:
+ * <p>This class is the shell around a pure step (docs/architecture.md, "One tick"): it does the I/O
+ * and the bookkeeping of threads, and {@link EngineStep} holds every rule. A tick:
  *
  * <ol>
  *   <li><b>probe:</b> every scenario runs against every provider concurrently on the probe
@@ -59,9 +59,9 @@ import org.slf4j.LoggerFactory;
  *       #MAX_RETRY_BACKOFF_TICKS} ticks), or when {@code reassertEveryTicks} ticks passed since the
  *       last successful apply (to repair drift); a {@link #decideNow()} that decides applies; the
  *       answer goes back into the state through {@link EngineStep#afterApply};
- *   <li><b>publish:</b> the step's {@link EngineEvent}s are logged and told to the listeners
- *       (state changes, a switch of the main provider, the apply's outcome; an exception from a
- *       listener is logged and ignored), and a new {@link EngineStatus} is stored.
+ *   <li><b>publish:</b> the step's {@link EngineEvent}s are logged and told to the listeners (state
+ *       changes, a switch of the main provider, the apply's outcome; an exception from a listener
+ *       is logged and ignored), and a new {@link EngineStatus} is stored.
  * </ol>
  *
  * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Links:</b> {@link #linkChanged} records whether a provider's link is usable. A provider
  * whose link is down is not selected as main whatever its policy status, keeps its route (ranked
- * after the usable providers), and keeps its history and status; {@link #decideNow()} re-decides
- * at once from what is known, without probing.
+ * after the usable providers), and keeps its history and status; {@link #decideNow()} re-decides at
+ * once from what is known, without probing.
  *
  * <p>Nothing a probe, the policy, the sticky source, the backend or a listener throws escapes a
  * tick (an {@link Error} from the engine's own thread aside), and the engine never removes routes:
@@ -79,9 +79,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> ticks and decisions are serialised by a lock, so {@link #runOnce()} and
  * {@link #decideNow()} may be called from the scheduler and from an immediate {@link
- * FailoverService#requestTick() request} alike. {@link #linkChanged} never waits for a tick.
- * {@link #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots
- * and may be called from any thread at any time.
+ * FailoverService#requestTick() request} alike. {@link #linkChanged} never waits for a tick. {@link
+ * #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots and may
+ * be called from any thread at any time.
  *
  * <p><b>Time:</b> timestamps come from the injected {@link InstantSource}, elapsed time from the
  * injected {@link Ticker}; the engine reads no system clock and never sleeps.
@@ -135,12 +135,13 @@ public final class FailoverEngine {
    * @param backend applies the routing state
    * @param sticky read once per tick; {@link StickySource#none()} if there is no sticky file
    * @param listeners told of events, in iteration order
-   * @param probeExecutor handed to {@link dev.failover.api.TestScenario#start}, runs the checks that
-   *     block; should have a thread for each provider &times; scenario pair of such checks; owned
-   *     by the caller, which shuts it down
+   * @param probeExecutor handed to {@link dev.failover.api.TestScenario#start}, runs the checks
+   *     that block; should have a thread for each provider &times; scenario pair of such checks;
+   *     owned by the caller, which shuts it down
    * @param clock timestamps (rounds, statuses, events)
    * @param ticker elapsed time (the probe deadline, the cadence)
-   * @throws IllegalArgumentException if the scenarios are empty or not unique, or the metrics {@code start_metric + number of providers - 1} overflow
+   * @throws IllegalArgumentException if the scenarios are empty or not unique, or the metrics
+   *     {@code start_metric + number of providers - 1} overflow
    */
   @Inject
   public FailoverEngine(
@@ -221,8 +222,9 @@ public final class FailoverEngine {
    * does not count as a tick. It always hands the desired state to the backend, changed or not,
    * whatever the retry backoff, because a link change is when the kernel drops or keeps routes by
    * itself (DESIGN.md, "Facts about this machine's kernel"); only while the first decision is held
-   * (see {@link #MAX_STARTUP_HOLDS}) does it decide and apply nothing. Serialised with ticks; blocks while one runs. Never throws for
-   * a failure of the sticky source, the backend or a listener.
+   * (see {@link #MAX_STARTUP_HOLDS}) does it decide and apply nothing. Serialised with ticks;
+   * blocks while one runs. Never throws for a failure of the sticky source, the backend or a
+   * listener.
    *
    * @return the status after this decision
    */

@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * probeTimeout} however many providers and scenarios there are and however many of them hang. A
  * check still running at the deadline is cancelled (its thread interrupted) and recorded as {@link
  * TestResult#timeout}; a check that throws is recorded as a failure with the exception in its
- * detail. Checks start through {@link TestScenario#start}; for scenarios that keep its default
- * (one executor thread per check), the executor should have a thread for every provider &times;
- * scenario pair, or checks queue behind each other and may time out.
+ * detail. Checks start through {@link TestScenario#start}; for scenarios that keep its default (one
+ * executor thread per check), the executor should have a thread for every provider &times; scenario
+ * pair, or checks queue behind each other and may time out.
  *
- * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so that
- * a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline, and
- * only a probe that ignores its timeout is cut off here. Such a probe is logged at WARN once, and
- * at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several times
- * a second.
+ * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so
+ * that a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline,
+ * and only a probe that ignores its timeout is cut off here. Such a probe is logged at WARN once,
+ * and at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several
+ * times a second.
  *
  * <p>Thread-safe if the scenarios are (as {@link TestScenario} requires); the engine calls it from
  * one thread at a time.
@@ -61,6 +61,7 @@ final class ProbeRunner {
   private final Ticker ticker;
   private final Duration timeout;
   private final Duration scenarioTimeout;
+
   /** The provider-and-scenario pairs that overran the deadline last time, named "id/scenario". */
   private final Set<String> overrunning = ConcurrentHashMap.newKeySet();
 
@@ -195,13 +196,16 @@ final class ProbeRunner {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException) {
-        logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, cause);
+        logger.warn(
+            "probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, cause);
         return TestResult.failure(stopwatch.elapsed(), "probe threw " + cause);
       }
-      logger.warn("probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, cause);
+      logger.warn(
+          "probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, cause);
       return TestResult.failure(Duration.ZERO, "probe failed: " + cause);
     } catch (CancellationException e) {
-      logger.warn("probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
+      logger.warn(
+          "probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
       return TestResult.failure(Duration.ZERO, "probe was cancelled");
     }
   }

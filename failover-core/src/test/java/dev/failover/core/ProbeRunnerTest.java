@@ -21,8 +21,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ProbeRunnerTest {
@@ -182,8 +182,7 @@ class ProbeRunnerTest {
     ProbeRunner runner = refusingExecutorRunner();
     TestScenario scenario =
         starting(
-            provider ->
-                CompletableFuture.failedFuture(new IllegalArgumentException("bad packet")));
+            provider -> CompletableFuture.failedFuture(new IllegalArgumentException("bad packet")));
 
     TestResult result = onlyResult(runner, scenario);
 
@@ -218,15 +217,16 @@ class ProbeRunnerTest {
     assertThat(result.detail()).isEqualTo("probe started no check");
   }
 
-  /** One round per provider, in priority order, each stamped with the start and in scenario order. */
+  /**
+   * One round per provider, in priority order, each stamped with the start and in scenario order.
+   */
   @Test
   void runRound_threeProvidersTwoScenarios_oneRoundPerProviderInOrder() {
     List<Provider> providers = TestProviders.of(3);
     TestScenario fast =
         starting(p -> CompletableFuture.completedFuture(TestResult.success(Duration.ofMillis(1))));
     TestScenario failing =
-        starting(
-            p -> CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, p.id())));
+        starting(p -> CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, p.id())));
 
     Map<Provider, ProbeRound> rounds =
         refusingExecutorRunner().runRound(providers, List.of(fast, failing), T0).orElseThrow();
@@ -235,7 +235,8 @@ class ProbeRunnerTest {
     for (Provider provider : providers) {
       ProbeRound round = rounds.get(provider);
       assertThat(round.startedAt()).isEqualTo(T0);
-      assertThat(round.results()).extracting(TestResult::outcome)
+      assertThat(round.results())
+          .extracting(TestResult::outcome)
           .containsExactly(TestResult.Outcome.SUCCESS, TestResult.Outcome.FAILURE);
       assertThat(round.results().get(1).detail()).isEqualTo(provider.id());
     }

@@ -13,9 +13,7 @@ import dev.failover.api.TestScenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -85,25 +83,24 @@ final class ProbeRunner {
       List<Provider> providers, List<TestScenario> scenarios, Instant startedAt) {
     checkNotNull(startedAt, "startedAt");
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
-    Map<Provider, List<Future<TestResult>>> started = new LinkedHashMap<>();
+    // Every check starts before any is awaited: provider by provider, scenario by scenario.
+    List<Future<TestResult>> started = new ArrayList<>(providers.size() * scenarios.size());
     for (Provider provider : providers) {
-      List<Future<TestResult>> futures = new ArrayList<>(scenarios.size());
       for (TestScenario scenario : scenarios) {
-        futures.add(submit(provider, scenario));
+        started.add(submit(provider, scenario));
       }
-      started.put(provider, futures);
     }
     ImmutableMap.Builder<Provider, ProbeRound> rounds =
         ImmutableMap.builderWithExpectedSize(providers.size());
-    for (Map.Entry<Provider, List<Future<TestResult>>> checks : started.entrySet()) {
-      Provider provider = checks.getKey();
+    int next = 0;
+    for (Provider provider : providers) {
       TestResult[] results = new TestResult[scenarios.size()];
       for (int i = 0; i < results.length; i++) {
         try {
-          results[i] = await(checks.getValue().get(i), stopwatch, provider, scenarios.get(i));
+          results[i] = await(started.get(next++), stopwatch, provider, scenarios.get(i));
         } catch (InterruptedException e) {
-          for (List<Future<TestResult>> pending : started.values()) {
-            pending.forEach(future -> future.cancel(true));
+          for (Future<TestResult> pending : started) {
+            pending.cancel(true);
           }
           Thread.currentThread().interrupt();
           return Optional.empty();

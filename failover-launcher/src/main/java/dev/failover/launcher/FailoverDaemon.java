@@ -52,9 +52,13 @@ public final class FailoverDaemon {
   private final LinkWatch links;
   private final RoutePreparation preparation;
   private final Providers providers;
+  private final Observability observability;
+  private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
-  private final AtomicBoolean finished = new AtomicBoolean();
+  // Runs once; whoever comes second waits for it, so that the process does not end (after a
+  // shutdown hook returned) while the stopping hooks still run on another thread.
+  private final FutureTask<@Nullable Void> finishing = new FutureTask<>(this::release, null);
 
   @Inject
   FailoverDaemon(
@@ -66,12 +70,14 @@ public final class FailoverDaemon {
       InstantSource clock,
       LinkWatch links,
       RoutePreparation preparation,
-      Providers providers) {
+      Providers providers,
+      Observability observability) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
     this.providers = checkNotNull(providers, "providers");
+    this.observability = checkNotNull(observability, "observability");
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(

@@ -70,7 +70,9 @@ record BenchOptions(
     LOSS20,
     RESOURCES3,
     RESOURCES16,
-    MISSING;
+    MISSING,
+    PROCESSES,
+    BIG_TABLE;
 
     String optionName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -89,7 +91,10 @@ record BenchOptions(
           "  --only LIST          comma-separated: blackhole, failback, linkdown (= linkdown-router,",
           "                       linkdown-far), loss (= loss5, loss20), resources (= resources3,",
           "                       resources16), missing (ISP 3's interface deleted: the daemon's",
-          "                       CPU while it cannot apply); default: all",
+          "                       CPU while it cannot apply), processes (programs the daemon",
+          "                       starts in steady state and per switch, seen by strace), big-table",
+          "                       (start-up and a switch with 100,000 routes in another table);",
+          "                       default: all",
           "  --reps N             repetitions of each failover measurement (default 5)",
           "  --failback-reps N    blackhole repetitions that also measure the failback (default 1)",
           "  --loss-seconds S     length of each random-loss window (default 60)",

@@ -9,6 +9,9 @@ import dev.failover.benchmarks.RouteWatch.Route;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.NamespaceLab.LinkSide;
+import dev.failover.launcher.config.Durations;
+import dev.failover.launcher.status.StatusDocument;
+import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -26,8 +29,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,6 @@ public final class FailoverBenchmark {
   private static final Duration AFTER_SWITCH = Duration.ofSeconds(1);
   /** How long the router stays failed over before the failback starts. */
   private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(5);
-  private static final Pattern STATUS_POLICY = Pattern.compile("\"policy\"\\s*:\\s*\"([^\"]*)\"");
-  private static final Pattern STATUS_INTERVAL =
-      Pattern.compile("\"check_interval\"\\s*:\\s*([0-9.eE+-]+)");
 
   private final BenchOptions options;
   private final List<String> jvmFlags;
@@ -161,6 +159,18 @@ public final class FailoverBenchmark {
         Phase.LOSS5, Phase.LOSS20, Phase.RESOURCES3, Phase.MISSING)) {
       try (Lab lab = Lab.build(this, 3, 0, true)) {
         failures |= runThreeProviderPhases(lab);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
+    if (options.any(Phase.PROCESSES)) {
+      try (Lab lab = Lab.build(this, 3, 0, false)) {
+        failures |= !processes(lab);
+        gaps.addAll(lab.watch.gaps());
+      }
+    }
+    if (options.any(Phase.BIG_TABLE)) {
+      try (Lab lab = Lab.build(this, 3, 0, true)) {
+        failures |= !bigTable(lab);
         gaps.addAll(lab.watch.gaps());
       }
     }
@@ -261,8 +271,16 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** One failover sample. */
-  private record Sample(Duration failover, Duration effective, LanPing.Count lan) {}
+  /**
+   * One failover sample.
+   *
+   * @param failover from just before the fault's command to the main route's move
+   * @param effective from just before the fault's command to the first change of the main route
+   * @param fromKernelEvent for a link fault, from the kernel's link notification (as {@code ip
+   *     -ts monitor} stamped it) to the main route's move: what the daemon itself takes
+   */
+  private record Sample(Duration failover, Duration effective, Optional<Duration> fromKernelEvent,
+      LanPing.Count lan) {}
 
   /** One failback sample. */
   private record Failback(Duration time, int switchesBack, int switchesAway, LanPing.Count lan) {}
@@ -325,6 +343,21 @@ public final class FailoverBenchmark {
       report.add(fault.metric, fault.target,
           "median " + Stats.seconds(median) + ", max " + Stats.seconds(max),
           met && problems.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED, detail);
+      List<Duration> fromEvent = samples.stream().map(Sample::fromKernelEvent)
+          .flatMap(Optional::stream).toList();
+      if (fault != Fault.BLACKHOLE && !fromEvent.isEmpty()) {
+        Duration eventMedian = Stats.median(fromEvent);
+        report.add(fault.metric.replace("failover", "fault to new main route")
+                .replace(" (", ", from the kernel's link event ("),
+            "<= 5 ms median",
+            "median " + Stats.millis(eventMedian) + " ms, max " + Stats.millis(Stats.max(fromEvent))
+                + " ms",
+            eventMedian.compareTo(Duration.ofMillis(5)) <= 0 && fromEvent.size() == samples.size()
+                ? Report.Verdict.MET : Report.Verdict.MISSED,
+            "N=" + fromEvent.size() + ": from the link notification to the main route's"
+                + " replacement, both as `ip -ts monitor` in the router namespace stamped them;"
+                + " excludes the fault command's own start-up");
+      }
     }
     if (failbackReps > 0) {
       reportFailback(failbacks, problems);
@@ -383,6 +416,11 @@ public final class FailoverBenchmark {
             + " within " + options.failoverWait().toSeconds() + " s; routes now "
             + lab.watch.routes());
       }
+      Optional<Duration> fromKernelEvent = Optional.empty();
+      if (fault != Fault.BLACKHOLE) {
+        fromKernelEvent = lab.watch.firstLinkLossSince(broke, before.dev())
+            .map(event -> nonNegative(Duration.between(event.at(), moved.get().at())));
+      }
       Instant effective = moved.get().at();
       for (MainChange change : lab.watch.changesSince(broke)) {
         if (!Objects.equals(change.dev().orElse(null), before.dev())) {
@@ -395,6 +433,7 @@ public final class FailoverBenchmark {
       return new Sample(
           nonNegative(Duration.between(broke, moved.get().at())),
           nonNegative(Duration.between(broke, effective)),
+          fromKernelEvent,
           count);
     }
   }
@@ -579,6 +618,201 @@ public final class FailoverBenchmark {
     }
   }
 
+  /**
+   * The programs the daemon starts: {@code strace} attached to every thread of a running daemon
+   * counts each {@code execve} over the idle window and over two switches (ISP 1 blackholed, then
+   * ISP 2's interface taken down). The daemon's start-up, which may legitimately write files, is
+   * not counted. Returns whether it was measured.
+   */
+  private boolean processes(Lab lab) throws InterruptedException {
+    String steadyLabel = "processes started by the daemon, steady state";
+    String switchLabel = "processes started by the daemon per switch";
+    Session session = null;
+    try {
+      session = startSession(lab);
+      Path traceFile = workDir.resolve("daemon-exec.strace");
+      try (ProcessTrace trace =
+          ProcessTrace.attach(session.daemon.pid(), traceFile, Duration.ofSeconds(2))) {
+        Instant steadyFrom = Instant.now();
+        pause(options.idleDuration());
+        Instant steadyTo = Instant.now();
+        List<ProcessTrace.Exec> steady = trace.execsBetween(steadyFrom, steadyTo);
+        double minutes = Duration.between(steadyFrom, steadyTo).toMillis() / 60_000.0;
+        List<String> perSwitch = new ArrayList<>();
+        List<ProcessTrace.Exec> switching = new ArrayList<>();
+        int[] faulted = {1, 2};
+        for (int isp : faulted) {
+          Route before = lab.watch.main().orElseThrow(() -> new IllegalStateException("no main"));
+          String device = lab.providers.get(isp - 1).interfaceName();
+          checkState(before.dev().equals(device), "the main route is on %s, not on ISP %s's %s",
+              before.dev(), isp, device);
+          Instant broke = Instant.now();
+          if (isp == 1) {
+            lab.lab.blackhole(1);
+          } else {
+            lab.lab.linkDown(isp, LinkSide.ROUTER);
+          }
+          Optional<MainChange> moved = lab.watch.awaitChange(broke,
+              c -> c.main() != null && !c.main().dev().equals(device), options.failoverWait());
+          checkState(moved.isPresent(), "the main route did not leave %s within %s s", device,
+              options.failoverWait().toSeconds());
+          pause(AFTER_SWITCH);
+          List<ProcessTrace.Exec> execs = trace.execsBetween(broke, Instant.now());
+          switching.addAll(execs);
+          perSwitch.add((isp == 1 ? "blackhole " : "link down ") + ProcessTrace.processes(execs));
+        }
+        session.checkAlive();
+        long steadyProcesses = ProcessTrace.processes(steady);
+        report.add(steadyLabel, "0", String.format(Locale.ROOT, "%.1f per minute",
+                steadyProcesses / minutes),
+            steady.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+            String.format(Locale.ROOT, "%d processes (%d successful execve) in %.0f s of strace -f"
+                + " -p on every daemon thread%s", steadyProcesses, steady.size(), minutes * 60,
+                programs(steady)));
+        report.add(switchLabel, "0", String.join(", ", perSwitch),
+            switching.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+            "processes started from each fault to 1 s after the main route moved"
+                + programs(switching));
+        logger.info("processes: {} in the steady state, per switch {}", steadyProcesses,
+            perSwitch);
+        return true;
+      }
+    } catch (IOException | IllegalStateException e) {
+      logger.error("processes session failed", e);
+      report.failed(steadyLabel, "0", e.getMessage());
+      report.failed(switchLabel, "0", e.getMessage());
+      return false;
+    } finally {
+      endSession(session);
+    }
+  }
+
+  /** {@code "; programs: /usr/sbin/ip x12, ..."}, or nothing for none. */
+  private static String programs(List<ProcessTrace.Exec> execs) {
+    if (execs.isEmpty()) {
+      return "";
+    }
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    execs.forEach(e -> counts.merge(e.program(), 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    counts.forEach((program, n) -> parts.add(program + " x" + n));
+    return "; programs: " + String.join(", ", parts);
+  }
+
+  /** How many routes {@link #bigTable} loads into another table. */
+  private static final int BIG_TABLE_ROUTES = 100_000;
+
+  /** The table {@link #bigTable} loads; no rule points at it. */
+  private static final int BIG_TABLE_ID = 1000;
+
+  /**
+   * Start-up and one blackhole failover on a router with an empty foreign table, then the same
+   * with {@value #BIG_TABLE_ROUTES} routes in table {@value #BIG_TABLE_ID} (as a BGP feed or a
+   * block list loaded as routes would put there), each with the systemd unit's heap. Returns
+   * whether everything was measured.
+   */
+  private boolean bigTable(Lab lab) throws InterruptedException {
+    boolean measured = startup(lab, "3 providers", false);
+    try {
+      loadBigTable(lab);
+    } catch (IOException | IllegalStateException e) {
+      logger.error("could not load the big table", e);
+      report.failed("start with 100,000 routes in another table", "<= 2 s", e.getMessage());
+      return false;
+    }
+    return startup(lab, "100,000 routes in another table", true) && measured;
+  }
+
+  private void loadBigTable(Lab lab) throws IOException {
+    Provider via = lab.providers.get(1);
+    StringBuilder batch = new StringBuilder(BIG_TABLE_ROUTES * 64);
+    int base = (100 << 24) | (64 << 16); // 100.64.0.0/10, shared address space
+    for (int i = 0; i < BIG_TABLE_ROUTES; i++) {
+      int a = base + i;
+      batch.append("route add ").append(a >>> 24).append('.').append((a >>> 16) & 255)
+          .append('.').append((a >>> 8) & 255).append('.').append(a & 255).append("/32 via ")
+          .append(via.gateway().getHostAddress()).append(" dev ").append(via.interfaceName())
+          .append(" table ").append(BIG_TABLE_ID).append('\n');
+    }
+    long t0 = System.nanoTime();
+    CommandResult loaded = Shell.run(
+        List.of("ip", "-n", lab.lab.routerNamespace(), "-batch", "-"), batch.toString());
+    checkState(loaded.exitCode() == 0, "ip -batch of the big table failed: %s", loaded.stderr());
+    CommandResult count = Shell.run(List.of("ip", "-n", lab.lab.routerNamespace(), "-4", "route",
+        "show", "table", Integer.toString(BIG_TABLE_ID)));
+    long lines = count.stdout().lines().count();
+    checkState(lines == BIG_TABLE_ROUTES, "table %s holds %s routes, not %s", BIG_TABLE_ID, lines,
+        BIG_TABLE_ROUTES);
+    logger.info("loaded {} routes into table {} in {} ms", lines, BIG_TABLE_ID,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Starts a daemon from nothing (no default route), measures the time from its start to ISP 1's
+   * main route, lets it settle, blackholes ISP 1 once, and reads its peak RSS.
+   */
+  private boolean startup(Lab lab, String label, boolean withTargets)
+      throws InterruptedException {
+    String startLabel = "start to main route in place, " + label;
+    String rssLabel = "peak RSS, " + label;
+    Session session = null;
+    try {
+      lab.reset();
+      lab.watch.armGaps();
+      String primary = lab.primaryInterface();
+      Instant started = Instant.now();
+      DaemonProcess daemon =
+          DaemonProcess.start(lab.lab.routerNamespace(), options.java(), jvmFlags, jarCopy,
+              lab.config, workDir.resolve("daemon.log"));
+      register(daemon);
+      sessions++;
+      session = new Session(lab, daemon);
+      Optional<MainChange> first = lab.watch.awaitChange(started,
+          c -> c.main() != null && c.main().dev().equals(primary), READY_WAIT);
+      session.checkAlive();
+      checkState(first.isPresent(), "no main route on %s within %s s; log tail:%n%s", primary,
+          READY_WAIT.toSeconds(), daemon.logTail(30));
+      Duration toMain = Duration.between(started, first.get().at());
+      boolean ready = lab.watch.await(
+          routes -> routes.size() >= lab.providers.size()
+              && routes.values().iterator().next().dev().equals(primary), READY_WAIT)
+          && stable(lab);
+      checkState(ready, "the daemon did not settle with ISP 1 first; routes %s",
+          lab.watch.routes());
+      Sample sample = failover(session, Fault.BLACKHOLE);
+      session.checkAlive();
+      double peakMb = daemon.peakRssKb() / 1024.0;
+      report.add(startLabel, withTargets ? "<= 2 s" : "-", Stats.seconds(toMain),
+          withTargets
+              ? (toMain.compareTo(Duration.ofSeconds(2)) <= 0
+                  ? Report.Verdict.MET : Report.Verdict.MISSED)
+              : Report.Verdict.INFO,
+          "from the daemon's exec (JVM start-up included) to ISP 1's default route in the main"
+              + " table; then a blackhole failover took " + Stats.seconds(sample.failover()));
+      report.add(rssLabel, withTargets ? "<= 64 MB" : "-",
+          String.format(Locale.ROOT, "%.1f MB", peakMb),
+          withTargets ? (peakMb <= 64 ? Report.Verdict.MET : Report.Verdict.MISSED)
+              : Report.Verdict.INFO,
+          "VmHWM after start-up and one failover, the unit's JVM flags");
+      logger.info("{}: main route after {}, failover {}, peak RSS {} MB", label,
+          Stats.seconds(toMain), Stats.seconds(sample.failover()),
+          String.format(Locale.ROOT, "%.1f", peakMb));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      logger.error("start-up session ({}) failed", label, e);
+      String why = String.valueOf(e.getMessage());
+      int oom = why.lastIndexOf("Terminating due to");
+      // The daemon's whole log tail is in the log above; the report keeps the cause.
+      why = oom >= 0 ? "the daemon exited: " + why.substring(oom).strip()
+          : why.substring(0, Math.min(why.length(), 300));
+      report.failed(startLabel, withTargets ? "<= 2 s" : "-", why);
+      report.failed(rssLabel, withTargets ? "<= 64 MB" : "-", why);
+      return false;
+    } finally {
+      endSession(session);
+    }
+  }
+
   /** The 16-provider measurement on its own lab; returns whether it was measured. */
   private boolean resources(Lab lab, String label, boolean withTargets)
       throws InterruptedException {
@@ -717,20 +951,26 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** Remembers the daemon's policy and check interval from its status file, if it has one. */
+  /**
+   * Remembers the daemon's policy and check interval from its status file, if it has one. A file
+   * that is not a status document this build reads (another format, a key missing) is reported,
+   * and the report then says "unknown".
+   */
   private void readStatus(Lab lab) {
     try {
-      String status = Files.readString(lab.statusFile, StandardCharsets.UTF_8);
-      Matcher policy = STATUS_POLICY.matcher(status);
-      Matcher interval = STATUS_INTERVAL.matcher(status);
-      if (policy.find() && daemonPolicy == null) {
-        daemonPolicy = policy.group(1);
+      Optional<StatusDocument> status = new StatusFile(lab.statusFile).readDocument();
+      if (status.isEmpty()) {
+        logger.debug("no status file at {}", lab.statusFile);
+        return;
       }
-      if (interval.find() && daemonCheckInterval == null) {
-        daemonCheckInterval = interval.group(1) + " s";
+      if (daemonPolicy == null) {
+        daemonPolicy = status.get().engine().policy();
+      }
+      if (daemonCheckInterval == null) {
+        daemonCheckInterval = Durations.format(status.get().checkInterval());
       }
     } catch (IOException e) {
-      logger.debug("no status file at {}", lab.statusFile, e);
+      logger.warn("cannot read the daemon's status: {}", e.getMessage());
     }
   }
 

@@ -43,6 +43,11 @@ final class Stats {
     return String.format(Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
   }
 
+  /** {@code d} in milliseconds with 1 decimal and no unit, such as {@code 4.2}. */
+  static String millis(Duration d) {
+    return String.format(Locale.ROOT, "%.1f", d.toNanos() / 1e6);
+  }
+
   /** Every sample in seconds, in the order taken: {@code 0.41, 0.52, ...}. */
   static String list(List<Duration> samples) {
     return samples.stream()

@@ -2,13 +2,13 @@ package dev.failover.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
 import dev.failover.core.EngineStatus;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.TestCaseConfig;
+import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.testkit.FakeScheduler;
 import dev.failover.testkit.FakeTestScenario;
@@ -77,15 +77,15 @@ class FailoverComponentTest {
 
     component.scheduler().advance(Duration.ofMillis(StatusPublisher.MAX_POLL_MILLIS));
 
-    ObjectNode status = new StatusFile(dir.resolve("status.json")).read().orElseThrow();
-    assertThat(status.path("running").asBoolean()).isTrue();
-    assertThat(status.path("ticks").asLong()).isEqualTo(1);
-    assertThat(status.path("main").path("provider").asText()).isEqualTo(providers.get(0).id());
-    assertThat(status.path("providers")).hasSize(2);
-    assertThat(status.path("providers").get(0).path("reliable").asBoolean()).isTrue();
-    assertThat(status.path("providers").get(0).path("link_usable").asBoolean()).isTrue();
-    assertThat(status.path("check_interval").asDouble()).isEqualTo(5.0);
-    assertThat(status.path("interval").asDouble()).isEqualTo(5.0);
+    StatusDocument status = new StatusFile(dir.resolve("status.json")).readDocument().orElseThrow();
+    assertThat(status.running()).isTrue();
+    assertThat(status.engine().ticks()).isEqualTo(1);
+    assertThat(status.engine().mainProvider()).contains(providers.get(0).id());
+    assertThat(status.engine().providers()).hasSize(2);
+    assertThat(status.engine().providers().get(0).eligible()).isTrue();
+    assertThat(status.engine().providers().get(0).linkUsable()).isTrue();
+    assertThat(status.checkInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(status.engine().interval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
@@ -102,8 +102,8 @@ class FailoverComponentTest {
     assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
     assertThat(daemon.failed()).isFalse();
     assertThat(component.backend().lastApplied()).contains(before);
-    ObjectNode status = new StatusFile(dir.resolve("status.json")).read().orElseThrow();
-    assertThat(status.path("running").asBoolean()).isFalse();
+    StatusDocument status = new StatusFile(dir.resolve("status.json")).readDocument().orElseThrow();
+    assertThat(status.running()).isFalse();
   }
 
   @Test

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.demo.KernelRoutes;
 import dev.failover.launcher.demo.LabConfig;
 import dev.failover.launcher.install.SystemdUnit;
+import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -255,33 +254,33 @@ class FailoverJarIT {
 
   /** Polls the daemon's status file until provider {@code id} is UP, failing at the deadline. */
   private void awaitProviderUp(String id) throws Exception {
-    awaitStatus("provider " + id + " state", "UP", status -> {
-      String state = "(not listed)";
-      for (JsonNode provider : status.path("providers")) {
-        if (provider.path("id").asText().equals(id)) {
-          state = provider.path("state").asText();
-        }
-      }
-      return state;
-    });
+    awaitStatus(
+        "provider " + id + " state",
+        "UP",
+        status ->
+            status
+                .engine()
+                .provider(id)
+                .map(provider -> provider.state().name())
+                .orElse("(not listed)"));
   }
 
   /** Polls the daemon's status file until its main provider is {@code id}, failing at the deadline. */
   private void awaitStatusMain(String id) throws Exception {
-    awaitStatus("main provider", id, status -> status.path("main").path("provider").asText());
+    awaitStatus("main provider", id, status -> status.engine().mainProvider().orElse("(none)"));
   }
 
   /**
    * Polls the daemon's status file until {@code observe} reads {@code wanted} from it, failing at
    * the deadline or as soon as the daemon exits.
    */
-  private void awaitStatus(String what, String wanted, Function<ObjectNode, String> observe)
+  private void awaitStatus(String what, String wanted, Function<StatusDocument, String> observe)
       throws Exception {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     StatusFile file = new StatusFile(dir.resolve("status.json"));
     String seen = "(no status yet)";
     while (System.nanoTime() < deadline) {
-      Optional<ObjectNode> status = file.read();
+      Optional<StatusDocument> status = file.readDocument();
       if (status.isPresent()) {
         seen = observe.apply(status.get());
         if (seen.equals(wanted)) {

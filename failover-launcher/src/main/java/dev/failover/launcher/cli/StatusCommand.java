@@ -1,9 +1,9 @@
 package dev.failover.launcher.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
+import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.launcher.status.StatusReport;
 import java.io.IOException;
@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     description = {
       "Shows the running daemon's status: the main provider and why, each provider's verdict,"
           + " recent results, loss and latency, and the sticky state.",
-      "Exits with 3 if the daemon is not running or its status is stale."
+      "Exits with 3 if the daemon is not running or its status is stale, and with 1 if the"
+          + " status file cannot be read (the message names the file and the key at fault)."
     })
 final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -51,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path file = statusFile != null ? statusFile : statusFileOf(config, err);
-    Optional<ObjectNode> status = new StatusFile(file).read();
+    Optional<StatusDocument> status = new StatusFile(file).readDocument();
     if (status.isEmpty()) {
       err.println(
           "No status file at "

@@ -4,12 +4,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.core.EngineStatus;
-import dev.failover.core.StickyReading;
-import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,23 +18,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The daemon's status file ({@code status_file}, by default {@code /run/failover/status.json}): a
- * JSON rendering of the engine's {@link EngineStatus}, plus what a reader needs to tell a live
- * daemon from a dead one (when it was written, the check interval, the process id, whether the
- * daemon stopped).
+ * The daemon's status file ({@code status_file}, by default {@code /run/failover/status.json}),
+ * holding a {@link StatusDocument}: the engine's {@link EngineStatus} plus what a reader needs to
+ * tell a live daemon from a dead one. This class does the file's I/O; its layout is the document's.
  *
  * <p>{@link #write} replaces the file atomically (a temporary file in the same folder, then a
- * rename), so a reader never sees half a file. The format is versioned by its {@code format} key;
- * keys are snake_case like the config's. Not thread-safe for concurrent writers; the daemon writes
- * from one thread.
+ * rename), so a reader never sees half a file. Not thread-safe for concurrent writers; the daemon
+ * writes from one thread.
  */
 public final class StatusFile {
-  /** The version of the JSON layout; bumped when a key changes meaning or disappears. */
-  public static final int FORMAT = 1;
-
   private final Path file;
 
   /** The status file at {@code file}. */
@@ -68,8 +58,16 @@ public final class StatusFile {
       boolean running,
       Instant writtenAt)
       throws IOException {
-    ObjectNode json = toJson(status, checkInterval, stickyFile, running, writtenAt);
-    byte[] bytes = JacksonTrees.toJsonBytes(json);
+    write(StatusDocument.of(status, checkInterval, stickyFile, running, writtenAt));
+  }
+
+  /**
+   * Writes {@code document} atomically, creating the folder if needed.
+   *
+   * @throws IOException if the file cannot be written
+   */
+  public void write(StatusDocument document) throws IOException {
+    byte[] bytes = document.toJson().getBytes(StandardCharsets.UTF_8);
     Path folder = file.toAbsolutePath().getParent();
     Files.createDirectories(folder);
     Path temporary = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
@@ -98,19 +96,29 @@ public final class StatusFile {
   }
 
   /**
-   * Reads the file as a JSON tree; empty if there is no file.
+   * Reads the document; empty if there is no file.
+   *
+   * @throws IOException if it cannot be read, or does not hold a status document of {@link
+   *     StatusDocument#FORMAT}; the message names the file and, where one is at fault, the key
+   */
+  public Optional<StatusDocument> readDocument() throws IOException {
+    Optional<String> text = readText();
+    return text.isEmpty() ? Optional.empty() : Optional.of(StatusDocument.parse(text.get(), file));
+  }
+
+  /**
+   * Reads the file as a JSON tree, unchecked; empty if there is no file. For the demo's status line
+   * until it moves to {@link #readDocument}, which every other reader uses.
    *
    * @throws IOException if it cannot be read or is not a JSON object
    */
   public Optional<ObjectNode> read() throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
+    Optional<String> text = readText();
+    if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JacksonTrees.readJsonObject(text));
+      return Optional.of(JacksonTrees.readJsonObject(text.get()));
     } catch (JacksonException e) {
       throw new IOException("status file " + file + " is not JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
@@ -118,74 +126,16 @@ public final class StatusFile {
     }
   }
 
+  private Optional<String> readText() throws IOException {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The JSON text of a tree, indented, for {@code status --json}. */
   public static String toText(JsonNode tree) {
     return JacksonTrees.toJson(tree);
-  }
-
-  /** The JSON rendering of {@code status}. */
-  static ObjectNode toJson(
-      EngineStatus status,
-      Duration checkInterval,
-      Path stickyFile,
-      boolean running,
-      Instant writtenAt) {
-    ObjectNode json = JsonNodeFactory.instance.objectNode();
-    json.put("format", FORMAT);
-    json.put("written_at", writtenAt.toString());
-    json.put("running", running);
-    json.put("pid", ProcessHandle.current().pid());
-    json.put("check_interval", Double.parseDouble(Durations.seconds(checkInterval)));
-    // The interval in force: fast_check_interval while a provider is in doubt.
-    json.put("interval", Double.parseDouble(Durations.seconds(status.interval())));
-    json.put("status_at", status.at().toString());
-    json.put("ticks", status.ticks());
-    json.put("policy", status.policy());
-    ObjectNode main = json.putObject("main");
-    main.put("provider", status.mainProviderId());
-    main.put("reason", status.mainReason() == null ? null : status.mainReason().name());
-    main.put("detail", status.mainDetail());
-    putInstant(main, "since", status.mainSince());
-    ArrayNode ranking = json.putArray("ranking");
-    status.ranking().forEach(ranking::add);
-    json.put("start_metric", status.startMetric());
-    ObjectNode sticky = json.putObject("sticky");
-    StickyReading reading = status.sticky();
-    sticky.put("file", stickyFile.toString());
-    sticky.put("kind", reading.kind().name());
-    sticky.put("provider", reading.providerId());
-    sticky.put("detail", reading.detail());
-    putInstant(json, "last_applied_at", status.lastAppliedAt());
-    json.put("last_apply_error", status.lastApplyError());
-    ArrayNode providers = json.putArray("providers");
-    for (EngineStatus.ProviderReport report : status.providers()) {
-      ObjectNode p = providers.addObject();
-      p.put("id", report.id());
-      p.put("state", report.state().name());
-      p.put("reliable", report.eligible());
-      p.put("link_usable", report.linkUsable());
-      p.put("selectable", report.selectable());
-      putInstant(p, "since", report.since());
-      p.put("reason", report.reason());
-      ArrayNode recent = p.putArray("recent_results");
-      report.recentOutcomes().forEach(outcome -> recent.add(outcome.name()));
-      p.put("stored_rounds", report.storedRounds());
-      p.put("failed_rounds", report.failedRounds());
-      p.put("loss_percent", report.lossPercent());
-      if (report.meanLatency() == null) {
-        p.putNull("mean_latency_ms");
-      } else {
-        p.put("mean_latency_ms", report.meanLatency().toNanos() / 1e6);
-      }
-    }
-    return json;
-  }
-
-  private static void putInstant(ObjectNode node, String key, @Nullable Instant value) {
-    if (value == null) {
-      node.putNull(key);
-    } else {
-      node.put(key, value.toString());
-    }
   }
 }

@@ -241,6 +241,23 @@ class CommandLineTest {
   }
 
   @Test
+  void status_fileWithARenamedKey_failsNamingTheKeyAndTheFile() throws Exception {
+    Path file = config("");
+    Files.writeString(
+        dir.resolve("status.json"),
+        statusJson(Instant.now(), true).replace("\"link_usable\"", "\"link_up\""));
+
+    assertThat(run("status", "--config", file.toString())).isEqualTo(ExitCodes.FAILURE);
+
+    assertThat(err.toString())
+        .contains(
+            "status file "
+                + dir.resolve("status.json")
+                + ": key 'providers[0].link_usable' is missing");
+    assertThat(out.toString()).doesNotContain("PROVIDER");
+  }
+
+  @Test
   void install_scratchRoot_printsTheSystemctlCommandsInsteadOfRunningThem() throws Exception {
     Path file = config("");
     Path jar = Files.writeString(dir.resolve("failover.jar"), "jar");
@@ -280,8 +297,9 @@ class CommandLineTest {
         + writtenAt
         + "\", \"running\": "
         + running
-        + ", \"pid\": 4242, \"check_interval\": 0.5, \"interval\": 0.2, \"ticks\": 7,"
-        + " \"policy\": \"damped\",\n"
+        + ", \"pid\": 4242, \"check_interval\": 0.5, \"interval\": 0.2, \"status_at\": \""
+        + writtenAt
+        + "\", \"ticks\": 7, \"policy\": \"damped\",\n"
         + "  \"main\": {\"provider\": \"isp2\", \"reason\": \"FAILOVER\","
         + " \"detail\": \"provider 'isp1' is DOWN\", \"since\": \""
         + writtenAt.minusSeconds(20)

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * identity, so a second assessment of the same histories reports nothing); a tick the engine drops
  * (interrupted while probing) records nothing and is not reported. The policy itself gets exactly
  * the same arguments and its result is returned as is, so it stays a pure function; this wrapper
- * keeps one piece of state, the last round reported per provider. An observer that throws is
- * logged and skipped. Called by the engine on its tick thread, one tick at a time.
+ * keeps one piece of state, the last round reported per provider. An observer that throws is logged
+ * and skipped. Called by the engine on its tick thread, one tick at a time.
  */
 final class ObservedPolicy implements ReliabilityPolicy {
   private static final Logger logger = LoggerFactory.getLogger(ObservedPolicy.class);

@@ -81,11 +81,11 @@ final class ObservabilityTestSupport {
   }
 
   URI uri(String path) {
-    return URI.create(
-        "http://127.0.0.1:" + daemon.httpAddress().orElseThrow().getPort() + path);
+    return URI.create("http://127.0.0.1:" + daemon.httpAddress().orElseThrow().getPort() + path);
   }
 
-  HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+  HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
     if (headers.length > 0) {
       request.headers(headers);

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fakes on 127.0.0.1 and an ephemeral port: every provider is rendered with its charts, and a
  * switch made after the page loaded appears in its timeline without a reload.
  *
- * <p>Skipped, with the reason, where chromium is not installed or the test is not root (CI
- * installs chromium and runs as root). Every wait is a condition polled in the browser, bounded.
- * The screenshot goes to {@code target/status-page.png} (docs/operations.md shows one).
+ * <p>Skipped, with the reason, where chromium is not installed or the test is not root (CI installs
+ * chromium and runs as root). Every wait is a condition polled in the browser, bounded. The
+ * screenshot goes to {@code target/status-page.png} (docs/operations.md shows one).
  */
 class StatusPageBrowserTest {
   private static final Duration LIMIT = Duration.ofSeconds(30);

@@ -165,8 +165,7 @@ class StatusServerComponentTest {
       support =
           new ObservabilityTestSupport(
               providers,
-              ObservabilityTestSupport.config(
-                  providers, dir, "127.0.0.1:" + taken.getLocalPort()));
+              ObservabilityTestSupport.config(providers, dir, "127.0.0.1:" + taken.getLocalPort()));
       support.startWithFirstProviderMain();
 
       assertThat(support.daemon.httpAddress()).isEmpty();
@@ -179,7 +178,8 @@ class StatusServerComponentTest {
   @Test
   void listener_emptyHttpListen_opensNothing() {
     support =
-        new ObservabilityTestSupport(providers, ObservabilityTestSupport.config(providers, dir, ""));
+        new ObservabilityTestSupport(
+            providers, ObservabilityTestSupport.config(providers, dir, ""));
     support.startWithFirstProviderMain();
 
     assertThat(support.daemon.httpAddress()).isEmpty();

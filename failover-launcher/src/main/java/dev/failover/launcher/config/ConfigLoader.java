@@ -44,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
- * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the config file, as the
- * original resolved its sticky file against its own folder. Thread-safe.
+ * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
+ * config file, as the original resolved its sticky file against its own folder. Thread-safe.
  */
 public final class ConfigLoader {
 

@@ -35,7 +35,8 @@ final class HttpListen {
     checkArgument(colon > 0, "%s", problem(text));
     String host = text.substring(0, colon);
     String port = text.substring(colon + 1);
-    checkArgument(port.matches("[0-9]{1,5}") && Integer.parseInt(port) <= 65535, "%s", problem(text));
+    checkArgument(
+        port.matches("[0-9]{1,5}") && Integer.parseInt(port) <= 65535, "%s", problem(text));
     InetAddress address;
     if (host.equals("localhost")) {
       address = InetAddress.getLoopbackAddress();
@@ -46,8 +47,7 @@ final class HttpListen {
       address = InetAddresses.forString(literal);
     } else {
       // An IPv6 address must be bracketed, so that its last group is not taken for the port.
-      checkArgument(
-          !host.contains(":") && InetAddresses.isInetAddress(host), "%s", problem(text));
+      checkArgument(!host.contains(":") && InetAddresses.isInetAddress(host), "%s", problem(text));
       address = InetAddresses.forString(host);
     }
     return Optional.of(new InetSocketAddress(address, Integer.parseInt(port)));

@@ -19,9 +19,9 @@ import java.util.Map;
  * {@code FAILOVER_PROVIDER}, {@code FAILOVER_INTERFACE}, {@code FAILOVER_STATE} and {@code
  * FAILOVER_PREVIOUS_STATE}; a switch adds {@code FAILOVER_FROM} (empty for the first decision),
  * {@code FAILOVER_TO}, their interfaces {@code FAILOVER_FROM_INTERFACE} and {@code
- * FAILOVER_TO_INTERFACE}, and the category {@code FAILOVER_SWITCH_REASON} ({@code FAILOVER},
- * {@code FAILBACK}, ...). Values hold no control characters: line breaks and tabs become spaces,
- * so a reason is always one line.
+ * FAILOVER_TO_INTERFACE}, and the category {@code FAILOVER_SWITCH_REASON} ({@code FAILOVER}, {@code
+ * FAILBACK}, ...). Values hold no control characters: line breaks and tabs become spaces, so a
+ * reason is always one line.
  *
  * @param kind what happened
  * @param at when
@@ -53,7 +53,8 @@ public record HookEvent(Kind kind, Instant at, Map<String, String> variables) {
     checkNotNull(kind, "kind");
     checkNotNull(at, "at");
     // Kept in insertion order (Map.copyOf would not), so that logs and tests list them stably.
-    variables = Collections.unmodifiableMap(new LinkedHashMap<>(checkNotNull(variables, "variables")));
+    variables =
+        Collections.unmodifiableMap(new LinkedHashMap<>(checkNotNull(variables, "variables")));
   }
 
   /** The daemon started. */
@@ -88,8 +89,7 @@ public record HookEvent(Kind kind, Instant at, Map<String, String> variables) {
     return of(Kind.PROVIDER_STATE_CHANGED, event.at(), event.to().reason(), variables);
   }
 
-  private static HookEvent of(
-      Kind kind, Instant at, String reason, Map<String, String> specific) {
+  private static HookEvent of(Kind kind, Instant at, String reason, Map<String, String> specific) {
     Map<String, String> variables = new LinkedHashMap<>();
     variables.put("FAILOVER_EVENT", kind.variableValue());
     variables.put("FAILOVER_TIME", at.toString());
@@ -99,8 +99,8 @@ public record HookEvent(Kind kind, Instant at, Map<String, String> variables) {
   }
 
   /**
-   * {@code text} without control characters (each becomes a space, so a line break cannot smuggle
-   * a second line into a log or a message), cut at {@value #MAX_VALUE_LENGTH} characters.
+   * {@code text} without control characters (each becomes a space, so a line break cannot smuggle a
+   * second line into a log or a message), cut at {@value #MAX_VALUE_LENGTH} characters.
    */
   static String oneLine(String text) {
     StringBuilder line = new StringBuilder(Math.min(text.length(), MAX_VALUE_LENGTH));

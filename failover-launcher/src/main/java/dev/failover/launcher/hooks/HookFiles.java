@@ -23,9 +23,9 @@ import java.util.Optional;
  *   <li>the folder, and every hook (the file a symbolic link leads to), must be owned by the
  *       trusted user (root) and not writable by group or others, or it is <em>refused</em> with a
  *       message that says what is wrong and how to fix it; a refused folder runs nothing;
- *   <li>names starting with {@code .}, editor backups ({@code ~}, {@code .swp}) and package
- *       manager leftovers ({@code .dpkg-old}, {@code .rpmnew}, ...) are skipped, and so is what is
- *       not a regular file or not executable by its owner ({@code chmod -x} disables a hook);
+ *   <li>names starting with {@code .}, editor backups ({@code ~}, {@code .swp}) and package manager
+ *       leftovers ({@code .dpkg-old}, {@code .rpmnew}, ...) are skipped, and so is what is not a
+ *       regular file or not executable by its owner ({@code chmod -x} disables a hook);
  *   <li>the others run in the order of their names, compared as strings ({@code 10-mail} before
  *       {@code 20-webhook}).
  * </ul>
@@ -36,8 +36,17 @@ import java.util.Optional;
 final class HookFiles {
   private static final List<String> SKIPPED_SUFFIXES =
       List.of(
-          "~", ".swp", ".bak", ".dpkg-old", ".dpkg-new", ".dpkg-dist", ".dpkg-tmp", ".rpmnew",
-          ".rpmsave", ".rpmorig");
+          "~",
+          ".swp",
+          ".bak",
+          ".dpkg-old",
+          ".dpkg-new",
+          ".dpkg-dist",
+          ".dpkg-tmp",
+          ".rpmnew",
+          ".rpmsave",
+          ".rpmorig");
+
   /** The name a refusal of the whole folder goes by. */
   static final String FOLDER = "hooks_dir";
 

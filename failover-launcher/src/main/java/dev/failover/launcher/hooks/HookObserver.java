@@ -1,8 +1,8 @@
 package dev.failover.launcher.hooks;
 
 /**
- * Hears what the {@link HookRunner} does, for the metrics. Called on the hooks' thread (and, for
- * a dropped event, on the thread that submitted it); must return quickly and not throw.
+ * Hears what the {@link HookRunner} does, for the metrics. Called on the hooks' thread (and, for a
+ * dropped event, on the thread that submitted it); must return quickly and not throw.
  */
 public interface HookObserver {
 

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param took from start to end, killing included
  * @param output the start of its standard output and error, one line
  */
-public record HookResult(String hook, Outcome outcome, int exitStatus, Duration took, String output) {
+public record HookResult(
+    String hook, Outcome outcome, int exitStatus, Duration took, String output) {
 
   /** How a hook run ended. */
   public enum Outcome {

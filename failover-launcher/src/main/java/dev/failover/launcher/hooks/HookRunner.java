@@ -26,23 +26,23 @@ import org.slf4j.LoggerFactory;
  * and in the order the events came.
  *
  * <p>{@link #submit} only queues the event (at most {@value #MAX_QUEUED_EVENTS}; more are dropped
- * with a warning), so the tick thread that reports an event never waits for a hook. For each
- * event, the hooks ({@link HookFiles}: owned by root, not writable by group or others, in name
- * order) run one after the other, each as an argument list without a shell, with the daemon's
- * environment plus the event's {@code FAILOVER_*} variables (stale ones removed), standard input
- * from {@code /dev/null}, the root folder as working folder, and standard output and error
- * captured together (the first {@value #MAX_OUTPUT_BYTES} bytes kept, the rest read and dropped,
- * so a chatty hook never blocks on a full pipe).
+ * with a warning), so the tick thread that reports an event never waits for a hook. For each event,
+ * the hooks ({@link HookFiles}: owned by root, not writable by group or others, in name order) run
+ * one after the other, each as an argument list without a shell, with the daemon's environment plus
+ * the event's {@code FAILOVER_*} variables (stale ones removed), standard input from {@code
+ * /dev/null}, the root folder as working folder, and standard output and error captured together
+ * (the first {@value #MAX_OUTPUT_BYTES} bytes kept, the rest read and dropped, so a chatty hook
+ * never blocks on a full pipe).
  *
  * <p>A hook that is still running after {@code hook_timeout} is killed: its process and their
  * children get SIGTERM, and SIGKILL {@value #KILL_GRACE_MILLIS} ms later if they are still there.
- * Every hook's end is logged with its exit status, duration and output: INFO when it exited with
- * 0 (output at DEBUG), WARN when it failed, timed out, could not start or was refused. The {@link
+ * Every hook's end is logged with its exit status, duration and output: INFO when it exited with 0
+ * (output at DEBUG), WARN when it failed, timed out, could not start or was refused. The {@link
  * HookObserver} hears of each (for the metrics).
  *
- * <p>The thread exists only while there is work (it ends after a minute idle). {@link #stop}
- * stops taking events and waits a bounded time for the queued ones, so that a {@code stopping}
- * hook still runs when the daemon exits. Thread-safe.
+ * <p>The thread exists only while there is work (it ends after a minute idle). {@link #stop} stops
+ * taking events and waits a bounded time for the queued ones, so that a {@code stopping} hook still
+ * runs when the daemon exits. Thread-safe.
  */
 public final class HookRunner {
   private static final Logger logger = LoggerFactory.getLogger(HookRunner.class);
@@ -80,7 +80,8 @@ public final class HookRunner {
   HookRunner(Path folder, Duration timeout, HookObserver observer, int trustedUid) {
     this.files = new HookFiles(checkNotNull(folder, "folder"), trustedUid);
     this.timeout = checkNotNull(timeout, "timeout");
-    checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
+    checkArgument(
+        !timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
     this.observer = checkNotNull(observer, "observer");
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -104,8 +105,8 @@ public final class HookRunner {
   }
 
   /**
-   * Logs which hooks the folder holds and which are refused; for the start of the daemon, so that
-   * a refused hook is noticed before the first event needs it.
+   * Logs which hooks the folder holds and which are refused; for the start of the daemon, so that a
+   * refused hook is noticed before the first event needs it.
    */
   public void describe() {
     try {
@@ -220,7 +221,8 @@ public final class HookRunner {
     boolean interrupted = false;
     try {
       if (process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        outcome = process.exitValue() == 0 ? HookResult.Outcome.SUCCEEDED : HookResult.Outcome.FAILED;
+        outcome =
+            process.exitValue() == 0 ? HookResult.Outcome.SUCCEEDED : HookResult.Outcome.FAILED;
       } else {
         kill(process);
         outcome = HookResult.Outcome.TIMED_OUT;
@@ -270,8 +272,9 @@ public final class HookRunner {
               "hook {} for {} {}; killed after {} ms (exit status {}); {}",
               hook,
               event,
-              stopping ? "still running when the daemon stopped" : "timed out (hook_timeout "
-                  + timeout.toMillis() + " ms)",
+              stopping
+                  ? "still running when the daemon stopped"
+                  : "timed out (hook_timeout " + timeout.toMillis() + " ms)",
               result.took().toMillis(),
               result.exitStatus(),
               output);

@@ -10,11 +10,11 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The newest {@value #CAPACITY} events of the engine (switches of the main provider and changes
- * of a provider's state), with their reasons, for the status page's timeline.
+ * The newest {@value #CAPACITY} events of the engine (switches of the main provider and changes of
+ * a provider's state), with their reasons, for the status page's timeline.
  *
- * <p>A bounded queue: the oldest entry is dropped when a new one comes and it is full, so memory
- * is fixed (a few tens of KB). Thread-safe: the tick thread adds, HTTP threads copy.
+ * <p>A bounded queue: the oldest entry is dropped when a new one comes and it is full, so memory is
+ * fixed (a few tens of KB). Thread-safe: the tick thread adds, HTTP threads copy.
  */
 public final class EventTimeline implements FailoverListener {
   /** Entries kept; a flapping uplink fills it within minutes, a healthy router keeps days. */

@@ -22,11 +22,11 @@ import org.jspecify.annotations.Nullable;
  * charts: round-trip time and loss per {@value #BUCKET_SECONDS}-second bucket.
  *
  * <p>Each provider has a ring of {@value #SLOTS} buckets in primitive arrays, allocated once, so
- * the memory is fixed whatever the cadence or the uptime: about 5 KB per provider (80 KB for 16).
- * A round goes into the bucket of its start time (the engine's clock), adding its checks, its lost
+ * the memory is fixed whatever the cadence or the uptime: about 5 KB per provider (80 KB for 16). A
+ * round goes into the bucket of its start time (the engine's clock), adding its checks, its lost
  * checks and the round-trip times of its successful checks; a bucket is reused (reset) when its
- * slot comes round again, 15 minutes later. Rounds are recorded in order; one that comes older
- * than its slot's bucket (a clock stepped back) resets the slot. Bucketing, rather than a point per
+ * slot comes round again, 15 minutes later. Rounds are recorded in order; one that comes older than
+ * its slot's bucket (a clock stepped back) resets the slot. Bucketing, rather than a point per
  * round, keeps the page's data the same size at any cadence: 180 points per provider, like
  * pfSense's and OPNsense's consolidated RRD graphs.
  *
@@ -72,13 +72,17 @@ public final class ProbeSamples implements RoundObserver {
         lost++;
       }
     }
-    ring.add(Math.floorDiv(round.startedAt().getEpochSecond(), BUCKET_SECONDS), checks, lost,
-        answered, rttNanos);
+    ring.add(
+        Math.floorDiv(round.startedAt().getEpochSecond(), BUCKET_SECONDS),
+        checks,
+        lost,
+        answered,
+        rttNanos);
   }
 
   /**
-   * Every provider's non-empty buckets of the window that ends at {@code now}, oldest first, in
-   * the providers' order.
+   * Every provider's non-empty buckets of the window that ends at {@code now}, oldest first, in the
+   * providers' order.
    */
   public Map<String, List<Bucket>> window(Instant now) {
     long last = Math.floorDiv(now.getEpochSecond(), BUCKET_SECONDS);
@@ -98,7 +102,8 @@ public final class ProbeSamples implements RoundObserver {
   public record Bucket(Instant start, int checks, int lost, @Nullable Duration meanRtt) {
     public Bucket {
       checkNotNull(start, "start");
-      checkArgument(checks > 0 && lost >= 0 && lost <= checks, "need 0 <= lost <= checks, 0 < checks");
+      checkArgument(
+          checks > 0 && lost >= 0 && lost <= checks, "need 0 <= lost <= checks, 0 < checks");
     }
 
     /** The share of lost checks, 0 to 100. */

@@ -34,19 +34,18 @@ import org.slf4j.LoggerFactory;
  * here changes anything.
  *
  * <p>It is the JDK's own HTTP server ({@code com.sun.net.httpserver}, module {@code
- * jdk.httpserver}), which costs no dependency and, idle, two threads (its dispatcher and its
- * timer) and a few hundred KB. Requests are handled on a pool of its own, never on the tick thread:
- * at most {@value #THREADS} threads (none while idle) and {@value #QUEUE} waiting requests; a
- * request beyond that is refused by closing its connection. A handler reads only immutable
- * snapshots (the engine's status) or copies a bounded ring under a short lock, so a flood of
- * requests costs CPU but cannot hold the engine back. A request whose headers take longer than
- * {@value #MAX_REQUEST_SECONDS} s to arrive is cut off (the JDK's {@code
- * sun.net.httpserver.maxReqTime}, set here unless given on the command line), so slow clients
- * cannot hold the threads either.
+ * jdk.httpserver}), which costs no dependency and, idle, two threads (its dispatcher and its timer)
+ * and a few hundred KB. Requests are handled on a pool of its own, never on the tick thread: at
+ * most {@value #THREADS} threads (none while idle) and {@value #QUEUE} waiting requests; a request
+ * beyond that is refused by closing its connection. A handler reads only immutable snapshots (the
+ * engine's status) or copies a bounded ring under a short lock, so a flood of requests costs CPU
+ * but cannot hold the engine back. A request whose headers take longer than {@value
+ * #MAX_REQUEST_SECONDS} s to arrive is cut off (the JDK's {@code sun.net.httpserver.maxReqTime},
+ * set here unless given on the command line), so slow clients cannot hold the threads either.
  *
  * <p>Every answer carries a strict Content-Security-Policy (scripts, styles and requests from this
- * origin only; no inline script or style, no frames, no forms), {@code nosniff}, no referrer and
- * no caching. Thread-safe.
+ * origin only; no inline script or style, no frames, no forms), {@code nosniff}, no referrer and no
+ * caching. Thread-safe.
  */
 public final class StatusServer {
   private static final Logger logger = LoggerFactory.getLogger(StatusServer.class);
@@ -86,7 +85,8 @@ public final class StatusServer {
   public StatusServer(
       InetSocketAddress address, PrometheusRegistry registry, Supplier<String> statusJson) {
     this.address = checkNotNull(address, "address");
-    this.metrics = new MetricsHandler(PrometheusProperties.get(), checkNotNull(registry, "registry"));
+    this.metrics =
+        new MetricsHandler(PrometheusProperties.get(), checkNotNull(registry, "registry"));
     this.statusJson = checkNotNull(statusJson, "statusJson");
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -189,7 +189,8 @@ public final class StatusServer {
   private static byte[] resource(String name) {
     try (InputStream in = StatusServer.class.getResourceAsStream(RESOURCES + name)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + RESOURCES + name + " is missing from the jar");
+        throw new IllegalStateException(
+            "resource " + RESOURCES + name + " is missing from the jar");
       }
       return ByteStreams.toByteArray(in);
     } catch (IOException e) {

@@ -34,14 +34,14 @@ import org.jspecify.annotations.Nullable;
  * The daemon's metrics, in a registry of its own (not the client's static default one), served at
  * {@code /metrics}.
  *
- * <p>Names follow Prometheus's conventions: prefix {@code failover_}, base units (seconds),
- * {@code _total} on counters, {@code _info} on the constant metadata; labels hold bounded values
- * only (provider ids, states, reasons, hook names). The list, with example alerts, is in
+ * <p>Names follow Prometheus's conventions: prefix {@code failover_}, base units (seconds), {@code
+ * _total} on counters, {@code _info} on the constant metadata; labels hold bounded values only
+ * (provider ids, states, reasons, hook names). The list, with example alerts, is in
  * docs/operations.md ("Metrics"):
  *
  * <ul>
- *   <li>per provider, from the engine's status at scrape time: {@code failover_provider_state}
- *       (1 for the state it is in, 0 for the others), {@code failover_provider_main}, {@code
+ *   <li>per provider, from the engine's status at scrape time: {@code failover_provider_state} (1
+ *       for the state it is in, 0 for the others), {@code failover_provider_main}, {@code
  *       failover_provider_link_usable}; and {@code failover_provider_info} (interface, table);
  *   <li>per provider, from the rounds: {@code failover_provider_rtt_seconds} (histogram of the
  *       successful checks' round-trip times), {@code failover_provider_probes_sent_total}, {@code
@@ -61,8 +61,8 @@ public final class FailoverMetrics
     implements FailoverListener, RoundObserver, TickObserver, HookObserver {
 
   /**
-   * Round-trip buckets, in seconds: from a fibre's 1 ms to a satellite's second; the default
-   * {@code probe_timeout} (0.2 s) falls on a bucket boundary.
+   * Round-trip buckets, in seconds: from a fibre's 1 ms to a satellite's second; the default {@code
+   * probe_timeout} (0.2 s) falls on a bucket boundary.
    */
   static final double[] RTT_BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2.5

@@ -8,8 +8,8 @@ import dev.failover.api.Provider;
  * recorded, on the tick thread; must return quickly and not throw.
  *
  * <p>The engine publishes no event per round ({@code FailoverListener} has none), so the launcher
- * learns of rounds through the one seam that sees each of them: the histories handed to the
- * policy (see {@code dev.failover.launcher.ObservedPolicy}).
+ * learns of rounds through the one seam that sees each of them: the histories handed to the policy
+ * (see {@code dev.failover.launcher.ObservedPolicy}).
  */
 public interface RoundObserver {
 

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tick executor, timing every task scheduled with a delay: each is one scheduled tick of the
- * engine's service, whose custom schedule submits every tick with {@code schedule(callable,
- * delay)} (Guava's {@code AbstractScheduledService.CustomScheduler}).
+ * engine's service, whose custom schedule submits every tick with {@code schedule(callable, delay)}
+ * (Guava's {@code AbstractScheduledService.CustomScheduler}).
  *
  * <p>Tasks handed to {@code execute} or {@code submit} (the service's start, ticks and decisions
  * requested out of cadence) and periodic tasks are forwarded untimed, so the histogram holds

@@ -58,7 +58,11 @@ class HookRunnerTest {
   private Path loggingHook(String name) throws IOException {
     return hook(
         name,
-        "printf '%s' \"" + name + "\" >> '" + log + "'\n"
+        "printf '%s' \""
+            + name
+            + "\" >> '"
+            + log
+            + "'\n"
             + "env | grep '^FAILOVER_' | sort | while read -r v; do printf ' %s' \"$v\" >> '"
             + log
             + "'; done\n"
@@ -158,8 +162,12 @@ class HookRunnerTest {
     Path child = dir.resolve("child.pid");
     hook(
         "10-hang",
-        "if [ \"$FAILOVER_EVENT\" = started ]; then sleep 60 & echo $! > '" + child + "'; wait;"
-            + " fi\necho \"$FAILOVER_EVENT\" >> '" + log + "'\n");
+        "if [ \"$FAILOVER_EVENT\" = started ]; then sleep 60 & echo $! > '"
+            + child
+            + "'; wait;"
+            + " fi\necho \"$FAILOVER_EVENT\" >> '"
+            + log
+            + "'\n");
     HookRunner runner = runner(Duration.ofMillis(500));
 
     runner.submit(HookEvent.started(AT, "failover started"));

@@ -51,7 +51,8 @@ public final class HeadlessChromium implements AutoCloseable {
           "chromium is not installed (apt-get install chromium; .ci/run installs it); skipped");
     }
     if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") != 0) {
-      return Optional.of("the browser test runs chromium without its sandbox, as root only; skipped");
+      return Optional.of(
+          "the browser test runs chromium without its sandbox, as root only; skipped");
     }
     return Optional.empty();
   }
@@ -165,7 +166,9 @@ public final class HeadlessChromium implements AutoCloseable {
     message.put("id", id);
     message.put("method", method);
     message.set("params", params);
-    socket.sendText(JacksonTrees.toCompactJson(message), true).get(CALL_LIMIT.toSeconds(), TimeUnit.SECONDS);
+    socket
+        .sendText(JacksonTrees.toCompactJson(message), true)
+        .get(CALL_LIMIT.toSeconds(), TimeUnit.SECONDS);
     JsonNode answer = result.get(CALL_LIMIT.toSeconds(), TimeUnit.SECONDS);
     if (answer.has("error")) {
       throw new IllegalStateException(method + " failed: " + answer.path("error"));

@@ -66,7 +66,16 @@ public final class MetricsAssertions {
     assertThat(value(families, "failover_provider_state_changes_total", "provider", from))
         .isGreaterThanOrEqualTo(2); // INSUFFICIENT_DATA -> UP, ..., -> DOWN
     assertThat(value(families, "failover_tick_duration_seconds_count")).isPositive();
-    assertThat(value(families, "failover_provider_info", "provider", from, "interface", "*", "rt_table", "*"))
+    assertThat(
+            value(
+                families,
+                "failover_provider_info",
+                "provider",
+                from,
+                "interface",
+                "*",
+                "rt_table",
+                "*"))
         .isEqualTo(1);
     return families;
   }

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A strict parser of the OpenMetrics 1.0 text format (the Prometheus Java client ships writers,
- * not a parser), for tests: it rejects, with the line number, what the specification forbids.
+ * A strict parser of the OpenMetrics 1.0 text format (the Prometheus Java client ships writers, not
+ * a parser), for tests: it rejects, with the line number, what the specification forbids.
  *
  * <p>Checked: the line grammar (metric and label names, label escapes, float values, no trailing
  * comma, no blank lines), {@code # TYPE}/{@code # HELP}/{@code # UNIT} before the samples and once
@@ -31,7 +31,13 @@ final class OpenMetricsParser {
       Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
   private static final Set<String> TYPES =
       Set.of(
-          "counter", "gauge", "histogram", "gaugehistogram", "stateset", "info", "summary",
+          "counter",
+          "gauge",
+          "histogram",
+          "gaugehistogram",
+          "stateset",
+          "info",
+          "summary",
           "unknown");
 
   /** One sample. */
@@ -172,8 +178,7 @@ final class OpenMetricsParser {
     return null;
   }
 
-  private static void checkSample(Builder family, Sample sample, int number)
-      throws ParseException {
+  private static void checkSample(Builder family, Sample sample, int number) throws ParseException {
     String type = family.type == null ? "unknown" : family.type;
     double v = sample.value();
     switch (type) {
@@ -225,7 +230,9 @@ final class OpenMetricsParser {
       Map<String, String> series = new TreeMap<>(s.labels());
       if (s.name().endsWith("_bucket")) {
         String le = series.remove("le");
-        buckets.computeIfAbsent(series, k -> new ArrayList<>()).add(new double[] {bound(le), s.value()});
+        buckets
+            .computeIfAbsent(series, k -> new ArrayList<>())
+            .add(new double[] {bound(le), s.value()});
       } else if (s.name().endsWith("_count")) {
         counts.put(series, s.value());
       }

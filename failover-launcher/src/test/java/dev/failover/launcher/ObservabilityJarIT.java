@@ -113,6 +113,8 @@ class ObservabilityJarIT {
 
     String screenshot = System.getProperty("failover.screenshot", "");
     if (!screenshot.isEmpty() && HeadlessChromium.findChromium().isPresent()) {
+      // A minute more of history, so that the charts show something; only for the screenshot.
+      assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("the daemon keeps running").isFalse();
       screenshot(Path.of(screenshot).toAbsolutePath());
     }
   }

@@ -160,7 +160,11 @@ function providerCard(p, data) {
     el('span', {}, 'loss (history): ' + Number(p.loss_percent).toFixed(1) + ' %'),
   );
   figures.appendChild(
-    el('span', {}, 'mean RTT: ' + (p.mean_latency_ms === null ? '-' : p.mean_latency_ms + ' ms')),
+    el(
+      'span',
+      {},
+      'mean RTT: ' + (p.mean_latency_ms === null ? '-' : Number(p.mean_latency_ms).toFixed(1) + ' ms'),
+    ),
   );
   figures.appendChild(el('span', {}, 'reliable: ' + (p.reliable ? 'yes' : 'no')));
   card.appendChild(figures);

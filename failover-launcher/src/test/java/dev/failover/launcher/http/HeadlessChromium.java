@@ -57,7 +57,7 @@ public final class HeadlessChromium implements AutoCloseable {
     return Optional.empty();
   }
 
-  static Optional<Path> findChromium() {
+  public static Optional<Path> findChromium() {
     for (String name : List.of("chromium", "chromium-browser")) {
       for (String folder : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
         Path candidate = Path.of(folder, name);

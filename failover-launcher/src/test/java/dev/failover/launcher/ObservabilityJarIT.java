@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hook heard it with its variables.
  *
  * <p>Needs the shaded jar (failsafe passes its path) and root; skipped with the reason otherwise.
- * With {@code -Dfailover.screenshot=FILE} and chromium installed, it also saves a screenshot of
- * the live status page (the one in docs/operations.md was made so).
+ * With {@code -Dfailover.screenshot=FILE} and chromium installed, it also saves a screenshot of the
+ * live status page (the one in docs/operations.md was made so).
  */
 class ObservabilityJarIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -87,16 +87,20 @@ class ObservabilityJarIT {
             + "'\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path config = dir.resolve("failover.toml");
+    // LabConfig puts hooks_dir in the scratch folder; http_listen keeps its default, 127.0.0.1:9680
+    // of the router namespace's own loopback.
     Files.writeString(
-        config,
-        LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir)
-            .replaceFirst(
-                "\n",
-                "\nhooks_dir = \"" + hooks + "\"\nhttp_listen = \"" + LISTEN + "\"\n"));
+        config, LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir));
     daemon = startInRouter("run", "--config", config.toString());
 
-    awaitStatus("isp1 UP and main", d -> d.engine().mainProvider().orElse("").equals("isp1")
-        && d.engine().provider("isp1").map(p -> p.state().name().equals("UP")).orElse(false));
+    awaitStatus(
+        "isp1 UP and main",
+        d ->
+            d.engine().mainProvider().orElse("").equals("isp1")
+                && d.engine()
+                    .provider("isp1")
+                    .map(p -> p.state().name().equals("UP"))
+                    .orElse(false));
     lab.blackhole(1);
     awaitStatus("isp2 main", d -> d.engine().mainProvider().orElse("").equals("isp2"));
 
@@ -123,12 +127,21 @@ class ObservabilityJarIT {
   private void screenshot(Path file) throws Exception {
     Process chromium =
         new ProcessBuilder(
-                "ip", "netns", "exec", lab.routerNamespace(),
+                "ip",
+                "netns",
+                "exec",
+                lab.routerNamespace(),
                 HeadlessChromium.findChromium().orElseThrow().toString(),
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--user-data-dir=" + dir.resolve("profile"),
-                "--window-size=1100,1000", "--virtual-time-budget=5000",
-                "--screenshot=" + file, "http://" + LISTEN + "/")
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--user-data-dir=" + dir.resolve("profile"),
+                "--window-size=1100,1000",
+                "--virtual-time-budget=5000",
+                "--screenshot=" + file,
+                "http://" + LISTEN + "/")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("chromium.log").toFile())
             .start();
@@ -182,8 +195,9 @@ class ObservabilityJarIT {
       }
       // Waiting on the daemon paces the polling and stops it at once if the daemon dies.
       if (daemon.waitFor(100, TimeUnit.MILLISECONDS)) {
-        fail("the daemon exited with %s while waiting for %s%n%s", daemon.exitValue(), what,
-            logText());
+        fail(
+            "the daemon exited with %s while waiting for %s%n%s",
+            daemon.exitValue(), what, logText());
       }
     }
     fail("not within %s: %s%n%s", DEADLINE, what, logText());

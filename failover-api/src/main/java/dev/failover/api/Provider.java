@@ -1,6 +1,7 @@
 package dev.failover.api;
 
 import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * @param id a short unique name used in logs, the sticky file and the command line, such as {@code
  *     isp-a}
- * @param interfaceName the kernel interface, such as {@code eth1}
+ * @param interfaceName the kernel interface, such as {@code eth1}: any name the kernel accepts
  * @param ipv4Address the router's own address on that interface; probes are bound to it
  * @param network the network the interface is on; holds both the address and the gateway
  * @param gateway the next hop of the provider's default route
@@ -34,7 +35,9 @@ public record Provider(
     int rtTableId) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+  /** The bytes {@code dev_valid_name} refuses: NUL, '/', ':', and the kernel's isspace(). */
+  private static final String INTERFACE_NAME_FORBIDDEN = "\0/: \t\n\u000b\f\r\u00a0";
+
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
 
   /**
@@ -138,18 +141,27 @@ public record Provider(
   }
 
   /**
-   * An interface name as the kernel allows it ({@code dev_valid_name}: 1 to 15 bytes, not "." or
-   * "..") and narrowed to letters, digits, '_', '.' and '-': every name a distribution or a VLAN
-   * gives ({@code eth0}, {@code enp3s0}, {@code eth0.100}, {@code br-lan}, {@code wwan0}) fits, while
-   * a '#' or a quote, which the kernel would accept, would cut or break an {@code ip -batch} line.
+   * An interface name as the kernel accepts it ({@code dev_valid_name}): 1 to 15 bytes in UTF-8,
+   * not "." or "..", and none of '/', ':', NUL or white space (space, tab, line feed, vertical tab,
+   * form feed, carriage return, and the byte 0xA0, which the kernel counts as a space). Names such
+   * as {@code eth0}, {@code enp3s0}, {@code eth0.100}, {@code br-lan} and {@code wan#1} fit: the
+   * route backend sends the name to the kernel as bytes over netlink, never in a command line, so
+   * no character can cut or break anything.
    */
   private static void checkInterfaceName(String name) {
     boolean valid =
-        INTERFACE_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+        StandardCharsets.UTF_8.newEncoder().canEncode(name)
+            && !name.equals(".")
+            && !name.equals("..");
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    valid &= bytes.length >= 1 && bytes.length <= 15;
+    for (byte b : bytes) {
+      valid &= INTERFACE_NAME_FORBIDDEN.indexOf(b & 0xff) < 0;
+    }
     Checks.checkArgument(
         valid,
-        "interface_name must be 1 to 15 letters, digits, '_', '.' or '-', and not '.' or '..',"
-            + " was '%s'",
+        "interface_name must be 1 to 15 bytes (UTF-8), not '.' or '..', without '/', ':' or white"
+            + " space, was '%s'",
         name);
   }
 

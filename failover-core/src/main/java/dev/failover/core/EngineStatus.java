@@ -3,11 +3,16 @@ package dev.failover.core;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.ProbeRound;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
+import dev.failover.api.ProviderStatus;
 import dev.failover.api.SwitchReason;
 import dev.failover.api.TestResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -15,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a running engine knows, as of its last tick or {@link FailoverEngine#decideNow() decision}:
  * the main provider and why, every provider's state, link and recent results, the sticky choice,
- * the cadence and the last routing failure. The launcher writes it
- * to the status file that {@code failover status} reads.
+ * the cadence and the last routing failure. The launcher writes it to the status file that {@code
+ * failover status} reads.
  *
  * <p>Immutable, so safe to read from any thread. Made of plain values (ids, enums, numbers,
  * instants, durations) so that it serialises as it is. A component that may be absent is
@@ -36,10 +41,10 @@ import org.jspecify.annotations.Nullable;
  * @param mainDetail the current justification of the main provider, in words; empty before the
  *     first decision
  * @param mainSince when the current main provider became main; null before the first decision
- * @param ranking the provider ids in the order of their default routes' metrics, main first;
- *     empty before the first decision
- * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1,
- *     +2, ...
+ * @param ranking the provider ids in the order of their default routes' metrics, main first; empty
+ *     before the first decision
+ * @param startMetric the metric of the first route of {@code ranking}; the others follow at +1, +2,
+ *     ...
  * @param sticky the sticky choice read at the last tick
  * @param lastAppliedAt when the backend last applied the routing state successfully; null if never
  * @param lastApplyError the message of the last failed apply, if the last attempt failed; null
@@ -69,13 +74,58 @@ public record EngineStatus(
     checkNotNull(at, "at");
     checkNotNull(policy, "policy");
     checkNotNull(interval, "interval");
-    checkArgument(
-        interval.compareTo(Duration.ZERO) > 0, "interval must be > 0, was %s", interval);
+    checkArgument(interval.compareTo(Duration.ZERO) > 0, "interval must be > 0, was %s", interval);
     checkNotNull(mainDetail, "mainDetail");
     checkNotNull(sticky, "sticky");
     checkArgument(ticks >= 0, "ticks must be >= 0, was %s", ticks);
     ranking = List.copyOf(checkNotNull(ranking, "ranking"));
     providers = List.copyOf(checkNotNull(providers, "providers"));
+  }
+
+  /**
+   * The status that {@code state} and {@code histories} show: what the engine publishes after each
+   * step. A pure function, so the engine's shell only has to store it.
+   *
+   * @param state the engine's state after the step
+   * @param histories every configured provider's history, in priority order
+   * @param policy the policy's name
+   * @param settings for the interval in force and the start metric
+   * @param at the time of the step
+   */
+  static EngineStatus of(
+      EngineState state,
+      List<ProviderHistory> histories,
+      String policy,
+      EngineSettings settings,
+      Instant at) {
+    List<ProviderReport> reports = new ArrayList<>(histories.size());
+    for (ProviderHistory h : histories) {
+      String id = h.provider().id();
+      reports.add(ProviderReport.of(h, state.statuses().get(id), !state.linkDown().contains(id)));
+    }
+    Decision decision = state.decision();
+    List<String> ranking = new ArrayList<>();
+    if (decision != null) {
+      for (Provider provider : decision.ranked()) {
+        ranking.add(provider.id());
+      }
+    }
+    ApplyLedger ledger = state.ledger();
+    return new EngineStatus(
+        at,
+        state.ticks(),
+        policy,
+        state.interval(settings),
+        decision == null ? null : decision.main().id(),
+        decision == null ? null : decision.reason(),
+        decision == null ? "" : decision.detail(),
+        state.mainSince(),
+        ranking,
+        settings.startMetric(),
+        state.sticky(),
+        ledger.lastAppliedAt(),
+        ledger.failure(),
+        reports);
   }
 
   /** The main provider's id, empty before the first decision. */
@@ -100,9 +150,8 @@ public record EngineStatus(
    * @param state the policy's verdict
    * @param since when the provider entered {@code state}
    * @param reason the policy's reason, in words
-   * @param eligible whether the policy lets the provider carry the main route (the original
-   *     policy calls this "reliable"); the link is not taken into account, see {@link
-   *     #selectable()}
+   * @param eligible whether the policy lets the provider carry the main route (the original policy
+   *     calls this "reliable"); the link is not taken into account, see {@link #selectable()}
    * @param linkUsable whether the provider's link is usable, as last reported to {@link
    *     FailoverEngine#linkChanged}; true until a link event says otherwise
    * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value
@@ -147,6 +196,58 @@ public record EngineStatus(
           lossPercent >= 0 && lossPercent <= 100,
           "lossPercent must be between 0 and 100, was %s",
           lossPercent);
+    }
+
+    /**
+     * The report on {@code h}'s provider, whose status is {@code status}: the outcomes of the
+     * newest {@value FailoverEngine#RECENT_ROUNDS} rounds, and the loss and mean latency over the
+     * whole history.
+     */
+    static ProviderReport of(ProviderHistory h, ProviderStatus status, boolean linkUsable) {
+      List<ProbeRound> rounds = h.rounds();
+      List<TestResult.Outcome> recent = new ArrayList<>(FailoverEngine.RECENT_ROUNDS);
+      for (int i = Math.max(0, rounds.size() - FailoverEngine.RECENT_ROUNDS);
+          i < rounds.size();
+          i++) {
+        recent.add(outcome(rounds.get(i)));
+      }
+      int checks = 0;
+      int lost = 0;
+      int successes = 0;
+      Duration latencySum = Duration.ZERO;
+      for (ProbeRound round : rounds) {
+        for (TestResult result : round.results()) {
+          checks++;
+          if (result.succeeded()) {
+            successes++;
+            latencySum = latencySum.plus(result.latency());
+          } else {
+            lost++;
+          }
+        }
+      }
+      return new ProviderReport(
+          h.provider().id(),
+          status.state(),
+          status.since(),
+          status.reason(),
+          status.eligible(),
+          linkUsable,
+          recent,
+          h.size(),
+          h.failedCount(),
+          checks == 0 ? 0 : 100.0 * lost / checks,
+          successes == 0 ? null : latencySum.dividedBy(successes));
+    }
+
+    /** {@code SUCCESS} if every check of {@code round} succeeded, else its first other outcome. */
+    private static TestResult.Outcome outcome(ProbeRound round) {
+      for (TestResult result : round.results()) {
+        if (!result.succeeded()) {
+          return result.outcome();
+        }
+      }
+      return TestResult.Outcome.SUCCESS;
     }
 
     /** Whether the provider may be chosen as main: eligible by its policy and its link usable. */

@@ -5,12 +5,16 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import com.google.common.collect.ImmutableMap;
+import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * probeTimeout} however many providers and scenarios there are and however many of them hang. A
  * check still running at the deadline is cancelled (its thread interrupted) and recorded as {@link
  * TestResult#timeout}; a check that throws is recorded as a failure with the exception in its
- * detail. Checks start through {@link TestScenario#start}; for scenarios that keep its default
- * (one executor thread per check), the executor should have a thread for every provider &times;
- * scenario pair, or checks queue behind each other and may time out.
+ * detail. Checks start through {@link TestScenario#start}; for scenarios that keep its default (one
+ * executor thread per check), the executor should have a thread for every provider &times; scenario
+ * pair, or checks queue behind each other and may time out.
  *
- * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so that
- * a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline, and
- * only a probe that ignores its timeout is cut off here. Such a probe is logged at WARN once, and
- * at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several times
- * a second.
+ * <p>A scenario is handed {@code probeTimeout} less a small margin (a tenth, at most 20 ms), so
+ * that a well-behaved probe reports its own {@link TestResult#timeout} before the shared deadline,
+ * and only a probe that ignores its timeout is cut off here. Such a probe is logged at WARN once,
+ * and at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several
+ * times a second.
  *
  * <p>Thread-safe if the scenarios are (as {@link TestScenario} requires); the engine calls it from
  * one thread at a time.
@@ -55,6 +59,7 @@ final class ProbeRunner {
   private final Ticker ticker;
   private final Duration timeout;
   private final Duration scenarioTimeout;
+
   /** The provider-and-scenario pairs that overran the deadline last time, named "id/scenario". */
   private final Set<String> overrunning = ConcurrentHashMap.newKeySet();
 
@@ -67,39 +72,43 @@ final class ProbeRunner {
   }
 
   /**
-   * Runs one round.
+   * Runs one round: every scenario against every provider.
    *
-   * @return for each provider (in the given order), one result per scenario (in the given order);
-   *     null if the calling thread was interrupted while waiting, in which case every unfinished
-   *     check is cancelled and the thread's interrupt flag is set again
+   * @param startedAt the time the round starts, stamped on every {@link ProbeRound}
+   * @return each provider's round (its results in the order of {@code scenarios}), in the order of
+   *     {@code providers}; empty if the calling thread was interrupted while waiting, in which case
+   *     every unfinished check is cancelled and the thread's interrupt flag is set again
    */
-  @Nullable List<List<TestResult>> runRound(List<Provider> providers, List<TestScenario> scenarios) {
+  Optional<ImmutableMap<Provider, ProbeRound>> runRound(
+      List<Provider> providers, List<TestScenario> scenarios, Instant startedAt) {
+    checkNotNull(startedAt, "startedAt");
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
-    List<Future<TestResult>> futures = new ArrayList<>(providers.size() * scenarios.size());
+    // Every check starts before any is awaited: provider by provider, scenario by scenario.
+    List<Future<TestResult>> started = new ArrayList<>(providers.size() * scenarios.size());
     for (Provider provider : providers) {
       for (TestScenario scenario : scenarios) {
-        futures.add(submit(provider, scenario));
+        started.add(submit(provider, scenario));
       }
     }
-    List<List<TestResult>> results = new ArrayList<>(providers.size());
-    int index = 0;
+    ImmutableMap.Builder<Provider, ProbeRound> rounds =
+        ImmutableMap.builderWithExpectedSize(providers.size());
+    int next = 0;
     for (Provider provider : providers) {
-      List<TestResult> round = new ArrayList<>(scenarios.size());
-      for (TestScenario scenario : scenarios) {
-        Future<TestResult> future = futures.get(index++);
+      TestResult[] results = new TestResult[scenarios.size()];
+      for (int i = 0; i < results.length; i++) {
         try {
-          round.add(await(future, stopwatch, provider, scenario));
+          results[i] = await(started.get(next++), stopwatch, provider, scenarios.get(i));
         } catch (InterruptedException e) {
-          for (Future<TestResult> pending : futures) {
+          for (Future<TestResult> pending : started) {
             pending.cancel(true);
           }
           Thread.currentThread().interrupt();
-          return null;
+          return Optional.empty();
         }
       }
-      results.add(List.copyOf(round));
+      rounds.put(provider, new ProbeRound(startedAt, List.of(results)));
     }
-    return List.copyOf(results);
+    return Optional.of(rounds.buildOrThrow());
   }
 
   private Future<TestResult> submit(Provider provider, TestScenario scenario) {
@@ -184,13 +193,16 @@ final class ProbeRunner {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException) {
-        logger.warn("probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, cause);
+        logger.warn(
+            "probe '{}' threw for {}; recorded as a failure", scenario.name(), provider, cause);
         return TestResult.failure(stopwatch.elapsed(), "probe threw " + cause);
       }
-      logger.warn("probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, cause);
+      logger.warn(
+          "probe '{}' failed for {}; recorded as a failure", scenario.name(), provider, cause);
       return TestResult.failure(Duration.ZERO, "probe failed: " + cause);
     } catch (CancellationException e) {
-      logger.warn("probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
+      logger.warn(
+          "probe '{}' for {} was cancelled; recorded as a failure", scenario.name(), provider);
       return TestResult.failure(Duration.ZERO, "probe was cancelled");
     }
   }

@@ -4,24 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.TestProviders;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ProbeRunnerTest {
+  private static final Instant T0 = Fixtures.T0;
 
   @Test
   void runRound_scenarioGetsTimeoutBelowProbeTimeout_soItsOwnTimeoutFiresFirst() {
@@ -44,11 +49,12 @@ class ProbeRunnerTest {
         new ProbeRunner(
             MoreExecutors.newDirectExecutorService(), ticker(clock), Duration.ofMillis(200));
 
-    List<List<TestResult>> results = runner.runRound(TestProviders.of(1), List.of(recording));
+    List<Provider> providers = TestProviders.of(1);
+    Map<Provider, ProbeRound> rounds =
+        runner.runRound(providers, List.of(recording), T0).orElseThrow();
 
     assertThat(handed.get()).isEqualTo(Duration.ofMillis(180));
-    assertThat(results).isNotNull();
-    assertThat(results.get(0).get(0).outcome()).isEqualTo(TestResult.Outcome.TIMEOUT);
+    assertThat(first(rounds, providers.get(0)).outcome()).isEqualTo(TestResult.Outcome.TIMEOUT);
   }
 
   @Test
@@ -72,7 +78,7 @@ class ProbeRunnerTest {
         new ProbeRunner(
             MoreExecutors.newDirectExecutorService(), ticker(clock), Duration.ofSeconds(2));
 
-    runner.runRound(TestProviders.of(1), List.of(recording));
+    runner.runRound(TestProviders.of(1), List.of(recording), T0);
 
     assertThat(handed.get()).isEqualTo(Duration.ofMillis(1980));
   }
@@ -140,12 +146,13 @@ class ProbeRunnerTest {
                 CompletableFuture.completedFuture(
                     TestResult.success(Duration.ofMillis(provider.id().length()))));
 
-    List<List<TestResult>> results = runner.runRound(TestProviders.of(2), List.of(scenario));
+    List<Provider> providers = TestProviders.of(2);
+    Map<Provider, ProbeRound> rounds =
+        runner.runRound(providers, List.of(scenario), T0).orElseThrow();
 
-    assertThat(results).isNotNull();
-    assertThat(results).hasSize(2);
-    assertThat(results.get(0).get(0).succeeded()).isTrue();
-    assertThat(results.get(1).get(0).succeeded()).isTrue();
+    assertThat(rounds).hasSize(2);
+    assertThat(first(rounds, providers.get(0)).succeeded()).isTrue();
+    assertThat(first(rounds, providers.get(1)).succeeded()).isTrue();
   }
 
   @Test
@@ -161,13 +168,13 @@ class ProbeRunnerTest {
               return CompletableFuture.completedFuture(TestResult.success(Duration.ofMillis(3)));
             });
 
-    List<List<TestResult>> results = runner.runRound(providers, List.of(scenario));
+    Map<Provider, ProbeRound> rounds =
+        runner.runRound(providers, List.of(scenario), T0).orElseThrow();
 
-    assertThat(results).isNotNull();
-    assertThat(results.get(0).get(0).outcome()).isEqualTo(TestResult.Outcome.FAILURE);
-    assertThat(results.get(0).get(0).detail())
+    assertThat(first(rounds, providers.get(0)).outcome()).isEqualTo(TestResult.Outcome.FAILURE);
+    assertThat(first(rounds, providers.get(0)).detail())
         .isEqualTo("probe threw java.lang.IllegalStateException: socket refused");
-    assertThat(results.get(1).get(0).succeeded()).isTrue();
+    assertThat(first(rounds, providers.get(1)).succeeded()).isTrue();
   }
 
   @Test
@@ -175,14 +182,12 @@ class ProbeRunnerTest {
     ProbeRunner runner = refusingExecutorRunner();
     TestScenario scenario =
         starting(
-            provider ->
-                CompletableFuture.failedFuture(new IllegalArgumentException("bad packet")));
+            provider -> CompletableFuture.failedFuture(new IllegalArgumentException("bad packet")));
 
-    List<List<TestResult>> results = runner.runRound(TestProviders.of(1), List.of(scenario));
+    TestResult result = onlyResult(runner, scenario);
 
-    assertThat(results).isNotNull();
-    assertThat(results.get(0).get(0).outcome()).isEqualTo(TestResult.Outcome.FAILURE);
-    assertThat(results.get(0).get(0).detail())
+    assertThat(result.outcome()).isEqualTo(TestResult.Outcome.FAILURE);
+    assertThat(result.detail())
         .isEqualTo("probe threw java.lang.IllegalArgumentException: bad packet");
   }
 
@@ -195,10 +200,9 @@ class ProbeRunnerTest {
               throw new NoClassDefFoundError("org/example/Missing");
             });
 
-    List<List<TestResult>> results = runner.runRound(TestProviders.of(1), List.of(scenario));
+    TestResult result = onlyResult(runner, scenario);
 
-    assertThat(results).isNotNull();
-    assertThat(results.get(0).get(0).detail())
+    assertThat(result.detail())
         .isEqualTo("probe failed: java.lang.NoClassDefFoundError: org/example/Missing");
   }
 
@@ -207,11 +211,60 @@ class ProbeRunnerTest {
     ProbeRunner runner = refusingExecutorRunner();
     TestScenario scenario = starting(provider -> nullFuture());
 
-    List<List<TestResult>> results = runner.runRound(TestProviders.of(1), List.of(scenario));
+    TestResult result = onlyResult(runner, scenario);
 
-    assertThat(results).isNotNull();
-    assertThat(results.get(0).get(0).outcome()).isEqualTo(TestResult.Outcome.FAILURE);
-    assertThat(results.get(0).get(0).detail()).isEqualTo("probe started no check");
+    assertThat(result.outcome()).isEqualTo(TestResult.Outcome.FAILURE);
+    assertThat(result.detail()).isEqualTo("probe started no check");
+  }
+
+  /**
+   * One round per provider, in priority order, each stamped with the start and in scenario order.
+   */
+  @Test
+  void runRound_threeProvidersTwoScenarios_oneRoundPerProviderInOrder() {
+    List<Provider> providers = TestProviders.of(3);
+    TestScenario fast =
+        starting(p -> CompletableFuture.completedFuture(TestResult.success(Duration.ofMillis(1))));
+    TestScenario failing =
+        starting(p -> CompletableFuture.completedFuture(TestResult.failure(Duration.ZERO, p.id())));
+
+    Map<Provider, ProbeRound> rounds =
+        refusingExecutorRunner().runRound(providers, List.of(fast, failing), T0).orElseThrow();
+
+    assertThat(rounds.keySet()).containsExactlyElementsOf(providers);
+    for (Provider provider : providers) {
+      ProbeRound round = rounds.get(provider);
+      assertThat(round.startedAt()).isEqualTo(T0);
+      assertThat(round.results())
+          .extracting(TestResult::outcome)
+          .containsExactly(TestResult.Outcome.SUCCESS, TestResult.Outcome.FAILURE);
+      assertThat(round.results().get(1).detail()).isEqualTo(provider.id());
+    }
+  }
+
+  @Test
+  void runRound_interrupted_emptyAndTheFlagStaysSet() {
+    TestScenario never = starting(p -> new CompletableFuture<>());
+    ProbeRunner runner = refusingExecutorRunner();
+
+    Thread.currentThread().interrupt();
+    Optional<?> rounds = runner.runRound(TestProviders.of(2), List.of(never), T0);
+
+    assertThat(Thread.interrupted()).isTrue();
+    assertThat(rounds).isEmpty();
+  }
+
+  private static TestResult first(Map<Provider, ProbeRound> rounds, Provider provider) {
+    return rounds.get(provider).results().get(0);
+  }
+
+  /** The one result of a round of {@code scenario} against one provider. */
+  private static TestResult onlyResult(ProbeRunner runner, TestScenario scenario) {
+    List<Provider> providers = TestProviders.of(1);
+    Map<Provider, ProbeRound> rounds =
+        runner.runRound(providers, List.of(scenario), T0).orElseThrow();
+    assertThat(rounds.keySet()).containsExactlyElementsOf(providers);
+    return first(rounds, providers.get(0));
   }
 
   @SuppressWarnings("NullAway") // a broken plugin's null, on purpose

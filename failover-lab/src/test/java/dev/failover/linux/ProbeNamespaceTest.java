@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.base.Ticker;
-import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
@@ -57,7 +56,7 @@ class ProbeNamespaceTest {
         .routerMasquerade(variant == Variant.IDENTICAL_ROUTER_MASQUERADE)
         .build();
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
+    LabNetlink.backend(lab)
         .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 
@@ -161,7 +160,7 @@ class ProbeNamespaceTest {
   void ping_interfaceFlappedBeforeReapply_failsInsteadOfLeakingThroughMain() throws Exception {
     startLab(Variant.IDENTICAL);
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
+    LabNetlink.backend(lab)
         .apply(RoutingState.ranked(List.of(p.get(0), p.get(1), p.get(2)), 100));
     TestScenario ping = ping();
 

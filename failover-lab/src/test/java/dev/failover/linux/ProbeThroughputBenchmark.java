@@ -1,7 +1,6 @@
 package dev.failover.linux;
 
 import com.google.common.base.Ticker;
-import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
@@ -98,7 +97,7 @@ public final class ProbeThroughputBenchmark {
     };
     try (NamespaceLab lab = NamespaceLab.builder("fbench").isps(providers).lanClient(false).build()) {
       List<Provider> all = lab.providers();
-      new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(all), lab.runnerIn(lab.routerNamespace()))
+      LabNetlink.backend(lab)
           .apply(RoutingState.ranked(all, 100));
       run(lab, engine, engineName, seconds, perSecond, threads);
     }

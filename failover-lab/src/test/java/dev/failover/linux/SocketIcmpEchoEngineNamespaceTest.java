@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.base.Ticker;
-import dev.failover.api.Providers;
 import dev.failover.api.Ipv4;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
@@ -74,7 +73,7 @@ class SocketIcmpEchoEngineNamespaceTest {
         .lanClient(false)
         .build();
     List<Provider> p = lab.providers();
-    new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(p), lab.runnerIn(lab.routerNamespace()))
+    LabNetlink.backend(lab)
         .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 

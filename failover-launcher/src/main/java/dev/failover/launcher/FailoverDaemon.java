@@ -128,7 +128,7 @@ public final class FailoverDaemon {
   /**
    * Prepares the providers' tables and rules, starts the link watch, then the engine's ticks and
    * the status writes. Returns once the link watch has reported every provider's link (normally
-   * within milliseconds; the monitor waits at most 15 s for its {@code ip} process), without
+   * within milliseconds; the monitor waits at most 15 s for its first netlink snapshot), without
    * waiting for the first tick.
    *
    * @throws IllegalStateException if it was started before

@@ -3,7 +3,9 @@ package dev.failover.launcher;
 import dagger.Binds;
 import dagger.Module;
 
-/** failover-linux's link monitor ({@code ip monitor}) behind the launcher's {@link LinkWatch}. */
+/**
+ * failover-linux's link monitor (rtnetlink notifications) behind the launcher's {@link LinkWatch}.
+ */
 @Module
 interface LinkWatchModule {
 

@@ -1,49 +1,43 @@
 package dev.failover.launcher;
 
-import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.failover.api.Provider;
 import dev.failover.api.Providers;
-import dev.failover.linux.CommandRunner;
 import dev.failover.linux.LinkMonitor;
 import dev.failover.linux.LinkStatus;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link LinkWatch} of the daemon: failover-linux's {@link LinkMonitor} (one long-lived {@code
- * ip -o monitor link address} process and its thread) feeding a {@link ProviderLinks}.
+ * The {@link LinkWatch} of the daemon: failover-linux's {@link LinkMonitor} (one rtnetlink socket
+ * subscribed to the link and address notifications, and its thread) feeding a {@link
+ * ProviderLinks}.
  *
  * <p>{@link #start} returns once every provider interface has been reported: the monitor's own
- * start-up report, and {@code ip -json addr show dev NAME} for an interface it did not report
- * (missing). If the monitor cannot start ({@code ip} missing), a warning is logged and the states
- * read once are all there is: the probes still notice a dead link. {@link #stop} destroys the
- * process and ends the thread. Thread-safe.
+ * start-up report, and {@link LinkStatus#read} for an interface it did not report (missing). If the
+ * monitor cannot start (the kernel refuses the socket), a warning is logged and the states read
+ * once are all there is: the probes still notice a dead link. {@link #stop} ends the thread and
+ * closes the socket. Thread-safe.
  */
 final class LinuxLinkWatch implements LinkWatch {
   private static final Logger logger = LoggerFactory.getLogger(LinuxLinkWatch.class);
 
-  private final CommandRunner runner;
   private final Object lock = new Object();
   private @Nullable LinkMonitor monitor;
   private boolean started;
   private boolean stopped;
 
   @Inject
-  LinuxLinkWatch(CommandRunner runner) {
-    this.runner = checkNotNull(runner, "runner");
-  }
+  LinuxLinkWatch() {}
 
   @Override
   public void start(Providers providers, Sink sink) {
     ProviderLinks links = new ProviderLinks(providers, sink);
-    LinkMonitor created = new LinkMonitor(runner, links);
+    LinkMonitor created = new LinkMonitor(links);
     synchronized (lock) {
       checkState(!started, "the link watch was started already");
       started = true;
@@ -64,7 +58,7 @@ final class LinuxLinkWatch implements LinkWatch {
 
   private Optional<LinkStatus> read(String interfaceName) {
     try {
-      return Optional.of(LinkStatus.read(runner, interfaceName));
+      return Optional.of(LinkStatus.read(interfaceName));
     } catch (IOException e) {
       logger.warn(
           "cannot read interface '{}' ({}); it counts as usable until the probes say otherwise",

@@ -3,23 +3,23 @@ package dev.failover.launcher;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.RouteBackendException;
-import dev.failover.linux.IpRouteBackend;
+import dev.failover.linux.NetlinkRouteBackend;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link RoutePreparation} of the daemon: {@link IpRouteBackend#prepare()} on the engine's own
+ * The {@link RoutePreparation} of the daemon: {@link NetlinkRouteBackend#prepare()} on the engine's own
  * backend, with a failure logged at WARN and otherwise ignored (the engine's first apply installs
  * the same tables and rules, and retries on every tick). Thread-safe, as the backend is.
  */
 final class LinuxRoutePreparation implements RoutePreparation {
   private static final Logger logger = LoggerFactory.getLogger(LinuxRoutePreparation.class);
 
-  private final IpRouteBackend backend;
+  private final NetlinkRouteBackend backend;
 
   @Inject
-  LinuxRoutePreparation(IpRouteBackend backend) {
+  LinuxRoutePreparation(NetlinkRouteBackend backend) {
     this.backend = checkNotNull(backend, "backend");
   }
 

@@ -2,7 +2,8 @@ package dev.failover.launcher;
 
 /**
  * Prepares the kernel for the daemon's first round: the launcher's seam in front of
- * failover-linux's {@code IpRouteBackend.prepare()}, so that the component test can use a fake.
+ * failover-linux's {@code NetlinkRouteBackend.prepare()}, so that the component test can use a
+ * fake.
  *
  * <p>The first round's probes are bound to the providers' addresses; until each provider's table
  * and {@code from ADDR} rule exist, such a probe follows the main table and may leave (and succeed)

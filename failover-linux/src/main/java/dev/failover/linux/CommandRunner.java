@@ -32,12 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Interrupts (a daemon that stops): a command is not started by a thread that is already
  * interrupted, and a command already running gets up to {@value #INTERRUPT_GRACE_MILLIS} ms more to
- * finish before it is killed. An {@code ip -batch} half done leaves the routes matching no decision;
- * a finished one, followed by no further command, leaves a state the route backend planned (its
- * first batch only adds and replaces).
+ * finish before it is killed, so that a stopping daemon does not cut a command halfway.
  */
 public final class CommandRunner {
-  /** The timeout of {@link #run(List)}: long enough for a large {@code ip -batch} on a busy box. */
+  /** The timeout of {@link #run(List)}: long enough for a slow command on a busy box. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   /** How long a running command may still take once its thread is interrupted. */
@@ -179,27 +177,6 @@ public final class CommandRunner {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  /**
-   * Starts a long-lived {@code command} (such as {@code ip monitor}) with the runner's prefix and
-   * returns at once, with its standard error merged into its standard output and its standard input
-   * closed. The runner's timeout does not apply: the caller reads the output and must destroy the
-   * process (and its descendants) when done.
-   *
-   * @throws CommandException if it could not be started
-   */
-  public Process start(List<String> command) throws CommandException {
-    checkNotNull(command, "command");
-    checkArgument(!command.isEmpty(), "command must not be empty");
-    List<String> full = ImmutableList.<String>builder().addAll(prefix).addAll(command).build();
-    try {
-      Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      return process;
-    } catch (IOException e) {
-      throw new CommandException(full, "could not start: " + e.getMessage(), false, e);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.failover.linux;
 
 /**
- * What {@link IpRouteBackend} does with a default route in the main table that it did not make
+ * What {@link NetlinkRouteBackend} does with a default route in the main table that it did not make
  * (another route protocol), such as one a DHCP client re-adds with a low metric.
  *
  * <p>Only plain unicast default routes are touched. Blackhole, unreachable and prohibit defaults

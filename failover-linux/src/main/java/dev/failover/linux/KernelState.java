@@ -2,152 +2,67 @@ package dev.failover.linux;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.linux.netlink.AddressFamily;
+import dev.failover.linux.netlink.AddressMessage;
+import dev.failover.linux.netlink.LinkMessage;
+import dev.failover.linux.netlink.NetlinkException;
+import dev.failover.linux.netlink.RouteFilter;
+import dev.failover.linux.netlink.RouteMessage;
+import dev.failover.linux.netlink.RtNetlink;
+import dev.failover.linux.netlink.RuleMessage;
+import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A snapshot of the IPv4 routes, rules and interfaces of the kernel, as {@code ip -json -N} prints
- * them; immutable.
+ * The part of the kernel's IPv4 routing state that {@link NetlinkRouteBackend} works on, read over
+ * rtnetlink with dumps the kernel filters, so that a router's other tables, however large, are
+ * never read: the default routes of the main table (the main table is streamed and only its default
+ * routes kept), the routes of the backend's own protocol in the tables it manages, every IPv4 rule
+ * (rules are few), and every interface with its IPv4 addresses. Immutable.
  *
- * @param routes every IPv4 route of every table
- * @param rules every IPv4 policy rule
  * @param links every interface, by name
+ * @param mainDefaults every default route of the main table, whatever its protocol
+ * @param tableRoutes the routes of the backend's protocol in the tables that were read (see {@link
+ *     #read}), main table excluded
+ * @param rules every IPv4 policy rule
  */
-record KernelState(List<Route> routes, List<Rule> rules, Map<String, Link> links) {
-  static final int MAIN_TABLE = 254;
+record KernelState(
+    Map<String, Link> links,
+    List<RouteMessage> mainDefaults,
+    List<RouteMessage> tableRoutes,
+    List<RuleMessage> rules) {
+  private static final Logger logger = LoggerFactory.getLogger(KernelState.class);
+
+  static final int MAIN_TABLE = RouteMessage.TABLE_MAIN;
+
+  /** Reads that the kernel flagged as interrupted (something changed meanwhile), retried. */
+  private static final int READ_ATTEMPTS = 3;
 
   KernelState {
-    routes = List.copyOf(routes);
-    rules = List.copyOf(rules);
     links = Map.copyOf(links);
-  }
-
-  /**
-   * One route.
-   *
-   * @param type the route type's number: 1 unicast, 2 local, 3 broadcast, 6 blackhole, 7
-   *     unreachable, 8 prohibit ...
-   * @param dst {@code default} or a prefix such as {@code 192.168.1.0/24}, or a host address
-   * @param gateway the next hop, if any
-   * @param dev the output interface, if any
-   * @param table the table id (254 is main)
-   * @param protocol the route protocol number (2 kernel, 4 static, 16 dhcp, ...)
-   * @param prefsrc the preferred source address, if any
-   * @param metric the metric (priority); 0 when the kernel prints none
-   * @param scope the scope number (0 global, 253 link, 254 host)
-   * @param flags such as {@code linkdown}, {@code onlink}
-   * @param complex whether it uses a multipath next hop or a nexthop object, which this backend
-   *     cannot copy faithfully
-   */
-  record Route(
-      int type,
-      String dst,
-      @Nullable String gateway,
-      @Nullable String dev,
-      int table,
-      int protocol,
-      @Nullable String prefsrc,
-      long metric,
-      int scope,
-      Set<String> flags,
-      boolean complex) {
-    Route {
-      checkNotNull(dst, "dst");
-      flags = Set.copyOf(flags);
-    }
-
-    boolean isDefault() {
-      return dst.equals("default") || dst.equals("0.0.0.0/0");
-    }
-
-    boolean isUnicast() {
-      return type == 1;
-    }
-
-    /** The {@code ip route} selectors that name this route exactly, for a {@code del}. */
-    List<String> selectors() {
-      List<String> words = new ArrayList<>();
-      switch (type) {
-        case 6 -> words.add("blackhole");
-        case 7 -> words.add("unreachable");
-        case 8 -> words.add("prohibit");
-        default -> { } // unicast; other types are never deleted by this backend
-      }
-      words.add(dst);
-      if (gateway != null) {
-        words.add("via");
-        words.add(gateway);
-      }
-      if (dev != null) {
-        words.add("dev");
-        words.add(dev);
-      }
-      words.add("metric");
-      words.add(Long.toString(metric));
-      words.add("table");
-      words.add(Integer.toString(table));
-      words.add("proto");
-      words.add(Integer.toString(protocol));
-      return words;
-    }
-
-    @Override
-    public String toString() {
-      StringBuilder text = new StringBuilder(type == 1 ? "" : "type " + type + " ").append(dst);
-      if (gateway != null) {
-        text.append(" via ").append(gateway);
-      }
-      if (dev != null) {
-        text.append(" dev ").append(dev);
-      }
-      text.append(" table ").append(table).append(" proto ").append(protocol);
-      if (prefsrc != null) {
-        text.append(" src ").append(prefsrc);
-      }
-      text.append(" metric ").append(metric);
-      if (!flags.isEmpty()) {
-        text.append(' ').append(String.join(" ", flags));
-      }
-      return text.toString();
-    }
-  }
-
-  /**
-   * One policy rule. {@code plain} is true when it has no selector other than {@code from}.
-   *
-   * @param priority its priority
-   * @param src the source address, or {@code all}
-   * @param srcLength the source prefix length (32 for a host)
-   * @param table the table it looks up, 0 if it has another action
-   * @param protocol the rule protocol number, 0 if unset
-   * @param plain whether it has no other selector (to, iif, oif, fwmark, ...) or action
-   */
-  record Rule(int priority, String src, int srcLength, int table, int protocol, boolean plain) {
-    Rule {
-      checkNotNull(src, "src");
-    }
-
-    @Override
-    public String toString() {
-      return priority + ": from " + src + "/" + srcLength + " lookup " + table + " proto " + protocol
-          + (plain ? "" : " (with other selectors)");
-    }
+    mainDefaults = List.copyOf(mainDefaults);
+    tableRoutes = List.copyOf(tableRoutes);
+    rules = List.copyOf(rules);
   }
 
   /**
    * One interface.
    *
-   * @param name its name
+   * @param index its index, which routes name it by
+   * @param name its name (the kernel's bytes, decoded as UTF-8)
    * @param up whether it is administratively up (flag UP)
-   * @param carrier whether it has carrier (flag LOWER_UP)
+   * @param carrier whether it has carrier (LOWER_UP, not NO-CARRIER)
    * @param addresses its IPv4 addresses
    */
-  record Link(String name, boolean up, boolean carrier, List<String> addresses) {
+  record Link(int index, String name, boolean up, boolean carrier, List<Inet4Address> addresses) {
     Link {
       checkNotNull(name, "name");
       addresses = List.copyOf(addresses);
@@ -158,65 +73,147 @@ record KernelState(List<Route> routes, List<Rule> rules, Map<String, Link> links
     return Optional.ofNullable(links.get(name));
   }
 
-  /** The routes of table {@code table}. */
-  List<Route> table(int table) {
-    return routes.stream().filter(r -> r.table() == table).toList();
+  /** The index of interface {@code name}, or 0 (which no route names) if there is none. */
+  int index(String name) {
+    Link link = links.get(name);
+    return link == null ? 0 : link.index();
   }
 
-  /** The unicast and other default routes of the main table. */
-  List<Route> mainDefaults() {
-    return routes.stream().filter(r -> r.table() == MAIN_TABLE && r.isDefault()).toList();
+  /** The name of interface {@code index}, or {@code #index} if no interface has it. */
+  String name(int index) {
+    return links.values().stream()
+        .filter(l -> l.index() == index)
+        .map(Link::name)
+        .findFirst()
+        .orElse("#" + index);
   }
 
-  /** Parses the outputs of {@code ip -json -N -4 route show table all}, {@code rule show} and {@code addr show}. */
-  static KernelState parse(String routesJson, String rulesJson, String addrJson) {
-    List<Route> routes = new ArrayList<>();
-    for (Map<String, Object> r : Json.parseObjects(routesJson)) {
-      routes.add(new Route(
-          (int) Json.number(r, "type").orElse(1L).longValue(),
-          Json.string(r, "dst").orElse("default"),
-          Json.string(r, "gateway").orElse(null),
-          Json.string(r, "dev").orElse(null),
-          (int) Json.number(r, "table").orElse((long) MAIN_TABLE).longValue(),
-          (int) Json.number(r, "protocol").orElse(0L).longValue(),
-          Json.string(r, "prefsrc").orElse(null),
-          Json.number(r, "metric").orElse(0L),
-          (int) Json.number(r, "scope").orElse(0L).longValue(),
-          Set.copyOf(Json.strings(r, "flags")),
-          r.containsKey("nexthops") || r.containsKey("nhid")));
-    }
-    List<Rule> rules = new ArrayList<>();
-    Set<String> known = Set.of("priority", "src", "srclen", "table", "protocol", "flags");
-    for (Map<String, Object> r : Json.parseObjects(rulesJson)) {
-      String src = Json.string(r, "src").orElse("all");
-      boolean plain = known.containsAll(r.keySet()) && Json.strings(r, "flags").isEmpty();
-      rules.add(new Rule(
-          (int) Json.number(r, "priority").orElse(0L).longValue(),
-          src,
-          (int) Json.number(r, "srclen").orElse(src.equals("all") ? 0L : 32L).longValue(),
-          (int) Json.number(r, "table").orElse(0L).longValue(),
-          (int) Json.number(r, "protocol").orElse(0L).longValue(),
-          plain));
-    }
-    Map<String, Link> links = new HashMap<>();
-    for (Map<String, Object> l : Json.parseObjects(addrJson)) {
-      List<String> flags = Json.strings(l, "flags");
-      List<String> addresses = new ArrayList<>();
-      Object info = l.get("addr_info");
-      if (info instanceof List) {
-        for (Object a : (List<?>) info) {
-          if (a instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> addr = (Map<String, Object>) a;
-            if ("inet".equals(addr.get("family"))) {
-              Json.string(addr, "local").ifPresent(addresses::add);
-            }
-          }
+  /** The routes of table {@code table} that were read. */
+  List<RouteMessage> table(int table) {
+    return tableRoutes.stream().filter(r -> r.table() == table).toList();
+  }
+
+  /** {@code route} as {@code ip route} prints it, with interface names. */
+  String describe(RouteMessage route) {
+    return route.describe(this::name);
+  }
+
+  /**
+   * Reads the state: the links and addresses, every IPv4 rule, the main table's default routes, and
+   * the routes of {@code protocol} in {@code tables} and in every table a rule of {@code protocol}
+   * looks up (so that the tables of a provider no longer configured are found while its rule is
+   * there). A dump the kernel flags as interrupted is read again, up to 3 times.
+   *
+   * @throws NetlinkException if a dump fails; {@code netlink} is unusable then
+   */
+  static KernelState read(RtNetlink netlink, int protocol, Set<Integer> tables)
+      throws NetlinkException {
+    return read(netlink, protocol, Optional.of(tables));
+  }
+
+  /**
+   * Reads the state like {@link #read}, but the routes of {@code protocol} in every table: the
+   * kernel walks every table and sends only those routes (for the {@code uninstall} command).
+   */
+  static KernelState readEveryTable(RtNetlink netlink, int protocol) throws NetlinkException {
+    return read(netlink, protocol, Optional.empty());
+  }
+
+  private static KernelState read(RtNetlink netlink, int protocol, Optional<Set<Integer>> tables)
+      throws NetlinkException {
+    for (int attempt = 1; ; attempt++) {
+      Reader reader = new Reader();
+      reader.read(netlink, protocol, tables);
+      if (!reader.interrupted || attempt == READ_ATTEMPTS) {
+        if (reader.interrupted) {
+          logger.debug("the kernel state changed during every read; using the last one");
         }
+        return reader.state();
       }
-      String name = Json.string(l, "ifname").orElse("");
-      links.put(name, new Link(name, flags.contains("UP"), flags.contains("LOWER_UP"), addresses));
     }
-    return new KernelState(routes, rules, links);
+  }
+
+  /** One attempt to read the state. */
+  private static final class Reader {
+    private final List<LinkMessage> links = new ArrayList<>();
+    private final Map<Integer, List<Inet4Address>> addresses = new HashMap<>();
+    private final List<RuleMessage> rules = new ArrayList<>();
+    private final List<RouteMessage> mainDefaults = new ArrayList<>();
+    private final List<RouteMessage> tableRoutes = new ArrayList<>();
+    private boolean interrupted;
+
+    void read(RtNetlink netlink, int protocol, Optional<Set<Integer>> tables)
+        throws NetlinkException {
+      interrupted |=
+          netlink
+              .dumpLinks(
+                  link -> {
+                    if (link.family() == 0) { // not a bridge port's message
+                      links.add(link);
+                    }
+                  })
+              .interrupted();
+      interrupted |= netlink.dumpAddresses(AddressFamily.INET, 0, this::addAddress).interrupted();
+      interrupted |= netlink.dumpRules(AddressFamily.INET, rules::add).interrupted();
+      // The kernel cannot filter by destination: the main table streams through, defaults stay.
+      interrupted |=
+          netlink
+              .dumpRoutes(
+                  RouteFilter.table(AddressFamily.INET, MAIN_TABLE),
+                  route -> {
+                    if (route.isDefault()) {
+                      mainDefaults.add(route);
+                    }
+                  })
+              .interrupted();
+      if (tables.isEmpty()) {
+        interrupted |=
+            netlink
+                .dumpRoutes(
+                    RouteFilter.all(AddressFamily.INET).withProtocol(protocol),
+                    route -> {
+                      if (route.table() != MAIN_TABLE) {
+                        tableRoutes.add(route);
+                      }
+                    })
+                .interrupted();
+        return;
+      }
+      Set<Integer> toRead = new TreeSet<>(tables.get());
+      rules.stream()
+          .filter(r -> r.protocol() == protocol && r.action() == RuleMessage.ACTION_TO_TABLE)
+          .forEach(r -> toRead.add(r.table()));
+      toRead.remove(MAIN_TABLE);
+      toRead.remove(0);
+      for (int table : toRead) {
+        interrupted |=
+            netlink
+                .dumpRoutes(
+                    RouteFilter.table(AddressFamily.INET, table).withProtocol(protocol),
+                    tableRoutes::add)
+                .interrupted();
+      }
+    }
+
+    private void addAddress(AddressMessage address) {
+      if (address.interfaceAddress() instanceof Inet4Address ipv4) {
+        addresses.computeIfAbsent(address.index(), i -> new ArrayList<>()).add(ipv4);
+      }
+    }
+
+    KernelState state() {
+      Map<String, Link> byName = new HashMap<>();
+      for (LinkMessage link : links) {
+        byName.put(
+            link.name(),
+            new Link(
+                link.index(),
+                link.name(),
+                link.adminUp(),
+                link.carrier(),
+                addresses.getOrDefault(link.index(), List.of())));
+      }
+      return new KernelState(byName, mainDefaults, tableRoutes, rules);
+    }
   }
 }

@@ -3,16 +3,18 @@ package dev.failover.linux;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.failover.api.Ipv4;
+import dev.failover.linux.netlink.AddressFamily;
+import dev.failover.linux.netlink.LinkMessage;
+import dev.failover.linux.netlink.RtNetlink;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * The state of one network interface at one moment, as {@code ip -json addr show} reports it.
+ * The state of one network interface at one moment, as the kernel's link and address messages
+ * describe it.
  *
  * @param interfaceName the interface's name
  * @param index the kernel's interface index; 0 when the interface is absent
@@ -57,85 +59,52 @@ public record LinkStatus(
   }
 
   /**
-   * Reads the current status of {@code interfaceName} once, with {@code ip -json addr show dev
-   * NAME} through {@code runner} (which gives the flags and operational state of {@code ip link
-   * show} plus the addresses). A missing interface is {@link #absent}, not an error.
+   * The status of {@code link} with {@code addresses}, as the kernel's messages describe it.
    *
-   * @throws IOException if {@code ip} could not run, failed for another reason, or printed
-   *     something that is not the expected JSON
+   * @throws NullPointerException if an argument is null
    */
-  public static LinkStatus read(CommandRunner runner, String interfaceName) throws IOException {
-    checkNotNull(runner, "runner");
-    checkNotNull(interfaceName, "interfaceName");
-    CommandResult result = runner.run(List.of("ip", "-json", "addr", "show", "dev", interfaceName));
-    if (!result.succeeded()) {
-      if (result.stderr().contains("does not exist")) {
-        return absent(interfaceName);
-      }
-      throw new IOException("cannot read interface '" + interfaceName + "': " + String.join(" ", result.command())
-          + " exited with " + result.exitCode() + ": " + result.stderr().strip());
-    }
-    List<LinkStatus> all = parse(result.stdout());
-    return all.stream().filter(s -> s.interfaceName().equals(interfaceName)).findFirst()
-        .orElse(absent(interfaceName));
-  }
-
-  /** Reads every interface once, with {@code ip -json addr show}. */
-  static List<LinkStatus> readAll(CommandRunner runner) throws IOException {
-    CommandResult result = runner.run(List.of("ip", "-json", "addr", "show"));
-    if (!result.succeeded()) {
-      throw new IOException(String.join(" ", result.command()) + " exited with " + result.exitCode() + ": "
-          + result.stderr().strip());
-    }
-    return parse(result.stdout());
+  public static LinkStatus of(LinkMessage link, List<Inet4Address> addresses) {
+    checkNotNull(link, "link");
+    return new LinkStatus(
+        link.name(),
+        link.index(),
+        true,
+        link.adminUp(),
+        link.carrier(),
+        link.operStateName(),
+        addresses);
   }
 
   /**
-   * Parses the output of {@code ip -json addr show}.
+   * Reads the current status of {@code interfaceName} once, over rtnetlink in the calling thread's
+   * network namespace (the interface by its name, then its IPv4 addresses). A missing interface is
+   * {@link #absent}, not an error.
    *
-   * @throws IOException if it is not the expected JSON
+   * @throws IOException if the kernel cannot be asked ({@link
+   *     dev.failover.linux.netlink.NetlinkException})
    */
-  static List<LinkStatus> parse(String json) throws IOException {
-    List<Map<String, Object>> objects;
-    try {
-      objects = Json.parseObjects(json);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("unexpected output of ip -json addr show: " + e.getMessage(), e);
+  public static LinkStatus read(String interfaceName) throws IOException {
+    checkNotNull(interfaceName, "interfaceName");
+    try (RtNetlink netlink = RtNetlink.open()) {
+      return read(netlink, interfaceName);
     }
-    List<LinkStatus> statuses = new ArrayList<>();
-    for (Map<String, Object> link : objects) {
-      String name = Json.string(link, "ifname").orElse("");
-      if (name.isEmpty()) {
-        continue;
-      }
-      List<String> flags = Json.strings(link, "flags");
-      List<Inet4Address> addresses = new ArrayList<>();
-      Object info = link.get("addr_info");
-      if (info instanceof List) {
-        for (Object a : (List<?>) info) {
-          if (a instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> address = (Map<String, Object>) a;
-            if ("inet".equals(address.get("family"))) {
-              Json.string(address, "local").map(Ipv4::parse).ifPresent(addresses::add);
-            }
-          }
-        }
-      }
-      statuses.add(new LinkStatus(name,
-          (int) Json.number(link, "ifindex").orElse(0L).longValue(),
-          true,
-          flags.contains("UP"),
-          hasCarrier(flags),
-          Json.string(link, "operstate").orElse("UNKNOWN"),
-          addresses));
-    }
-    return statuses;
   }
 
-  /** Whether {@code flags} say the link has carrier. */
-  static boolean hasCarrier(Collection<String> flags) {
-    // A veth whose peer just came up can briefly show both; NO-CARRIER is the one to believe.
-    return flags.contains("LOWER_UP") && !flags.contains("NO-CARRIER");
+  /** Reads the current status of {@code interfaceName} once with {@code netlink}. */
+  static LinkStatus read(RtNetlink netlink, String interfaceName) throws IOException {
+    Optional<LinkMessage> link = netlink.link(interfaceName);
+    if (link.isEmpty()) {
+      return absent(interfaceName);
+    }
+    List<Inet4Address> addresses = new ArrayList<>();
+    netlink.dumpAddresses(
+        AddressFamily.INET,
+        link.get().index(),
+        address -> {
+          if (address.interfaceAddress() instanceof Inet4Address ipv4) {
+            addresses.add(ipv4);
+          }
+        });
+    return of(link.get(), addresses);
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The Linux data plane of failover: health checks bound to a provider's source address (ICMP
- * echo through a socket of its own or the {@code ping} program, TCP connect), the {@code
- * ip}-command route backend that maintains the routing layout of DESIGN.md section 2, the link
- * monitor that reports interfaces going down or losing carrier as it happens, and the install step
- * that names the routing tables.
+ * echo through a socket of its own or the {@code ping} program, TCP connect), the route backend
+ * that maintains the routing layout of DESIGN.md section 2 over rtnetlink, the link monitor that
+ * reports interfaces going down or losing carrier as it happens (rtnetlink notifications), and the
+ * install step that names the routing tables. The kernel is talked to through {@link
+ * dev.failover.linux.netlink}; no process is started for it.
  *
- * <p>Every external program runs through {@link dev.failover.linux.CommandRunner}, as an argument
- * list and never through a shell, so that no configured value can inject a command. Nothing here
- * knows about network namespaces: tests run the same code in a namespace by giving the runner a
- * prefix or by running it on a thread that joined one (the namespace lab, module failover-lab,
- * does both; nothing here depends on it).
+ * <p>The one external program left, {@code ping} for the command echo engine, runs through {@link
+ * dev.failover.linux.CommandRunner}, as an argument list and never through a shell, so that no
+ * configured value can inject a command. Nothing here knows about network namespaces: sockets are
+ * opened in the calling thread's namespace, so tests run the same code in a namespace by running
+ * it on a thread that joined one or by giving the runner a prefix (the namespace lab, module
+ * failover-lab, does both; nothing here depends on it).
  */
 @NullMarked
 package dev.failover.linux;

@@ -1,135 +1,184 @@
 package dev.failover.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import dev.failover.api.Ipv4;
+import dev.failover.linux.netlink.AddressFamily;
+import dev.failover.linux.netlink.AddressMessage;
+import dev.failover.linux.netlink.LinkMessage;
+import dev.failover.linux.netlink.NetlinkEvents;
+import dev.failover.linux.netlink.NetlinkEvents.Snapshot;
+import dev.failover.linux.netlink.NetlinkEvents.SyncReason;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How lines of {@code ip -o monitor link address} (as iproute2 6.1 prints them) become reports. */
+/**
+ * How the kernel's link and address messages (as {@link NetlinkEvents} hands them over) become
+ * reports: only changes, in a sensible order, and every difference after a resync.
+ */
 class LinkMonitorTest {
-  private static final String UP =
-      "3: wan1@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default \\"
-          + "    link/ether 16:a6:d9:9c:4f:98 brd ff:ff:ff:ff:ff:ff link-netns fl-1234-isp1";
-  private static final String NO_CARRIER =
-      "3: wan1@if2: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state LOWERLAYERDOWN"
-          + " group default \\    link/ether 16:a6:d9:9c:4f:98 brd ff:ff:ff:ff:ff:ff";
-  private static final String ADMIN_DOWN =
-      "3: wan1@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN group default \\"
-          + "    link/ether 16:a6:d9:9c:4f:98 brd ff:ff:ff:ff:ff:ff";
+  private static final int USABLE =
+      LinkMessage.IFF_UP | LinkMessage.IFF_RUNNING | LinkMessage.IFF_LOWER_UP;
+  private static final LinkMessage WAN1_UP = new LinkMessage(0, 3, USABLE, "wan1", 6);
+  private static final LinkMessage WAN1_NO_CARRIER =
+      new LinkMessage(0, 3, LinkMessage.IFF_UP, "wan1", 3);
+  private static final LinkMessage WAN1_ADMIN_DOWN = new LinkMessage(0, 3, 0, "wan1", 2);
+  private static final AddressMessage WAN1_ADDRESS = address(3, "192.168.1.11");
 
   private final RecordingLinkListener listener = new RecordingLinkListener();
-  private final LinkMonitor monitor = new LinkMonitor(new CommandRunner(), listener);
+  private final NetlinkEvents.Listener events = new LinkMonitor(listener).events();
+
+  private static AddressMessage address(int index, String address) {
+    InetAddress ip = Ipv4.parse(address);
+    return new AddressMessage(AddressFamily.INET, 24, 0, 0, index, ip, ip);
+  }
+
+  private static Snapshot snapshot(List<LinkMessage> links, List<AddressMessage> addresses) {
+    return new Snapshot(links, addresses);
+  }
 
   @Test
-  void handle_linkUpThenCarrierLostThenAdminDown_reportsOnlyChanges() {
-    monitor.handle(UP);
-    monitor.handle(UP); // the kernel repeats link messages for many reasons
-    monitor.handle(NO_CARRIER);
-    monitor.handle(ADMIN_DOWN);
-    monitor.handle(UP);
+  void onSync_start_reportsEveryInterfaceThenItsAddresses() {
+    events.onSync(
+        snapshot(
+            List.of(
+                new LinkMessage(0, 1, USABLE, "lo", 0),
+                WAN1_UP,
+                new LinkMessage(0, 4, 0, "wan2", 2)),
+            List.of(WAN1_ADDRESS)),
+        SyncReason.START);
+
+    assertThat(listener.drain())
+        .containsExactly("lo usable", "wan1 usable", "wan1 +192.168.1.11", "wan2 not usable");
+  }
+
+  @Test
+  void onLink_upThenCarrierLostThenAdminDown_reportsOnlyChanges() {
+    events.onSync(snapshot(List.of(), List.of()), SyncReason.START);
+    events.onLink(WAN1_UP, false);
+    events.onLink(WAN1_UP, false); // the kernel repeats link messages for many reasons
+    events.onLink(WAN1_NO_CARRIER, false);
+    events.onLink(WAN1_ADMIN_DOWN, false);
+    events.onLink(WAN1_UP, false);
 
     assertThat(listener.drain()).containsExactly("wan1 usable", "wan1 not usable", "wan1 usable");
   }
 
-  /** A veth whose peer just came up can say LOWER_UP and NO-CARRIER at once, state LOWERLAYERDOWN. */
   @Test
-  void handle_lowerUpWithNoCarrier_isNotUsable() {
-    monitor.handle("2: b1@a1: <NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue"
-        + " state LOWERLAYERDOWN group default \\    link/ether e6:c8:ea:2a:66:16 brd ff:ff:ff:ff:ff:ff");
-
-    assertThat(listener.drain()).containsExactly("b1 not usable");
-  }
-
-  @Test
-  void handle_stateUnknownWithCarrier_isUsable() {
-    monitor.handle("7: ppp0: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1492 qdisc fq_codel state UNKNOWN"
-        + " group default qlen 3\\    link/ppp");
+  void onLink_stateUnknownWithCarrier_isUsable() {
+    events.onLink(new LinkMessage(0, 7, USABLE, "ppp0", LinkMessage.OPER_UNKNOWN), false);
 
     assertThat(listener.drain()).containsExactly("ppp0 usable");
   }
 
   @Test
-  void handle_addressAddedAndDeleted_reportsBothOnce() {
-    monitor.handle(UP);
-    monitor.handle("3: wan1    inet 192.168.1.11/24 scope global wan1\\       valid_lft forever preferred_lft forever");
-    monitor.handle("3: wan1    inet 192.168.1.11/24 scope global wan1\\       valid_lft forever preferred_lft forever");
-    monitor.handle("Deleted 3: wan1    inet 192.168.1.11/24 scope global wan1\\       valid_lft forever");
+  void onAddress_addedTwiceThenDeleted_reportsEachChangeOnce() {
+    events.onLink(WAN1_UP, false);
+    events.onAddress(WAN1_ADDRESS, false);
+    events.onAddress(WAN1_ADDRESS, false);
+    events.onAddress(WAN1_ADDRESS, true);
 
-    assertThat(listener.drain()).containsExactly("wan1 usable", "wan1 +192.168.1.11", "wan1 -192.168.1.11");
+    assertThat(listener.drain())
+        .containsExactly("wan1 usable", "wan1 +192.168.1.11", "wan1 -192.168.1.11");
   }
 
   @Test
-  void handle_ipv6AddressOrOtherText_isIgnored() {
-    monitor.handle("Deleted 3: wan1    inet6 fe80::14a6:d9ff:fe9c:4f98/64 scope link \\       valid_lft forever");
-    monitor.handle("Cannot open netlink socket: Operation not permitted");
+  void onAddress_ipv6_isIgnored() throws Exception {
+    events.onLink(WAN1_UP, false);
+    listener.drain();
+
+    InetAddress ipv6 = InetAddress.getByName("fe80::1");
+    events.onAddress(new AddressMessage(AddressFamily.INET6, 64, 0, 253, 3, null, ipv6), false);
 
     assertThat(listener.drain()).isEmpty();
   }
 
   @Test
-  void handle_linkDeleted_reportsItsAddressesGoneAndTheLinkNotUsable() {
-    monitor.handle(UP);
-    monitor.handle("3: wan1    inet 192.168.1.11/24 scope global wan1\\       valid_lft forever");
+  void onLink_deleted_reportsItsAddressesGoneThenTheLinkNotUsable() {
+    events.onLink(WAN1_UP, false);
+    events.onAddress(WAN1_ADDRESS, false);
     listener.drain();
 
-    monitor.handle("Deleted 3: wan1@NONE: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default"
-        + " \\    link/ether 16:a6:d9:9c:4f:98 brd ff:ff:ff:ff:ff:ff");
+    events.onLink(WAN1_ADMIN_DOWN, true);
 
     assertThat(listener.drain()).containsExactly("wan1 -192.168.1.11", "wan1 not usable");
   }
 
   @Test
-  void handle_renamed_reportsTheOldNameNotUsable() {
-    monitor.handle(UP);
+  void onLink_renamed_reportsTheOldNameGoneAndTheNewOneWithItsAddresses() {
+    events.onLink(WAN1_UP, false);
+    events.onAddress(WAN1_ADDRESS, false);
     listener.drain();
 
-    monitor.handle(UP.replace("wan1@if2", "uplink1@if2"));
+    events.onLink(new LinkMessage(0, 3, USABLE, "uplink1", 6), false);
 
-    assertThat(listener.drain()).containsExactly("wan1 not usable", "uplink1 usable");
+    assertThat(listener.drain())
+        .containsExactly(
+            "wan1 -192.168.1.11", "wan1 not usable", "uplink1 usable", "uplink1 +192.168.1.11");
+  }
+
+  /**
+   * A name that an {@code ip -o monitor} line would have cut: it is taken as the kernel gives it.
+   */
+  @Test
+  void onLink_nameWithAtSignAndHash_keepsTheWholeName() {
+    events.onLink(new LinkMessage(0, 4, USABLE, "a@b#1", 6), false);
+
+    assertThat(listener.drain()).containsExactly("a@b#1 usable");
+  }
+
+  /** A message about the interface's bridge port (family AF_BRIDGE) says nothing about the link. */
+  @Test
+  void onLink_bridgePortMessage_isIgnored() {
+    events.onLink(WAN1_UP, false);
+    listener.drain();
+
+    events.onLink(new LinkMessage(7, 3, 0, "wan1", 2), true);
+
+    assertThat(listener.drain()).isEmpty();
+  }
+
+  /** After an overrun, the new snapshot's differences are reported, and nothing else. */
+  @Test
+  void onSync_afterOverrun_reportsEveryDifference() {
+    LinkMessage wan2 = new LinkMessage(0, 4, USABLE, "wan2", 6);
+    events.onSync(
+        snapshot(List.of(WAN1_UP, wan2), List.of(WAN1_ADDRESS, address(4, "10.0.0.2"))),
+        SyncReason.START);
+    listener.drain();
+
+    events.onSync(
+        snapshot(
+            List.of(WAN1_NO_CARRIER, new LinkMessage(0, 9, USABLE, "wan3", 6)),
+            List.of(address(9, "10.0.0.3"))),
+        SyncReason.OVERRUN);
+
+    assertThat(listener.drain())
+        .containsExactly(
+            "wan1 -192.168.1.11",
+            "wan1 not usable",
+            "wan3 usable",
+            "wan3 +10.0.0.3",
+            "wan2 -10.0.0.2",
+            "wan2 not usable");
   }
 
   @Test
-  void handle_nameWithAtSign_keepsTheWholeName() {
-    monitor.handle("4: a@b@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP");
-    monitor.handle("5: c@d: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP");
+  void listenerThrows_keepsReporting() {
+    List<String> calls = new ArrayList<>();
+    NetlinkEvents.Listener failing =
+        new LinkMonitor(
+                (name, usable) -> {
+                  calls.add(name + " " + usable);
+                  throw new IllegalStateException("listener bug");
+                })
+            .events();
 
-    // Without a peer suffix the last '@' is ambiguous; at run time the index known from the full
-    // read at start (ip -json) settles it.
-    assertThat(listener.drain()).containsExactly("a@b usable", "c usable");
-  }
-
-  @Test
-  void handle_listenerThrows_keepsReporting() {
-    List<String> calls = new java.util.ArrayList<>();
-    LinkMonitor failing = new LinkMonitor(new CommandRunner(), (name, usable) -> {
-      calls.add(name + " " + usable);
-      throw new IllegalStateException("listener bug");
-    });
-
-    failing.handle(UP);
-    failing.handle(NO_CARRIER);
+    failing.onLink(WAN1_UP, false);
+    failing.onLink(WAN1_NO_CARRIER, false);
 
     assertThat(calls).containsExactly("wan1 true", "wan1 false");
-  }
-
-  @Test
-  void constructor_maxBackoffBelowMin_isRejected() {
-    assertThatThrownBy(() -> new LinkMonitor(new CommandRunner(), listener, Duration.ofSeconds(2),
-        Duration.ofSeconds(1), Thread::new))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxBackoff must be >= minBackoff (PT2S), was PT1S");
-  }
-
-  @Test
-  void start_ipMissing_throwsAndLeavesNothingRunning() {
-    LinkMonitor monitor = new LinkMonitor(new CommandRunner(List.of("/nonexistent/failover-test"),
-        CommandRunner.DEFAULT_TIMEOUT), listener);
-
-    assertThatThrownBy(monitor::start)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("cannot start the link monitor: could not start");
-    assertThat(monitor.threadAlive()).isFalse();
   }
 }

@@ -3,33 +3,45 @@ package dev.failover.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.failover.api.Ipv4;
+import dev.failover.linux.netlink.LinkMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Parsing of {@code ip -json addr show} into link statuses, and what counts as usable. */
+/** Link statuses from the kernel's link messages, and what counts as usable. */
 class LinkStatusTest {
-  private static final String JSON = "[{\"ifindex\":3,\"link_index\":2,\"ifname\":\"wan1\","
-      + "\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\",\"LOWER_UP\"],\"mtu\":1500,\"qdisc\":\"noqueue\","
-      + "\"operstate\":\"UP\",\"group\":\"default\",\"txqlen\":1000,\"link_type\":\"ether\","
-      + "\"addr_info\":[{\"family\":\"inet\",\"local\":\"192.168.1.11\",\"prefixlen\":24,\"scope\":\"global\","
-      + "\"label\":\"wan1\"},{\"family\":\"inet6\",\"local\":\"fe80::1\",\"prefixlen\":64}]},"
-      + "{\"ifindex\":4,\"ifname\":\"wan2\",\"flags\":[\"NO-CARRIER\",\"BROADCAST\",\"MULTICAST\",\"UP\"],"
-      + "\"operstate\":\"LOWERLAYERDOWN\",\"addr_info\":[]},"
-      + "{\"ifindex\":5,\"ifname\":\"wan3\",\"flags\":[\"BROADCAST\",\"MULTICAST\"],\"operstate\":\"DOWN\","
-      + "\"addr_info\":[]},"
-      + "{\"ifindex\":6,\"ifname\":\"ppp0\",\"flags\":[\"POINTOPOINT\",\"UP\",\"LOWER_UP\"],"
-      + "\"operstate\":\"UNKNOWN\",\"addr_info\":[]}]";
+  private static final int UP = LinkMessage.IFF_UP;
+  private static final int RUNNING = LinkMessage.IFF_RUNNING;
+  private static final int LOWER_UP = LinkMessage.IFF_LOWER_UP;
 
   @Test
-  void parse_fourLinks_readsFlagsStateAndIpv4Addresses() throws Exception {
-    List<LinkStatus> statuses = LinkStatus.parse(JSON);
+  void of_fourLinks_readsFlagsStateAndAddresses() {
+    LinkStatus wan1 =
+        LinkStatus.of(
+            new LinkMessage(0, 3, UP | RUNNING | LOWER_UP, "wan1", 6),
+            List.of(Ipv4.parse("192.168.1.11")));
+    LinkStatus wan2 = LinkStatus.of(new LinkMessage(0, 4, UP, "wan2", 3), List.of());
+    LinkStatus wan3 = LinkStatus.of(new LinkMessage(0, 5, 0, "wan3", 2), List.of());
+    LinkStatus ppp0 =
+        LinkStatus.of(new LinkMessage(0, 6, UP | RUNNING | LOWER_UP, "ppp0", 0), List.of());
 
-    assertThat(statuses).containsExactly(
-        new LinkStatus("wan1", 3, true, true, true, "UP", List.of(Ipv4.parse("192.168.1.11"))),
-        new LinkStatus("wan2", 4, true, true, false, "LOWERLAYERDOWN", List.of()),
-        new LinkStatus("wan3", 5, true, false, false, "DOWN", List.of()),
-        new LinkStatus("ppp0", 6, true, true, true, "UNKNOWN", List.of()));
-    assertThat(statuses).extracting(LinkStatus::usable).containsExactly(true, false, false, true);
+    assertThat(List.of(wan1, wan2, wan3, ppp0))
+        .containsExactly(
+            new LinkStatus("wan1", 3, true, true, true, "UP", List.of(Ipv4.parse("192.168.1.11"))),
+            new LinkStatus("wan2", 4, true, true, false, "LOWERLAYERDOWN", List.of()),
+            new LinkStatus("wan3", 5, true, false, false, "DOWN", List.of()),
+            new LinkStatus("ppp0", 6, true, true, true, "UNKNOWN", List.of()));
+    assertThat(List.of(wan1, wan2, wan3, ppp0))
+        .extracting(LinkStatus::usable)
+        .containsExactly(true, false, false, true);
+  }
+
+  /** A veth whose peer just came up can say LOWER_UP without RUNNING: ip shows NO-CARRIER. */
+  @Test
+  void of_lowerUpButNotRunning_hasNoCarrier() {
+    LinkStatus status = LinkStatus.of(new LinkMessage(0, 2, UP | LOWER_UP, "b1", 3), List.of());
+
+    assertThat(status.carrier()).isFalse();
+    assertThat(status.usable()).isFalse();
   }
 
   @Test
@@ -39,6 +51,7 @@ class LinkStatusTest {
 
   @Test
   void usable_dormant_isFalse() {
-    assertThat(new LinkStatus("wlan0", 7, true, true, true, "DORMANT", List.of()).usable()).isFalse();
+    assertThat(new LinkStatus("wlan0", 7, true, true, true, "DORMANT", List.of()).usable())
+        .isFalse();
   }
 }

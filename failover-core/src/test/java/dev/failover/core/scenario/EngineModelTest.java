@@ -55,6 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the main-switched events are the model's, and a switch away from a main whose link is down is a
  * FAILOVER that names the link; a link change runs no probe.
  *
+ * <p>This test runs the shell ({@link FailoverEngine}) with fakes: probes, the history, the sticky
+ * file, the backend and the listeners. The rules alone are checked more closely, as the pure
+ * function they are, by {@code EngineStepModelTest} next to the engine's classes.
+ *
  * <p>Seeded and reproducible through the testkit's {@link Property}: {@code
  * -Dfailover.testkit.seed=N} replays a run. On failure the message gives the seed, the
  * configuration and the action list shrunk to a small one.

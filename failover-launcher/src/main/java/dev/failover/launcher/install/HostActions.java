@@ -9,8 +9,8 @@ import dev.failover.linux.CommandException;
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.CommandRunner;
 import dev.failover.linux.ForeignRouteHandling;
-import dev.failover.linux.IpRouteBackend;
-import dev.failover.linux.IpRouteBackendSettings;
+import dev.failover.linux.NetlinkRouteBackend;
+import dev.failover.linux.NetlinkRouteBackendSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * The {@link SystemActions} of a real install: {@code systemctl} when systemd runs this machine,
  * and the removal of the daemon's routes, rules and tables through failover-linux's {@link
- * IpRouteBackend#removeAll}. Each part falls back to printing what it would do when it does not
+ * NetlinkRouteBackend#removeAll}. Each part falls back to printing what it would do when it does not
  * apply (a scratch root, or no systemd, as in a container).
  */
 public final class HostActions implements SystemActions {
@@ -106,18 +106,17 @@ public final class HostActions implements SystemActions {
       describing.removeRoutes(config);
       return;
     }
-    IpRouteBackend backend =
-        new IpRouteBackend(
-            IpRouteBackendSettings.defaults().withForeignRoutes(ForeignRouteHandling.LEAVE),
-            config.providers(),
-            new CommandRunner());
+    NetlinkRouteBackend backend =
+        new NetlinkRouteBackend(
+            NetlinkRouteBackendSettings.defaults().withForeignRoutes(ForeignRouteHandling.LEAVE),
+            config.providers());
     try {
       List<String> removed = backend.removeAll(removeLastDefaultRoute);
       if (removed.isEmpty()) {
         out.println("no route, rule or table of failover was left in the kernel");
       }
-      for (String line : removed) {
-        out.println("ip " + line);
+      for (String request : removed) {
+        out.println("removed: " + request);
       }
     } catch (RouteBackendException e) {
       throw new IOException("removing the daemon's routes failed: " + e.getMessage(), e);

@@ -6,7 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
-import dev.failover.linux.IpRouteBackendSettings;
+import dev.failover.linux.NetlinkRouteBackendSettings;
 import dev.failover.linux.RoutingTableNames;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -186,7 +186,7 @@ public final class Installer {
     createFolders(tables.getParent(), createdFolders);
     createFolders(protocols.getParent(), createdFolders);
     new RoutingTableNames(tables, protocols)
-        .install(config.providers(), IpRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL);
+        .install(config.providers(), NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL);
     files.add(relative(tables));
     files.add(relative(protocols));
     out.println("wrote the routing-table names to " + tables + " and " + protocols);

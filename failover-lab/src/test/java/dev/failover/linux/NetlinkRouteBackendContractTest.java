@@ -2,7 +2,6 @@ package dev.failover.linux;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.failover.api.Providers;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
 import dev.failover.lab.NamespaceLab;
@@ -11,17 +10,18 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** {@link IpRouteBackend} keeps the route backend contract, in a fresh namespace lab per test. */
-class IpRouteBackendContractTest extends RouteBackendContractTest {
+/**
+ * {@link NetlinkRouteBackend} keeps the route backend contract, in a fresh namespace lab per test.
+ */
+class NetlinkRouteBackendContractTest extends RouteBackendContractTest {
   private NamespaceLab lab;
-  private IpRouteBackend backend;
+  private NetlinkRouteBackend backend;
 
   @BeforeEach
   void startLab() throws Exception {
     assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
     lab = NamespaceLab.builder("fl").lanClient(false).build();
-    backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(lab.providers()),
-        lab.runnerIn(lab.routerNamespace()));
+    backend = LabNetlink.backend(lab);
   }
 
   @AfterEach

@@ -3,13 +3,13 @@ package dev.failover.linux;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.linux.netlink.RtNetlink;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * The settings of {@link IpRouteBackend}.
+ * The settings of {@link NetlinkRouteBackend}.
  *
- * @param ipCommand the {@code ip} program, a path or a name looked up on the PATH
  * @param rulePriority the priority of the {@code from ADDR lookup TABLE} rules, 1 to 32765 (they
  *     must come before the main table's rule at 32766); 30000 by default, which leaves room for an
  *     operator's or a VPN's own rules before them
@@ -17,14 +17,11 @@ import java.util.Set;
  *     255 and not one that iproute2 names for another daemon; 201 by default
  * @param foreignRoutes what to do with default routes in the main table that are not ours; {@link
  *     ForeignRouteHandling#DEMOTE} by default
- * @param commandTimeout how long one {@code ip} run may take before it is killed
+ * @param timeout how long one netlink operation (a dump, or a transaction and its answers) may take
+ *     before the call fails; 10 s by default
  */
-public record IpRouteBackendSettings(
-    String ipCommand,
-    int rulePriority,
-    int routeProtocol,
-    ForeignRouteHandling foreignRoutes,
-    Duration commandTimeout) {
+public record NetlinkRouteBackendSettings(
+    int rulePriority, int routeProtocol, ForeignRouteHandling foreignRoutes, Duration timeout) {
 
   /** The default rule priority. */
   public static final int DEFAULT_RULE_PRIORITY = 30000;
@@ -39,11 +36,9 @@ public record IpRouteBackendSettings(
   /**
    * @throws IllegalArgumentException if a value breaks its rule; the message names the field
    */
-  public IpRouteBackendSettings {
-    checkNotNull(ipCommand, "ipCommand");
+  public NetlinkRouteBackendSettings {
     checkNotNull(foreignRoutes, "foreignRoutes");
-    checkNotNull(commandTimeout, "commandTimeout");
-    checkArgument(!ipCommand.isBlank(), "ipCommand must not be blank");
+    checkNotNull(timeout, "timeout");
     checkArgument(
         rulePriority >= 1 && rulePriority <= 32765,
         "rulePriority must be between 1 and 32765 (before the main table's rule), was %s",
@@ -55,23 +50,20 @@ public record IpRouteBackendSettings(
         TAKEN_PROTOCOLS.stream().sorted().toList(),
         routeProtocol);
     checkArgument(
-        !commandTimeout.isNegative() && !commandTimeout.isZero(),
-        "commandTimeout must be > 0, was %s",
-        commandTimeout);
+        !timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
   }
 
-  /** {@code ip} from the PATH, priority 30000, protocol 201, DEMOTE, 10 s. */
-  public static IpRouteBackendSettings defaults() {
-    return new IpRouteBackendSettings(
-        "ip",
+  /** Priority 30000, protocol 201, DEMOTE, 10 s. */
+  public static NetlinkRouteBackendSettings defaults() {
+    return new NetlinkRouteBackendSettings(
         DEFAULT_RULE_PRIORITY,
         DEFAULT_ROUTE_PROTOCOL,
         ForeignRouteHandling.DEMOTE,
-        CommandRunner.DEFAULT_TIMEOUT);
+        RtNetlink.DEFAULT_TIMEOUT);
   }
 
   /** A copy with {@code handling} for foreign default routes. */
-  public IpRouteBackendSettings withForeignRoutes(ForeignRouteHandling handling) {
-    return new IpRouteBackendSettings(ipCommand, rulePriority, routeProtocol, handling, commandTimeout);
+  public NetlinkRouteBackendSettings withForeignRoutes(ForeignRouteHandling handling) {
+    return new NetlinkRouteBackendSettings(rulePriority, routeProtocol, handling, timeout);
   }
 }

@@ -11,6 +11,8 @@ import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.NamespaceLab.LinkSide;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link IpRouteBackend} against the real kernel, in a fresh namespace lab per test. */
-class IpRouteBackendNamespaceTest {
+/**
+ * {@link NetlinkRouteBackend} against the real kernel, in a fresh namespace lab per test, with
+ * {@code ip} as the independent oracle of what the kernel holds.
+ */
+class NetlinkRouteBackendNamespaceTest {
   private NamespaceLab lab;
   private RouterShell router;
   private Provider p1;
@@ -47,12 +52,12 @@ class IpRouteBackendNamespaceTest {
     }
   }
 
-  private IpRouteBackend backend(ForeignRouteHandling handling) {
-    return new IpRouteBackend(IpRouteBackendSettings.defaults().withForeignRoutes(handling),
-        Providers.of(lab.providers()), lab.runnerIn(lab.routerNamespace()));
+  private NetlinkRouteBackend backend(ForeignRouteHandling handling) {
+    return new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults().withForeignRoutes(handling),
+        Providers.of(lab.providers()), LabNetlink.router(lab));
   }
 
-  private IpRouteBackend backend() {
+  private NetlinkRouteBackend backend() {
     return backend(ForeignRouteHandling.DEMOTE);
   }
 
@@ -84,7 +89,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void current_afterApply_equalsDesired() throws Exception {
     RoutingState desired = RoutingState.ranked(List.of(p3, p1, p2), 100);
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(desired);
 
     assertThat(backend.current()).contains(desired);
@@ -93,8 +98,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void apply_distinctSubnets_eachProviderUsesItsOwnGateway() throws Exception {
     try (NamespaceLab distinct = NamespaceLab.builder("fl").identicalGateways(false).lanClient(false).build()) {
-      IpRouteBackend backend = new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(distinct.providers()),
-          distinct.runnerIn(distinct.routerNamespace()));
+      NetlinkRouteBackend backend = LabNetlink.backend(distinct);
 
       backend.apply(RoutingState.ranked(distinct.providers(), 10));
 
@@ -115,7 +119,7 @@ class IpRouteBackendNamespaceTest {
     backend().apply(desired);
     String before = router.dump();
 
-    IpRouteBackend restarted = backend();
+    NetlinkRouteBackend restarted = backend();
     restarted.apply(desired);
     restarted.apply(desired);
 
@@ -127,7 +131,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void apply_sameStateTwice_emitsNoRouteOrRuleNotification() throws Exception {
     RoutingState desired = RoutingState.ranked(List.of(p1, p2, p3), 100);
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(desired);
 
     List<String> events;
@@ -141,7 +145,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void apply_switchMainWhileMonitorWatches_neverLeavesMainWithoutDefaultRoute() throws Exception {
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
     List<List<Provider>> plan = List.of(
         List.of(p2, p1, p3), List.of(p3, p2, p1), List.of(p1, p3, p2), List.of(p2, p3),
@@ -188,7 +192,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void apply_interfaceDownThenUp_skipsItThenRestoresItsRoutes() throws Exception {
     RoutingState desired = RoutingState.ranked(List.of(p1, p2, p3), 100);
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(desired);
     String healthy = router.dump();
 
@@ -211,7 +215,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void apply_carrierLost_keepsRoutesFlaggedLinkdownAndSwitchesAway() throws Exception {
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(RoutingState.ranked(List.of(p2, p1, p3), 100));
 
     lab.linkDown(2, LinkSide.FAR);
@@ -227,15 +231,15 @@ class IpRouteBackendNamespaceTest {
   private static final Provider GHOST =
       Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
 
-  private IpRouteBackend backendFor(List<Provider> configured) {
-    return new IpRouteBackend(IpRouteBackendSettings.defaults(), Providers.of(configured),
-        lab.runnerIn(lab.routerNamespace()));
+  private NetlinkRouteBackend backendFor(List<Provider> configured) {
+    return new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults(), Providers.of(configured),
+        LabNetlink.router(lab));
   }
 
   @Test
   void apply_interfaceMissing_appliesTheOthersAndNamesIt() throws Exception {
     List<Provider> configured = List.of(p1, GHOST, p3);
-    IpRouteBackend backend = backendFor(configured);
+    NetlinkRouteBackend backend = backendFor(configured);
 
     ApplyOutcome outcome = backend.apply(RoutingState.ranked(configured, 100));
 
@@ -253,7 +257,7 @@ class IpRouteBackendNamespaceTest {
   @Test
   void apply_mainProvidersInterfaceMissing_saysTheMainRouteIsNotInPlace() throws Exception {
     List<Provider> configured = List.of(GHOST, p1, p3);
-    IpRouteBackend backend = backendFor(configured);
+    NetlinkRouteBackend backend = backendFor(configured);
 
     ApplyOutcome outcome = backend.apply(RoutingState.ranked(configured, 100));
 
@@ -278,7 +282,7 @@ class IpRouteBackendNamespaceTest {
   /** A DHCP client re-adds its route at every renewal: the demoted copy must not pile up. */
   @Test
   void apply_foreignDefaultReAddedAfterDemote_keepsOneCopy() throws Exception {
-    IpRouteBackend backend = backend(ForeignRouteHandling.DEMOTE);
+    NetlinkRouteBackend backend = backend(ForeignRouteHandling.DEMOTE);
     RoutingState state = RoutingState.ranked(List.of(p1, p2, p3), 100);
     router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "50", "proto", "dhcp");
     backend.apply(state);
@@ -341,7 +345,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void prepare_twice_secondRunsNothingAndChangesNothing() throws Exception {
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.prepare();
     String prepared = router.dump();
 
@@ -353,7 +357,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void prepare_thenApply_reachesTheFullLayout() throws Exception {
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.prepare();
 
     backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
@@ -365,7 +369,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void prepare_interfaceMissing_preparesTheOthersAndOnlyGuardsIt() throws Exception {
-    IpRouteBackend backend = backendFor(List.of(p1, GHOST, p3));
+    NetlinkRouteBackend backend = backendFor(List.of(p1, GHOST, p3));
 
     backend.prepare();
 
@@ -378,7 +382,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void removeAll_withAnotherDefaultRoute_removesEverythingOfOurs() throws Exception {
-    IpRouteBackend backend = backend(ForeignRouteHandling.LEAVE);
+    NetlinkRouteBackend backend = backend(ForeignRouteHandling.LEAVE);
     backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
     router.must("route", "add", "default", "via", "192.168.1.1", "dev", "wan3", "metric", "500", "proto", "static");
 
@@ -391,7 +395,7 @@ class IpRouteBackendNamespaceTest {
 
   @Test
   void removeAll_noOtherDefaultRoute_keepsOurDefaultRoutesUnlessAsked() throws Exception {
-    IpRouteBackend backend = backend();
+    NetlinkRouteBackend backend = backend();
     backend.apply(RoutingState.ranked(List.of(p1, p2), 100));
 
     backend.removeAll(false);
@@ -400,5 +404,103 @@ class IpRouteBackendNamespaceTest {
 
     backend.removeAll(true);
     assertThat(router.mainDefaults()).isEmpty();
+  }
+
+  /**
+   * The router holds 100,000 routes in table 200 (a full BGP table, say): the backend applies,
+   * switches and verifies, and the kernel sends it only what it asked for (its own tables, the
+   * main table, rules, links, addresses), never the big table.
+   */
+  @Test
+  void apply_100000RoutesInAnotherTable_appliesAndReadsOnlyWhatItNeeds() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      lines.add("route add 10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)
+          + "/32 via 192.168.1.1 dev wan1 table 200");
+    }
+    CommandResult loaded = lab.runnerIn(lab.routerNamespace())
+        .run(List.of("ip", "-batch", "-"), String.join("\n", lines) + "\n", Duration.ofMinutes(2));
+    assertThat(loaded.exitCode()).as(loaded.stderr()).isZero();
+    LabNetlink netlink = LabNetlink.router(lab);
+    NetlinkRouteBackend backend = new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults(),
+        Providers.of(lab.providers()), netlink);
+
+    ApplyOutcome first = backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+    ApplyOutcome switched = backend.apply(RoutingState.ranked(List.of(p3, p1, p2), 100));
+
+    assertThat(first).isEqualTo(ApplyOutcome.complete());
+    assertThat(switched).isEqualTo(ApplyOutcome.complete());
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 100",
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 101",
+        "default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 102");
+    // Two applies: three reads each, two transactions each; a few dozen messages per read.
+    assertThat(netlink.messagesReceived()).isLessThan(1_000);
+    assertThat(router.ip("-4", "route", "show", "table", "200")).hasSize(100_000);
+  }
+
+  /**
+   * An interface named {@code wan#2}, which an {@code ip -batch} line would cut at the '#': the
+   * backend installs and switches routes through it (by the kernel's interface index), and {@code
+   * ip} shows them on it.
+   */
+  @Test
+  void apply_interfaceNameWithHash_switchesRoutesThroughIt() throws Exception {
+    router.must("link", "set", "wan2", "down");
+    router.must("link", "set", "wan2", "name", "wan#2");
+    router.must("link", "set", "wan#2", "up");
+    Provider hashed = new Provider("isp2", "wan#2", p2.ipv4Address(), p2.network(), p2.gateway(),
+        p2.rtTableName(), p2.rtTableId());
+    NetlinkRouteBackend backend = backendFor(List.of(p1, hashed, p3));
+
+    backend.prepare();
+    backend.apply(RoutingState.ranked(List.of(p1, hashed, p3), 100));
+    ApplyOutcome switched = backend.apply(RoutingState.ranked(List.of(hashed, p1, p3), 100));
+
+    assertThat(switched).isEqualTo(ApplyOutcome.complete());
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan#2 proto 201 src 192.168.1.12 metric 100",
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 101",
+        "default via 192.168.1.1 dev wan3 proto 201 src 192.168.1.13 metric 102");
+    assertThat(router.ip("-4", "route", "show", "table", "102")).containsExactlyInAnyOrder(
+        "default via 192.168.1.1 dev wan#2 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "192.168.1.0/24 dev wan#2 proto 201 scope link src 192.168.1.12");
+    assertThat(router.ip("route", "get", "192.0.2.1", "from", "192.168.1.12"))
+        .first().asString().contains("dev wan#2");
+    assertThat(backend.current()).contains(RoutingState.ranked(List.of(hashed, p1, p3), 100));
+  }
+
+  /**
+   * The kernel refuses one request (a gateway the main table cannot reach on the interface): the
+   * exception names the provider, the request and the kernel's own text, and the rest is applied.
+   */
+  @Test
+  void apply_kernelRefusesOneRequest_throwsNamingItAndAppliesTheRest() throws Exception {
+    router.must("addr", "add", "10.77.0.5/32", "dev", "wan3");
+    Provider unreachable =
+        Provider.of("isp9", "wan3", "10.77.0.5", "10.77.0.0/24", "10.77.0.1", "isp9", 109);
+    NetlinkRouteBackend backend = backendFor(List.of(p1, unreachable));
+
+    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(List.of(p1, unreachable), 100)))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("provider 'isp9'")
+        .hasMessageContaining("Nexthop has invalid gateway")
+        .satisfies(e -> {
+          RouteBackendException failure = (RouteBackendException) e;
+          assertThat(failure.providerId()).contains("isp9");
+          assertThat(failure.command()).containsExactly("route replace default via 10.77.0.1 dev"
+              + " wan3 table 254 proto 201 src 10.77.0.5 metric 101");
+          assertThat(failure.exitCode()).isEmpty();
+          assertThat(failure.stderr()).startsWith("Network is unreachable");
+        });
+
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100");
+    assertThat(router.ip("-4", "route", "show", "table", "109")).containsExactlyInAnyOrder(
+        "default via 10.77.0.1 dev wan3 proto 201",
+        "unreachable default proto 201 metric 4294967295",
+        "10.77.0.0/24 dev wan3 proto 201 scope link src 10.77.0.5");
+    assertThat(router.ip("-4", "rule", "show")).contains("30000:\tfrom 10.77.0.5 lookup 109 proto 201");
   }
 }

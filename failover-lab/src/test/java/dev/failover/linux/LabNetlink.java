@@ -1,0 +1,64 @@
+package dev.failover.linux;
+
+import dev.failover.api.Providers;
+import dev.failover.lab.NamespaceLab;
+import dev.failover.linux.netlink.NetlinkException;
+import dev.failover.linux.netlink.RtNetlink;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Netlink in a lab's namespace for the kernel tests: an {@link RtNetlink.Opener} that opens each
+ * socket on a thread inside the namespace (the socket stays there, whichever thread uses it), and a
+ * route backend built on it. It keeps every client it opened, so that a test can count what the
+ * kernel sent.
+ */
+final class LabNetlink implements RtNetlink.Opener {
+  private final NamespaceLab lab;
+  private final String namespace;
+  private final List<RtNetlink> opened = new CopyOnWriteArrayList<>();
+
+  private LabNetlink(NamespaceLab lab, String namespace) {
+    this.lab = lab;
+    this.namespace = namespace;
+  }
+
+  /** Opens in {@code lab}'s router namespace. */
+  static LabNetlink router(NamespaceLab lab) {
+    return new LabNetlink(lab, lab.routerNamespace());
+  }
+
+  /** A backend with the default settings for {@code lab}'s providers, in its router namespace. */
+  static NetlinkRouteBackend backend(NamespaceLab lab) {
+    return new NetlinkRouteBackend(
+        NetlinkRouteBackendSettings.defaults(), Providers.of(lab.providers()), router(lab));
+  }
+
+  @Override
+  public RtNetlink open() throws NetlinkException {
+    try {
+      RtNetlink netlink = lab.callIn(namespace, RtNetlink::open);
+      opened.add(netlink);
+      return netlink;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NetlinkException netlink) {
+        throw netlink;
+      }
+      throw new IllegalStateException("cannot open netlink in " + namespace, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NetlinkException("interrupted while opening netlink in " + namespace);
+    }
+  }
+
+  /** How many messages the kernel sent to every client opened so far. */
+  long messagesReceived() {
+    return opened.stream().mapToLong(RtNetlink::messagesReceived).sum();
+  }
+
+  /** Forgets the clients opened so far, so that {@link #messagesReceived} starts again at 0. */
+  void reset() {
+    opened.clear();
+  }
+}

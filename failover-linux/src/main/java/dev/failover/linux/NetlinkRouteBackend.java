@@ -1,0 +1,880 @@
+package dev.failover.linux;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderRoute;
+import dev.failover.api.Providers;
+import dev.failover.api.RouteBackend;
+import dev.failover.api.RouteBackendException;
+import dev.failover.api.RoutingState;
+import dev.failover.linux.KernelState.Link;
+import dev.failover.linux.netlink.AddressFamily;
+import dev.failover.linux.netlink.NetlinkException;
+import dev.failover.linux.netlink.Request;
+import dev.failover.linux.netlink.Result;
+import dev.failover.linux.netlink.RouteMessage;
+import dev.failover.linux.netlink.RtNetlink;
+import dev.failover.linux.netlink.RuleMessage;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RouteBackend} that maintains the routing layout of DESIGN.md section 2 over rtnetlink:
+ * per provider a table holding its network route, its default route and an {@code unreachable}
+ * last-resort default (so that a probe bound to the provider's address never leaks out through
+ * another provider while the kernel has deleted its routes), a {@code from ADDR lookup TABLE} rule,
+ * and a default route in the main table at the metric the routing state gives.
+ *
+ * <p>Everything the backend makes carries its own route (and rule) protocol number ({@link
+ * NetlinkRouteBackendSettings#routeProtocol()}), so that it recognises its own routes after a
+ * restart and tells them from foreign ones. {@link #apply} reads the kernel state ({@link
+ * KernelState}: dumps the kernel filters, so that other tables are never read), computes what
+ * differs, and changes only that, in two netlink transactions (each sent in one buffer, each
+ * request acknowledged on its own):
+ *
+ * <ol>
+ *   <li>tables, rules, the copies of demoted foreign routes, and every main-table default route
+ *       with a replace at its metric ({@code NLM_F_CREATE | NLM_F_REPLACE}). The kernel keys a
+ *       route by (table, dst, tos, metric), so a replace swaps the provider behind a metric in one
+ *       step: a switch of the main provider never leaves a moment without a default route.
+ *   <li>only once the first transaction's result has been read back, and only while at least one
+ *       desired default route is in place: the deletion of our own routes and rules that are no
+ *       longer desired and of the foreign routes that were demoted or are to be removed.
+ * </ol>
+ *
+ * <p>It then reads the state back and verifies it. The same state applied twice sends no request
+ * the second time; a new instance (a restarted daemon) finds its routes and rules by their protocol
+ * and adds no duplicate.
+ *
+ * <p>A provider whose interface is missing, down, or without its address is skipped with a warning
+ * (once per reason: an unplugged modem can stay away for days; its return is logged at INFO), the
+ * others are applied, and the partial {@link ApplyOutcome} names it; since the engine retries, its
+ * table, rule and routes come back on the first apply after the interface returns (the kernel
+ * deletes the routes of an interface that goes down, silently). A request the kernel refuses is a
+ * failure: the rest is applied, and {@link RouteBackendException} names the request, the errno and
+ * the kernel's own message.
+ *
+ * <p>The providers given to the constructor (usually every configured one) always keep their tables
+ * and rules, whether or not a routing state lists them, so that probes bound to their addresses
+ * keep leaving through them; {@link #prepare} installs those tables and rules alone, before the
+ * daemon's first round. Thread-safe: calls are serialised. Each call opens its own netlink socket
+ * (in the calling thread's network namespace, or as the given {@link RtNetlink.Opener} does) and
+ * closes it before it returns; no process is started, and interface names and addresses travel as
+ * the kernel's bytes, so no value can inject anything.
+ */
+public final class NetlinkRouteBackend implements RouteBackend {
+  private static final Logger logger = LoggerFactory.getLogger(NetlinkRouteBackend.class);
+
+  /**
+   * The metric of each table's unreachable default route: the highest, so it is the last resort.
+   */
+  static final long LEAK_GUARD_METRIC = RouteMessage.MAX_METRIC;
+
+  private final NetlinkRouteBackendSettings settings;
+  private final RtNetlink.Opener opener;
+
+  /** Every provider this backend manages, by id: the configured ones and any a state named. */
+  private final Map<String, Provider> known = new LinkedHashMap<>();
+
+  private @Nullable RoutingState lastApplied;
+
+  /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
+  private Map<String, String> lastSkipped = Map.of();
+
+  /**
+   * A backend for {@code providers} (usually every configured one; a routing state may name more)
+   * that talks to the kernel of the calling thread's network namespace.
+   */
+  @Inject
+  public NetlinkRouteBackend(NetlinkRouteBackendSettings settings, Providers providers) {
+    this(settings, providers, () -> RtNetlink.open(settings.timeout()));
+  }
+
+  /**
+   * A backend for {@code providers} that opens its netlink sockets with {@code opener}, such as one
+   * that opens them inside a test's network namespace.
+   */
+  public NetlinkRouteBackend(
+      NetlinkRouteBackendSettings settings, Providers providers, RtNetlink.Opener opener) {
+    this.settings = checkNotNull(settings, "settings");
+    this.opener = checkNotNull(opener, "opener");
+    for (Provider provider : checkNotNull(providers, "providers")) {
+      known.put(provider.id(), provider);
+    }
+  }
+
+  /** The settings this backend was built with. */
+  public NetlinkRouteBackendSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public synchronized ApplyOutcome apply(RoutingState desired) throws RouteBackendException {
+    checkNotNull(desired, "desired");
+    for (ProviderRoute route : desired.routes()) {
+      Provider previous = known.get(route.provider().id());
+      checkArgument(
+          previous == null || previous.equals(route.provider()),
+          "provider '%s' differs from the configured one: %s, configured %s",
+          route.provider().id(),
+          route.provider(),
+          previous);
+      known.putIfAbsent(route.provider().id(), route.provider());
+    }
+    try (Session kernel = new Session()) {
+      return apply(desired, kernel);
+    }
+  }
+
+  private ApplyOutcome apply(RoutingState desired, Session kernel) throws RouteBackendException {
+    KernelState before = read(kernel);
+
+    Map<String, String> skipped = new LinkedHashMap<>();
+    for (Provider provider : known.values()) {
+      unavailable(provider, before).ifPresent(reason -> skipped.put(provider.id(), reason));
+    }
+    logSkipped(skipped);
+    List<ProviderRoute> wanted =
+        desired.routes().stream().filter(r -> !skipped.containsKey(r.provider().id())).toList();
+    long highestWanted = wanted.stream().mapToLong(ProviderRoute::metric).max().orElse(-1);
+
+    // Transaction 1: add and replace; nothing is deleted.
+    List<Planned> first = new ArrayList<>();
+    for (Provider provider : known.values()) {
+      if (!skipped.containsKey(provider.id())) {
+        addTableRequests(provider, before, first);
+      }
+    }
+    for (Provider provider : known.values()) {
+      if (!hasOwnRule(provider, before)) {
+        first.add(ruleRequest(provider));
+      }
+    }
+    List<RouteMessage> toDemote = new ArrayList<>();
+    if (!wanted.isEmpty()) {
+      for (RouteMessage foreign : foreignDefaults(before)) {
+        if (foreign.metric() <= highestWanted) {
+          handleForeignFirst(foreign, before, highestWanted, first, toDemote);
+        }
+      }
+    }
+    for (ProviderRoute route : wanted) {
+      if (findMain(route, before).isEmpty()) {
+        Provider p = route.provider();
+        RouteMessage main =
+            RouteMessage.unicast(AddressFamily.INET, KernelState.MAIN_TABLE, proto(), null, 0)
+                .withNextHop(p.gateway(), before.index(p.interfaceName()))
+                .withPreferredSource(p.ipv4Address())
+                .withMetric(route.metric());
+        first.add(planned(p.id(), Request.replaceRoute(main), before));
+      }
+    }
+    if (!first.isEmpty()) {
+      if (desired.equals(lastApplied)) {
+        logger.warn(
+            "drift: the kernel no longer holds the state applied last; repairing with {}",
+            texts(first));
+      } else {
+        logger.info("applying {} route change(s): {}", first.size(), texts(first));
+      }
+    }
+    List<Failure> failures = new ArrayList<>(transact(kernel, first));
+    KernelState middle = first.isEmpty() ? before : read(kernel);
+
+    // Transaction 2: deletions, only once a desired default route is in place.
+    boolean oneWantedInPlace = wanted.stream().anyMatch(r -> findMain(r, middle).isPresent());
+    List<Planned> second = new ArrayList<>();
+    List<RouteMessage> defaultsToDelete = new ArrayList<>();
+    for (RouteMessage route : middle.mainDefaults()) {
+      if (route.protocol() == proto()) {
+        if (desired.routes().stream().noneMatch(r -> matchesMain(route, r, middle))) {
+          defaultsToDelete.add(route);
+        }
+      } else if (isHandleable(route) && oneWantedInPlace) {
+        boolean demotedCopyInPlace =
+            toDemote.stream().anyMatch(d -> sameRoute(d, route))
+                && middle.mainDefaults().stream().anyMatch(c -> isCopyOf(c, route));
+        boolean remove = settings.foreignRoutes() == ForeignRouteHandling.REMOVE;
+        if (demotedCopyInPlace || remove) {
+          logger.warn(
+              "{} foreign default route {} (ours are in place)",
+              remove ? "removing" : "demoted; deleting the original of",
+              middle.describe(route));
+          defaultsToDelete.add(route);
+        }
+      }
+    }
+    if (!defaultsToDelete.isEmpty()) {
+      if (oneWantedInPlace) {
+        for (RouteMessage route : defaultsToDelete) {
+          String providerId = providerOf(route, middle).map(Provider::id).orElse(null);
+          second.add(planned(providerId, Request.deleteRoute(deletion(route)), middle));
+        }
+      } else {
+        logger.warn(
+            "keeping default route(s) {}: none of the desired default routes is in place",
+            describe(defaultsToDelete, middle));
+      }
+    }
+    for (RouteMessage route : middle.tableRoutes()) {
+      if (!isWantedTableRoute(route, middle)) {
+        second.add(planned(null, Request.deleteRoute(deletion(route)), middle));
+      }
+    }
+    for (RuleMessage rule : middle.rules()) {
+      if (rule.protocol() == proto()
+          && known.values().stream().noneMatch(p -> isOwnRule(rule, p))) {
+        second.add(planned(null, Request.deleteRule(deletion(rule)), middle));
+      }
+    }
+    if (!second.isEmpty()) {
+      logger.info("removing {} stale route(s)/rule(s): {}", second.size(), texts(second));
+      failures.addAll(transact(kernel, second));
+    }
+    KernelState after = second.isEmpty() ? middle : read(kernel);
+
+    List<String> mismatches = verify(desired, skipped.keySet(), highestWanted, after);
+    if (failures.isEmpty() && mismatches.isEmpty() && skipped.isEmpty()) {
+      lastApplied = desired;
+      return ApplyOutcome.complete();
+    }
+    lastApplied = null;
+    if (!failures.isEmpty() || !mismatches.isEmpty()) {
+      throw failure(failures, mismatches, skipped);
+    }
+    // Only skipped providers: a normal, partial outcome. The main route verified in place means
+    // traffic goes where it should, so the engine may back off.
+    boolean mainInPlace =
+        !desired.routes().isEmpty()
+            && !skipped.containsKey(desired.routes().get(0).provider().id())
+            && findMain(desired.routes().get(0), after).isPresent();
+    List<ApplyOutcome.Skipped> skippedProviders = new ArrayList<>();
+    skipped.forEach(
+        (id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known.get(id), reason)));
+    return ApplyOutcome.partial(skippedProviders, mainInPlace);
+  }
+
+  @Override
+  public synchronized Optional<RoutingState> current() throws RouteBackendException {
+    KernelState state;
+    try (Session kernel = new Session()) {
+      state = read(kernel);
+    }
+    List<ProviderRoute> routes = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    state.mainDefaults().stream()
+        .filter(r -> r.protocol() == proto() && r.isUnicast())
+        .sorted(Comparator.comparingLong(RouteMessage::metric))
+        .forEach(
+            route -> {
+              Optional<Provider> provider = providerOf(route, state);
+              if (provider.isEmpty()) {
+                logger.warn(
+                    "default route {} carries our protocol but matches no known provider",
+                    state.describe(route));
+              } else if (!seen.add(provider.get().id())) {
+                logger.warn(
+                    "provider '{}' has a second default route {}; ignored",
+                    provider.get().id(),
+                    state.describe(route));
+              } else if (route.metric() <= Integer.MAX_VALUE) {
+                routes.add(new ProviderRoute(provider.get(), (int) route.metric()));
+              }
+            });
+    return Optional.of(new RoutingState(routes));
+  }
+
+  /**
+   * Installs every provider's table and rule, and nothing in the main table, so that probes bound
+   * to a provider's address leave through that provider from the daemon's first round on.
+   *
+   * <p>Without this, the first round runs before the first {@link #apply}: a probe bound to a
+   * provider's address would follow the main table, leave through whatever uplink that names, and
+   * might succeed for a provider that is down, so that the first decision would be wrong.
+   *
+   * <p>For each provider: its table's network route, default route and unreachable last-resort
+   * default, then its {@code from ADDR lookup TABLE} rule, as {@link #apply} makes them. A provider
+   * whose interface is missing, down or without its address gets only the unreachable default and
+   * the rule (neither needs the interface), with a warning: its probes then fail instead of leaking
+   * through another uplink, and the first apply after the interface returns adds the rest.
+   * Idempotent: what is in place already is not touched, so a second call sends no request.
+   * Thread-safe, like every method of this class.
+   *
+   * @return the requests that were sent, as {@code ip} would word them; empty if everything was in
+   *     place
+   * @throws RouteBackendException if the kernel state cannot be read or a request failed (the other
+   *     requests were still carried out; the first apply retries)
+   */
+  public synchronized List<String> prepare() throws RouteBackendException {
+    try (Session kernel = new Session()) {
+      KernelState state = read(kernel);
+      List<Planned> requests = new ArrayList<>();
+      for (Provider provider : known.values()) {
+        Optional<String> reason = unavailable(provider, state);
+        if (reason.isPresent()) {
+          logger.warn(
+              "provider '{}': {}; preparing only its rule and its table's unreachable default",
+              provider.id(),
+              reason.get());
+          addLeakGuardRequest(provider, state, requests);
+        } else {
+          addTableRequests(provider, state, requests);
+        }
+      }
+      for (Provider provider : known.values()) {
+        if (!hasOwnRule(provider, state)) {
+          requests.add(ruleRequest(provider));
+        }
+      }
+      if (requests.isEmpty()) {
+        return List.of();
+      }
+      logger.info("preparing {} table route(s)/rule(s): {}", requests.size(), texts(requests));
+      List<Failure> failures = transact(kernel, requests);
+      if (!failures.isEmpty()) {
+        throw failure(failures, List.of(), Map.of());
+      }
+      return texts(requests);
+    }
+  }
+
+  /**
+   * Removes what this backend made: its rules, its routes in every table but main (the kernel walks
+   * every table and sends only routes of this backend's protocol), and its default routes in the
+   * main table, for the {@code uninstall} command.
+   *
+   * <p>The default routes are removed only if another default route remains in the main table, or
+   * when {@code evenLastDefaultRoute} is true: uninstalling over SSH must not cut the line by
+   * accident.
+   *
+   * @return the requests that were sent, as {@code ip} would word them; empty if there was nothing
+   *     to remove
+   * @throws RouteBackendException if reading or a request failed
+   */
+  public synchronized List<String> removeAll(boolean evenLastDefaultRoute)
+      throws RouteBackendException {
+    try (Session kernel = new Session()) {
+      KernelState state;
+      try {
+        state = KernelState.readEveryTable(kernel.netlink(), proto());
+      } catch (NetlinkException e) {
+        kernel.discard();
+        throw readFailure(e);
+      }
+      List<Planned> requests = new ArrayList<>();
+      for (RuleMessage rule : state.rules()) {
+        if (rule.protocol() == proto()) {
+          requests.add(planned(null, Request.deleteRule(deletion(rule)), state));
+        }
+      }
+      for (RouteMessage route : state.tableRoutes()) {
+        requests.add(planned(null, Request.deleteRoute(deletion(route)), state));
+      }
+      List<RouteMessage> ours =
+          state.mainDefaults().stream().filter(r -> r.protocol() == proto()).toList();
+      boolean otherDefault =
+          state.mainDefaults().stream().anyMatch(r -> r.protocol() != proto() && r.isUnicast());
+      if (otherDefault || evenLastDefaultRoute) {
+        for (RouteMessage route : ours) {
+          requests.add(planned(null, Request.deleteRoute(deletion(route)), state));
+        }
+      } else if (!ours.isEmpty()) {
+        logger.warn(
+            "keeping our default route(s) {}: no other default route would remain",
+            describe(ours, state));
+      }
+      List<Failure> failures = transact(kernel, requests);
+      if (!failures.isEmpty()) {
+        throw failure(failures, List.of(), Map.of());
+      }
+      lastApplied = null;
+      return texts(requests);
+    }
+  }
+
+  // ---- reading
+
+  private KernelState read(Session kernel) throws RouteBackendException {
+    Set<Integer> tables = new HashSet<>();
+    known.values().forEach(p -> tables.add(p.rtTableId()));
+    try {
+      return KernelState.read(kernel.netlink(), proto(), tables);
+    } catch (NetlinkException e) {
+      kernel.discard();
+      throw readFailure(e);
+    }
+  }
+
+  private static RouteBackendException readFailure(NetlinkException e) {
+    return new RouteBackendException(
+        null, "could not read the kernel state: " + e.getMessage(), List.of(), null, "", e);
+  }
+
+  // ---- what is wanted
+
+  private Optional<String> unavailable(Provider provider, KernelState state) {
+    Optional<Link> link = state.link(provider.interfaceName());
+    if (link.isEmpty()) {
+      return Optional.of("interface " + provider.interfaceName() + " does not exist");
+    }
+    if (!link.get().up()) {
+      return Optional.of("interface " + provider.interfaceName() + " is down");
+    }
+    if (!link.get().addresses().contains(provider.ipv4Address())) {
+      return Optional.of(
+          "interface " + provider.interfaceName() + " does not hold address " + addr(provider));
+    }
+    return Optional.empty();
+  }
+
+  private void addTableRequests(Provider p, KernelState state, List<Planned> requests) {
+    int table = p.rtTableId();
+    int index = state.index(p.interfaceName());
+    if (state.table(table).stream().noneMatch(r -> isNetworkRoute(r, p, state))) {
+      RouteMessage network =
+          RouteMessage.unicast(
+                  AddressFamily.INET,
+                  table,
+                  proto(),
+                  p.network().address(),
+                  p.network().prefixLength())
+              .withScope(RouteMessage.SCOPE_LINK)
+              .withNextHop(null, index)
+              .withPreferredSource(p.ipv4Address());
+      requests.add(planned(p.id(), Request.replaceRoute(network), state));
+    }
+    if (state.table(table).stream().noneMatch(r -> isTableDefault(r, p, state))) {
+      RouteMessage tableDefault =
+          RouteMessage.unicast(AddressFamily.INET, table, proto(), null, 0)
+              .withNextHop(p.gateway(), index);
+      requests.add(planned(p.id(), Request.replaceRoute(tableDefault), state));
+    }
+    addLeakGuardRequest(p, state, requests);
+  }
+
+  private void addLeakGuardRequest(Provider p, KernelState state, List<Planned> requests) {
+    if (state.table(p.rtTableId()).stream().noneMatch(r -> isLeakGuard(r, p))) {
+      requests.add(planned(p.id(), Request.replaceRoute(leakGuard(p)), state));
+    }
+  }
+
+  /**
+   * The last-resort route of a provider's table. When the kernel deletes the provider's routes (its
+   * interface went down), a probe bound to its address must fail, not fall through to the main
+   * table and leave, falsely successful, through another provider.
+   */
+  private RouteMessage leakGuard(Provider p) {
+    return RouteMessage.unicast(AddressFamily.INET, p.rtTableId(), proto(), null, 0)
+        .withType(RouteMessage.TYPE_UNREACHABLE)
+        .withMetric(LEAK_GUARD_METRIC);
+  }
+
+  private Planned ruleRequest(Provider p) {
+    RuleMessage rule =
+        RuleMessage.fromSource(
+            p.ipv4Address(), 32, p.rtTableId(), settings.rulePriority(), proto());
+    return new Planned(p.id(), Request.addRule(rule), "rule add " + rule);
+  }
+
+  private boolean isLeakGuard(RouteMessage r, Provider p) {
+    return r.table() == p.rtTableId()
+        && r.type() == RouteMessage.TYPE_UNREACHABLE
+        && r.isDefault()
+        && r.metric() == LEAK_GUARD_METRIC
+        && r.protocol() == proto();
+  }
+
+  private boolean isNetworkRoute(RouteMessage r, Provider p, KernelState state) {
+    return r.table() == p.rtTableId()
+        && r.isUnicast()
+        && r.dstLength() == p.network().prefixLength()
+        && p.network().address().equals(r.dst())
+        && r.gateway() == null
+        && isOnInterface(r, p, state)
+        && p.ipv4Address().equals(r.preferredSource())
+        && r.protocol() == proto()
+        && r.metric() == 0
+        && !r.complexNextHop();
+  }
+
+  private boolean isTableDefault(RouteMessage r, Provider p, KernelState state) {
+    return r.table() == p.rtTableId()
+        && r.isUnicast()
+        && r.isDefault()
+        && p.gateway().equals(r.gateway())
+        && isOnInterface(r, p, state)
+        && r.protocol() == proto()
+        && r.metric() == 0
+        && !r.complexNextHop();
+  }
+
+  /** Whether {@code r} leaves through {@code p}'s interface (which must exist). */
+  private static boolean isOnInterface(RouteMessage r, Provider p, KernelState state) {
+    int index = state.index(p.interfaceName());
+    return index != 0 && r.outputInterface() == index;
+  }
+
+  private boolean isWantedTableRoute(RouteMessage r, KernelState state) {
+    return known.values().stream()
+        .anyMatch(
+            p -> isNetworkRoute(r, p, state) || isTableDefault(r, p, state) || isLeakGuard(r, p));
+  }
+
+  private boolean hasOwnRule(Provider p, KernelState state) {
+    return state.rules().stream().anyMatch(r -> isOwnRule(r, p));
+  }
+
+  private boolean isOwnRule(RuleMessage r, Provider p) {
+    return r.priority() == settings.rulePriority()
+        && p.ipv4Address().equals(r.src())
+        && r.srcLength() == 32
+        && r.table() == p.rtTableId()
+        && r.protocol() == proto()
+        && r.plain();
+  }
+
+  private Optional<RouteMessage> findMain(ProviderRoute wanted, KernelState state) {
+    return state.mainDefaults().stream().filter(r -> matchesMain(r, wanted, state)).findFirst();
+  }
+
+  private boolean matchesMain(RouteMessage r, ProviderRoute wanted, KernelState state) {
+    Provider p = wanted.provider();
+    return r.table() == KernelState.MAIN_TABLE
+        && r.isDefault()
+        && r.isUnicast()
+        && !r.complexNextHop()
+        && p.gateway().equals(r.gateway())
+        && isOnInterface(r, p, state)
+        && p.ipv4Address().equals(r.preferredSource())
+        && r.metric() == wanted.metric()
+        && r.protocol() == proto();
+  }
+
+  /** The provider a default route goes through, matched by interface and gateway. */
+  private Optional<Provider> providerOf(RouteMessage route, KernelState state) {
+    return known.values().stream()
+        .filter(p -> isOnInterface(route, p, state) && p.gateway().equals(route.gateway()))
+        .findFirst();
+  }
+
+  // ---- foreign default routes
+
+  private List<RouteMessage> foreignDefaults(KernelState state) {
+    return state.mainDefaults().stream()
+        .filter(r -> r.protocol() != proto() && isHandleable(r))
+        .toList();
+  }
+
+  /** Plain unicast routes only: kill-switch types and multipath routes are not ours to move. */
+  private static boolean isHandleable(RouteMessage r) {
+    return r.isUnicast() && !r.complexNextHop();
+  }
+
+  private void handleForeignFirst(
+      RouteMessage foreign,
+      KernelState state,
+      long highestWanted,
+      List<Planned> first,
+      List<RouteMessage> toDemote) {
+    switch (settings.foreignRoutes()) {
+      case LEAVE ->
+          logger.warn(
+              "foreign default route {} takes precedence over some of ours (metric <= {}); left"
+                  + " alone as configured",
+              state.describe(foreign),
+              highestWanted);
+      case REMOVE -> {} // deleted in the second transaction, once ours are in place
+      case DEMOTE -> {
+        if (state.mainDefaults().stream()
+            .anyMatch(c -> c.metric() > highestWanted && isCopyOf(c, foreign))) {
+          // Already demoted once (a DHCP client re-adds its route at every renewal): the copy is
+          // in place, so only the re-added original goes, in the second transaction.
+          logger.warn(
+              "foreign default route {} is back; its demoted copy is in place, deleting it",
+              state.describe(foreign));
+          toDemote.add(foreign);
+          return;
+        }
+        Set<Long> used = new HashSet<>();
+        state.mainDefaults().forEach(r -> used.add(r.metric()));
+        first.stream().map(Planned::demotedMetric).filter(Objects::nonNull).forEach(used::add);
+        long metric = highestWanted + 1;
+        while (used.contains(metric)) {
+          metric++;
+        }
+        // The same next hop, source, scope, protocol and onlink flag; the kernel refuses the
+        // flags it sets itself (linkdown) in a request.
+        RouteMessage copy =
+            foreign.withMetric(metric).withFlags(foreign.flags() & RouteMessage.FLAG_ONLINK);
+        logger.warn(
+            "foreign default route {} would take traffic before ours; demoting it to metric {}",
+            state.describe(foreign),
+            metric);
+        String providerId = providerOf(foreign, state).map(Provider::id).orElse(null);
+        Request add = Request.addRoute(copy);
+        first.add(new Planned(providerId, add, add.describe(state::name), metric));
+        toDemote.add(foreign);
+      }
+    }
+  }
+
+  private static boolean sameRoute(RouteMessage a, RouteMessage b) {
+    return a.metric() == b.metric()
+        && a.protocol() == b.protocol()
+        && Objects.equals(a.gateway(), b.gateway())
+        && a.outputInterface() == b.outputInterface();
+  }
+
+  private static boolean isCopyOf(RouteMessage copy, RouteMessage original) {
+    return copy.metric() != original.metric()
+        && copy.protocol() == original.protocol()
+        && Objects.equals(copy.gateway(), original.gateway())
+        && copy.outputInterface() == original.outputInterface()
+        && Objects.equals(copy.preferredSource(), original.preferredSource());
+  }
+
+  // ---- deleting
+
+  /**
+   * What a delete request for {@code route}, as it was read, carries: everything the kernel matches
+   * on, so that exactly this route goes; no flags (the kernel sets some itself in what it sends);
+   * for a route through a nexthop object only its id (the kernel refuses an id together with a
+   * gateway); and no next hop for a multipath or otherwise complex one, which the request cannot
+   * carry (the destination, metric, type, protocol and table then select it).
+   */
+  private static RouteMessage deletion(RouteMessage route) {
+    RouteMessage plain = route.withFlags(0);
+    if (route.multipath() || route.otherNextHop()) {
+      return plain.withNextHop(null, 0);
+    }
+    return route.nextHopId() != 0 ? plain.withNextHopId(route.nextHopId()) : plain;
+  }
+
+  /**
+   * What a delete request for {@code rule}, as it was read, carries: its priority, prefixes, tos,
+   * table, action, protocol and inversion. A rule with other selectors cannot be sent back whole;
+   * the fields it has select it.
+   */
+  private static RuleMessage deletion(RuleMessage rule) {
+    return new RuleMessage(
+        rule.family(),
+        rule.srcLength(),
+        rule.dstLength(),
+        rule.tos(),
+        rule.table(),
+        rule.action(),
+        rule.flags() & RuleMessage.FLAG_INVERT,
+        rule.src(),
+        rule.dst(),
+        rule.priority(),
+        rule.protocol(),
+        false);
+  }
+
+  // ---- verification
+
+  /** Warns of a skipped provider when it is new or its reason changed; says when one is back. */
+  private void logSkipped(Map<String, String> skipped) {
+    for (Map.Entry<String, String> skip : skipped.entrySet()) {
+      if (skip.getValue().equals(lastSkipped.get(skip.getKey()))) {
+        logger.debug(
+            "provider '{}': {}; still skipping its routes", skip.getKey(), skip.getValue());
+      } else {
+        logger.warn(
+            "provider '{}': {}; skipping its routes until it is back",
+            skip.getKey(),
+            skip.getValue());
+      }
+    }
+    for (String id : lastSkipped.keySet()) {
+      if (!skipped.containsKey(id)) {
+        logger.info("provider '{}': its interface is usable again; applying its routes", id);
+      }
+    }
+    lastSkipped = Map.copyOf(skipped);
+  }
+
+  private List<String> verify(
+      RoutingState desired, Set<String> skipped, long highestWanted, KernelState state) {
+    List<String> problems = new ArrayList<>();
+    for (Provider p : known.values()) {
+      String id = "provider '" + p.id() + "': ";
+      if (!hasOwnRule(p, state)) {
+        problems.add(id + "rule from " + addr(p) + " lookup " + p.rtTableId() + " missing");
+      }
+      if (skipped.contains(p.id())) {
+        continue;
+      }
+      List<RouteMessage> table = state.table(p.rtTableId());
+      if (table.stream().noneMatch(r -> isNetworkRoute(r, p, state))) {
+        problems.add(id + "route " + p.network() + " in table " + p.rtTableId() + " missing");
+      }
+      if (table.stream().noneMatch(r -> isTableDefault(r, p, state))) {
+        problems.add(id + "default route in table " + p.rtTableId() + " missing");
+      }
+      if (table.stream().noneMatch(r -> isLeakGuard(r, p))) {
+        problems.add(id + "unreachable default route in table " + p.rtTableId() + " missing");
+      }
+    }
+    for (ProviderRoute route : desired.routes()) {
+      if (!skipped.contains(route.provider().id()) && findMain(route, state).isEmpty()) {
+        problems.add(
+            "provider '"
+                + route.provider().id()
+                + "': main default route at metric "
+                + route.metric()
+                + " missing");
+      }
+    }
+    for (RouteMessage route : state.mainDefaults()) {
+      if (route.protocol() == proto()
+          && desired.routes().stream().noneMatch(r -> matchesMain(route, r, state))) {
+        problems.add("stale default route " + state.describe(route) + " still present");
+      } else if (route.protocol() != proto() && isHandleable(route) && highestWanted >= 0) {
+        boolean bad =
+            switch (settings.foreignRoutes()) {
+              case LEAVE -> false;
+              case DEMOTE -> route.metric() <= highestWanted;
+              case REMOVE -> true;
+            };
+        if (bad) {
+          problems.add("foreign default route " + state.describe(route) + " still present");
+        }
+      }
+    }
+    return problems;
+  }
+
+  // ---- sending
+
+  /** One request, the provider it concerns if any, and its text for logs and messages. */
+  private record Planned(
+      @Nullable String providerId, Request request, String text, @Nullable Long demotedMetric) {
+    Planned(@Nullable String providerId, Request request, String text) {
+      this(providerId, request, text, null);
+    }
+  }
+
+  private static Planned planned(@Nullable String providerId, Request request, KernelState state) {
+    return new Planned(providerId, request, request.describe(state::name));
+  }
+
+  /** A request the kernel refused, or a transaction that could not be carried out at all. */
+  private record Failure(
+      @Nullable String providerId, String request, String error, @Nullable Throwable cause) {}
+
+  /** The netlink client of one call, opened on first use and again after a failed operation. */
+  private final class Session implements AutoCloseable {
+    private @Nullable RtNetlink netlink;
+
+    RtNetlink netlink() throws NetlinkException {
+      if (netlink == null) {
+        netlink = opener.open();
+      }
+      return netlink;
+    }
+
+    /** Closes a client that failed (it may hold part of an answer); the next use opens another. */
+    void discard() {
+      if (netlink != null) {
+        netlink.close();
+        netlink = null;
+      }
+    }
+
+    @Override
+    public void close() {
+      discard();
+    }
+  }
+
+  private static List<Failure> transact(Session kernel, List<Planned> planned) {
+    if (planned.isEmpty()) {
+      return List.of();
+    }
+    List<Result> results;
+    try {
+      results = kernel.netlink().transact(planned.stream().map(Planned::request).toList());
+    } catch (NetlinkException e) {
+      kernel.discard();
+      // Which requests were carried out is unknown; the read-back that follows tells.
+      return List.of(
+          new Failure(
+              null, "netlink transaction of " + planned.size() + " request(s)", e.getMessage(), e));
+    }
+    List<Failure> failures = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      Result result = results.get(i);
+      if (!result.succeeded()) {
+        Planned request = planned.get(i);
+        failures.add(new Failure(request.providerId(), request.text(), result.describe(), null));
+      }
+    }
+    return failures;
+  }
+
+  private static RouteBackendException failure(
+      List<Failure> failures, List<String> mismatches, Map<String, String> skipped) {
+    List<String> parts = new ArrayList<>();
+    skipped.forEach((id, reason) -> parts.add("provider '" + id + "' skipped: " + reason));
+    for (Failure f : failures) {
+      parts.add("failed: " + f.request() + ": " + f.error());
+    }
+    parts.addAll(mismatches);
+    Set<String> providers = new HashSet<>(skipped.keySet());
+    failures.forEach(
+        f -> {
+          if (f.providerId() != null) {
+            providers.add(f.providerId());
+          }
+        });
+    String providerId = providers.size() == 1 ? providers.iterator().next() : null;
+    String message = "routing state not applied whole: " + String.join("; ", parts);
+    if (failures.isEmpty()) {
+      return new RouteBackendException(providerId, message, List.of(), null, "", null);
+    }
+    Failure first = failures.get(0);
+    // No command runs: the refused request stands where a command would, the error text (errno
+    // and the kernel's message) where its standard error would.
+    return new RouteBackendException(
+        providerId, message, List.of(first.request()), null, first.error(), first.cause());
+  }
+
+  // ---- small helpers
+
+  private int proto() {
+    return settings.routeProtocol();
+  }
+
+  private static String addr(Provider p) {
+    return p.ipv4Address().getHostAddress();
+  }
+
+  private static List<String> texts(List<Planned> planned) {
+    return planned.stream().map(Planned::text).toList();
+  }
+
+  private static String describe(List<RouteMessage> routes, KernelState state) {
+    return routes.stream().map(state::describe).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  @Override
+  public String toString() {
+    return "NetlinkRouteBackend[" + settings + ", providers " + known.keySet() + "]";
+  }
+}

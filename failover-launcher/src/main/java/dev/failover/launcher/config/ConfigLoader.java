@@ -44,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
- * rt_tables_file}, {@code plugins_dir}) are resolved against the folder of the config file, as the
- * original resolved its sticky file against its own folder. Thread-safe.
+ * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
+ * config file, as the original resolved its sticky file against its own folder. Thread-safe.
  */
 public final class ConfigLoader {
 
@@ -74,7 +74,10 @@ public final class ConfigLoader {
               "foreign_default_routes",
               "status_file",
               "rt_tables_file",
-              "plugins_dir")
+              "plugins_dir",
+              "hooks_dir",
+              "hook_timeout",
+              "http_listen")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -194,6 +197,9 @@ public final class ConfigLoader {
     top.path("status_file", baseDir).ifPresent(builder::statusFile);
     top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
     top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
+    top.path("hooks_dir", baseDir).ifPresent(builder::hooksDir);
+    top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
+    top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);
     if (!top.has("providers")) {
@@ -469,6 +475,19 @@ public final class ConfigLoader {
       JsonNode v = value.get();
       if (!v.isTextual() || v.textValue().isBlank()) {
         return fail(key, "a non-empty string", v);
+      }
+      return Optional.of(v.textValue());
+    }
+
+    /** A string that may be empty (where empty means "off"). */
+    Optional<String> stringOrEmpty(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isTextual()) {
+        return fail(key, "a string", v);
       }
       return Optional.of(v.textValue());
     }

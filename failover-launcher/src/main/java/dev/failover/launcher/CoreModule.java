@@ -12,6 +12,8 @@ import dev.failover.core.StickyProviderFile;
 import dev.failover.core.StickySource;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.Policies;
+import dev.failover.launcher.metrics.RoundObserver;
+import dev.failover.launcher.metrics.TickObserver;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,17 @@ interface CoreModule {
   @Multibinds
   Set<FailoverListener> listeners();
 
+  /**
+   * What hears of each recorded round (metrics, charts; see {@link ObservedPolicy}); none by
+   * default, and then the policy is not wrapped.
+   */
+  @Multibinds
+  Set<RoundObserver> roundObservers();
+
+  /** What hears how long each scheduled tick took (see {@link TimeModule}); none by default. */
+  @Multibinds
+  Set<TickObserver> tickObservers();
+
   @Provides
   static EngineSettings engineSettings(
       @CheckInterval Duration checkInterval,
@@ -55,8 +68,9 @@ interface CoreModule {
 
   @Provides
   @Singleton
-  static ReliabilityPolicy policy(FailoverConfig config) {
-    return Policies.create(config);
+  static ReliabilityPolicy policy(FailoverConfig config, Set<RoundObserver> observers) {
+    ReliabilityPolicy policy = Policies.create(config);
+    return observers.isEmpty() ? policy : new ObservedPolicy(policy, observers);
   }
 
   @Provides

@@ -6,7 +6,8 @@ import dev.failover.launcher.config.FailoverConfig;
 import jakarta.inject.Singleton;
 
 /**
- * The daemon's object graph: config → engine → Linux route backend, test cases and link watch.
+ * The daemon's object graph: config → engine → Linux route backend, test cases and link watch;
+ * hooks, metrics and the status page hear the engine's events.
  *
  * <p>Built once per process from a valid {@link FailoverConfig}; building it touches nothing in the
  * kernel (the backend acts only when the daemon ticks).
@@ -19,6 +20,7 @@ import jakarta.inject.Singleton;
       ScenariosModule.class,
       LinuxModule.class,
       LinkWatchModule.class,
+      ObservabilityModule.class,
       TimeModule.class
     })
 public interface FailoverComponent {

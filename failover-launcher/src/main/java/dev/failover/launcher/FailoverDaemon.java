@@ -2,42 +2,55 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
+import com.google.common.util.concurrent.Uninterruptibles;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.core.FailoverEngine;
 import dev.failover.core.FailoverService;
+import dev.failover.launcher.status.StatusDocument;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: the engine's {@link FailoverService}, which ticks on {@code check_interval}
- * (or {@code fast_check_interval} while a provider is in doubt), the writer of the status file, and
- * the {@link LinkWatch} that reports the providers' links to the service, started and stopped
- * together.
+ * (or {@code fast_check_interval} while a provider is in doubt), the writer of the status file,
+ * the {@link LinkWatch} that reports the providers' links to the service, and the {@link
+ * Observability} parts (hooks, metrics, the HTTP listener), started and stopped together.
  *
  * <p>Before anything else, the providers' routing tables and rules are prepared ({@link
  * RoutePreparation}), so that the first round's probes, bound to the providers' addresses, leave
  * through their own uplinks; a failure there is logged and the first apply retries. Then the link
  * watch starts, so that the first tick already knows which links are usable: every provider
  * interface is read once and reported through {@link FailoverService#linkChanged}, and each later
- * change too, which makes the engine re-decide at once without probing.
+ * change too, which makes the engine re-decide at once without probing. Then the hooks hear
+ * {@code started} and the HTTP listener opens (a listener that cannot bind is logged and left off),
+ * and only then does the first tick run.
  *
  * <p>Stopping leaves the routes as they are, so the router keeps a working default route. A stop
  * waits for a tick in progress for at most {@value #TICK_GRACE_MILLIS} ms, then interrupts it (the
  * engine drops an interrupted tick without touching the routes), so that SIGTERM ends the process
- * within a second. Once stopped, the status file gets a last write that says so, the link watch
- * stops (its process and thread end), and the daemon's threads are shut down. Thread-safe.
+ * within a second. Once stopped, the status file gets a last write that says so, the HTTP listener
+ * closes, the {@code stopping} hooks run (for at most {@value Observability#STOP_HOOKS_MILLIS} ms),
+ * the link watch stops (its process and thread end), and the daemon's threads are shut down.
+ * Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -52,9 +65,13 @@ public final class FailoverDaemon {
   private final LinkWatch links;
   private final RoutePreparation preparation;
   private final Providers providers;
+  private final Observability observability;
+  private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
-  private final AtomicBoolean finished = new AtomicBoolean();
+  // Runs once; whoever comes second waits for it, so that the process does not end (after a
+  // shutdown hook returned) while the stopping hooks still run on another thread.
+  private final FutureTask<@Nullable Void> finishing = new FutureTask<>(this::release, null);
 
   @Inject
   FailoverDaemon(
@@ -66,16 +83,24 @@ public final class FailoverDaemon {
       InstantSource clock,
       LinkWatch links,
       RoutePreparation preparation,
-      Providers providers) {
+      Providers providers,
+      Observability observability) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
     this.providers = checkNotNull(providers, "providers");
+    this.observability = checkNotNull(observability, "observability");
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(
             service.engine(), statusFile, checkInterval, stickyFile, clock, executors.tick());
+    // The page's JSON holds the same document as the status file, made from the live engine.
+    this.statusDocument =
+        () ->
+            StatusDocument.of(
+                    service.engine().status(), checkInterval, stickyFile, true, clock.instant())
+                .toTree();
     this.services = new ServiceManager(List.of(service, publisher));
     services.addListener(
         new ServiceManager.Listener() {
@@ -111,8 +136,15 @@ public final class FailoverDaemon {
   public FailoverDaemon startAsync() {
     preparation.prepare();
     links.start(providers, service::linkChanged);
+    // Before the first tick, so that the hooks hear 'started' before any change.
+    observability.start(service.engine(), statusDocument);
     services.startAsync();
     return this;
+  }
+
+  /** Where the HTTP listener answers; empty if {@code http_listen} is empty or could not bind. */
+  public Optional<InetSocketAddress> httpAddress() {
+    return observability.httpAddress();
   }
 
   /**
@@ -171,14 +203,25 @@ public final class FailoverDaemon {
   }
 
   /**
-   * Writes the last status and releases the threads, once; called by whichever comes first: the
-   * manager's "stopped" event or a thread that waited for the stop.
+   * Writes the last status, runs the {@code stopping} hooks and releases the threads, once; called
+   * by whichever comes first (the manager's "stopped" event or a thread that waited for the stop),
+   * and the others wait until it is done.
    */
   private void finish() {
-    if (!finished.compareAndSet(false, true)) {
-      return;
+    finishing.run();
+    try {
+      Uninterruptibles.getUninterruptibly(finishing);
+    } catch (ExecutionException e) {
+      logger.error("releasing the daemon's resources failed", e.getCause());
     }
+  }
+
+  private void release() {
     publisher.writeStopped();
+    observability.stop(
+        failed()
+            ? "a service of the daemon failed; the routes stay as they are"
+            : "the daemon is stopping; the routes stay as they are");
     links.stop();
     executors.shutdown();
   }

@@ -3,8 +3,12 @@ package dev.failover.launcher;
 import com.google.common.base.Ticker;
 import dagger.Module;
 import dagger.Provides;
+import dev.failover.launcher.metrics.TickObserver;
+import dev.failover.launcher.metrics.TimedTickExecutor;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -29,9 +33,19 @@ final class TimeModule {
     return DaemonExecutors.create();
   }
 
+  /**
+   * The tick thread, as the engine's service sees it: timed for the {@link TickObserver}s (the
+   * metrics' tick histogram) when there are any.
+   */
   @Provides
-  static ScheduledExecutorService tickExecutor(DaemonExecutors executors) {
-    return executors.tick();
+  static ScheduledExecutorService tickExecutor(
+      DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+    if (observers.isEmpty()) {
+      return executors.tick();
+    }
+    List<TickObserver> all = List.copyOf(observers);
+    return new TimedTickExecutor(
+        executors.tick(), ticker, took -> all.forEach(observer -> observer.tickCompleted(took)));
   }
 
   @Provides

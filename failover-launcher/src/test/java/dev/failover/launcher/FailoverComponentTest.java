@@ -36,7 +36,9 @@ class FailoverComponentTest {
         .providers(providers)
         .testCases(List.of(new TestCaseConfig("fake", java.util.Map.of())))
         .statusFile(dir.resolve("status.json"))
-        .stickyProviderFilename(dir.resolve("sticky.provider"));
+        .stickyProviderFilename(dir.resolve("sticky.provider"))
+        .hooksDir(dir.resolve("hooks.d"))
+        .httpListen("");
   }
 
   /**

@@ -10,6 +10,9 @@ import dagger.Provides;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.TestScenario;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.http.EventTimeline;
+import dev.failover.launcher.metrics.FailoverMetrics;
+import dev.failover.launcher.metrics.TickObserver;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeRouteBackend;
 import dev.failover.testkit.FakeScheduler;
@@ -25,13 +28,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * backend, the probes, the link watch, the table preparation and time: a {@link
  * FakeRouteBackend}, one {@link FakeTestScenario}, a {@link FakeLinkWatch}, a {@link
  * FakeRoutePreparation}, and a {@link FakeScheduler} whose ticks run only when the test advances
- * it.
+ * it. Hooks, metrics and the HTTP listener are the production ones (a test config points {@code
+ * hooks_dir} at a scratch folder and sets {@code http_listen} to an ephemeral port or "").
  */
 @Singleton
 @Component(
     modules = {
       ConfigModule.class,
       CoreModule.class,
+      ObservabilityModule.class,
       TestFailoverComponent.FakeLinuxModule.class,
       TestFailoverComponent.FakeTimeModule.class
     })
@@ -46,6 +51,10 @@ interface TestFailoverComponent {
   FakeLinkWatch links();
 
   FakeRoutePreparation preparation();
+
+  FailoverMetrics metrics();
+
+  EventTimeline timeline();
 
   @Component.Factory
   interface Factory {
@@ -131,9 +140,11 @@ interface TestFailoverComponent {
       return new DaemonExecutors(scheduler, MoreExecutors.newDirectExecutorService());
     }
 
+    /** As {@link TimeModule}'s: timed for the tick observers (in fake time, every tick is 0 s). */
     @Provides
-    static ScheduledExecutorService tickExecutor(DaemonExecutors executors) {
-      return executors.tick();
+    static ScheduledExecutorService tickExecutor(
+        DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+      return TimeModule.tickExecutor(executors, observers, ticker);
     }
 
     @Provides

@@ -42,6 +42,8 @@ public final class TestStatuses {
             .testCases(List.of(new TestCaseConfig("fake", Map.of())))
             .statusFile(folder.resolve("engine-status.json"))
             .stickyProviderFilename(folder.resolve("sticky.provider"))
+            .hooksDir(folder.resolve("hooks.d"))
+            .httpListen("")
             .build();
     TestFailoverComponent component = TestFailoverComponent.create(config, scenario);
     component.daemon().startAsync();

@@ -44,16 +44,18 @@ import org.jspecify.annotations.Nullable;
  * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
- * rt_tables_file}, {@code plugins_dir}) are resolved against the folder of the config file, as the
- * original resolved its sticky file against its own folder, and {@link #check} notes each one with
- * the path it became: a config that is installed ends up in {@code /etc/failover}, so a relative
- * path written for another folder would otherwise move without a word. Thread-safe.
+ * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
+ * config file, as the original resolved its sticky file against its own folder, and {@link #check}
+ * notes each one with the path it became: a config that is installed ends up in {@code
+ * /etc/failover}, so a relative path written for another folder would otherwise move without a
+ * word. Thread-safe.
  */
 public final class ConfigLoader {
 
   /** The keys whose values are paths; a relative one is resolved against the config's folder. */
   static final List<String> PATH_KEYS =
-      List.of("sticky_provider_filename", "status_file", "rt_tables_file", "plugins_dir");
+      List.of(
+          "sticky_provider_filename", "status_file", "rt_tables_file", "plugins_dir", "hooks_dir");
 
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
@@ -80,7 +82,10 @@ public final class ConfigLoader {
               "foreign_default_routes",
               "status_file",
               "rt_tables_file",
-              "plugins_dir")
+              "plugins_dir",
+              "hooks_dir",
+              "hook_timeout",
+              "http_listen")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -200,6 +205,9 @@ public final class ConfigLoader {
     top.path("status_file", baseDir).ifPresent(builder::statusFile);
     top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
     top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
+    top.path("hooks_dir", baseDir).ifPresent(builder::hooksDir);
+    top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
+    top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);
     if (!top.has("providers")) {
@@ -491,6 +499,19 @@ public final class ConfigLoader {
       JsonNode v = value.get();
       if (!v.isTextual() || v.textValue().isBlank()) {
         return fail(key, "a non-empty string", v);
+      }
+      return Optional.of(v.textValue());
+    }
+
+    /** A string that may be empty (where empty means "off"). */
+    Optional<String> stringOrEmpty(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isTextual()) {
+        return fail(key, "a string", v);
       }
       return Optional.of(v.textValue());
     }

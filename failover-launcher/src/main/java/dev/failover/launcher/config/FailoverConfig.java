@@ -7,12 +7,14 @@ import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +58,10 @@ import org.jspecify.annotations.Nullable;
  * @param dampedPolicy the settings of the {@code damped} policy, one top-level key each ({@code
  *     down_consecutive_failures}, ...); checked against {@code max_stored_test_result_count} and
  *     the number of test cases when {@code policy} is {@code damped}, unused otherwise
+ * @param hooksDir {@code hooks_dir}: the folder of the executables run on every event
+ * @param hookTimeout {@code hook_timeout}: how long one hook may run before it is killed
+ * @param httpListen {@code http_listen}: the local address of the HTTP listener ({@code /metrics},
+ *     the status page), {@code HOST:PORT}; empty turns it off (see {@link #httpListenAddress()})
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -74,7 +80,10 @@ public record FailoverConfig(
     Path rtTablesFile,
     Path pluginsDir,
     Duration fastCheckInterval,
-    DampedPolicySettings dampedPolicy) {
+    DampedPolicySettings dampedPolicy,
+    Path hooksDir,
+    Duration hookTimeout,
+    String httpListen) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -138,6 +147,25 @@ public record FailoverConfig(
   /** Next to the installed jar. */
   public static final Path DEFAULT_PLUGINS_DIR = Path.of("/usr/local/lib/failover/plugins");
 
+  /** Beside the config, as keepalived's and mwan3's scripts sit beside theirs. */
+  public static final Path DEFAULT_HOOKS_DIR = Path.of("/etc/failover/hooks.d");
+
+  /**
+   * Ten seconds: enough for a hook to post to a webhook or hand a mail to the local MTA; a hook
+   * that takes longer holds back the events behind it (they run one at a time), so it is killed.
+   */
+  public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The longest hook timeout accepted: five minutes (events queue behind a running hook). */
+  static final Duration MAX_HOOK_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * The loopback address only, so that nothing is exposed to the LAN or the uplinks unless the
+   * operator says so; Prometheus on the router (or an SSH tunnel) reaches it. Port 9680 is free
+   * in Prometheus's list of default exporter ports.
+   */
+  public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:9680";
+
   /** The longest check interval accepted: one day. */
   static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
@@ -163,6 +191,9 @@ public record FailoverConfig(
     checkNotNull(pluginsDir, "plugins_dir");
     checkNotNull(fastCheckInterval, "fast_check_interval");
     checkNotNull(dampedPolicy, "dampedPolicy");
+    checkNotNull(hooksDir, "hooks_dir");
+    checkNotNull(hookTimeout, "hook_timeout");
+    checkNotNull(httpListen, "http_listen");
 
     checkInterval("check_interval", checkInterval);
     checkInterval("fast_check_interval", fastCheckInterval);
@@ -226,6 +257,13 @@ public record FailoverConfig(
         !testCases.isEmpty(),
         "test_cases must hold at least one test case (with none, every provider would count as"
             + " reliable)");
+    checkArgument(
+        hookTimeout.compareTo(Duration.ZERO) > 0 && hookTimeout.compareTo(MAX_HOOK_TIMEOUT) <= 0,
+        "hook_timeout must be a number of seconds > 0 and <= %s, was %s",
+        MAX_HOOK_TIMEOUT.getSeconds(),
+        Durations.format(hookTimeout));
+    checkArgument(!hooksDir.toString().isEmpty(), "hooks_dir must not be empty");
+    HttpListen.parse(httpListen);
     if (policy.equals(DampedPolicy.NAME)) {
       // The round counts must fit the history and min_targets_up the test cases, or the settings
       // would not mean what they say; the message names both keys.
@@ -252,6 +290,14 @@ public record FailoverConfig(
   }
 
   /**
+   * The address the HTTP listener binds, resolved without DNS; empty when {@code http_listen} is
+   * empty (the listener is off). Port 0 means a free port chosen by the kernel.
+   */
+  public Optional<InetSocketAddress> httpListenAddress() {
+    return HttpListen.parse(httpListen);
+  }
+
+  /**
    * Collects the settings of a {@link FailoverConfig}, starting from the documented defaults.
    *
    * <p>Not thread-safe. It accepts anything; {@link #build()} validates.
@@ -274,6 +320,9 @@ public record FailoverConfig(
     private Path rtTablesFile = DEFAULT_RT_TABLES_FILE;
     private Path pluginsDir = DEFAULT_PLUGINS_DIR;
     private DampedPolicySettings dampedPolicy = DampedPolicySettings.defaults();
+    private Path hooksDir = DEFAULT_HOOKS_DIR;
+    private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
+    private String httpListen = DEFAULT_HTTP_LISTEN;
 
     private Builder() {}
 
@@ -373,6 +422,22 @@ public record FailoverConfig(
       return this;
     }
 
+    public Builder hooksDir(Path value) {
+      hooksDir = value;
+      return this;
+    }
+
+    public Builder hookTimeout(Duration value) {
+      hookTimeout = value;
+      return this;
+    }
+
+    /** Sets {@code http_listen}: {@code HOST:PORT}, or empty for no listener. */
+    public Builder httpListen(String value) {
+      httpListen = value;
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -402,7 +467,10 @@ public record FailoverConfig(
           rtTablesFile,
           pluginsDir,
           fast,
-          dampedPolicy);
+          dampedPolicy,
+          hooksDir,
+          hookTimeout,
+          httpListen);
     }
   }
 

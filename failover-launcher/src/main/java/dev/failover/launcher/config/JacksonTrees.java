@@ -78,6 +78,18 @@ public final class JacksonTrees {
     return text.toString();
   }
 
+  /** The JSON text of {@code tree} on one line, without spaces: for answers over HTTP. */
+  public static String toCompactJson(JsonNode tree) {
+    checkNotNull(tree, "tree");
+    StringWriter text = new StringWriter();
+    try (JsonGenerator generator = JSON.createGenerator(text)) {
+      write(tree, generator);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to a string cannot fail", e);
+    }
+    return text.toString();
+  }
+
   /** {@link #toJson} as UTF-8 bytes. */
   public static byte[] toJsonBytes(JsonNode tree) {
     return toJson(tree).getBytes(StandardCharsets.UTF_8);

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Writes the TOML config of a lab's router: its providers, ping test cases of lab targets, and
- * files in a scratch folder (status, sticky, table names, plugins); every other setting is left at
- * its default, so that the demo and the jar test show the daemon as it ships.
+ * files in a scratch folder (status, sticky, table names, plugins, hooks); every other setting is
+ * left at its default, so that the demo and the jar test show the daemon as it ships.
  *
  * <p>The values come from a {@code NamespaceLab} and are valid by construction; strings are quoted
  * as TOML basic strings. Stateless.
@@ -57,6 +57,8 @@ public final class LabConfig {
     key(toml, "status_file", quote(folder.resolve("status.json")));
     key(toml, "rt_tables_file", quote(folder.resolve("rt_tables.conf")));
     key(toml, "plugins_dir", quote(folder.resolve("plugins")));
+    // Never the host's /etc/failover/hooks.d: a lab's events must not page the operator.
+    key(toml, "hooks_dir", quote(folder.resolve("hooks.d")));
     for (Provider p : providers) {
       toml.append("\n[[providers]]\n");
       key(toml, "id", quote(p.id()));

@@ -126,6 +126,56 @@ class ConfigLoaderTest {
     assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.DEMOTE);
     assertThat(config.statusFile()).isEqualTo(Path.of("/run/failover/status.json"));
     assertThat(config.rtTablesFile()).isEqualTo(Path.of("/etc/iproute2/rt_tables.d/failover.conf"));
+    assertThat(config.hooksDir()).isEqualTo(Path.of("/etc/failover/hooks.d"));
+    assertThat(config.hookTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.httpListen()).isEqualTo("127.0.0.1:9680");
+    assertThat(config.httpListenAddress())
+        .contains(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9680));
+  }
+
+  @Test
+  void parse_observabilityKeys_mapsEveryKey() throws Exception {
+    FailoverConfig config =
+        parse(config("hooks_dir = \"hooks\"\nhook_timeout = 2.5\nhttp_listen = \"[::1]:0\""));
+
+    assertThat(config.hooksDir()).isEqualTo(Path.of("/etc/failover/hooks"));
+    assertThat(config.hookTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.httpListenAddress().orElseThrow().getAddress().getHostAddress())
+        .isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(config.httpListenAddress().orElseThrow().getPort()).isZero();
+  }
+
+  @Test
+  void parse_emptyHttpListen_turnsTheListenerOff() throws Exception {
+    assertThat(parse(config("http_listen = \"\"")).httpListenAddress()).isEmpty();
+  }
+
+  @Test
+  void parse_httpListenWithAHostName_isRejectedWithTheKey() {
+    assertThat(problem(config("http_listen = \"router.lan:9680\"")))
+        .contains("http_listen must be \"\" (no listener) or HOST:PORT")
+        .contains("was 'router.lan:9680'");
+  }
+
+  @Test
+  void parse_httpListenWithoutPortOrWithABadOne_isRejected() {
+    for (String value : List.of("127.0.0.1", "127.0.0.1:65536", ":9680", "::1:9680", "1.2.3:80")) {
+      assertThat(problem(config("http_listen = \"" + value + "\"")))
+          .as(value)
+          .contains("http_listen must be");
+    }
+  }
+
+  @Test
+  void parse_httpListenAsNumber_mustBeAString() {
+    assertThat(problem(config("http_listen = 9680"))).contains("http_listen must be a string");
+  }
+
+  @Test
+  void parse_hookTimeoutOutOfRange_namesTheKeyAndRange() {
+    assertThat(problem(config("hook_timeout = 0"))).contains("hook_timeout must be");
+    assertThat(problem(config("hook_timeout = 301")))
+        .contains("hook_timeout must be a number of seconds > 0 and <= 300, was 301");
   }
 
   @Test

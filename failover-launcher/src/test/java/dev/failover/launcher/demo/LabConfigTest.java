@@ -38,6 +38,7 @@ class LabConfigTest {
     assertThat(config.policy()).isEqualTo(Policies.DEFAULT);
     assertThat(config.statusFile()).isEqualTo(folder.resolve("status.json"));
     assertThat(config.stickyProviderFilename()).isEqualTo(folder.resolve("sticky.provider"));
+    assertThat(config.hooksDir()).isEqualTo(folder.resolve("hooks.d"));
     assertThat(config.testCases())
         .containsExactly(
             new TestCaseConfig("ping", Map.of("target", "192.0.2.1")));

@@ -21,8 +21,18 @@ import java.util.Locale;
  * <p>The links are read once (as the daemon does at start), the probes are real (they send their
  * packets through each provider's source address) and the sticky file is read, but no route, rule
  * or table is written.
+ *
+ * <p>The engine's INFO log is written for a daemon whose backend changes the kernel ("applied
+ * routing state ..."), and a dry run prints the same decisions itself; so the engine logs at WARN
+ * and above here, unless {@code -D}{@value #ENGINE_LOG_LEVEL_PROPERTY} says otherwise. The
+ * property takes effect only if the engine's class has not logged yet in this JVM, which holds
+ * for {@code java -jar failover.jar run --dry-run}.
  */
 public final class DryRun {
+  /** The slf4j-simple property of the engine's log level. */
+  static final String ENGINE_LOG_LEVEL_PROPERTY =
+      "org.slf4j.simpleLogger.log.dev.failover.core.FailoverEngine";
+
   private DryRun() {}
 
   /**
@@ -34,6 +44,9 @@ public final class DryRun {
    */
   public static RoutingState run(FailoverConfig config, PrintWriter out) {
     checkNotNull(config, "config");
+    if (System.getProperty(ENGINE_LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(ENGINE_LOG_LEVEL_PROPERTY, "warn");
+    }
     DryRunComponent component = DaggerDryRunComponent.factory().create(config);
     try {
       FailoverEngine engine = component.engine();
@@ -80,7 +93,7 @@ public final class DryRun {
             + (rounds == 1 ? "one round" : rounds + " rounds")
             + " of probes with policy '"
             + status.policy()
-            + "'; nothing applied");
+            + "'; no route, rule or table was changed");
     out.println(
         "interval in force: "
             + Durations.format(status.interval())
@@ -115,7 +128,7 @@ public final class DryRun {
             + ": "
             + status.mainDetail()
             + ")");
-    out.println("would apply, in the main table:");
+    out.println("the daemon would set, in the main table:");
     for (ProviderRoute route : state.routes()) {
       Provider p = route.provider();
       out.printf(

@@ -91,8 +91,8 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   }
 
   /**
-   * Fails fast if no ICMP socket can be opened by the calling thread, and logs which kind will be
-   * used.
+   * Fails fast if no ICMP socket can be opened by the calling thread, and logs at DEBUG which kind
+   * will be used.
    *
    * @throws IllegalStateException naming each refusal and the remedies: root or {@code
    *     CAP_NET_RAW}, a wider {@code net.ipv4.ping_group_range}, or {@code engine = "command"}
@@ -100,7 +100,9 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   public void checkUsable() {
     Kind kind = usableKind();
     replies.checkUsable();
-    logger.info("ICMP echo checks use {} sockets", kind == Kind.DATAGRAM ? "unprivileged ping" : "raw");
+    // DEBUG: every command that loads a config (check-config, status, install) gets here.
+    logger.debug(
+        "ICMP echo checks use {} sockets", kind == Kind.DATAGRAM ? "unprivileged ping" : "raw");
   }
 
   /** The kind of socket checks from the calling thread will use; see {@link #checkUsable()}. */

@@ -45,9 +45,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
  * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
- * config file, as the original resolved its sticky file against its own folder. Thread-safe.
+ * config file, as the original resolved its sticky file against its own folder, and {@link #check}
+ * notes each one with the path it became: a config that is installed ends up in {@code
+ * /etc/failover}, so a relative path written for another folder would otherwise move without a
+ * word. Thread-safe.
  */
 public final class ConfigLoader {
+
+  /** The keys whose values are paths; a relative one is resolved against the config's folder. */
+  static final List<String> PATH_KEYS =
+      List.of(
+          "sticky_provider_filename", "status_file", "rt_tables_file", "plugins_dir", "hooks_dir");
 
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
@@ -225,7 +233,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
-    return new LoadedConfig(config, notes(config, top));
+    return new LoadedConfig(config, notes(config, top, baseDir));
   }
 
   /**
@@ -260,9 +268,25 @@ public final class ConfigLoader {
     }
   }
 
-  /** What check-config points out: keys set for a policy other than the selected one. */
-  private static List<String> notes(FailoverConfig config, Table top) {
+  /**
+   * What check-config points out: relative paths (with what they became), and keys set for a
+   * policy other than the selected one.
+   */
+  private static List<String> notes(FailoverConfig config, Table top, Path baseDir) {
     List<String> notes = new ArrayList<>();
+    for (String key : PATH_KEYS) {
+      Optional<String> text = top.string(key);
+      if (text.isPresent() && !Path.of(text.get()).isAbsolute()) {
+        notes.add(
+            String.format(
+                "%s \"%s\" is a relative path, taken from the config file's folder %s: %s; write"
+                    + " the absolute path to say so",
+                key,
+                text.get(),
+                baseDir,
+                baseDir.resolve(text.get()).normalize()));
+      }
+    }
     for (String policy : Policies.names()) {
       if (policy.equals(config.policy())) {
         continue;

@@ -22,7 +22,7 @@ public final class Policies {
 
   /**
    * The policy used when the config names none: {@code damped}, which fails over in under a second
-   * without switching on the odd lost probe (issue 5; docs/policy-damped.md). {@code original}
+   * without switching on the odd lost probe (docs/policy-damped.md). {@code original}
    * keeps config.py's rule exactly.
    */
   public static final String DEFAULT = DampedPolicy.NAME;

@@ -2,74 +2,136 @@ package dev.failover.launcher.demo;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.ProviderState;
+import dev.failover.core.EngineStatus;
+import dev.failover.lab.LanClient;
 import dev.failover.lab.NamespaceLab;
+import dev.failover.lab.RouteWatch;
+import dev.failover.launcher.config.ConfigLoader;
+import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.install.SystemdUnit;
+import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
-import dev.failover.linux.CommandResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The live demo: a namespace lab with three ISPs whose modems share one address, the real daemon
- * ({@code java -jar failover.jar run}) in the lab's router namespace, and a schedule of faults: ISP
- * 1 blackholed and restored, ISP 2's modem switched off and on. Every few seconds it prints the
- * main provider and why, the default routes, and whether the LAN client reaches the internet.
+ * The live demo: the real daemon ({@code java -jar failover.jar run}, with the systemd unit's JVM
+ * flags and the shipped defaults) on the router of a namespace lab with three ISPs whose modems
+ * share one address, a LAN client pinging the lab's internet every 10 ms, and two faults
+ * and their repairs, each measured.
  *
- * <p>Everything is removed at the end, also on failure or Ctrl-C (a shutdown hook stops the daemon
- * and removes the lab). Needs root, {@code ip}, {@code nft} and {@code ping}. Not thread-safe; one
- * demo per process.
+ * <p>The schedule: ISP 1's internet goes dark (blackhole: the daemon's probes notice), then ISP 2's
+ * modem is switched off while it carries the traffic (carrier loss: the link monitor notices), then
+ * ISP 2 and ISP 1 are repaired in turn and the daemon fails back to each after its loss window is
+ * clean and the failback dwell has passed. Each step prints when the fault or repair was made, when
+ * the main route moved (the {@code ip monitor} time stamp), and what the LAN client lost; waits
+ * print the policy's progress at most once a second, only when it changes; the daemon's log is
+ * interleaved in time order. It ends with a {@link DemoSummary}.
+ *
+ * <p>{@link Pace#DEFAULT} takes about two minutes, almost all of it the two failbacks (the loss
+ * window, 25 s at {@code check_interval} 0.5 s, then {@code failback_dwell} 30 s). {@link
+ * Pace#FAST} checks every 0.2 s and dwells 5 s, for about 45 s.
+ *
+ * <p>Everything it creates (namespaces, the daemon, ping, {@code ip monitor}, a scratch folder) is
+ * removed at the end, also on failure or Ctrl-C (a shutdown hook). Needs root, {@code ip}, {@code
+ * nft} and {@code ping}. Not thread-safe; one demo per process.
  */
 public final class Demo {
   /** The prefix of the lab's namespaces. */
   static final String LAB_PREFIX = "fd";
 
-  private static final Duration PHASE = Duration.ofSeconds(15);
+  /** How often the LAN client pings: every 10 ms, so that a 50 ms outage shows. */
+  private static final Duration LAN_INTERVAL = Duration.ofMillis(10);
 
-  /**
-   * How many phases the failback step lasts: with the default (damped) policy a restored provider
-   * is main again once its loss window is clean (about 25 s at the default 0.5 s interval) and the
-   * 30 s failback dwell has passed.
-   */
-  private static final int FAILBACK_PHASES = 5;
-  private static final Duration STATUS_EVERY = Duration.ofSeconds(3);
+  private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+  private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(30);
+  /** How long after the main route moved the LAN client's count still runs (echoes in flight). */
+  private static final Duration AFTER_MOVE = Duration.ofSeconds(1);
+  /** How long the router stays failed over before the next step. */
+  private static final Duration HOLD = Duration.ofSeconds(2);
+  private static final Duration POLL = Duration.ofMillis(250);
+  /** Progress lines come at most this often, and only when they change. */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+  /** Countdowns are shown in steps of this many seconds, so that they do not print every second. */
+  private static final int COUNTDOWN_STEP_SECONDS = 5;
+  private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+  private static final Pattern ELIGIBLE_AFTER =
+      Pattern.compile("eligible after (?:the failback dwell of )?([0-9.]+) s");
+
+  /** How fast the demo goes. */
+  public enum Pace {
+    /** The shipped settings: about two minutes. */
+    DEFAULT("default", Map.of(), Duration.ofSeconds(150)),
+    /**
+     * A check every 0.2 s ({@code check_interval}) and a 5 s {@code failback_dwell}: about 45 s,
+     * for a quick look and for the tests.
+     */
+    FAST(
+        "fast",
+        orderedMap("check_interval", "0.2", "failback_dwell", "5"),
+        Duration.ofSeconds(90));
+
+    private final String label;
+    private final Map<String, String> settings;
+    private final Duration failbackLimit;
+
+    Pace(String label, Map<String, String> settings, Duration failbackLimit) {
+      this.label = label;
+      this.settings = settings;
+      this.failbackLimit = failbackLimit;
+    }
+
+    /** Its name in the summary. */
+    public String label() {
+      return label;
+    }
+  }
 
   private final PrintWriter out;
   private final Path jar;
   private final Path java;
-  private final Duration phase;
+  private final Pace pace;
+
+  // Set while running; read by the clean-up, which may run on the shutdown hook's thread.
+  private volatile @Nullable NamespaceLab lab;
+  private volatile @Nullable Process daemon;
+  private volatile @Nullable RouteWatch watch;
+  private volatile @Nullable LanClient lan;
+  private volatile @Nullable Path folder;
 
   /**
-   * A demo that runs {@code jar} with {@code java}.
+   * A demo that runs {@code jar} with {@code java} and prints its transcript to {@code out}.
    *
-   * @param phase how long each step of the schedule lasts (15 s for the full demo); the failback
-   *     step lasts five times as long
+   * @param java the java launcher for the daemon, normally the one running this process
    */
-  public Demo(PrintWriter out, Path jar, Path java, Duration phase) {
+  public Demo(PrintWriter out, Path jar, Path java, Pace pace) {
     this.out = checkNotNull(out, "out");
     this.jar = checkNotNull(jar, "jar");
     this.java = checkNotNull(java, "java");
-    this.phase = checkNotNull(phase, "phase");
-  }
-
-  /** A demo with the standard schedule, about 140 seconds. */
-  public Demo(PrintWriter out, Path jar, Path java) {
-    this(out, jar, java, PHASE);
+    this.pace = checkNotNull(pace, "pace");
   }
 
   /** Why the demo cannot run here, if it cannot. */
@@ -88,189 +150,642 @@ public final class Demo {
   }
 
   /**
-   * Runs the demo.
+   * Runs the demo and prints its transcript and summary.
    *
-   * @return whether every step showed the expected main provider
-   * @throws IOException if the lab cannot be built or the daemon cannot start
+   * @return what it measured; {@link DemoSummary#ok()} says whether everything went as expected
+   * @throws IOException if the lab cannot be built, or the daemon cannot start or dies
    */
-  public boolean run() throws IOException, InterruptedException {
-    Path folder = Files.createTempDirectory("failover-demo-");
-    out.println(
-        "building the lab: router, 3 ISPs (every modem at 192.168.1.1), TEST-NET internet,"
-            + " LAN client ...");
-    out.flush();
-    NamespaceLab lab =
-        NamespaceLab.builder(LAB_PREFIX).isps(3).identicalGateways(true).lanClient(true).build();
-    Process daemon = null;
-    Thread cleanup = null;
+  public DemoSummary run() throws IOException, InterruptedException {
+    Transcript t = new Transcript(out, System::nanoTime);
+    intro(t);
+    Thread hook = new Thread(this::cleanUp, "failover-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      Path config = folder.resolve("failover.toml");
-      Files.writeString(
-          config,
-          LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), folder));
-      out.println("config (the defaults, but for the providers and targets): " + config);
-      // The JVM flags of the systemd unit, so that the demo runs the daemon as installed.
-      List<String> command = new ArrayList<>();
-      command.addAll(List.of("ip", "netns", "exec", lab.routerNamespace(), java.toString()));
-      command.addAll(SystemdUnit.JVM_FLAGS);
-      command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
-      out.println(
-          "starting the daemon in " + lab.routerNamespace() + ": " + String.join(" ", command));
-      out.flush();
-      daemon = new ProcessBuilder(command).redirectErrorStream(true).start();
-      Process started = daemon;
-      cleanup = new Thread(() -> stop(started, lab, folder), "failover-demo-cleanup");
-      Runtime.getRuntime().addShutdownHook(cleanup);
-      forward(daemon);
-
-      boolean ok = true;
-      ok &=
-          step(
-              daemon,
-              lab,
-              folder,
-              "isp1",
-              "start: every ISP works; isp1 (the first) is main",
-              phase);
-      lab.blackhole(1);
-      ok &=
-          step(
-              daemon,
-              lab,
-              folder,
-              "isp2",
-              "break ISP 1: its network drops everything; failover in about a second",
-              phase);
-      lab.restore(1);
-      ok &=
-          step(
-              daemon,
-              lab,
-              folder,
-              "isp1",
-              "restore ISP 1: failback once its loss window is clean and failback_dwell (30 s)"
-                  + " has passed",
-              phase.multipliedBy(FAILBACK_PHASES));
-      lab.linkDown(2, NamespaceLab.LinkSide.FAR);
-      ok &=
-          step(
-              daemon,
-              lab,
-              folder,
-              "isp1",
-              "ISP 2's modem goes down (carrier loss, seen by the link monitor); isp1 stays main",
-              phase);
-      lab.restore(2);
-      ok &= step(daemon, lab, folder, "isp1", "restore ISP 2", phase);
-
-      out.println();
-      out.println("stopping the daemon with SIGTERM: the routes stay in place");
-      out.flush();
-      long start = System.nanoTime();
-      daemon.destroy();
-      boolean exited = daemon.waitFor(10, TimeUnit.SECONDS);
-      out.printf(
-          Locale.ROOT,
-          "daemon %s after %d ms; default routes left: %s%n",
-          exited ? "exited with " + daemon.exitValue() : "did not exit",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-          KernelRoutes.read(lab.routerNamespace()));
-      out.println(
-          ok
-              ? "demo done: every step showed the expected main provider"
-              : "demo done, but a step did not show the expected main provider (see above)");
-      out.flush();
-      return ok && exited;
+      return runSteps(t);
     } finally {
-      if (cleanup != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException e) {
-          // The JVM is shutting down: the hook runs anyway.
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down: the hook runs anyway.
+      }
+      cleanUp();
+      t.say("removed the lab's namespaces, the daemon, the LAN client and the scratch folder");
+    }
+  }
+
+  private void intro(Transcript t) {
+    t.plain(
+        "failover demo: the real daemon (java -jar failover.jar run, with the systemd unit's JVM"
+            + " flags) on a router");
+    t.plain(
+        "in network namespaces with 3 ISPs whose modems all answer at 192.168.1.1, a TEST-NET"
+            + " \"internet\", and a LAN");
+    t.plain(
+        "client pinging "
+            + NamespaceLab.TARGETS.get(0).getHostAddress()
+            + " through the router every 10 ms. Two faults, two repairs, each measured.");
+    if (pace == Pace.DEFAULT) {
+      t.plain("Settings: the shipped defaults. About 2 minutes; --fast takes about 45 s.");
+    } else {
+      t.plain(
+          "Settings: the defaults but check_interval 0.2 s (not 0.5 s) and failback_dwell 5 s (not"
+              + " 30 s). About 45 s.");
+    }
+    t.plain("Everything it creates is removed at the end, also on Ctrl-C.");
+    t.plain("");
+  }
+
+  private DemoSummary runSteps(Transcript t) throws IOException, InterruptedException {
+    Path scratch = Files.createTempDirectory("failover-demo-");
+    folder = scratch;
+    t.say(
+        "building the lab: a router, 3 ISPs (each modem at 192.168.1.1), an internet, a LAN"
+            + " client ...");
+    NamespaceLab built =
+        NamespaceLab.builder(LAB_PREFIX).isps(3).identicalGateways(true).lanClient(true).build();
+    lab = built;
+    Path configFile = scratch.resolve("failover.toml");
+    Files.writeString(
+        configFile,
+        LabConfig.toml(
+            built.providers(), NamespaceLab.TARGETS.subList(0, 2), scratch, pace.settings));
+    FailoverConfig config;
+    try {
+      config = new ConfigLoader().load(configFile);
+    } catch (InvalidConfigException e) {
+      throw new IOException("the demo's own config is invalid: " + e.getMessage(), e);
+    }
+    t.say(
+        "lab "
+            + built.name()
+            + " up; the daemon's config: "
+            + configFile
+            + " (providers isp1, isp2, isp3 in that order, ping "
+            + NamespaceLab.TARGETS.get(0).getHostAddress()
+            + " and "
+            + NamespaceLab.TARGETS.get(1).getHostAddress()
+            + (pace.settings.isEmpty()
+                ? "; every other key at its default)"
+                : "; "
+                    + pace.settings.entrySet().stream()
+                        .map(e -> e.getKey() + " = " + e.getValue())
+                        .collect(Collectors.joining(", "))
+                    + "; every other key at its default)"));
+    RouteWatch routes = RouteWatch.start(built.routerNamespace());
+    watch = routes;
+    LanClient client =
+        LanClient.start(
+            built.lanNamespace(),
+            NamespaceLab.TARGETS.get(0),
+            LAN_INTERVAL,
+            Duration.ofMinutes(10));
+    lan = client;
+
+    List<String> command =
+        new ArrayList<>(List.of("ip", "netns", "exec", built.routerNamespace(), java.toString()));
+    command.addAll(SystemdUnit.JVM_FLAGS);
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", configFile.toString()));
+    t.say("starting the daemon in " + built.routerNamespace() + ": " + String.join(" ", command));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    daemon = process;
+    forward(process, t);
+
+    Steps steps = new Steps(t, built, routes, client, process, config);
+    steps.awaitReady();
+    routes.armGaps();
+    Measured blackhole =
+        steps.failover(
+            1,
+            "blackhole-isp1",
+            "ISP 1 blackholed",
+            "ISP 1's internet goes dark; its modem still answers",
+            "the probes through isp1 fail; after "
+                + config.dampedPolicy().downConsecutiveFailures()
+                + " failed rounds in a row (about "
+                + ForPeople.duration(
+                    config
+                        .fastCheckInterval()
+                        .multipliedBy(config.dampedPolicy().downConsecutiveFailures()))
+                + " at the fast cadence) the daemon moves the main route to isp2",
+            "nftables in ISP 1's namespace drops everything it forwards from now on",
+            () -> built.blackhole(1),
+            "isp1",
+            "isp2");
+    Measured carrier =
+        steps.failover(
+            2,
+            "carrier-loss-isp2",
+            "ISP 2 modem off",
+            "ISP 2's modem is switched off while it carries the traffic",
+            "the router's wan2 loses its carrier; the link monitor tells the daemon at once, which"
+                + " moves the main route to isp3 without waiting for a probe",
+            "ISP 2's modem interface goes down (the router sees carrier loss on wan2)",
+            () -> built.linkDown(2, NamespaceLab.LinkSide.FAR),
+            "isp2",
+            "isp3");
+    DemoSummary.Fault carrierFault =
+        steps.failback(
+            3,
+            carrier,
+            "ISP 2's modem is switched back on",
+            "ISP 2's modem interface comes back up");
+    DemoSummary.Fault blackholeFault =
+        steps.failback(
+            4,
+            blackhole,
+            "ISP 1's internet comes back",
+            "ISP 1's namespace forwards again (the nftables drop goes)");
+
+    routes.disarmGaps(Instant.now());
+    int gaps = routes.gaps().size();
+    t.plain("");
+    t.say("stopping the daemon with SIGTERM, as 'systemctl stop failover' does; its routes stay");
+    long stopStart = System.nanoTime();
+    process.destroy();
+    boolean exited = process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    Optional<Duration> stopTime =
+        exited ? Optional.of(Duration.ofNanos(System.nanoTime() - stopStart)) : Optional.empty();
+    Optional<Integer> exitCode = exited ? Optional.of(process.exitValue()) : Optional.empty();
+    if (exitCode.equals(Optional.of(DemoSummary.SIGTERM_EXIT_CODE))) {
+      t.say(
+          "the daemon stopped "
+              + ForPeople.duration(stopTime.orElseThrow())
+              + " after SIGTERM, exit code 143 (128 + 15: ended by SIGTERM, which the unit's"
+              + " SuccessExitStatus=143 counts as a clean stop); routes left: "
+              + describe(built, KernelRoutes.read(built.routerNamespace())));
+    } else if (exited) {
+      t.say("UNEXPECTED: the daemon exited with " + exitCode.orElseThrow() + " after SIGTERM");
+    } else {
+      t.say("UNEXPECTED: the daemon did not stop within " + STOP_LIMIT.toSeconds() + " s");
+    }
+
+    DemoSummary summary =
+        new DemoSummary(
+            pace.label(),
+            config.dampedPolicy().failbackDwell(),
+            List.of(blackholeFault, carrierFault),
+            gaps,
+            exitCode,
+            stopTime);
+    t.plain("");
+    t.plain(
+        "summary ("
+            + (pace == Pace.DEFAULT ? "the shipped defaults" : "--fast")
+            + "; times from the command that made the fault or the repair to the main route's move"
+            + " in ip monitor):");
+    summary.table().forEach(t::plain);
+    t.plain(
+        summary.ok()
+            ? "every step went as expected"
+            : "NOT every step went as expected: see the lines marked UNEXPECTED above");
+    t.plain("");
+    return summary;
+  }
+
+  /** A failover that happened (or not), waiting for its repair. */
+  private record Measured(
+      String id,
+      String label,
+      String from,
+      String expectedTo,
+      Instant madeAt,
+      Optional<String> movedTo,
+      Optional<Duration> failover,
+      LanClient.Count lan) {}
+
+  /** A step's action on the lab. */
+  @FunctionalInterface
+  private interface LabAction {
+    void run() throws IOException;
+  }
+
+  /** The steps of one run, over its lab, watchers and daemon. */
+  private final class Steps {
+    private final Transcript t;
+    private final NamespaceLab lab;
+    private final RouteWatch routes;
+    private final LanClient client;
+    private final Process process;
+    private final FailoverConfig config;
+    private final StatusFile status;
+    private final Progress progress = new Progress();
+
+    Steps(
+        Transcript t,
+        NamespaceLab lab,
+        RouteWatch routes,
+        LanClient client,
+        Process process,
+        FailoverConfig config) {
+      this.t = t;
+      this.lab = lab;
+      this.routes = routes;
+      this.client = client;
+      this.process = process;
+      this.config = config;
+      this.status = new StatusFile(config.statusFile());
+    }
+
+    /** Waits until isp1 is main and every provider is UP, printing the verdicts as they come. */
+    void awaitReady() throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+      while (true) {
+        checkAlive();
+        Optional<EngineStatus> view = readStatus();
+        boolean mainOnWan1 =
+            routes.main().map(r -> r.dev().equals(lab.isp(1).routerInterface())).orElse(false);
+        if (view.isPresent() && mainOnWan1 && allUp(view.get())) {
+          t.say(
+              "ready: isp1 is main and every provider is UP; routes: "
+                  + describe(lab, KernelRoutes.read(lab.routerNamespace())));
+          Instant now = Instant.now();
+          LanClient.Count lastSecond = lanCount(now.minusSeconds(1), now);
+          t.say(
+              "the LAN client sent "
+                  + lastSecond.sent()
+                  + " echoes in the last second (ping sends one every 10 ms, or as often as this"
+                  + " machine's timers let it)");
+          return;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new IOException(
+              "the daemon did not make isp1 main with every provider UP within "
+                  + READY_LIMIT.toSeconds()
+                  + " s; status: "
+                  + view.map(Demo::states).orElse("none written"));
+        }
+        progress.show(
+            view.map(v -> "waiting for the first verdicts: " + states(v))
+                .orElse("waiting for the daemon's first status"));
+        pause(POLL);
+      }
+    }
+
+    /**
+     * Makes a fault and measures the failover: when the main route left {@code from}, where it
+     * went, and what the LAN lost meanwhile.
+     */
+    Measured failover(
+        int step,
+        String id,
+        String label,
+        String title,
+        String expectation,
+        String made,
+        LabAction action,
+        String from,
+        String expectedTo)
+        throws IOException, InterruptedException {
+      header(step, title, expectation);
+      String fromDev = deviceOf(from);
+      // Said before it is made, so that the daemon's reaction follows it in the transcript.
+      t.say("fault: " + made);
+      Instant madeAt = Instant.now();
+      action.run();
+      Optional<RouteWatch.MainChange> moved =
+          awaitMain(
+              madeAt,
+              c -> c.main() != null && !c.main().dev().equals(fromDev),
+              FAILOVER_LIMIT,
+              Optional.empty());
+      Optional<String> movedTo =
+          moved.map(c -> providerOf(lab, checkNotNull(c.main()).dev()));
+      Optional<Duration> failover = moved.map(c -> nonNegative(Duration.between(madeAt, c.at())));
+      Instant end = moved.map(RouteWatch.MainChange::at).orElse(Instant.now()).plus(AFTER_MOVE);
+      if (moved.isPresent()) {
+        t.say(
+            "main route moved: "
+                + from
+                + " -> "
+                + movedTo.orElseThrow()
+                + ", "
+                + ForPeople.duration(failover.orElseThrow())
+                + " after the fault"
+                + (movedTo.orElseThrow().equals(expectedTo)
+                    ? ""
+                    : " (UNEXPECTED: expected " + expectedTo + ")"));
+      } else {
+        t.say(
+            "UNEXPECTED: the main route did not leave "
+                + from
+                + " within "
+                + FAILOVER_LIMIT.toSeconds()
+                + " s; routes: "
+                + describe(lab, KernelRoutes.read(lab.routerNamespace())));
+      }
+      LanClient.Count count = lanCount(madeAt, end);
+      t.say(
+          "LAN client: "
+              + count.lost()
+              + " of "
+              + count.sent()
+              + " echoes lost from the fault to a second after the move; no reply for "
+              + ForPeople.duration(count.silence()));
+      pause(HOLD);
+      t.say("routes now: " + describe(lab, KernelRoutes.read(lab.routerNamespace())));
+      return new Measured(id, label, from, expectedTo, madeAt, movedTo, failover, count);
+    }
+
+    /** Repairs a fault and measures the failback to the provider it moved away from. */
+    DemoSummary.Fault failback(int step, Measured fault, String title, String repaired)
+        throws IOException, InterruptedException {
+      Duration dwell = config.dampedPolicy().failbackDwell();
+      int window = config.dampedPolicy().lossWindowRounds();
+      header(
+          step,
+          title,
+          fault.from()
+              + " is main again once the damped policy trusts it: its failed rounds must leave the "
+              + window
+              + "-round loss window (about "
+              + ForPeople.duration(config.checkInterval().multipliedBy(window))
+              + " at check_interval "
+              + ForPeople.duration(config.checkInterval())
+              + "), then it must stay healthy for failback_dwell ("
+              + ForPeople.duration(dwell)
+              + ")"
+              + (step == 3 ? flapNote() : ""));
+      String fromDev = deviceOf(fault.from());
+      int isp = lab.isps().stream()
+          .filter(i -> i.provider().id().equals(fault.from()))
+          .findFirst()
+          .orElseThrow()
+          .index();
+      t.say("repair: " + repaired);
+      Instant repairedAt = Instant.now();
+      lab.restore(isp);
+      Optional<RouteWatch.MainChange> back =
+          awaitMain(
+              repairedAt,
+              c -> c.main() != null && c.main().dev().equals(fromDev),
+              pace.failbackLimit,
+              Optional.of(new FailbackProgress(fault.from(), repairedAt)));
+      Optional<Duration> failback =
+          back.map(c -> nonNegative(Duration.between(repairedAt, c.at())));
+      Instant end = back.map(RouteWatch.MainChange::at).orElse(Instant.now()).plus(AFTER_MOVE);
+      if (back.isPresent()) {
+        t.say(
+            "main route moved back to "
+                + fault.from()
+                + ", "
+                + ForPeople.duration(failback.orElseThrow())
+                + " after the repair");
+      } else {
+        t.say(
+            "UNEXPECTED: the main route did not move back to "
+                + fault.from()
+                + " within "
+                + pace.failbackLimit.toSeconds()
+                + " s; routes: "
+                + describe(lab, KernelRoutes.read(lab.routerNamespace())));
+      }
+      LanClient.Count count = lanCount(repairedAt, end);
+      t.say(
+          "LAN client: "
+              + count.lost()
+              + " of "
+              + count.sent()
+              + " echoes lost from the repair to a second after the move back");
+      Instant windowEnd = end;
+      int gaps =
+          (int)
+              routes.gaps().stream()
+                  .filter(
+                      g ->
+                          !g.start().isBefore(fault.madeAt()) && g.start().isBefore(windowEnd))
+                  .count();
+      return new DemoSummary.Fault(
+          fault.id(),
+          fault.label(),
+          fault.from(),
+          fault.expectedTo(),
+          fault.movedTo(),
+          fault.failover(),
+          failback,
+          fault.lan().sent(),
+          fault.lan().lost(),
+          fault.lan().silence(),
+          count.lost(),
+          gaps);
+    }
+
+    private String flapNote() {
+      return ". Flap damping: each failure of a provider that carried traffic adds "
+          + plain(config.dampedPolicy().flapPenalty())
+          + " to its penalty, which halves every "
+          + ForPeople.duration(config.dampedPolicy().flapHalfLife())
+          + "; above "
+          + plain(config.dampedPolicy().flapReuseThreshold())
+          + " it waits longer than the dwell. isp1 and isp2 have failed once each, so only the"
+          + " dwell holds them back";
+    }
+
+    private void header(int step, String title, String expectation) {
+      t.plain("");
+      t.plain("== step " + step + " of 4: " + title);
+      wrap("expected: " + expectation, 100, "   ").forEach(t::plain);
+    }
+
+    /**
+     * Waits for the first main-route change since {@code from} that {@code accept}s, printing the
+     * policy's progress if given; empty if none came within {@code limit}.
+     */
+    private Optional<RouteWatch.MainChange> awaitMain(
+        Instant from,
+        Predicate<RouteWatch.MainChange> accept,
+        Duration limit,
+        Optional<FailbackProgress> progress)
+        throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (true) {
+        Optional<RouteWatch.MainChange> change = routes.awaitChange(from, accept, POLL);
+        if (change.isPresent()) {
+          return change;
+        }
+        checkAlive();
+        if (System.nanoTime() - deadline > 0) {
+          return Optional.empty();
+        }
+        if (progress.isPresent()) {
+          progress.get().show(readStatus());
         }
       }
-      stop(daemon, lab, folder);
     }
-  }
 
-  /**
-   * Prints the status every few seconds for one phase, and reports whether the main route went
-   * through {@code expectedMain} by the end.
-   */
-  private boolean step(
-      Process daemon,
-      NamespaceLab lab,
-      Path folder,
-      String expectedMain,
-      String title,
-      Duration length)
-      throws IOException, InterruptedException {
-    out.println();
-    out.println("== " + title + " (expect main provider " + expectedMain + ")");
-    out.flush();
-    long end = System.nanoTime() + length.toNanos();
-    String main = "";
-    while (System.nanoTime() < end) {
-      long wait = Math.min(STATUS_EVERY.toNanos(), end - System.nanoTime());
-      // Waiting on the daemon paces the loop and notices at once if it dies.
-      if (daemon.waitFor(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
-        throw new IOException(
-            "the daemon exited with " + daemon.exitValue() + "; see its log above");
+    private LanClient.Count lanCount(Instant from, Instant to) throws InterruptedException {
+      if (!client.awaitUntil(to, Duration.ofSeconds(10))) {
+        t.say("(the LAN client's ping has not reported up to that instant; counting what it said)");
       }
-      main = printStatus(lab, folder);
+      return client.count(from, to);
     }
-    boolean ok = main.equals(expectedMain);
-    out.println(
-        ok ? "   -> ok: main provider is " + main : "   -> UNEXPECTED: main provider is " + main);
-    out.flush();
-    return ok;
+
+    private void pause(Duration length) throws IOException, InterruptedException {
+      if (process.waitFor(length.toMillis(), TimeUnit.MILLISECONDS)) {
+        checkAlive();
+      }
+    }
+
+    private void checkAlive() throws IOException {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "the daemon exited with " + process.exitValue() + "; its log is above");
+      }
+    }
+
+    private String deviceOf(String provider) {
+      return lab.isps().stream()
+          .filter(isp -> isp.provider().id().equals(provider))
+          .map(NamespaceLab.Isp::routerInterface)
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no provider '" + provider + "'"));
+    }
+
+    /** The engine's status as the daemon last wrote it; empty until it is written. */
+    private Optional<EngineStatus> readStatus() {
+      try {
+        return status.readDocument().map(StatusDocument::engine);
+      } catch (IOException e) {
+        // The file is replaced atomically, so this is a real fault: say it, and poll again.
+        progress.show("cannot read the daemon's status: " + e.getMessage());
+        return Optional.empty();
+      }
+    }
+
+    /** Prints a line when it changed, at most once a second. */
+    private class Progress {
+      private String last = "";
+      private long lastAt = System.nanoTime() - PROGRESS_EVERY.toNanos();
+
+      /** Prints {@code text} unless it is the last line or came within a second. */
+      void show(String text) {
+        show(text, text);
+      }
+
+      /**
+       * Prints {@code text} unless {@code key} is the last key printed or the last line came
+       * within a second; says whether it printed.
+       */
+      boolean show(String key, String text) {
+        if (key.equals(last) || System.nanoTime() - lastAt < PROGRESS_EVERY.toNanos()) {
+          return false;
+        }
+        t.say(text);
+        last = key;
+        lastAt = System.nanoTime();
+        return true;
+      }
+    }
+
+    /**
+     * The progress of a failback: what the policy waits for, with a countdown; the policy's reason
+     * is shown when it changes, not on every line.
+     */
+    private final class FailbackProgress extends Progress {
+      private final String provider;
+      private final Instant repairedAt;
+      private String lastReason = "";
+
+      FailbackProgress(String provider, Instant repairedAt) {
+        this.provider = provider;
+        this.repairedAt = repairedAt;
+      }
+
+      void show(Optional<EngineStatus> view) {
+        Optional<EngineStatus.ProviderReport> p =
+            view.flatMap(
+                v -> v.providers().stream().filter(r -> r.id().equals(provider)).findFirst());
+        if (view.isEmpty() || p.isEmpty()) {
+          return;
+        }
+        Instant now = Instant.now();
+        ProviderState state = p.get().state();
+        String reason = ForPeople.roundSeconds(p.get().reason());
+        String waitsFor;
+        if (state == ProviderState.DOWN) {
+          int window = config.dampedPolicy().lossWindowRounds();
+          Instant clean = repairedAt.plus(view.get().interval().multipliedBy(window));
+          waitsFor =
+              " until its failed rounds leave the "
+                  + window
+                  + "-round loss window, "
+                  + countdown(Duration.between(now, clean));
+        } else if (state == ProviderState.RECOVERING) {
+          // The policy says which holds it longer, the dwell or flap damping.
+          Matcher m = ELIGIBLE_AFTER.matcher(p.get().reason());
+          Duration hold =
+              m.find()
+                  ? Duration.ofMillis(Math.round(Double.parseDouble(m.group(1)) * 1000))
+                  : config.dampedPolicy().failbackDwell();
+          waitsFor = ": failback " + countdown(Duration.between(now, p.get().since().plus(hold)));
+        } else {
+          waitsFor = "";
+        }
+        // The policy's reason comes with the first line of each reason, not with every line.
+        String head = "waiting: " + provider + " is " + state;
+        String text =
+            head
+                + (reason.equals(lastReason) ? "" : " (" + reason + ")")
+                + waitsFor;
+        if (show(head + "|" + waitsFor + "|" + reason, text)) {
+          lastReason = reason;
+        }
+      }
+    }
   }
 
-  /** Prints one status line and returns the id of the provider of the lowest-metric route. */
-  private String printStatus(NamespaceLab lab, Path folder) throws IOException {
-    List<KernelRoutes.DefaultRoute> routes = KernelRoutes.read(lab.routerNamespace());
-    String main = routes.isEmpty() ? "none" : providerOf(lab, routes.get(0).device());
-    String reason = "";
-    Optional<ObjectNode> status = readStatus(folder);
-    if (status.isPresent()) {
-      JsonNode m = status.get().path("main");
-      reason = m.path("reason").asText("") + ": " + m.path("detail").asText("");
+  /** {@code text} in lines of at most {@code width} columns (but for long words), indented. */
+  static List<String> wrap(String text, int width, String indent) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(indent);
+    for (String word : text.split(" ")) {
+      if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > indent.length()) {
+        line.append(' ');
+      }
+      line.append(word);
     }
-    CommandResult ping =
-        lab.exec(
-            lab.lanNamespace(),
-            "ping",
-            "-n",
-            "-c",
-            "1",
-            "-W",
-            "1",
-            NamespaceLab.TARGETS.get(0).getHostAddress());
-    out.printf(
-        Locale.ROOT,
-        "   main %-5s | routes %s | LAN client -> %s: %s | %s%n",
-        main,
-        routes.stream()
-            .map(
-                r ->
-                    providerOf(lab, r.device())
-                        + "@"
-                        + r.metric()
-                        + (r.linkDown() ? "(linkdown)" : ""))
-            .collect(Collectors.joining(" ")),
-        NamespaceLab.TARGETS.get(0).getHostAddress(),
-        ping.succeeded() ? "reply" : "no reply",
-        reason);
-    out.flush();
-    return main;
+    lines.add(line.toString());
+    return lines;
   }
 
-  private static Optional<ObjectNode> readStatus(Path folder) {
-    try {
-      return new StatusFile(folder.resolve("status.json")).read();
-    } catch (IOException e) {
-      return Optional.empty();
+  /** "in about N s", N rounded up to a multiple of {@value #COUNTDOWN_STEP_SECONDS}. */
+  static String countdown(Duration left) {
+    long seconds = (long) Math.ceil(left.toMillis() / 1000.0);
+    if (seconds <= 0) {
+      return "any moment now";
     }
+    long rounded =
+        (seconds + COUNTDOWN_STEP_SECONDS - 1) / COUNTDOWN_STEP_SECONDS * COUNTDOWN_STEP_SECONDS;
+    return "in about " + rounded + " s";
+  }
+
+  private static boolean allUp(EngineStatus status) {
+    return !status.providers().isEmpty()
+        && status.providers().stream().allMatch(p -> p.state() == ProviderState.UP);
+  }
+
+  private static String states(EngineStatus status) {
+    return status.providers().stream()
+        .map(p -> p.id() + " " + p.state())
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The default routes as {@code isp1@100 isp2@101 ...}, flagged {@code (linkdown)}. */
+  private static String describe(NamespaceLab lab, List<KernelRoutes.DefaultRoute> routes) {
+    if (routes.isEmpty()) {
+      return "none";
+    }
+    return routes.stream()
+        .map(
+            r ->
+                providerOf(lab, r.device())
+                    + "@"
+                    + r.metric()
+                    + (r.linkDown() ? " (linkdown)" : ""))
+        .collect(Collectors.joining(", "));
   }
 
   private static String providerOf(NamespaceLab lab, String device) {
@@ -281,22 +796,35 @@ public final class Demo {
         .orElse(device);
   }
 
-  /** Copies the daemon's log lines to the output, indented, on a daemon thread. */
-  private void forward(Process daemon) {
+  private static Duration nonNegative(Duration duration) {
+    return duration.isNegative() ? Duration.ZERO : duration;
+  }
+
+  private static String plain(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  private static Map<String, String> orderedMap(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  /** Copies the daemon's log lines into the transcript, on a daemon thread. */
+  private static void forward(Process process, Transcript t) {
     Thread thread =
         new Thread(
             () -> {
               try (BufferedReader reader =
                   new BufferedReader(
-                      new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                  synchronized (out) {
-                    out.println("   daemon | " + line);
-                    out.flush();
-                  }
+                  t.daemon(line);
                 }
               } catch (IOException e) {
-                // The daemon is gone; its exit is reported by the main loop.
+                // The daemon is gone; the steps report its exit.
               }
             },
             "failover-demo-log");
@@ -304,21 +832,39 @@ public final class Demo {
     thread.start();
   }
 
-  /** Stops the daemon (if running), removes the lab and the scratch folder; idempotent. */
-  private void stop(@Nullable Process daemon, NamespaceLab lab, Path folder) {
-    if (daemon != null && daemon.isAlive()) {
-      daemon.destroy();
+  /**
+   * Stops the daemon, ping and {@code ip monitor}, removes the lab and the scratch folder;
+   * idempotent, and safe from the shutdown hook's thread.
+   */
+  private synchronized void cleanUp() {
+    Process process = daemon;
+    if (process != null && process.isAlive()) {
+      process.destroy();
       try {
-        if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
-          daemon.destroyForcibly();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
         }
       } catch (InterruptedException e) {
-        daemon.destroyForcibly();
+        process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
     }
-    lab.close();
-    deleteTree(folder);
+    LanClient client = lan;
+    if (client != null) {
+      client.close();
+    }
+    RouteWatch routes = watch;
+    if (routes != null) {
+      routes.close();
+    }
+    NamespaceLab built = lab;
+    if (built != null) {
+      built.close();
+    }
+    Path scratch = folder;
+    if (scratch != null) {
+      deleteTree(scratch);
+    }
   }
 
   private static void deleteTree(Path folder) {
@@ -334,5 +880,10 @@ public final class Demo {
     } catch (IOException e) {
       // A scratch folder under /tmp; the system cleans it eventually.
     }
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "Demo[%s, %s]", pace.label(), jar);
   }
 }

@@ -7,6 +7,7 @@ import dev.failover.api.Provider;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the TOML config of a lab's router: its providers, ping test cases of lab targets, and
@@ -27,11 +28,31 @@ public final class LabConfig {
    * @param folder a scratch folder for the status, sticky and table-names files
    */
   public static String toml(List<Provider> providers, List<Inet4Address> targets, Path folder) {
+    return toml(providers, targets, folder, Map.of());
+  }
+
+  /**
+   * The config text, with {@code settings} added to the top-level keys.
+   *
+   * @param settings top-level keys and their values as TOML literals (such as {@code
+   *     "failback_dwell" -> "5"}), written in their map's order; the loader checks them
+   * @throws IllegalArgumentException if a key is not a plain lower-case TOML key
+   */
+  public static String toml(
+      List<Provider> providers,
+      List<Inet4Address> targets,
+      Path folder,
+      Map<String, String> settings) {
     checkNotNull(folder, "folder");
     checkArgument(!providers.isEmpty(), "providers must not be empty");
     checkArgument(!targets.isEmpty(), "targets must not be empty");
     StringBuilder toml = new StringBuilder();
     toml.append("# Written by failover for a namespace lab; the defaults apply to the rest.\n");
+    settings.forEach(
+        (key, value) -> {
+          checkArgument(key.matches("[a-z_]+"), "settings keys must be plain keys, was '%s'", key);
+          key(toml, key, checkNotNull(value, "settings[%s]", key));
+        });
     key(toml, "sticky_provider_filename", quote(folder.resolve("sticky.provider")));
     key(toml, "status_file", quote(folder.resolve("status.json")));
     key(toml, "rt_tables_file", quote(folder.resolve("rt_tables.conf")));

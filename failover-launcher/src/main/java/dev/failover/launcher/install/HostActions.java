@@ -71,6 +71,16 @@ public final class HostActions implements SystemActions {
   }
 
   @Override
+  public boolean runsSystemctl() {
+    return systemctl.isPresent();
+  }
+
+  @Override
+  public boolean removesRoutes() {
+    return realRoot;
+  }
+
+  @Override
   public void systemctl(List<String> arguments, boolean mayFail) throws IOException {
     if (systemctl.isEmpty()) {
       describing.systemctl(arguments, mayFail);

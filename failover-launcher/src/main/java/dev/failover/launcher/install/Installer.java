@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
+import dev.failover.launcher.config.LoadedConfig;
 import dev.failover.linux.NetlinkRouteBackendSettings;
 import dev.failover.linux.RoutingTableNames;
 import java.io.IOException;
@@ -142,7 +143,18 @@ public final class Installer {
       configText = exampleConfig();
       start = false;
     }
-    FailoverConfig config = loader.parse(configText, TARGET_CONFIG_FOLDER);
+    LoadedConfig checked = loader.check(configText, TARGET_CONFIG_FOLDER);
+    FailoverConfig config = checked.config();
+    checkWritableUnderTheUnit(config);
+    if (!system.runsSystemctl()) {
+      out.println(
+          "installing the files under "
+              + root
+              + "; systemctl commands are only printed here, not run");
+    }
+    for (String note : checked.notes()) {
+      out.println("note: " + note);
+    }
     if (keepInstalledConfig && options.config().isPresent()) {
       out.println(
           "keeping the installed config "
@@ -205,16 +217,49 @@ public final class Installer {
     writeManifest(new Manifest(files, List.copyOf(createdFolders)));
 
     system.systemctl(List.of("daemon-reload"), false);
+    String enable = "systemctl enable --now " + SystemdUnit.NAME;
     if (start) {
       system.systemctl(List.of("enable", "--now", SystemdUnit.NAME), false);
+    }
+    if (start && system.runsSystemctl()) {
       out.println("failover is installed and started; see 'failover status'");
+    } else if (start) {
+      out.println(
+          "failover's files are installed under "
+              + root
+              + ", but nothing was started: the systemctl commands above were only printed."
+              + " On the system that runs from these files, run 'systemctl daemon-reload' and '"
+              + enable
+              + "'");
     } else {
       out.println(
           "failover is installed but not started: edit "
               + Path.of("/").resolve(CONFIG_PATH)
-              + ", check it with 'failover check-config', then run 'systemctl enable --now "
-              + SystemdUnit.NAME
+              + ", check it with 'failover check-config', then run '"
+              + (system.runsSystemctl() ? "" : "systemctl daemon-reload' and '")
+              + enable
               + "'");
+    }
+  }
+
+  /**
+   * Refuses a config whose status file the daemon could not write under the systemd unit, which
+   * makes {@code /usr}, {@code /boot}, {@code /efi} and {@code /etc} read-only ({@code
+   * ProtectSystem=full}): a relative {@code status_file} lands in {@code /etc/failover}.
+   */
+  private static void checkWritableUnderTheUnit(FailoverConfig config)
+      throws InvalidConfigException {
+    Path status = config.statusFile();
+    for (String folder : SystemdUnit.READ_ONLY_FOLDERS) {
+      if (status.startsWith(folder)) {
+        throw new InvalidConfigException(
+            "status_file must be writable by the daemon, which the systemd unit keeps out of "
+                + String.join(", ", SystemdUnit.READ_ONLY_FOLDERS)
+                + " (ProtectSystem=full), was "
+                + status
+                + " (a relative path is taken from /etc/failover); use the default,"
+                + " /run/failover/status.json");
+      }
     }
   }
 
@@ -247,10 +292,26 @@ public final class Installer {
     }
     removeFolders(manifest.folders());
     system.systemctl(List.of("daemon-reload"), false);
+    List<String> printed = new ArrayList<>();
+    if (!system.runsSystemctl()) {
+      printed.add("the systemctl commands");
+    }
+    if (!system.removesRoutes()) {
+      printed.add("the route removal");
+    }
     out.println(
-        keepConfig
-            ? "failover is uninstalled; the config " + resolve(CONFIG_PATH) + " was kept"
-            : "failover is uninstalled; its config was removed too");
+        (printed.isEmpty()
+                ? "failover is uninstalled"
+                : "failover's files are removed from " + root)
+            + (keepConfig
+                ? "; the config " + resolve(CONFIG_PATH) + " was kept"
+                : "; its config was removed too")
+            + (printed.isEmpty()
+                ? ""
+                : "; "
+                    + String.join(" and ", printed)
+                    + " above were only printed: nothing was stopped"
+                    + (system.removesRoutes() ? "" : " and no route was removed")));
   }
 
   /** Whether a previous install is present. */

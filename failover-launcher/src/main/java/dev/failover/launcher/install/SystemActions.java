@@ -29,9 +29,32 @@ public interface SystemActions {
    */
   void removeRoutes(FailoverConfig config) throws IOException;
 
+  /**
+   * Whether {@link #systemctl} runs {@code systemctl}; false when it only prints the command (a
+   * scratch root, or systemd does not run this machine), so that install and uninstall do not claim
+   * to have started or stopped anything.
+   */
+  boolean runsSystemctl();
+
+  /**
+   * Whether {@link #removeRoutes} changes the kernel; false when it only prints what it would
+   * remove (a scratch root).
+   */
+  boolean removesRoutes();
+
   /** Actions that only print, prefixed with {@code reason}, what they would run. */
   static SystemActions describing(java.io.PrintWriter out, String reason) {
     return new SystemActions() {
+      @Override
+      public boolean runsSystemctl() {
+        return false;
+      }
+
+      @Override
+      public boolean removesRoutes() {
+        return false;
+      }
+
       @Override
       public void systemctl(List<String> arguments, boolean mayFail) {
         out.println("  (" + reason + ") would run: systemctl " + String.join(" ", arguments));

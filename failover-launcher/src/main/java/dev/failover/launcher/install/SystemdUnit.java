@@ -10,7 +10,7 @@ import java.util.List;
  * ({@code CAP_NET_ADMIN} for routes and rules, {@code CAP_NET_RAW} for ping), and a small JVM.
  *
  * <p>The JVM flags keep a daemon that holds a few kilobytes of history small and quick to start
- * (peak RSS target 64 MB, issue 5; measured in docs/benchmarks.md, reasons in docs/operations.md):
+ * (peak RSS target 64 MB; measured in docs/benchmarks.md, reasons in docs/operations.md):
  *
  * <ul>
  *   <li>{@code -Xms8m -Xmx32m}: the live heap is a few MB; a small initial heap is committed only as
@@ -43,6 +43,12 @@ public final class SystemdUnit {
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:-UsePerfData",
           "-XX:+ExitOnOutOfMemoryError");
+
+  /**
+   * The folders the unit makes read-only for the daemon ({@code ProtectSystem=full}; {@code /efi}
+   * too on newer systemd), so that it can write nothing there: not its status file, for one.
+   */
+  public static final List<String> READ_ONLY_FOLDERS = List.of("/usr", "/boot", "/efi", "/etc");
 
   private SystemdUnit() {}
 

@@ -2,9 +2,7 @@ package dev.failover.launcher.status;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failover.core.EngineStatus;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
@@ -104,26 +102,6 @@ public final class StatusFile {
   public Optional<StatusDocument> readDocument() throws IOException {
     Optional<String> text = readText();
     return text.isEmpty() ? Optional.empty() : Optional.of(StatusDocument.parse(text.get(), file));
-  }
-
-  /**
-   * Reads the file as a JSON tree, unchecked; empty if there is no file. For the demo's status line
-   * until it moves to {@link #readDocument}, which every other reader uses.
-   *
-   * @throws IOException if it cannot be read or is not a JSON object
-   */
-  public Optional<ObjectNode> read() throws IOException {
-    Optional<String> text = readText();
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JacksonTrees.readJsonObject(text.get()));
-    } catch (JacksonException e) {
-      throw new IOException("status file " + file + " is not JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new IOException("status file " + file + " does not hold a JSON object", e);
-    }
   }
 
   private Optional<String> readText() throws IOException {

@@ -23,7 +23,9 @@ class CommandLineTest {
 
   private Path config(String extra) throws Exception {
     String toml =
-        "status_file = \"status.json\"\n"
+        "status_file = \""
+            + dir.resolve("status.json")
+            + "\"\n"
             + extra
             + "\n[[providers]]\n"
             + "id = \"isp1\"\n"
@@ -275,10 +277,14 @@ class CommandLineTest {
         .isEqualTo(ExitCodes.OK);
     assertThat(out.toString())
         .contains("would run: systemctl daemon-reload")
-        .contains("would run: systemctl enable --now failover.service");
+        .contains("would run: systemctl enable --now failover.service")
+        .contains("nothing was started: the systemctl commands above were only printed")
+        .doesNotContain("installed and started");
 
     assertThat(run("uninstall", "--root", root.toString())).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("would remove the routes, rules and tables of providers");
+    assertThat(out.toString())
+        .contains("would remove the routes, rules and tables of providers")
+        .contains("above were only printed: nothing was stopped and no route was removed");
     try (var left = Files.list(root)) {
       assertThat(left).isEmpty();
     }

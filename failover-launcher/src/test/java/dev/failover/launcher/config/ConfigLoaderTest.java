@@ -343,6 +343,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void check_relativePath_notesWhatItBecame() throws Exception {
+    LoadedConfig checked =
+        loader.check(
+            config("status_file = \"status.json\"\nplugins_dir = \"/opt/plugins\""), BASE);
+
+    assertThat(checked.config().statusFile()).isEqualTo(Path.of("/etc/failover/status.json"));
+    assertThat(checked.notes())
+        .containsExactly(
+            "status_file \"status.json\" is a relative path, taken from the config file's folder"
+                + " /etc/failover: /etc/failover/status.json; write the absolute path to say so");
+  }
+
+  @Test
+  void check_defaultStickyFile_isNotNotedAsRelative() throws Exception {
+    LoadedConfig checked = loader.check(config(""), BASE);
+
+    assertThat(checked.config().stickyProviderFilename())
+        .isEqualTo(Path.of("/etc/failover/sticky.provider"));
+    assertThat(checked.notes()).isEmpty();
+  }
+
+  @Test
   void check_onlyKeysOfTheSelectedPolicy_notesNothing() throws Exception {
     LoadedConfig checked =
         loader.check(config("policy = \"original\"\nmax_failed_checks = 5"), BASE);

@@ -44,6 +44,23 @@ class LabConfigTest {
             new TestCaseConfig("ping", Map.of("target", "192.0.2.1")));
   }
 
+  @Test
+  void toml_withSettings_setsThemAndLeavesTheRestAtTheirDefaults() throws Exception {
+    List<Provider> providers = TestProviders.withSharedGateway(2);
+    Path folder = Path.of("/tmp/lab");
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("check_interval", "0.2");
+    settings.put("failback_dwell", "5");
+    String toml = LabConfig.toml(providers, List.of(Ipv4.parse("192.0.2.1")), folder, settings);
+
+    FailoverConfig config =
+        new ConfigLoader(dir -> ScenarioFactories.of(List.of(new Ping()))).parse(toml, folder);
+
+    assertThat(config.checkInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.dampedPolicy().failbackDwell()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.probeTimeout()).isEqualTo(FailoverConfig.MAX_DEFAULT_PROBE_TIMEOUT);
+  }
+
   /** Reads the keys of the real ping type without running ping. */
   private static final class Ping implements TestScenarioFactory {
     @Override

@@ -266,10 +266,86 @@ class InstallerTest {
         .hasMessageContaining("java must be an absolute path, was java");
   }
 
+  @Test
+  void install_systemctlOnlyPrinted_saysNothingWasStarted() throws Exception {
+    actions.runsSystemctl = false;
+
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(output.toString())
+        .contains("systemctl commands are only printed here, not run")
+        .contains("but nothing was started: the systemctl commands above were only printed")
+        .contains("'systemctl enable --now failover.service'")
+        .doesNotContain("installed and started");
+  }
+
+  @Test
+  void install_systemctlRun_saysStarted() throws Exception {
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(output.toString())
+        .contains("failover is installed and started")
+        .doesNotContain("only printed");
+  }
+
+  @Test
+  void uninstall_onlyPrinted_saysWhatWasNotDone() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    actions.runsSystemctl = false;
+    actions.removesRoutes = false;
+
+    installer().uninstall(false);
+
+    assertThat(output.toString())
+        .contains(
+            "failover's files are removed from "
+                + root
+                + "; its config was removed too; the systemctl commands and the route removal"
+                + " above were only printed: nothing was stopped and no route was removed")
+        .doesNotContain("failover is uninstalled");
+  }
+
+  @Test
+  void install_relativeStatusFile_isRefusedBeforeAnythingIsWritten() throws Exception {
+    Files.writeString(config, "status_file = \"status.json\"\n" + CONFIG);
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(config), false)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("status_file must be writable by the daemon")
+        .hasMessageContaining("was /etc/failover/status.json");
+    try (Stream<Path> left = Files.list(root)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void install_relativeStickyFile_printsWhatItBecomesOnTheTarget() throws Exception {
+    Files.writeString(config, "sticky_provider_filename = \"sticky\"\n" + CONFIG);
+
+    installer().install(options(Optional.of(config), false));
+
+    assertThat(output.toString())
+        .contains(
+            "note: sticky_provider_filename \"sticky\" is a relative path, taken from the config"
+                + " file's folder /etc/failover: /etc/failover/sticky");
+  }
+
   /** Records what would touch systemd and the kernel. */
   private static final class RecordingActions implements SystemActions {
     final List<List<String>> systemctl = new ArrayList<>();
     final List<List<String>> removedRoutesOf = new ArrayList<>();
+    boolean runsSystemctl = true;
+    boolean removesRoutes = true;
+
+    @Override
+    public boolean runsSystemctl() {
+      return runsSystemctl;
+    }
+
+    @Override
+    public boolean removesRoutes() {
+      return removesRoutes;
+    }
 
     @Override
     public void systemctl(List<String> arguments, boolean mayFail) {

@@ -60,7 +60,6 @@ class StatusFileTest {
   @Test
   void readDocument_noFile_isEmpty() throws Exception {
     assertThat(new StatusFile(dir.resolve("absent.json")).readDocument()).isEmpty();
-    assertThat(new StatusFile(dir.resolve("absent.json")).read()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,63 @@
+package dev.failover.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The model of {@link RouteWatch}, fed {@code ip -ts monitor route link} lines by hand. */
+class RouteWatchTest {
+  private final RouteWatch watch = new RouteWatch("fx-test-rt", null);
+  private final Instant now = Instant.parse("2026-01-01T10:00:00Z");
+
+  private void line(String text) {
+    watch.accept(text, now);
+  }
+
+  @Test
+  void accept_replaceOfTheMainMetric_movesTheMainRouteWithoutAGap() {
+    watch.armGaps();
+    line("default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100");
+    line("default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 101");
+
+    line("default via 192.168.1.1 dev wan2 proto 201 src 192.168.1.12 metric 100");
+
+    assertThat(watch.main()).hasValueSatisfying(r -> assertThat(r.dev()).isEqualTo("wan2"));
+    assertThat(watch.changesSince(now))
+        .extracting(c -> c.dev().orElse("none"))
+        .containsExactly("wan1", "wan2");
+    assertThat(watch.gaps()).isEmpty();
+  }
+
+  @Test
+  void accept_deleteOfTheLastDefaultRoute_isAGap() {
+    watch.armGaps();
+    line("default via 192.168.1.1 dev wan1 proto 201 metric 100");
+
+    line("Deleted default via 192.168.1.1 dev wan1 proto 201 metric 100");
+    line("default via 192.168.1.1 dev wan2 proto 201 metric 100");
+
+    assertThat(watch.gaps()).hasSize(1);
+    assertThat(watch.gaps().get(0).end()).isNotNull();
+  }
+
+  @Test
+  void accept_interfaceSetDown_dropsItsRoutesAsTheKernelDoesSilently() {
+    line("default via 192.168.1.1 dev wan1 proto 201 metric 100");
+    line("default via 192.168.1.1 dev wan2 proto 201 metric 101");
+
+    line("5: wan1@if4: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN group default");
+
+    assertThat(watch.routes()).containsOnlyKeys(101L);
+  }
+
+  @Test
+  void accept_otherTablesAndTimestamps_areHandled() {
+    line("[2026-01-01T10:00:01.250000] default via 192.168.1.1 dev wan1 table isp1 proto 201");
+    assertThat(watch.routes()).isEmpty();
+
+    line("[2026-01-01T10:00:01.500000] default via 192.168.1.1 dev wan1 proto 201 metric 100");
+
+    assertThat(watch.changesSince(Instant.EPOCH)).hasSize(1);
+  }
+}

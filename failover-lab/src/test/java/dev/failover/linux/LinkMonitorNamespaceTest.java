@@ -199,6 +199,8 @@ class LinkMonitorNamespaceTest {
     model.awaitState(expected, WAIT);
     assertThat(usableByName(router)).containsAllEntriesOf(expected);
     assertThat(monitor.overruns()).isPositive();
+    // A down-and-up lost in the overrun deletes routes unseen: the listener is told to re-apply.
+    assertThat(model.resyncs.get()).isPositive();
   }
 
   @Test
@@ -249,6 +251,13 @@ class LinkMonitorNamespaceTest {
     private final BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
     private final CountDownLatch held = new CountDownLatch(1);
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger resyncs =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void onResynced() {
+      resyncs.incrementAndGet();
+    }
 
     @Override
     public void onLinkChanged(String interfaceName, boolean nowUsable) {

@@ -135,7 +135,21 @@ public final class FailoverDaemon {
    */
   public FailoverDaemon startAsync() {
     preparation.prepare();
-    links.start(providers, service::linkChanged);
+    links.start(
+        providers,
+        new LinkWatch.Sink() {
+          @Override
+          public void linkChanged(String interfaceName, boolean usable) {
+            service.linkChanged(interfaceName, usable);
+          }
+
+          @Override
+          public void resynced() {
+            // A decision always re-applies, and the backend reads the kernel afresh: the routes
+            // a hidden down-and-up deleted come back at once instead of at the next re-assertion.
+            service.requestDecision();
+          }
+        });
     // Before the first tick, so that the hooks hear 'started' before any change.
     observability.start(service.engine(), statusDocument);
     services.startAsync();

@@ -33,5 +33,12 @@ interface LinkWatch {
   interface Sink {
     /** The link of {@code interfaceName} is {@code usable} or not. */
     void linkChanged(String interfaceName, boolean usable);
+
+    /**
+     * The watch missed changes and read every link again (see failover-linux's {@code
+     * LinkListener.onResynced}): a link may have gone down and up unseen, which deletes its routes,
+     * so the routes should be applied again. Ignored by default.
+     */
+    default void resynced() {}
   }
 }

@@ -115,6 +115,18 @@ final class ProviderLinks implements LinkListener {
         link && addresses.getOrDefault(interfaceName, Set.of()).contains(address));
   }
 
+  /**
+   * The monitor missed changes and read every link again: passes it on once the initial states
+   * are out, so that the routes a hidden down-and-up deleted are applied again.
+   */
+  @Override
+  public synchronized void onResynced() {
+    if (initialDone) {
+      logger.info("link changes may have been missed; asking for the routes to be applied again");
+      sink.resynced();
+    }
+  }
+
   private void reportIfChanged(String interfaceName) {
     if (!initialDone) {
       return;

@@ -23,7 +23,19 @@ class ProviderLinksTest {
   private final Inet4Address addr2 = providers.get(1).ipv4Address();
   private final List<String> reported = new ArrayList<>();
   private final ProviderLinks links =
-      new ProviderLinks(Providers.of(providers), (name, usable) -> reported.add(name + "=" + usable));
+      new ProviderLinks(
+          Providers.of(providers),
+          new LinkWatch.Sink() {
+            @Override
+            public void linkChanged(String name, boolean usable) {
+              reported.add(name + "=" + usable);
+            }
+
+            @Override
+            public void resynced() {
+              reported.add("resynced");
+            }
+          });
 
   /** Both links up with their addresses, as the monitor reports them at its start. */
   private void bothUp() {
@@ -125,5 +137,24 @@ class ProviderLinksTest {
     links.onAddressChanged("lan0", Ipv4.parse("10.10.0.1"), false);
 
     assertThat(reported).isEmpty();
+  }
+
+  @Test
+  void onResynced_beforeTheInitialReport_passesNothingOn() {
+    links.onResynced();
+
+    assertThat(reported).isEmpty();
+  }
+
+  /** A down-and-up hidden in an overrun deleted routes: the daemon is asked to re-apply. */
+  @Test
+  void onResynced_afterTheInitialReport_asksForTheRoutesAgain() {
+    bothUp();
+    links.reportInitial(ProviderLinksTest::unreadable);
+    reported.clear();
+
+    links.onResynced();
+
+    assertThat(reported).containsExactly("resynced");
   }
 }

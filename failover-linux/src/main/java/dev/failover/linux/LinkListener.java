@@ -27,4 +27,13 @@ public interface LinkListener {
    * {@code interfaceName}. Ignored by default.
    */
   default void onAddressChanged(String interfaceName, Inet4Address address, boolean present) {}
+
+  /**
+   * The monitor missed notifications (the kernel's queue overran, or a message could not be read)
+   * and read every interface again; the differences have just been reported. A change that came
+   * and went meanwhile is not among them, yet it may have had effects: an interface set down and
+   * up again has lost every route through it, silently. A listener that keeps routes should
+   * re-apply them. Ignored by default.
+   */
+  default void onResynced() {}
 }

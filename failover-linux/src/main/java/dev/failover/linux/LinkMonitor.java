@@ -187,6 +187,11 @@ public final class LinkMonitor implements AutoCloseable {
         synced = true;
       } else {
         logger.info("link monitor: read every interface again ({})", reason);
+        try {
+          listener.onResynced();
+        } catch (RuntimeException e) {
+          logger.warn("link listener failed after a resync", e);
+        }
       }
     }
 

@@ -140,7 +140,10 @@ class LinkMonitorTest {
     assertThat(listener.drain()).isEmpty();
   }
 
-  /** After an overrun, the new snapshot's differences are reported, and nothing else. */
+  /**
+   * After an overrun, the new snapshot's differences are reported, then that changes may have
+   * been missed, and nothing else.
+   */
   @Test
   void onSync_afterOverrun_reportsEveryDifference() {
     LinkMessage wan2 = new LinkMessage(0, 4, USABLE, "wan2", 6);
@@ -162,7 +165,8 @@ class LinkMonitorTest {
             "wan3 usable",
             "wan3 +10.0.0.3",
             "wan2 -10.0.0.2",
-            "wan2 not usable");
+            "wan2 not usable",
+            "resynced");
   }
 
   @Test

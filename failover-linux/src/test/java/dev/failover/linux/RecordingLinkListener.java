@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link LinkListener} that records every call as text, {@code "wan2 usable"}, {@code "wan2 not
- * usable"}, {@code "wan1 +192.168.1.11"} or {@code "wan1 -192.168.1.11"}, and lets a test wait for
- * one with a deadline.
+ * usable"}, {@code "wan1 +192.168.1.11"}, {@code "wan1 -192.168.1.11"} or {@code "resynced"}, and
+ * lets a test wait for one with a deadline.
  */
 final class RecordingLinkListener implements LinkListener {
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -26,6 +26,11 @@ final class RecordingLinkListener implements LinkListener {
   @Override
   public void onAddressChanged(String interfaceName, Inet4Address address, boolean present) {
     events.add(interfaceName + (present ? " +" : " -") + address.getHostAddress());
+  }
+
+  @Override
+  public void onResynced() {
+    events.add("resynced");
   }
 
   /** Removes and returns every event recorded so far. */

@@ -4,11 +4,12 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.failover.api.Provider;
 import dev.failover.benchmarks.BenchOptions.Phase;
-import dev.failover.benchmarks.RouteWatch.MainChange;
-import dev.failover.benchmarks.RouteWatch.Route;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.NamespaceLab.LinkSide;
+import dev.failover.lab.RouteWatch;
+import dev.failover.lab.RouteWatch.MainChange;
+import dev.failover.lab.RouteWatch.Route;
 import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
@@ -1113,8 +1114,10 @@ public final class FailoverBenchmark {
   private String configText(List<Provider> providers, Path statusFile) {
     StringBuilder toml = new StringBuilder();
     toml.append("# Written by FailoverBenchmark: the daemon's default settings; only the providers,\n"
-        + "# the test cases' targets and the status file's path are set.\n");
+        + "# the test cases' targets, the status file's path and an empty hooks_dir are set.\n");
     toml.append("status_file = \"").append(statusFile).append("\"\n");
+    // A folder of its own (absent, so empty): the host's hooks must not run on the lab's events.
+    toml.append("hooks_dir = \"").append(workDir.resolve("hooks.d")).append("\"\n");
     for (String line : options.settings()) {
       toml.append(line).append('\n');
     }

@@ -86,6 +86,14 @@ public final class RouteWatch implements AutoCloseable {
   /** An instant without a default route: from {@code start} until {@code end} (null: ongoing). */
   public record Gap(Instant start, @Nullable Instant end, String cause) {}
 
+  /**
+   * A link notification: interface {@code dev} at the time {@code ip -ts monitor} stamped it.
+   *
+   * @param usable whether the flags hold both {@code UP} and {@code LOWER_UP} and the link is not
+   *     deleted
+   */
+  public record LinkEvent(Instant at, String dev, boolean usable) {}
+
   private final String namespace;
   private final @Nullable Process process;
   private final Thread reader;
@@ -96,6 +104,7 @@ public final class RouteWatch implements AutoCloseable {
   private final TreeMap<Long, Route> routes = new TreeMap<>();
   private final List<MainChange> timeline = new ArrayList<>();
   private final List<Gap> gaps = new ArrayList<>();
+  private final List<LinkEvent> linkEvents = new ArrayList<>();
   private final List<String> markersSeen = new ArrayList<>();
   private boolean armed;
   private boolean heldRouteSinceArming;
@@ -231,6 +240,19 @@ public final class RouteWatch implements AutoCloseable {
   }
 
   /** Every gap so far, ongoing ones included. */
+  /**
+   * The first notification at or after {@code from} that {@code dev} is not usable: the moment the
+   * kernel made a link fault known, from which the daemon can act.
+   */
+  public synchronized Optional<LinkEvent> firstLinkLossSince(Instant from, String dev) {
+    for (LinkEvent event : linkEvents) {
+      if (!event.at().isBefore(from) && event.dev().equals(dev) && !event.usable()) {
+        return Optional.of(event);
+      }
+    }
+    return Optional.empty();
+  }
+
   public synchronized List<Gap> gaps() {
     List<Gap> all = new ArrayList<>(gaps);
     if (gapStart != null) {
@@ -346,6 +368,8 @@ public final class RouteWatch implements AutoCloseable {
     Matcher link = LINK.matcher(body);
     if (link.find()) {
       List<String> flags = List.of(link.group(3).split(","));
+      linkEvents.add(new LinkEvent(at, link.group(2),
+          !deleted && flags.contains("UP") && flags.contains("LOWER_UP")));
       if (deleted || !flags.contains("UP")) {
         // The kernel drops the IPv4 routes of a downed interface without telling anyone.
         String dev = link.group(2);

@@ -3,6 +3,8 @@ package dev.failover.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
 /** The model of {@link RouteWatch}, fed {@code ip -ts monitor route link} lines by hand. */
@@ -49,6 +51,24 @@ class RouteWatchTest {
     line("5: wan1@if4: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN group default");
 
     assertThat(watch.routes()).containsOnlyKeys(101L);
+  }
+
+  @Test
+  void firstLinkLossSince_carrierLostThenBack_isTheLossStampedByIp() {
+    // ip -ts stamps local time, which the watch reads in the system's zone.
+    Instant lost =
+        LocalDateTime.parse("2026-01-01T10:00:02.250").atZone(ZoneId.systemDefault()).toInstant();
+    line("[2026-01-01T10:00:01.000000] 5: wan1@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500"
+        + " state UP");
+    line("[2026-01-01T10:00:02.250000] 5: wan1@if4: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500"
+        + " state DOWN");
+    line("[2026-01-01T10:00:03.000000] 5: wan1@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500"
+        + " state UP");
+
+    assertThat(watch.firstLinkLossSince(Instant.EPOCH, "wan1"))
+        .hasValueSatisfying(e -> assertThat(e.at()).isEqualTo(lost));
+    assertThat(watch.firstLinkLossSince(lost.plusMillis(1), "wan1")).isEmpty();
+    assertThat(watch.firstLinkLossSince(Instant.EPOCH, "wan2")).isEmpty();
   }
 
   @Test

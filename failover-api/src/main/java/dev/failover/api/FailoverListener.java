@@ -10,6 +10,13 @@ package dev.failover.api;
  */
 public interface FailoverListener {
 
+  /**
+   * A round of checks was recorded in {@code provider}'s history: once per provider at every tick
+   * that probed, in provider order, before the tick's decision. For metrics and charts; the
+   * policy reads the same rounds from the histories.
+   */
+  default void onRoundRecorded(Provider provider, ProbeRound round) {}
+
   /** A provider's state changed. */
   default void onProviderStateChanged(ProviderStateChanged event) {}
 

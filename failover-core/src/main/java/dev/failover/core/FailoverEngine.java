@@ -357,6 +357,7 @@ public final class FailoverEngine {
       return status;
     }
     round.get().forEach(history::record);
+    round.get().forEach(this::publishRound);
     List<ProviderHistory> histories = history.snapshot();
     EngineStep.Input input =
         EngineStep.Input.tick(histories, readSticky(), linkDown, clock.instant());
@@ -403,6 +404,17 @@ public final class FailoverEngine {
       }
     } catch (RouteBackendException e) {
       return new EngineStep.ApplyResult.Failed(wanted, e);
+    }
+  }
+
+  /** Tells every listener of a recorded round; a listener that throws is logged and skipped. */
+  private void publishRound(Provider provider, ProbeRound round) {
+    for (FailoverListener listener : listeners) {
+      try {
+        listener.onRoundRecorded(provider, round);
+      } catch (RuntimeException e) {
+        logger.warn("listener {} threw from onRoundRecorded; ignored", listener, e);
+      }
     }
   }
 

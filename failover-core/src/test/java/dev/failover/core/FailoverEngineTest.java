@@ -583,6 +583,38 @@ class FailoverEngineTest {
     assertThat(later.applied).hasSize(1);
   }
 
+  /** Every probed tick tells each listener of each provider's round, in provider order. */
+  @Test
+  void runOnce_roundsRecorded_everyListenerHearsEachProvidersRoundInOrder() {
+    List<String> heard = new ArrayList<>();
+    FailoverListener throwing =
+        new FailoverListener() {
+          @Override
+          public void onRoundRecorded(Provider provider, ProbeRound round) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
+    FailoverListener recording =
+        new FailoverListener() {
+          @Override
+          public void onRoundRecorded(Provider provider, ProbeRound round) {
+            heard.add(provider.id() + ":" + round.results().size());
+          }
+        };
+    FailoverEngine engine =
+        TestEngines.with(clock, backend)
+            .scenario(ping)
+            .listener(throwing)
+            .listener(recording)
+            .build();
+
+    tick(engine, 2);
+    engine.decideNow(); // probes nothing, so records and reports no round
+
+    assertThat(heard)
+        .containsExactly("isp1:1", "isp2:1", "isp3:1", "isp1:1", "isp2:1", "isp3:1");
+  }
+
   @Test
   void status_afterMixedRounds_reportsRecentOutcomesLossAndLatency() {
     ping.script(

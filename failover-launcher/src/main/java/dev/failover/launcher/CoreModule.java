@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
 import dagger.multibindings.Multibinds;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Provider;
@@ -38,12 +39,16 @@ interface CoreModule {
   @Multibinds
   Set<FailoverListener> listeners();
 
-  /**
-   * What hears of each recorded round (metrics, charts; see {@link ObservedPolicy}); none by
-   * default, and then the policy is not wrapped.
-   */
+  /** What hears of each recorded round (metrics, charts); none by default. */
   @Multibinds
   Set<RoundObserver> roundObservers();
+
+  /** Hands the engine's per-round event to every {@link RoundObserver}, each isolated. */
+  @Provides
+  @IntoSet
+  static FailoverListener roundObserversListener(Set<RoundObserver> observers) {
+    return new RoundObservers(observers);
+  }
 
   /** What hears how long each scheduled tick took (see {@link TimeModule}); none by default. */
   @Multibinds
@@ -68,9 +73,8 @@ interface CoreModule {
 
   @Provides
   @Singleton
-  static ReliabilityPolicy policy(FailoverConfig config, Set<RoundObserver> observers) {
-    ReliabilityPolicy policy = Policies.create(config);
-    return observers.isEmpty() ? policy : new ObservedPolicy(policy, observers);
+  static ReliabilityPolicy policy(FailoverConfig config) {
+    return Policies.create(config);
   }
 
   @Provides

@@ -7,9 +7,8 @@ import dev.failover.api.Provider;
  * Hears of every check round the engine records in a provider's history, in the order they were
  * recorded, on the tick thread; must return quickly and not throw.
  *
- * <p>The engine publishes no event per round ({@code FailoverListener} has none), so the launcher
- * learns of rounds through the one seam that sees each of them: the histories handed to the policy
- * (see {@code dev.failover.launcher.ObservedPolicy}).
+ * <p>Fed by the engine's {@code FailoverListener.onRoundRecorded} event (see {@code
+ * dev.failover.launcher.RoundObservers}).
  */
 public interface RoundObserver {
 

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * its errno and the kernel's message. A transaction larger than the acknowledgements the socket's
  * receive buffer can hold is sent in as few such sends as fit, in order.
  *
- * <p>Every operation has one deadline ({@link #open(Duration)}, 10 s by default). Not thread-safe.
+ * <p>Every operation has one deadline ({@link #open(Duration)}, 10 s by default); a dump's is
+ * renewed by every buffer the kernel answers with, so a table of any size is read at the kernel's
+ * pace while a kernel that stops answering still fails the call. Not thread-safe.
  * After an operation fails with an exception (not a failed request, which is a result), the socket
  * may still hold part of an answer, so the client refuses further use: close it and open another.
  */
@@ -358,6 +360,9 @@ public final class RtNetlink implements AutoCloseable {
       long deadline = deadline();
       while (true) {
         MessageReader r = socket.receive(deadline);
+        // An idle timeout: a full BGP table on a slow router may take longer than one timeout to
+        // stream, but every buffer shows the kernel is still answering.
+        deadline = deadline();
         while (r.next()) {
           messagesReceived++;
           bytes += r.payloadLength() + Nl.HEADER_LENGTH;

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * What a {@link RouteBackend#apply} achieved: the whole desired state, or all of it except some
- * providers the backend had to skip (their interface is gone, down, or lacks its address), and
- * whether the desired main provider's default route is nevertheless in place.
+ * providers the backend had to skip (their interface is gone, down, or lacks its address; or, with
+ * the main route in place, the system refused their requests), and whether the desired main
+ * provider's default route is nevertheless in place.
  *
  * <p>A partial apply is a normal result, not a failure: an unplugged USB modem can stay away for
  * days while the other uplinks carry traffic. The engine retries a partial apply, often while the

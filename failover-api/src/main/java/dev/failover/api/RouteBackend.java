@@ -19,10 +19,11 @@ public interface RouteBackend {
    *
    * <p>A provider the backend cannot serve for now (its interface is gone, down, or lacks its
    * address) is skipped: the backend applies the rest and returns a {@linkplain
-   * ApplyOutcome#partial partial} outcome naming it; the engine retries later. Anything else that
-   * keeps the state from being applied (the system refused a request, the state could not be read
-   * or verified) is a failure: the backend applies what it can and then throws; the engine retries
-   * on its next tick.
+   * ApplyOutcome#partial partial} outcome naming it; the engine retries later. So may a provider
+   * whose requests the system refused while the desired main route is verified in place. Anything
+   * else that keeps the state from being applied (the main provider's request was refused, the
+   * state could not be read or verified) is a failure: the backend applies what it can and then
+   * throws; the engine retries on its next tick.
    *
    * @return {@link ApplyOutcome#complete()}, or a partial outcome naming each skipped provider
    * @throws RouteBackendException if the state could not be applied, other than by skipping

@@ -472,17 +472,46 @@ class NetlinkRouteBackendNamespaceTest {
   }
 
   /**
-   * The kernel refuses one request (a gateway the main table cannot reach on the interface): the
-   * exception names the provider, the request and the kernel's own text, and the rest is applied.
+   * The kernel refuses a lower-ranked provider's request (a gateway the main table cannot reach on
+   * the interface) while the main route is in place: a partial outcome names the provider, the
+   * request and the kernel's own text, and the rest is applied, so the engine backs off.
    */
   @Test
-  void apply_kernelRefusesOneRequest_throwsNamingItAndAppliesTheRest() throws Exception {
+  void apply_kernelRefusesAnotherProvidersRequest_partialNamingItAndAppliesTheRest()
+      throws Exception {
     router.must("addr", "add", "10.77.0.5/32", "dev", "wan3");
     Provider unreachable =
         Provider.of("isp9", "wan3", "10.77.0.5", "10.77.0.0/24", "10.77.0.1", "isp9", 109);
     NetlinkRouteBackend backend = backendFor(List.of(p1, unreachable));
 
-    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(List.of(p1, unreachable), 100)))
+    ApplyOutcome outcome = backend.apply(RoutingState.ranked(List.of(p1, unreachable), 100));
+
+    assertThat(outcome.mainRouteInPlace()).isTrue();
+    assertThat(outcome.skipped()).hasSize(1);
+    assertThat(outcome.skipped().get(0).provider()).isEqualTo(unreachable);
+    assertThat(outcome.skipped().get(0).reason())
+        .contains("the kernel refused route replace default via 10.77.0.1 dev wan3 table 254"
+            + " proto 201 src 10.77.0.5 metric 101")
+        .contains("Network is unreachable")
+        .contains("Nexthop has invalid gateway");
+    assertThat(router.mainDefaults()).containsExactly(
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100");
+    assertThat(router.ip("-4", "rule", "show")).contains("30000:\tfrom 10.77.0.5 lookup 109 proto 201");
+  }
+
+  /**
+   * The kernel refuses the main provider's request: a failure, retried on every tick; the
+   * exception names the provider, the request and the kernel's own text, and the rest is applied.
+   */
+  @Test
+  void apply_kernelRefusesTheMainProvidersRequest_throwsNamingItAndAppliesTheRest()
+      throws Exception {
+    router.must("addr", "add", "10.77.0.5/32", "dev", "wan3");
+    Provider unreachable =
+        Provider.of("isp9", "wan3", "10.77.0.5", "10.77.0.0/24", "10.77.0.1", "isp9", 109);
+    NetlinkRouteBackend backend = backendFor(List.of(unreachable, p1));
+
+    assertThatThrownBy(() -> backend.apply(RoutingState.ranked(List.of(unreachable, p1), 100)))
         .isInstanceOf(RouteBackendException.class)
         .hasMessageContaining("provider 'isp9'")
         .hasMessageContaining("Nexthop has invalid gateway")
@@ -490,13 +519,13 @@ class NetlinkRouteBackendNamespaceTest {
           RouteBackendException failure = (RouteBackendException) e;
           assertThat(failure.providerId()).contains("isp9");
           assertThat(failure.command()).containsExactly("route replace default via 10.77.0.1 dev"
-              + " wan3 table 254 proto 201 src 10.77.0.5 metric 101");
+              + " wan3 table 254 proto 201 src 10.77.0.5 metric 100");
           assertThat(failure.exitCode()).isEmpty();
           assertThat(failure.stderr()).startsWith("Network is unreachable");
         });
 
     assertThat(router.mainDefaults()).containsExactly(
-        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 100");
+        "default via 192.168.1.1 dev wan1 proto 201 src 192.168.1.11 metric 101");
     assertThat(router.ip("-4", "route", "show", "table", "109")).containsExactlyInAnyOrder(
         "default via 10.77.0.1 dev wan3 proto 201",
         "unreachable default proto 201 metric 4294967295",

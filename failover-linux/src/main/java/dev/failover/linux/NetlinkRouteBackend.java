@@ -96,6 +96,9 @@ public final class NetlinkRouteBackend implements RouteBackend {
   /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
   private Map<String, String> lastSkipped = Map.of();
 
+  /** The providers whose requests the kernel refused last, with what, so each is logged once. */
+  private Map<String, String> lastRefused = Map.of();
+
   /**
    * A backend for {@code providers} (usually every configured one; a routing state may name more)
    * that talks to the kernel of the calling thread's network namespace.
@@ -254,15 +257,29 @@ public final class NetlinkRouteBackend implements RouteBackend {
       return ApplyOutcome.complete();
     }
     lastApplied = null;
-    if (!failures.isEmpty() || !mismatches.isEmpty()) {
-      throw failure(failures, mismatches, skipped);
-    }
-    // Only skipped providers: a normal, partial outcome. The main route verified in place means
-    // traffic goes where it should, so the engine may back off.
+    // The main route verified in place means traffic goes where it should, so the engine may
+    // back off.
     boolean mainInPlace =
         !desired.routes().isEmpty()
             && !skipped.containsKey(desired.routes().get(0).provider().id())
             && findMain(desired.routes().get(0), after).isPresent();
+    if (!failures.isEmpty() || !mismatches.isEmpty()) {
+      Optional<Map<String, String>> refused =
+          mainInPlace
+              ? refusedForOthers(failures, mismatches, desired.routes().get(0).provider().id())
+              : Optional.empty();
+      if (refused.isEmpty()) {
+        lastRefused = Map.of();
+        throw failure(failures, mismatches, skipped);
+      }
+      // Only other providers' requests were refused (a gateway the kernel will not take, say):
+      // traffic goes where it should, so this is a partial outcome that the engine retries less
+      // and less often, as an unusable interface is, not a failure retried on every tick.
+      logRefused(refused.get());
+      refused.get().forEach(skipped::putIfAbsent);
+    } else {
+      lastRefused = Map.of();
+    }
     List<ApplyOutcome.Skipped> skippedProviders = new ArrayList<>();
     skipped.forEach(
         (id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known.get(id), reason)));
@@ -707,6 +724,52 @@ public final class NetlinkRouteBackend implements RouteBackend {
       }
     }
     lastSkipped = Map.copyOf(skipped);
+  }
+
+  /**
+   * What went wrong, by provider, if every refused request and every mismatch concerns a known
+   * provider other than {@code mainId}; empty if anything concerns the main provider or no
+   * provider (a stale route, a foreign route), which only an exception reports truthfully.
+   */
+  private Optional<Map<String, String>> refusedForOthers(
+      List<Failure> failures, List<String> mismatches, String mainId) {
+    Map<String, String> byProvider = new LinkedHashMap<>();
+    for (Failure f : failures) {
+      if (f.providerId() == null || f.providerId().equals(mainId)) {
+        return Optional.empty();
+      }
+      byProvider.merge(
+          f.providerId(), "the kernel refused " + f.request() + ": " + f.error(), this::join);
+    }
+    for (String mismatch : mismatches) {
+      Optional<String> id =
+          known.keySet().stream().filter(k -> mismatch.startsWith("provider '" + k + "': ")).findFirst();
+      if (id.isEmpty() || id.get().equals(mainId)) {
+        return Optional.empty();
+      }
+      byProvider.merge(
+          id.get(), mismatch.substring(("provider '" + id.get() + "': ").length()), this::join);
+    }
+    return Optional.of(byProvider);
+  }
+
+  private String join(String first, String second) {
+    return first + "; " + second;
+  }
+
+  /** Logs refused requests at ERROR when new or changed, then at DEBUG while they repeat. */
+  private void logRefused(Map<String, String> refused) {
+    for (Map.Entry<String, String> entry : refused.entrySet()) {
+      if (entry.getValue().equals(lastRefused.get(entry.getKey()))) {
+        logger.debug("provider '{}': still: {}", entry.getKey(), entry.getValue());
+      } else {
+        logger.error(
+            "provider '{}': {}; the main route and the other providers are in place",
+            entry.getKey(),
+            entry.getValue());
+      }
+    }
+    lastRefused = Map.copyOf(refused);
   }
 
   private List<String> verify(

@@ -743,7 +743,9 @@ public final class NetlinkRouteBackend implements RouteBackend {
     }
     for (String mismatch : mismatches) {
       Optional<String> id =
-          known.keySet().stream().filter(k -> mismatch.startsWith("provider '" + k + "': ")).findFirst();
+          known.keySet().stream()
+              .filter(k -> mismatch.startsWith("provider '" + k + "': "))
+              .findFirst();
       if (id.isEmpty() || id.get().equals(mainId)) {
         return Optional.empty();
       }

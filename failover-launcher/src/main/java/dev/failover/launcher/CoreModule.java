@@ -2,7 +2,6 @@ package dev.failover.launcher;
 
 import dagger.Module;
 import dagger.Provides;
-import dagger.multibindings.IntoSet;
 import dagger.multibindings.Multibinds;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Provider;
@@ -13,7 +12,6 @@ import dev.failover.core.StickyProviderFile;
 import dev.failover.core.StickySource;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.Policies;
-import dev.failover.launcher.metrics.RoundObserver;
 import dev.failover.launcher.metrics.TickObserver;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -38,17 +36,6 @@ interface CoreModule {
   /** Listeners other modules may add with {@code @IntoSet}; none by default. */
   @Multibinds
   Set<FailoverListener> listeners();
-
-  /** What hears of each recorded round (metrics, charts); none by default. */
-  @Multibinds
-  Set<RoundObserver> roundObservers();
-
-  /** Hands the engine's per-round event to every {@link RoundObserver}, each isolated. */
-  @Provides
-  @IntoSet
-  static FailoverListener roundObserversListener(Set<RoundObserver> observers) {
-    return new RoundObservers(observers);
-  }
 
   /** What hears how long each scheduled tick took (see {@link TimeModule}); none by default. */
   @Multibinds

@@ -12,7 +12,6 @@ import dev.failover.launcher.hooks.HookRunner;
 import dev.failover.launcher.http.EventTimeline;
 import dev.failover.launcher.http.ProbeSamples;
 import dev.failover.launcher.metrics.FailoverMetrics;
-import dev.failover.launcher.metrics.RoundObserver;
 import dev.failover.launcher.metrics.TickObserver;
 import jakarta.inject.Singleton;
 
@@ -38,11 +37,7 @@ interface ObservabilityModule {
 
   @Binds
   @IntoSet
-  RoundObserver metricsRounds(FailoverMetrics metrics);
-
-  @Binds
-  @IntoSet
-  RoundObserver chartRounds(ProbeSamples samples);
+  FailoverListener chartRounds(ProbeSamples samples);
 
   @Binds
   @IntoSet

@@ -4,11 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
+import dev.failover.api.FailoverListener;
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.TestResult;
-import dev.failover.launcher.metrics.RoundObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: the tick thread records, HTTP threads read; each provider's ring has its own
  * lock, held for a few array writes or one copy of 180 entries.
  */
-public final class ProbeSamples implements RoundObserver {
+public final class ProbeSamples implements FailoverListener {
   /** The window the page charts. */
   public static final int WINDOW_SECONDS = 15 * 60;
 
@@ -54,7 +54,7 @@ public final class ProbeSamples implements RoundObserver {
   }
 
   @Override
-  public void roundRecorded(Provider provider, ProbeRound round) {
+  public void onRoundRecorded(Provider provider, ProbeRound round) {
     Ring ring = rings.get(provider.id());
     if (ring == null) {
       return; // not a configured provider: nothing to chart

@@ -58,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  * thread and the hooks' thread update it, HTTP threads scrape it.
  */
 public final class FailoverMetrics
-    implements FailoverListener, RoundObserver, TickObserver, HookObserver {
+    implements FailoverListener, TickObserver, HookObserver {
 
   /**
    * Round-trip buckets, in seconds: from a fibre's 1 ms to a satellite's second; the default {@code
@@ -256,7 +256,7 @@ public final class FailoverMetrics
   }
 
   @Override
-  public void roundRecorded(Provider provider, ProbeRound round) {
+  public void onRoundRecorded(Provider provider, ProbeRound round) {
     String id = provider.id();
     for (TestResult result : round.results()) {
       probesSent.labelValues(id).inc();

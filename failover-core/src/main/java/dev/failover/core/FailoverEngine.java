@@ -77,9 +77,12 @@ import org.slf4j.LoggerFactory;
  * tick (an {@link Error} from the engine's own thread aside), and the engine never removes routes:
  * stopping it leaves the last applied state in place, so the router keeps a default route.
  *
- * <p><b>Threading:</b> ticks and decisions are serialised by a lock, so {@link #runOnce()} and
- * {@link #decideNow()} may be called from the scheduler and from an immediate {@link
- * FailoverService#requestTick() request} alike. {@link #linkChanged} never waits for a tick. {@link
+ * <p><b>Threading:</b> ticks and decisions are serialised, so {@link #runOnce()} and {@link
+ * #decideNow()} may be called from the scheduler and from an immediate {@link
+ * FailoverService#requestTick() request} alike. A tick probes without holding back decisions: it
+ * takes the decision lock only once its round is in, to record, step and apply, so a decision for
+ * a link event waits at most for another step and apply, never for a probe's timeout. {@link
+ * #linkChanged} never waits for a tick. {@link
  * #status()}, {@link #nextTickDelay()} and {@link #desiredState()} read immutable snapshots and may
  * be called from any thread at any time.
  *
@@ -114,12 +117,15 @@ public final class FailoverEngine {
   private final ProbeRunner probes;
   private final EngineStep step;
 
-  private final ReentrantLock tickLock = new ReentrantLock();
+  // Held by a tick from start to end, so that two ticks never probe at once.
+  private final ReentrantLock probeLock = new ReentrantLock();
+  // Held while the state steps, applies and publishes: by a tick after its probes, by a decision.
+  private final ReentrantLock decisionLock = new ReentrantLock();
   private final Object linkLock = new Object();
 
   // Written under linkLock, read anywhere: the ids of the providers whose link is down.
   private volatile ImmutableSet<String> linkDown = ImmutableSet.of();
-  // Written under tickLock, read anywhere.
+  // Written under decisionLock, read anywhere.
   private volatile EngineState state;
   private volatile EngineStatus status;
   private volatile Duration nextTickDelay = Duration.ZERO;
@@ -200,7 +206,7 @@ public final class FailoverEngine {
    * @return the status after this tick
    */
   public EngineStatus runOnce() {
-    tickLock.lock();
+    probeLock.lock();
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
     try {
       return tick();
@@ -208,7 +214,7 @@ public final class FailoverEngine {
       // Also after an Error escaped the tick, so that a failing tick does not re-run at once.
       Duration delay = state.interval(settings).minus(stopwatch.elapsed());
       nextTickDelay = delay.isNegative() ? Duration.ZERO : delay;
-      tickLock.unlock();
+      probeLock.unlock();
     }
   }
 
@@ -223,21 +229,47 @@ public final class FailoverEngine {
    * whatever the retry backoff, because a link change is when the kernel drops or keeps routes by
    * itself (DESIGN.md, "Facts about this machine's kernel"); only while the first decision is held
    * (see {@link #MAX_STARTUP_HOLDS}) does it decide and apply nothing. Serialised with ticks;
-   * blocks while one runs. Never throws for a failure of the sticky source, the backend or a
+   * blocks while a tick steps and applies, or another decision runs, but not while a tick waits
+   * for its probes. Never throws for a failure of the sticky source, the backend or a
    * listener.
    *
    * @return the status after this decision
    */
   public EngineStatus decideNow() {
-    tickLock.lock();
+    decisionLock.lock();
     try {
-      ImmutableSet<String> down = linkDown;
-      logger.debug("re-deciding without probing (links down: {})", down);
-      return decide(
-          EngineStep.Input.decision(readSticky(), down, clock.instant()), history.snapshot());
+      return decideLocked();
     } finally {
-      tickLock.unlock();
+      decisionLock.unlock();
     }
+  }
+
+  /**
+   * Runs a {@link #decideNow() decision} on the calling thread if no tick is stepping or applying
+   * and no other decision runs at this instant, and the calling thread is not inside one (a
+   * listener); otherwise does nothing and returns empty at once.
+   * A tick that is only waiting for its probes does not hold the decision back. For {@link
+   * FailoverService#requestDecision}, so that a link event is acted on without a thread handoff.
+   *
+   * @return the status after the decision, or empty if it did not run
+   */
+  public Optional<EngineStatus> tryDecideNow() {
+    // A listener asking from inside a decision would otherwise nest one in the other.
+    if (decisionLock.isHeldByCurrentThread() || !decisionLock.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(decideLocked());
+    } finally {
+      decisionLock.unlock();
+    }
+  }
+
+  private EngineStatus decideLocked() {
+    ImmutableSet<String> down = linkDown;
+    logger.debug("re-deciding without probing (links down: {})", down);
+    return decide(
+        EngineStep.Input.decision(readSticky(), down, clock.instant()), history.snapshot());
   }
 
   /**
@@ -348,7 +380,11 @@ public final class FailoverEngine {
     return history;
   }
 
-  /** Probes, records the round, steps. Called with {@code tickLock} held. */
+  /**
+   * Probes (holding only {@code probeLock}, so that a decision for a link event never waits for
+   * the probes), then records the round and steps under {@code decisionLock}. Called with {@code
+   * probeLock} held.
+   */
   private EngineStatus tick() {
     Optional<ImmutableMap<Provider, ProbeRound>> round =
         probes.runRound(providers, scenarios, clock.instant());
@@ -356,17 +392,22 @@ public final class FailoverEngine {
       logger.info("tick {} interrupted while probing; nothing recorded", state.ticks() + 1);
       return status;
     }
-    round.get().forEach(history::record);
-    round.get().forEach(this::publishRound);
-    List<ProviderHistory> histories = history.snapshot();
-    EngineStep.Input input =
-        EngineStep.Input.tick(histories, readSticky(), linkDown, clock.instant());
-    return decide(input, histories);
+    decisionLock.lock();
+    try {
+      round.get().forEach(history::record);
+      round.get().forEach(this::publishRound);
+      List<ProviderHistory> histories = history.snapshot();
+      EngineStep.Input input =
+          EngineStep.Input.tick(histories, readSticky(), linkDown, clock.instant());
+      return decide(input, histories);
+    } finally {
+      decisionLock.unlock();
+    }
   }
 
   /**
    * Steps, applies what the step asks for, publishes the events and the status. Called with {@code
-   * tickLock} held.
+   * decisionLock} held.
    */
   private EngineStatus decide(EngineStep.Input input, List<ProviderHistory> histories) {
     EngineStep.Result next = step.step(state, input);

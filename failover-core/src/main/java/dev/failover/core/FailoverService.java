@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
  * the tick's own duration, so ticks start one interval apart and the cadence switches to fast and
  * back at the tick whose statuses call for it. {@link #requestTick()} runs an extra tick at once,
  * without waiting for the cadence. {@link #linkChanged} records a link event in the engine and
- * re-decides at once without probing.
+ * re-decides at once without probing, on the calling thread when it can (see {@link
+ * #requestDecision()}).
  *
- * <p>Ticks and decisions all run on the injected executor and never overlap (the engine serialises
- * them), so a scheduled tick never starts while another one, or a decision, is running: a tick
- * longer than the interval in force only delays the next one, which then starts at once.
+ * <p>Ticks run on the injected executor, and so do decisions that could not run on the thread
+ * that asked for them. The engine serialises ticks and decisions, so a scheduled tick never starts
+ * while another one is running: a tick longer than the interval in force only delays the next
+ * one, which then starts at once.
  *
  * <p>A tick never stops the service: everything it throws is caught and logged here, because one
  * exception from {@code runOneIteration} would stop an {@link AbstractScheduledService} for good.
@@ -102,9 +104,10 @@ public final class FailoverService extends AbstractScheduledService {
    * Records that the link of {@code interfaceName} is usable or not ({@link
    * FailoverEngine#linkChanged}) and, if that changed what the engine knows, re-decides at once on
    * the service's executor ({@link FailoverEngine#decideNow()}: selection, apply and events from
-   * the current statuses, without probing). Decisions requested while one is pending are merged
-   * into it; the pending one reads the newest link states. Safe to call from any thread; never
-   * blocks. Before the service runs (or after it stopped) the link state is still recorded, and
+   * the current statuses, without probing), on the calling thread or the executor as {@link
+   * #requestDecision()} says. Decisions requested while one is pending are merged into it; the
+   * pending one reads the newest link states. Safe to call from any thread that may wait for one
+   * decision. Before the service runs (or after it stopped) the link state is still recorded, and
    * the first tick uses it.
    *
    * @param interfaceName the interface whose link changed, such as {@code eth1}; an interface no
@@ -121,14 +124,25 @@ public final class FailoverService extends AbstractScheduledService {
   }
 
   /**
-   * Asks for a {@link FailoverEngine#decideNow() decision without probing} now, on the service's
-   * executor. Requests made while one is pending are merged into it. Safe to call from any thread.
+   * Asks for a {@link FailoverEngine#decideNow() decision without probing} now: on the calling
+   * thread if no tick is stepping or applying and no other decision runs at this instant ({@link
+   * FailoverEngine#tryDecideNow()}; it then takes the step and the backend's apply, a few
+   * milliseconds), otherwise on the service's executor, where requests made while one is pending
+   * are merged into it. A tick that is only waiting for its probes does not hold the decision
+   * back. Safe to call from any thread that may wait that long; nothing it throws escapes.
    *
    * @return whether a decision is pending; false if the service is not running or the executor
    *     refused the task
    */
   public boolean requestDecision() {
-    return submitMerged(decisionRequested, "decision", engine::decideNow);
+    if (!isRunning()) {
+      return false;
+    }
+    // On this thread when nothing steps at this instant: a thread handoff costs about a
+    // millisecond on the path that decides how long the LAN is cut off.
+    boolean[] ran = new boolean[1];
+    runSafely("decision", () -> ran[0] = engine.tryDecideNow().isPresent());
+    return ran[0] || submitMerged(decisionRequested, "decision", engine::decideNow);
   }
 
   @Override

@@ -6,17 +6,24 @@ import static dev.failover.core.Fixtures.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.ApplyOutcome;
+import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
+import dev.failover.api.RouteBackend;
+import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.api.SwitchReason;
+import dev.failover.api.TestResult;
+import dev.failover.api.TestScenario;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeRouteBackend;
 import dev.failover.testkit.FakeTestScenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -346,5 +353,146 @@ class FailoverEngineLinkTest {
     assertThat(status.providers())
         .allSatisfy(p -> assertThat(p.linkUsable()).isEqualTo(engine.linkUsable(p.id())));
     assertThat(status.mainProviderId()).isEqualTo("isp2");
+  }
+
+  @Test
+  void tryDecideNow_whileATickWaitsForItsProbes_decidesAtOnce() throws Exception {
+    BlockingScenario blocking = new BlockingScenario();
+    FailoverEngine engine =
+        TestEngines.with(clock, backend).scenario(blocking).listener(listener).build();
+    blocking.release.countDown();
+    tick(engine, 2);
+    assertThat(engine.status().mainProviderId()).isEqualTo("isp1");
+    CountDownLatch release = new CountDownLatch(1);
+    blocking.block(release);
+    ExecutorService tickThread = Executors.newSingleThreadExecutor();
+    try {
+      Future<EngineStatus> tick = tickThread.submit(engine::runOnce);
+      assertThat(blocking.entered.await(10, TimeUnit.SECONDS)).as("tick probing").isTrue();
+
+      engine.linkChanged("eth1", false);
+      Optional<EngineStatus> decided = engine.tryDecideNow();
+
+      assertThat(decided).as("not held back by the probing tick").isPresent();
+      assertThat(decided.get().mainProviderId()).isEqualTo("isp2");
+      assertThat(backend.lastApplied().orElseThrow().main()).contains(provider(2));
+      assertThat(tick.isDone()).isFalse();
+      release.countDown();
+      assertThat(tick.get(10, TimeUnit.SECONDS).mainProviderId()).isEqualTo("isp2");
+    } finally {
+      release.countDown();
+      tickThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void tryDecideNow_whileADecisionRuns_emptyWithoutWaiting() throws Exception {
+    BlockingBackend blocking = new BlockingBackend(backend);
+    FailoverEngine engine = TestEngines.with(clock, blocking).scenario(ping).build();
+    tick(engine, 2);
+    CountDownLatch release = new CountDownLatch(1);
+    blocking.block(release);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Future<EngineStatus> running = other.submit(engine::decideNow);
+      assertThat(blocking.applying.await(10, TimeUnit.SECONDS)).as("decision applying").isTrue();
+
+      assertThat(engine.tryDecideNow()).isEmpty();
+
+      release.countDown();
+      running.get(10, TimeUnit.SECONDS);
+      assertThat(engine.tryDecideNow()).isPresent();
+    } finally {
+      release.countDown();
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void tryDecideNow_fromAListenerDuringADecision_emptyRatherThanNested() {
+    List<Optional<EngineStatus>> nested = new ArrayList<>();
+    FailoverEngine[] engine = new FailoverEngine[1];
+    engine[0] =
+        TestEngines.with(clock, backend)
+            .scenario(ping)
+            .listener(
+                new FailoverListener() {
+                  @Override
+                  public void onRoutesApplied(
+                      RoutingState applied, ApplyOutcome outcome) {
+                    nested.add(engine[0].tryDecideNow());
+                  }
+                })
+            .build();
+
+    engine[0].runOnce();
+
+    assertThat(nested).isNotEmpty().allSatisfy(result -> assertThat(result).isEmpty());
+  }
+
+  /** A scenario that answers at once, or waits for a latch once told to block. */
+  private static final class BlockingScenario implements TestScenario {
+    final CountDownLatch entered = new CountDownLatch(1);
+    volatile CountDownLatch release = new CountDownLatch(1);
+
+    void block(CountDownLatch latch) {
+      release = latch;
+    }
+
+    @Override
+    public String name() {
+      return "blocking";
+    }
+
+    @Override
+    public TestResult check(Provider provider, Duration timeout) {
+      CountDownLatch latch = release;
+      if (latch.getCount() > 0) {
+        entered.countDown();
+        try {
+          if (!latch.await(10, TimeUnit.SECONDS)) {
+            return TestResult.timeout(timeout);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return TestResult.timeout(timeout);
+        }
+      }
+      return ok();
+    }
+  }
+
+  /** A backend that, once told to block, signals when an apply starts and holds it until released. */
+  private static final class BlockingBackend implements RouteBackend {
+    final CountDownLatch applying = new CountDownLatch(1);
+    private final FakeRouteBackend delegate;
+    private volatile CountDownLatch release = new CountDownLatch(0);
+
+    BlockingBackend(FakeRouteBackend delegate) {
+      this.delegate = delegate;
+    }
+
+    void block(CountDownLatch latch) {
+      release = latch;
+    }
+
+    @Override
+    public ApplyOutcome apply(RoutingState desired) throws RouteBackendException {
+      CountDownLatch latch = release;
+      if (latch.getCount() > 0) {
+        applying.countDown();
+        try {
+          latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return delegate.apply(desired);
+    }
+
+    @Override
+    public Optional<RoutingState> current() {
+      return delegate.current();
+    }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.util.concurrent.Service;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
+import dev.failover.api.ProbeRound;
+import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
 import dev.failover.api.SwitchReason;
 import dev.failover.api.RoutingState;
@@ -161,7 +163,7 @@ class FailoverServiceTest {
   }
 
   @Test
-  void linkChanged_running_decidesOnTheExecutorWithoutProbing() {
+  void linkChanged_running_decidesAtOnceOnTheCallingThreadWithoutProbing() {
     FakeTestScenario ping = new FakeTestScenario("ping");
     RecordingListener listener = new RecordingListener();
     FailoverEngine engine =
@@ -170,14 +172,12 @@ class FailoverServiceTest {
     scheduler.advance(Duration.ofSeconds(5));
     assertThat(engine.status().mainProviderId()).isEqualTo("isp1");
     int probes = ping.calls("isp1") + ping.calls("isp2") + ping.calls("isp3");
+    int pending = scheduler.pendingCount();
 
     assertThat(service.linkChanged("eth1", false)).isTrue();
-    assertThat(engine.status().mainProviderId())
-        .as("not before the executor runs it")
-        .isEqualTo("isp1");
-    scheduler.runDueTasks();
 
-    assertThat(engine.status().mainProviderId()).isEqualTo("isp2");
+    assertThat(engine.status().mainProviderId()).as("before any task runs").isEqualTo("isp2");
+    assertThat(scheduler.pendingCount()).as("nothing handed to the executor").isEqualTo(pending);
     assertThat(engine.status().ticks()).isEqualTo(2);
     assertThat(ping.calls("isp1") + ping.calls("isp2") + ping.calls("isp3")).isEqualTo(probes);
     assertThat(listener.switches.get(listener.switches.size() - 1).reason())
@@ -186,17 +186,30 @@ class FailoverServiceTest {
   }
 
   @Test
-  void linkChanged_severalBeforeTheDecisionRuns_mergedIntoOne() {
-    FailoverEngine engine = engine().build();
-    FailoverService service = started(engine);
-    scheduler.advance(Duration.ofSeconds(5));
+  void linkChanged_fromAListenerDuringATick_queuedAndMergedIntoOne() {
+    FailoverService[] service = new FailoverService[1];
+    AtomicInteger reported = new AtomicInteger();
+    FailoverEngine engine =
+        engine()
+            .listener(
+                new FailoverListener() {
+                  @Override
+                  public void onRoundRecorded(Provider provider, ProbeRound round) {
+                    // Two links go down while the second tick holds the decision lock.
+                    if (service[0] != null && reported.getAndIncrement() == 0) {
+                      service[0].linkChanged("eth1", false);
+                      service[0].linkChanged("eth2", false);
+                    }
+                  }
+                })
+            .build();
+    service[0] = started(engine);
     int attempts = backend.attempts();
 
-    assertThat(service.linkChanged("eth1", false)).isTrue();
-    assertThat(service.linkChanged("eth2", false)).isTrue();
-    scheduler.runDueTasks();
+    scheduler.advance(Duration.ofSeconds(5));
 
-    assertThat(backend.attempts()).isEqualTo(attempts + 1);
+    // The tick's own step sees both links down; the two requests became one decision after it.
+    assertThat(backend.attempts()).isEqualTo(attempts + 2);
     assertThat(engine.status().mainProviderId()).isEqualTo("isp3");
     assertThat(engine.status().ranking()).containsExactly("isp3", "isp1", "isp2");
   }

@@ -1,6 +1,9 @@
 package dev.failover.linux;
 
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Providers;
+import dev.failover.api.RouteBackendException;
+import dev.failover.api.RoutingState;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.linux.netlink.NetlinkException;
 import dev.failover.linux.netlink.RtNetlink;
@@ -35,6 +38,16 @@ final class LabNetlink implements RtNetlink.Opener {
         NetlinkRouteBackendSettings.defaults(), Providers.of(lab.providers()), router(lab));
   }
 
+  /**
+   * Applies {@code state} with a {@link #backend} in {@code lab}'s router namespace, and closes
+   * the backend's socket.
+   */
+  static ApplyOutcome applyOnce(NamespaceLab lab, RoutingState state) throws RouteBackendException {
+    try (NetlinkRouteBackend backend = backend(lab)) {
+      return backend.apply(state);
+    }
+  }
+
   @Override
   public RtNetlink open() throws NetlinkException {
     try {
@@ -52,13 +65,13 @@ final class LabNetlink implements RtNetlink.Opener {
     }
   }
 
+  /** How many clients were opened so far. */
+  int openCount() {
+    return opened.size();
+  }
+
   /** How many messages the kernel sent to every client opened so far. */
   long messagesReceived() {
     return opened.stream().mapToLong(RtNetlink::messagesReceived).sum();
-  }
-
-  /** Forgets the clients opened so far, so that {@link #messagesReceived} starts again at 0. */
-  void reset() {
-    opened.clear();
   }
 }

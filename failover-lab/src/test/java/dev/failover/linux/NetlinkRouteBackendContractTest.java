@@ -26,6 +26,9 @@ class NetlinkRouteBackendContractTest extends RouteBackendContractTest {
 
   @AfterEach
   void closeLab() {
+    if (backend != null) {
+      backend.close();
+    }
     if (lab != null) {
       lab.close();
     }

@@ -30,6 +30,7 @@ class NetlinkRouteBackendNamespaceTest {
   private Provider p1;
   private Provider p2;
   private Provider p3;
+  private final List<NetlinkRouteBackend> backends = new ArrayList<>();
 
   @BeforeAll
   static void needsRoot() {
@@ -47,18 +48,44 @@ class NetlinkRouteBackendNamespaceTest {
 
   @AfterEach
   void closeLab() {
+    backends.forEach(NetlinkRouteBackend::close);
     if (lab != null) {
       lab.close();
     }
   }
 
+  /** {@code backend}, closed after the test with every other one made by {@link #kept}. */
+  private NetlinkRouteBackend kept(NetlinkRouteBackend backend) {
+    backends.add(backend);
+    return backend;
+  }
+
   private NetlinkRouteBackend backend(ForeignRouteHandling handling) {
-    return new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults().withForeignRoutes(handling),
-        Providers.of(lab.providers()), LabNetlink.router(lab));
+    return kept(new NetlinkRouteBackend(
+        NetlinkRouteBackendSettings.defaults().withForeignRoutes(handling),
+        Providers.of(lab.providers()), LabNetlink.router(lab)));
   }
 
   private NetlinkRouteBackend backend() {
     return backend(ForeignRouteHandling.DEMOTE);
+  }
+
+  @Test
+  void apply_severalCalls_oneSocketKeptUntilClose() throws Exception {
+    LabNetlink netlink = LabNetlink.router(lab);
+    NetlinkRouteBackend backend = kept(new NetlinkRouteBackend(
+        NetlinkRouteBackendSettings.defaults(), Providers.of(lab.providers()), netlink));
+
+    backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+    backend.apply(RoutingState.ranked(List.of(p2, p1, p3), 100));
+    backend.current();
+    assertThat(netlink.openCount()).isEqualTo(1);
+
+    backend.close();
+    backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
+
+    assertThat(netlink.openCount()).isEqualTo(2);
+    assertThat(router.mainDefaults()).first().asString().contains("dev wan1");
   }
 
   @Test
@@ -98,7 +125,7 @@ class NetlinkRouteBackendNamespaceTest {
   @Test
   void apply_distinctSubnets_eachProviderUsesItsOwnGateway() throws Exception {
     try (NamespaceLab distinct = NamespaceLab.builder("fl").identicalGateways(false).lanClient(false).build()) {
-      NetlinkRouteBackend backend = LabNetlink.backend(distinct);
+      NetlinkRouteBackend backend = kept(LabNetlink.backend(distinct));
 
       backend.apply(RoutingState.ranked(distinct.providers(), 10));
 
@@ -232,8 +259,8 @@ class NetlinkRouteBackendNamespaceTest {
       Provider.of("ghost", "wan9", "192.168.9.2", "192.168.9.0/24", "192.168.9.1", "ghost", 109);
 
   private NetlinkRouteBackend backendFor(List<Provider> configured) {
-    return new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults(), Providers.of(configured),
-        LabNetlink.router(lab));
+    return kept(new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults(),
+        Providers.of(configured), LabNetlink.router(lab)));
   }
 
   @Test
@@ -422,8 +449,8 @@ class NetlinkRouteBackendNamespaceTest {
         .run(List.of("ip", "-batch", "-"), String.join("\n", lines) + "\n", Duration.ofMinutes(2));
     assertThat(loaded.exitCode()).as(loaded.stderr()).isZero();
     LabNetlink netlink = LabNetlink.router(lab);
-    NetlinkRouteBackend backend = new NetlinkRouteBackend(NetlinkRouteBackendSettings.defaults(),
-        Providers.of(lab.providers()), netlink);
+    NetlinkRouteBackend backend = kept(new NetlinkRouteBackend(
+        NetlinkRouteBackendSettings.defaults(), Providers.of(lab.providers()), netlink));
 
     ApplyOutcome first = backend.apply(RoutingState.ranked(List.of(p1, p2, p3), 100));
     ApplyOutcome switched = backend.apply(RoutingState.ranked(List.of(p3, p1, p2), 100));

@@ -56,8 +56,7 @@ class ProbeNamespaceTest {
         .routerMasquerade(variant == Variant.IDENTICAL_ROUTER_MASQUERADE)
         .build();
     List<Provider> p = lab.providers();
-    LabNetlink.backend(lab)
-        .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
+    LabNetlink.applyOnce(lab, RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 
   private TestScenario ping() {
@@ -160,8 +159,7 @@ class ProbeNamespaceTest {
   void ping_interfaceFlappedBeforeReapply_failsInsteadOfLeakingThroughMain() throws Exception {
     startLab(Variant.IDENTICAL);
     List<Provider> p = lab.providers();
-    LabNetlink.backend(lab)
-        .apply(RoutingState.ranked(List.of(p.get(0), p.get(1), p.get(2)), 100));
+    LabNetlink.applyOnce(lab, RoutingState.ranked(List.of(p.get(0), p.get(1), p.get(2)), 100));
     TestScenario ping = ping();
 
     lab.linkDown(2, LinkSide.ROUTER);

@@ -97,8 +97,7 @@ public final class ProbeThroughputBenchmark {
     };
     try (NamespaceLab lab = NamespaceLab.builder("fbench").isps(providers).lanClient(false).build()) {
       List<Provider> all = lab.providers();
-      LabNetlink.backend(lab)
-          .apply(RoutingState.ranked(all, 100));
+      LabNetlink.applyOnce(lab, RoutingState.ranked(all, 100));
       run(lab, engine, engineName, seconds, perSecond, threads);
     }
   }

@@ -73,8 +73,7 @@ class SocketIcmpEchoEngineNamespaceTest {
         .lanClient(false)
         .build();
     List<Provider> p = lab.providers();
-    LabNetlink.backend(lab)
-        .apply(RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
+    LabNetlink.applyOnce(lab, RoutingState.ranked(List.of(p.get(1), p.get(0), p.get(2)), 100));
   }
 
   private static SocketIcmpEchoEngine engine(Kind kind) {

@@ -72,12 +72,13 @@ import org.slf4j.LoggerFactory;
  * <p>The providers given to the constructor (usually every configured one) always keep their tables
  * and rules, whether or not a routing state lists them, so that probes bound to their addresses
  * keep leaving through them; {@link #prepare} installs those tables and rules alone, before the
- * daemon's first round. Thread-safe: calls are serialised. Each call opens its own netlink socket
+ * daemon's first round. Thread-safe: calls are serialised. The first call opens a netlink socket
  * (in the calling thread's network namespace, or as the given {@link RtNetlink.Opener} does) and
- * closes it before it returns; no process is started, and interface names and addresses travel as
- * the kernel's bytes, so no value can inject anything.
+ * keeps it for the next calls, so that a switch pays for no new socket; a socket that failed is
+ * closed and the next call opens another; {@link #close()} releases it. No process is started, and
+ * interface names and addresses travel as the kernel's bytes, so no value can inject anything.
  */
-public final class NetlinkRouteBackend implements RouteBackend {
+public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(NetlinkRouteBackend.class);
 
   /**
@@ -92,6 +93,9 @@ public final class NetlinkRouteBackend implements RouteBackend {
   private final Map<String, Provider> known = new LinkedHashMap<>();
 
   private @Nullable RoutingState lastApplied;
+
+  // Open between calls (see Session); guarded by this.
+  private @Nullable RtNetlink netlink;
 
   /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
   private Map<String, String> lastSkipped = Map.of();
@@ -843,10 +847,13 @@ public final class NetlinkRouteBackend implements RouteBackend {
   private record Failure(
       @Nullable String providerId, String request, String error, @Nullable Throwable cause) {}
 
-  /** The netlink client of one call, opened on first use and again after a failed operation. */
+  /**
+   * The backend's netlink client for one call: the one kept open since an earlier call, else one
+   * opened on first use, and again after a failed operation. It stays open after the call, so that
+   * a switch does not pay for a new socket and its 64 KiB direct receive buffer (which only a
+   * garbage collection frees).
+   */
   private final class Session implements AutoCloseable {
-    private @Nullable RtNetlink netlink;
-
     RtNetlink netlink() throws NetlinkException {
       if (netlink == null) {
         netlink = opener.open();
@@ -856,15 +863,28 @@ public final class NetlinkRouteBackend implements RouteBackend {
 
     /** Closes a client that failed (it may hold part of an answer); the next use opens another. */
     void discard() {
-      if (netlink != null) {
-        netlink.close();
-        netlink = null;
-      }
+      closeNetlink();
     }
 
     @Override
     public void close() {
-      discard();
+      // Kept open for the next call; close() of the backend releases it.
+    }
+  }
+
+  /**
+   * Closes the netlink socket this backend keeps open between calls. The backend stays usable: a
+   * later call opens a new one. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    closeNetlink();
+  }
+
+  private void closeNetlink() {
+    if (netlink != null) {
+      netlink.close();
+      netlink = null;
     }
   }
 

@@ -116,11 +116,10 @@ public final class HostActions implements SystemActions {
       describing.removeRoutes(config);
       return;
     }
-    NetlinkRouteBackend backend =
+    try (NetlinkRouteBackend backend =
         new NetlinkRouteBackend(
             NetlinkRouteBackendSettings.defaults().withForeignRoutes(ForeignRouteHandling.LEAVE),
-            config.providers());
-    try {
+            config.providers())) {
       List<String> removed = backend.removeAll(removeLastDefaultRoute);
       if (removed.isEmpty()) {
         out.println("no route, rule or table of failover was left in the kernel");

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  *       last successful apply (to repair drift); a {@link #decideNow()} that decides applies; the
  *       answer goes back into the state through {@link EngineStep#afterApply};
  *   <li><b>publish:</b> the step's {@link EngineEvent}s are logged and told to the listeners (state
- *       changes, a switch of the main provider, the apply's outcome; an exception from a listener
- *       is logged and ignored), and a new {@link EngineStatus} is stored.
+ *       changes, a switch of the main provider, then the apply's outcome; an exception from a
+ *       listener is logged and ignored), and a new {@link EngineStatus} is stored. Publishing
+ *       follows the apply, so that a switch waits for no log line and no listener.
  * </ol>
  *
  * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
@@ -129,6 +130,8 @@ public final class FailoverEngine {
   private volatile EngineState state;
   private volatile EngineStatus status;
   private volatile Duration nextTickDelay = Duration.ZERO;
+  // Written under decisionLock.
+  private boolean failoverPathWarmed;
 
   /**
    * Creates an engine; nothing runs until the first {@link #runOnce()}.
@@ -412,15 +415,43 @@ public final class FailoverEngine {
   private EngineStatus decide(EngineStep.Input input, List<ProviderHistory> histories) {
     EngineStep.Result next = step.step(state, input);
     state = next.state();
-    publish(next.events());
     Optional<RoutingState> wanted = next.toApply();
-    if (wanted.isPresent()) {
-      EngineStep.Result applied = step.afterApply(state, apply(wanted.get()), input.now());
+    if (wanted.isEmpty()) {
+      publish(next.events());
+    } else {
+      // The kernel first: the step's log lines and listeners (hooks, metrics) follow the routes,
+      // so a switch waits for none of them. Listeners still get the step's events first.
+      EngineStep.ApplyResult result = apply(wanted.get());
+      publish(next.events());
+      EngineStep.Result applied = step.afterApply(state, result, input.now());
       state = applied.state();
       publish(applied.events());
+      warmFailoverPath(input);
     }
     status = EngineStatus.of(state, histories, policyName, settings, input.now());
     return status;
+  }
+
+  /**
+   * Once a main provider is first in place, steps once more, as if its link had just gone down,
+   * and throws the result away: the step is pure, so this changes nothing, but it loads and links
+   * the code of a failover (the selection's other branches, the events and their texts) now rather
+   * than during the first outage, where the JVM's lazy class loading cost about 5 ms.
+   */
+  private void warmFailoverPath(EngineStep.Input input) {
+    Decision decision = state.decision();
+    if (failoverPathWarmed || decision == null) {
+      return;
+    }
+    failoverPathWarmed = true;
+    Set<String> down = new LinkedHashSet<>(input.linkDown());
+    down.add(decision.main().id());
+    try {
+      step.step(state, EngineStep.Input.decision(input.sticky(), down, input.now()));
+    } catch (RuntimeException e) {
+      // The same step runs for real on the first outage, and its failure is handled there.
+      logger.warn("warming the failover path failed; ignored", e);
+    }
   }
 
   private StickyReading readSticky() {

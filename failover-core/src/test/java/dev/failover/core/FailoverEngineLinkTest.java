@@ -430,6 +430,43 @@ class FailoverEngineLinkTest {
     assertThat(nested).isNotEmpty().allSatisfy(result -> assertThat(result).isEmpty());
   }
 
+  @Test
+  void runOnce_firstMainInPlace_warmingTheFailoverPathChangesNothing() {
+    FailoverEngine engine = engine();
+
+    EngineStatus first = engine.runOnce();
+
+    assertThat(first.mainProviderId()).isEqualTo("isp1");
+    assertThat(listener.switches).hasSize(1);
+    assertThat(backend.applied()).containsExactly(ranked(1, 2, 3));
+    assertThat(engine.linkUsable("isp1")).isTrue();
+    assertThat(engine.decideNow().mainProviderId()).isEqualTo("isp1");
+  }
+
+  @Test
+  void decideNow_switch_listenersHearOfItOnceTheRoutesAreApplied() {
+    List<Integer> attemptsWhenHeard = new ArrayList<>();
+    FailoverEngine watched =
+        TestEngines.with(clock, backend)
+            .scenario(ping)
+            .listener(
+                new FailoverListener() {
+                  @Override
+                  public void onMainProviderSwitched(MainProviderSwitched event) {
+                    attemptsWhenHeard.add(backend.attempts());
+                  }
+                })
+            .build();
+    tick(watched, 2);
+    int before = backend.attempts();
+
+    watched.linkChanged("eth1", false);
+    watched.decideNow();
+
+    assertThat(attemptsWhenHeard).last().isEqualTo(before + 1);
+    assertThat(watched.status().mainProviderId()).isEqualTo("isp2");
+  }
+
   /** A scenario that answers at once, or waits for a latch once told to block. */
   private static final class BlockingScenario implements TestScenario {
     final CountDownLatch entered = new CountDownLatch(1);

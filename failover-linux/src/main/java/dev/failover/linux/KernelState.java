@@ -108,7 +108,7 @@ record KernelState(
    */
   static KernelState read(RtNetlink netlink, int protocol, Set<Integer> tables)
       throws NetlinkException {
-    return read(netlink, protocol, Optional.of(tables));
+    return read(netlink, protocol, Depth.LISTED_TABLES, tables);
   }
 
   /**
@@ -116,14 +116,35 @@ record KernelState(
    * kernel walks every table and sends only those routes (for the {@code uninstall} command).
    */
   static KernelState readEveryTable(RtNetlink netlink, int protocol) throws NetlinkException {
-    return read(netlink, protocol, Optional.empty());
+    return read(netlink, protocol, Depth.EVERY_TABLE, Set.of());
   }
 
-  private static KernelState read(RtNetlink netlink, int protocol, Optional<Set<Integer>> tables)
+  /**
+   * Reads only the links, their addresses and the main table's default routes, without rules and
+   * without any other table: the least a replace of a main default route needs (for a switch's
+   * fast path). The result's {@link #rules} and {@link #tableRoutes} are empty.
+   *
+   * @throws NetlinkException if a dump fails; {@code netlink} is unusable then
+   */
+  static KernelState readMainDefaults(RtNetlink netlink) throws NetlinkException {
+    return read(netlink, 0, Depth.MAIN_DEFAULTS, Set.of());
+  }
+
+  /** How much of the routing state a read covers. */
+  private enum Depth {
+    /** Links, addresses and the main table's default routes. */
+    MAIN_DEFAULTS,
+    /** Also every rule, and the routes of the protocol in the listed tables and in ruled ones. */
+    LISTED_TABLES,
+    /** Also every rule, and the routes of the protocol in every table. */
+    EVERY_TABLE
+  }
+
+  private static KernelState read(RtNetlink netlink, int protocol, Depth depth, Set<Integer> tables)
       throws NetlinkException {
     for (int attempt = 1; ; attempt++) {
       Reader reader = new Reader();
-      reader.read(netlink, protocol, tables);
+      reader.read(netlink, protocol, depth, tables);
       if (!reader.interrupted || attempt == READ_ATTEMPTS) {
         if (reader.interrupted) {
           logger.debug("the kernel state changed during every read; using the last one");
@@ -142,7 +163,7 @@ record KernelState(
     private final List<RouteMessage> tableRoutes = new ArrayList<>();
     private boolean interrupted;
 
-    void read(RtNetlink netlink, int protocol, Optional<Set<Integer>> tables)
+    void read(RtNetlink netlink, int protocol, Depth depth, Set<Integer> tables)
         throws NetlinkException {
       interrupted |=
           netlink
@@ -154,7 +175,6 @@ record KernelState(
                   })
               .interrupted();
       interrupted |= netlink.dumpAddresses(AddressFamily.INET, 0, this::addAddress).interrupted();
-      interrupted |= netlink.dumpRules(AddressFamily.INET, rules::add).interrupted();
       // The kernel cannot filter by destination: the main table streams through, defaults stay.
       interrupted |=
           netlink
@@ -166,7 +186,11 @@ record KernelState(
                     }
                   })
               .interrupted();
-      if (tables.isEmpty()) {
+      if (depth == Depth.MAIN_DEFAULTS) {
+        return;
+      }
+      interrupted |= netlink.dumpRules(AddressFamily.INET, rules::add).interrupted();
+      if (depth == Depth.EVERY_TABLE) {
         interrupted |=
             netlink
                 .dumpRoutes(
@@ -179,7 +203,7 @@ record KernelState(
                 .interrupted();
         return;
       }
-      Set<Integer> toRead = new TreeSet<>(tables.get());
+      Set<Integer> toRead = new TreeSet<>(tables);
       rules.stream()
           .filter(r -> r.protocol() == protocol && r.action() == RuleMessage.ACTION_TO_TABLE)
           .forEach(r -> toRead.add(r.table()));

@@ -57,6 +57,11 @@ import org.slf4j.LoggerFactory;
  *       longer desired and of the foreign routes that were demoted or are to be removed.
  * </ol>
  *
+ * <p>A switch comes first: when the desired main route is missing, its provider usable and its
+ * metric free of foreign routes, that one route is replaced before everything else, from a read of
+ * the links, addresses and main default routes only (no rules, no tables); the full read and the
+ * two transactions follow and find it in place.
+ *
  * <p>It then reads the state back and verifies it. The same state applied twice sends no request
  * the second time; a new instance (a restarted daemon) finds its routes and rules by their protocol
  * and adds no duplicate.
@@ -149,6 +154,9 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   }
 
   private ApplyOutcome apply(RoutingState desired, Session kernel) throws RouteBackendException {
+    if (!desired.equals(lastApplied)) {
+      switchMainFirst(desired, kernel);
+    }
     KernelState before = read(kernel);
 
     Map<String, String> skipped = new LinkedHashMap<>();
@@ -182,13 +190,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
     for (ProviderRoute route : wanted) {
       if (findMain(route, before).isEmpty()) {
-        Provider p = route.provider();
-        RouteMessage main =
-            RouteMessage.unicast(AddressFamily.INET, KernelState.MAIN_TABLE, proto(), null, 0)
-                .withNextHop(p.gateway(), before.index(p.interfaceName()))
-                .withPreferredSource(p.ipv4Address())
-                .withMetric(route.metric());
-        first.add(planned(p.id(), Request.replaceRoute(main), before));
+        first.add(planned(route.provider().id(), mainReplace(route, before), before));
       }
     }
     if (!first.isEmpty()) {
@@ -288,6 +290,53 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     skipped.forEach(
         (id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known.get(id), reason)));
     return ApplyOutcome.partial(skippedProviders, mainInPlace);
+  }
+
+  /**
+   * A switch's fast path: when the desired main route is missing, its provider is usable and no
+   * foreign route holds its metric, replaces that one route at once, from a read of the links,
+   * addresses and main default routes only. The full apply that follows finds it in place and does
+   * the rest. This spares the rules' and tables' dumps on the path that decides how long the LAN
+   * is cut off. Whatever goes wrong here is left to the full apply, which reads, retries and
+   * reports it.
+   */
+  private void switchMainFirst(RoutingState desired, Session kernel) {
+    if (desired.routes().isEmpty()) {
+      return;
+    }
+    ProviderRoute main = desired.routes().get(0);
+    KernelState view;
+    try {
+      view = KernelState.readMainDefaults(kernel.netlink());
+    } catch (NetlinkException e) {
+      kernel.discard();
+      return;
+    }
+    boolean foreignAtMetric =
+        view.mainDefaults().stream()
+            .anyMatch(r -> r.metric() == main.metric() && r.protocol() != proto());
+    if (foreignAtMetric
+        || unavailable(main.provider(), view).isPresent()
+        || findMain(main, view).isPresent()) {
+      return;
+    }
+    Planned replace = planned(main.provider().id(), mainReplace(main, view), view);
+    List<Failure> failures = transact(kernel, List.of(replace));
+    if (failures.isEmpty()) {
+      logger.info("switched the main route first: {}", replace.text());
+    } else {
+      logger.debug("the main route's fast switch failed, left to the full apply: {}", failures);
+    }
+  }
+
+  /** The request that puts {@code route}'s default route in the main table at its metric. */
+  private Request mainReplace(ProviderRoute route, KernelState state) {
+    Provider p = route.provider();
+    return Request.replaceRoute(
+        RouteMessage.unicast(AddressFamily.INET, KernelState.MAIN_TABLE, proto(), null, 0)
+            .withNextHop(p.gateway(), state.index(p.interfaceName()))
+            .withPreferredSource(p.ipv4Address())
+            .withMetric(route.metric()));
   }
 
   @Override

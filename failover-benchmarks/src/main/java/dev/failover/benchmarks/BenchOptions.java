@@ -67,7 +67,12 @@ record BenchOptions(
     LINKDOWN_ROUTER,
     LINKDOWN_FAR,
     LOSS5,
+    LOSS5_UP,
+    LOSS5_DOWN,
     LOSS20,
+    LOSS20_UP,
+    LOSS_BURSTY,
+    RTT_UP,
     RESOURCES3,
     RESOURCES16,
     MISSING,
@@ -89,7 +94,10 @@ record BenchOptions(
           "measures failover end to end. Needs root, ip, nft and ping. Prints a markdown table.",
           "",
           "  --only LIST          comma-separated: blackhole, failback, linkdown (= linkdown-router,",
-          "                       linkdown-far), loss (= loss5, loss20), resources (= resources3,",
+          "                       linkdown-far), loss (= loss5, loss5-up, loss5-down, loss20,",
+          "                       loss20-up, loss-bursty: random loss both ways or one way, and",
+          "                       bursts), rtt-up (ISP 1's round-trip time up 300 ms while it",
+          "                       answers), resources (= resources3,",
           "                       resources16), missing (ISP 3's interface deleted: the daemon's",
           "                       CPU while it cannot apply), processes (programs the daemon",
           "                       starts in steady state and per switch, seen by strace), big-table",
@@ -97,7 +105,7 @@ record BenchOptions(
           "                       default: all",
           "  --reps N             repetitions of each failover measurement (default 5)",
           "  --failback-reps N    blackhole repetitions that also measure the failback (default 1)",
-          "  --loss-seconds S     length of each random-loss window (default 60)",
+          "  --loss-seconds S     length of each loss or round-trip-time window (default 60)",
           "  --idle-seconds S     length of the idle CPU/RSS window (default 60)",
           "  --loss-warmup S      healthy time before a loss window (default 30)",
           "  --settle S           healthy time before a fault, plus up to 2 s jitter (default 5)",
@@ -237,7 +245,11 @@ record BenchOptions(
     for (String name : list.split(",")) {
       switch (name.strip()) {
         case "linkdown" -> phases.addAll(List.of(Phase.LINKDOWN_ROUTER, Phase.LINKDOWN_FAR));
-        case "loss" -> phases.addAll(List.of(Phase.LOSS5, Phase.LOSS20));
+        case "loss" ->
+            phases.addAll(
+                List.of(
+                    Phase.LOSS5, Phase.LOSS5_UP, Phase.LOSS5_DOWN, Phase.LOSS20, Phase.LOSS20_UP,
+                    Phase.LOSS_BURSTY));
         case "resources" -> phases.addAll(List.of(Phase.RESOURCES3, Phase.RESOURCES16));
         default -> {
           Phase phase = null;

@@ -62,8 +62,14 @@ public final class FailoverBenchmark {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
   /** How long the LAN client keeps counting after a failover, for packets in flight. */
   private static final Duration AFTER_SWITCH = Duration.ofSeconds(1);
-  /** How long the router stays failed over before the failback starts. */
-  private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(5);
+  /**
+   * How long the router stays failed over before the failback starts: with the failover itself, a
+   * blackhole of about 10 s, as issue 11's failback target has it.
+   */
+  private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(10);
+
+  /** What a failback may take beyond the dwell (issue 11). */
+  private static final Duration FAILBACK_SLACK = Duration.ofSeconds(10);
 
   private final BenchOptions options;
   private final List<String> jvmFlags;
@@ -157,7 +163,8 @@ public final class FailoverBenchmark {
     logger.info("work folder {} (config, daemon log); daemon JVM flags {}", workDir, jvmFlags);
     boolean failures = false;
     if (options.any(Phase.BLACKHOLE, Phase.FAILBACK, Phase.LINKDOWN_ROUTER, Phase.LINKDOWN_FAR,
-        Phase.LOSS5, Phase.LOSS20, Phase.RESOURCES3, Phase.MISSING)) {
+        Phase.LOSS5, Phase.LOSS5_UP, Phase.LOSS5_DOWN, Phase.LOSS20, Phase.LOSS20_UP,
+        Phase.LOSS_BURSTY, Phase.RTT_UP, Phase.RESOURCES3, Phase.MISSING)) {
       try (Lab lab = Lab.build(this, 3, 0, true)) {
         failures |= runThreeProviderPhases(lab);
         gaps.addAll(lab.watch.gaps());
@@ -221,7 +228,7 @@ public final class FailoverBenchmark {
         }
         idleDone = true;
         if (options.any(Phase.LOSS5)) {
-          failures |= !lossWindow(session, 5);
+          failures |= !degradationWindow(session, Degradation.LOSS5);
         }
       } catch (IOException | IllegalStateException e) {
         logger.error("idle / 5 % loss session failed", e);
@@ -229,22 +236,42 @@ public final class FailoverBenchmark {
           report.failed("daemon CPU and peak RSS, 3 providers", "", e.getMessage());
         }
         if (options.any(Phase.LOSS5)) {
-          report.failed("switches during 5 % loss", "0", e.getMessage());
+          report.failed(windowMetric(Degradation.LOSS5), Degradation.LOSS5.target(),
+              e.getMessage());
         }
         failures = true;
       } finally {
         endSession(session);
       }
     }
+    List<Degradation> windows = new ArrayList<>();
+    if (options.any(Phase.LOSS5_UP)) {
+      windows.add(Degradation.LOSS5_UP);
+    }
+    if (options.any(Phase.LOSS5_DOWN)) {
+      windows.add(Degradation.LOSS5_DOWN);
+    }
     if (options.any(Phase.LOSS20)) {
+      windows.add(Degradation.LOSS20);
+    }
+    if (options.any(Phase.LOSS20_UP)) {
+      windows.add(Degradation.LOSS20_UP);
+    }
+    if (options.any(Phase.LOSS_BURSTY)) {
+      windows.add(Degradation.BURSTY);
+    }
+    if (options.any(Phase.RTT_UP)) {
+      windows.add(Degradation.RTT_UP);
+    }
+    for (Degradation degradation : windows) {
       Session session = null;
       try {
         session = startSession(lab);
         pause(options.lossWarmup());
-        failures |= !lossWindow(session, 20);
+        failures |= !degradationWindow(session, degradation);
       } catch (IOException | IllegalStateException e) {
-        logger.error("20 % loss session failed", e);
-        report.failed("switches during 20 % loss", "<= 1, no switch back", e.getMessage());
+        logger.error("{} session failed", degradation.label, e);
+        report.failed(windowMetric(degradation), degradation.target(), e.getMessage());
         failures = true;
       } finally {
         endSession(session);
@@ -259,7 +286,8 @@ public final class FailoverBenchmark {
 
   /** The ways to break the primary uplink. */
   private enum Fault {
-    BLACKHOLE("blackhole failover (modem answers, internet dead)", "<= 1.0 s median"),
+    BLACKHOLE("blackhole failover (modem answers, internet dead)",
+        "<= 1.0 s in every repetition, median <= 0.7 s (round-trip time under 50 ms)"),
     LINK_ROUTER("link-down failover, router side (interface down)", "<= 0.3 s"),
     LINK_FAR("link-down failover, far side (carrier loss)", "<= 0.3 s");
 
@@ -329,7 +357,8 @@ public final class FailoverBenchmark {
       Duration max = Stats.max(times);
       boolean met =
           fault == Fault.BLACKHOLE
-              ? median.compareTo(Duration.ofMillis(1000)) <= 0
+              ? max.compareTo(Duration.ofMillis(1000)) <= 0
+                  && median.compareTo(Duration.ofMillis(700)) <= 0
               : max.compareTo(Duration.ofMillis(300)) <= 0;
       String detail =
           "N=" + samples.size() + ": " + Stats.list(times) + " s; LAN client lost pings for "
@@ -367,21 +396,24 @@ public final class FailoverBenchmark {
   }
 
   private void reportFailback(List<Failback> failbacks, List<String> problems) {
-    String metric = "failback after restore";
+    String metric = "failback after restore (blackhole of about "
+        + HOLD_BEFORE_RESTORE.toSeconds() + " s)";
     Duration dwell = DampedPolicySettings.DEFAULT_FAILBACK_DWELL;
-    String target = "only after the dwell (damped default " + dwell.toSeconds()
-        + " s), exactly once";
+    Duration latest = dwell.plus(FAILBACK_SLACK);
+    String target = "after the dwell (damped default " + dwell.toSeconds() + " s) and within "
+        + latest.toSeconds() + " s, exactly once";
     if (failbacks.isEmpty()) {
       report.failed(metric, target, String.join("; ", problems));
       return;
     }
     List<Duration> times = failbacks.stream().map(Failback::time).toList();
     boolean once = failbacks.stream().allMatch(f -> f.switchesBack() == 1 && f.switchesAway() == 0);
-    boolean afterDwell = Stats.median(times).compareTo(dwell) >= 0;
+    boolean afterDwell = times.stream().allMatch(t -> t.compareTo(dwell) >= 0);
+    boolean inTime = times.stream().allMatch(t -> t.compareTo(latest) <= 0);
     report.add(metric, target,
         "median " + Stats.seconds(Stats.median(times)) + " after restore; "
             + (once ? "exactly once" : "NOT exactly once"),
-        once && afterDwell ? Report.Verdict.MET : Report.Verdict.MISSED,
+        once && afterDwell && inTime ? Report.Verdict.MET : Report.Verdict.MISSED,
         "N=" + failbacks.size() + ": " + Stats.list(times) + " s; switches back "
             + failbacks.stream().map(Failback::switchesBack).toList() + ", away again "
             + failbacks.stream().map(Failback::switchesAway).toList() + " within "
@@ -484,17 +516,21 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** Random loss on ISP 1 for the loss window; returns whether it was measured. */
-  private boolean lossWindow(Session session, int percent)
+  private String windowMetric(Degradation degradation) {
+    return "switches during " + options.lossDuration().toSeconds() + " s of " + degradation.label
+        + " on the primary";
+  }
+
+  /** ISP 1 degraded for the loss window; returns whether it was measured. */
+  private boolean degradationWindow(Session session, Degradation degradation)
       throws IOException, InterruptedException {
     Lab lab = session.lab;
-    String metric = "switches during " + options.lossDuration().toSeconds() + " s of " + percent
-        + " % loss";
-    String target = percent >= 20 ? "<= 1, and no switch back" : "0";
+    String metric = windowMetric(degradation);
     String primary = lab.primaryInterface();
     Optional<Route> main = lab.watch.main();
     if (main.isEmpty() || !main.get().dev().equals(primary)) {
-      report.failed(metric, target, "the main route was not on ISP 1 before the loss: " + main);
+      report.failed(metric, degradation.target(),
+          "the main route was not on ISP 1 before the window: " + main);
       return false;
     }
     List<Switch> switches;
@@ -503,30 +539,39 @@ public final class FailoverBenchmark {
     try (LanPing ping = LanPing.start(lab.lab.lanNamespace(), lab.lanTarget(),
         options.lossDuration().toSeconds() + 30)) {
       start = Instant.now();
-      lab.lab.loss(1, percent);
-      pause(options.lossDuration());
+      degradation.run(lab.lab, options.lossDuration(), jitter);
       Instant end = Instant.now();
       count = ping.stop();
-      lab.lab.restore(1);
       session.checkAlive();
       switches = switches(lab.watch.changesSince(start), primary, end);
     }
     long back = switches.stream().filter(s -> s.to().equals(primary)).count();
-    boolean met = percent >= 20 ? switches.size() <= 1 && back == 0 : switches.isEmpty();
     double lossPercent = count.sent() == 0 ? 0 : 100.0 * count.lost() / count.sent();
-    report.add(metric, target,
-        switches.size() + " switch" + (switches.size() == 1 ? "" : "es") + ", " + back + " back",
-        met ? Report.Verdict.MET : Report.Verdict.MISSED,
-        String.format(Locale.ROOT,
-            "LAN client lost %d of %d pings (%.1f %%; the lab drops %d %% of what ISP 1 forwards"
-                + " in each direction, so about %.0f %% of round trips); switches: %s",
-            count.lost(), count.sent(), lossPercent, percent,
-            100 * (1 - Math.pow(1 - percent / 100.0, 2)),
+    Optional<Duration> first =
+        switches.stream().findFirst().map(w -> Duration.between(start, w.at()));
+    Report.Verdict verdict = switch (degradation.expect) {
+      case STAY -> switches.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED;
+      case AT_MOST_ONE ->
+          switches.size() <= 1 && back == 0 ? Report.Verdict.MET : Report.Verdict.MISSED;
+      case ONE_QUICKLY ->
+          switches.size() == 1 && back == 0
+                  && first.get().compareTo(Degradation.FIRST_SWITCH_WITHIN) <= 0
+                  && lossPercent <= Degradation.MAX_LAN_LOSS_PERCENT
+              ? Report.Verdict.MET
+              : Report.Verdict.MISSED;
+      case INFO -> Report.Verdict.INFO;
+    };
+    report.add(metric, degradation.target(),
+        switches.size() + " switch" + (switches.size() == 1 ? "" : "es") + ", " + back + " back"
+            + first.map(f -> ", the first after " + Stats.seconds(f)).orElse(""),
+        verdict,
+        String.format(Locale.ROOT, "LAN client lost %d of %d pings (%.1f %%); switches: %s",
+            count.lost(), count.sent(), lossPercent,
             switches.stream()
                 .map(w -> w + " at " + Stats.seconds(Duration.between(start, w.at())))
                 .toList()));
-    logger.info("{} % loss: {} switches ({} back), LAN lost {} of {}", percent, switches.size(),
-        back, count.lost(), count.sent());
+    logger.info("{}: {} switches ({} back), LAN lost {} of {}", degradation.label,
+        switches.size(), back, count.lost(), count.sent());
     return true;
   }
 

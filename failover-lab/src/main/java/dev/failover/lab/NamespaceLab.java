@@ -370,6 +370,17 @@ public final class NamespaceLab implements AutoCloseable {
     setFault(isp(index), "numgen random mod 100 < " + percent + " drop");
   }
 
+  /**
+   * Makes ISP {@code index} drop {@code percent}% of what it forwards in one direction only, at
+   * random: {@code upstream} from the router toward the internet (a congested upload), otherwise
+   * from the internet toward the router.
+   */
+  public void loss(int index, int percent, boolean upstream) throws IOException {
+    checkArgument(percent >= 0 && percent <= 100, "percent must be 0 to 100, was %s", percent);
+    setFault(isp(index), (upstream ? "iifname" : "oifname") + " \"lan\" numgen random mod 100 < "
+        + percent + " drop");
+  }
+
   /** Takes the uplink of ISP {@code index} down at {@code side}. */
   public void linkDown(int index, LinkSide side) throws IOException {
     checkNotNull(side, "side");

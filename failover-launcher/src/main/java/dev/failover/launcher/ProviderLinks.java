@@ -136,8 +136,10 @@ final class ProviderLinks implements LinkListener {
       return;
     }
     reported.put(interfaceName, now.get());
-    logger.info("{}", describe(byInterface.get(interfaceName), now.get()));
+    // The sink may decide (and switch) on this thread: the line follows, so the switch does not
+    // wait for it.
     sink.linkChanged(interfaceName, now.get());
+    logger.info("{}", describe(byInterface.get(interfaceName), now.get()));
   }
 
   private String describe(Provider provider, boolean usable) {

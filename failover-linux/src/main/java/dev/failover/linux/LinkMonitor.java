@@ -255,7 +255,8 @@ public final class LinkMonitor implements AutoCloseable {
       Boolean wasUsable = reportedUsable.put(name, usable);
       if (wasUsable == null || wasUsable != usable) {
         if (synced) {
-          logger.info("interface '{}' is {}", name, usable ? "usable" : "not usable");
+          // DEBUG: the listener decides what to say, and a failover should not wait for a line.
+          logger.debug("interface '{}' is {}", name, usable ? "usable" : "not usable");
         }
         try {
           listener.onLinkChanged(name, usable);

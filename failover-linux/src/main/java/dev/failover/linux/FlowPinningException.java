@@ -8,11 +8,11 @@ package dev.failover.linux;
 public final class FlowPinningException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  FlowPinningException(String message, Throwable cause) {
+  public FlowPinningException(String message, Throwable cause) {
     super(message, cause);
   }
 
-  FlowPinningException(String message) {
+  public FlowPinningException(String message) {
     super(message);
   }
 }

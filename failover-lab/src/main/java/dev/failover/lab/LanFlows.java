@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server listens on a TEST-NET address of the internet namespace and notes, for each
  * connection, the address it came from: the ISP's uplink address it was masqueraded to, so {@link
- * Flow#uplinkAddress()} says which ISP carries it. Each side records when each byte arrived and when
- * its connection failed (a reset, an end of stream), so a test asks for the longest silence in a
- * stretch of time and whether and when the flow ended. Times are {@link Instant#now()}, comparable
- * with {@link RouteWatch}'s timestamps.
+ * Flow#uplinkAddress()} says which ISP carries it. Each side records when each byte arrived and
+ * when its connection failed (a reset, an end of stream), so a test asks for the longest silence in
+ * a stretch of time and whether and when the flow ended. Times are {@link Instant#now()},
+ * comparable with {@link RouteWatch}'s timestamps.
  *
  * <p>Thread-safe. {@link #close()} closes every socket and stops every thread; the lab's namespaces
  * going away would end them anyway.
@@ -52,7 +52,8 @@ public final class LanFlows implements AutoCloseable {
   private final NamespaceLab lab;
   private final InetSocketAddress address;
   private final ServerSocket server;
-  private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2, daemon("tick"));
+  private final ScheduledExecutorService ticks =
+      Executors.newScheduledThreadPool(2, daemon("tick"));
   private final Map<Integer, Side> serverSides = new ConcurrentHashMap<>();
   private final Map<Integer, InetAddress> remotes = new ConcurrentHashMap<>();
   private final List<Flow> flows = new CopyOnWriteArrayList<>();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FlowPinning} against the real kernel, in a lab's router namespace: the nftables table,
- * the {@code fwmark} rules beside the route backend's, the marks of real flows (pings from the LAN
+ * {@link FlowPinning} against the real kernel, in a lab's router namespace: the nftables table, the
+ * {@code fwmark} rules beside the route backend's, the marks of real flows (pings from the LAN
  * client), deletion by mark over ctnetlink, and the user's own marks outside the mask.
  */
 class FlowPinningNamespaceTest {
@@ -140,7 +140,8 @@ class FlowPinningNamespaceTest {
           .as("the user's 0x42 and isp1's 0x01000000 side by side")
           .isEqualTo(1);
     }
-    assertThat(router("nft", "list", "table", "ip", "user")).contains("ct mark set ct mark | 0x00000042");
+    assertThat(router("nft", "list", "table", "ip", "user"))
+        .contains("ct mark set ct mark | 0x00000042");
   }
 
   @Test
@@ -177,5 +178,4 @@ class FlowPinningNamespaceTest {
         .doesNotContain("restore");
     assertThat(router("ip", "rule", "show")).doesNotContain("fwmark");
   }
-
 }

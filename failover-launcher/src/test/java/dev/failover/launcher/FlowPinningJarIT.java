@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * client to a server in the internet namespace through failovers and failbacks.
  *
  * <p>The server sees each connection come from the uplink address of the ISP that carries it
- * (10.255.1.2 or 10.255.2.2), which is how the tests tell the uplinks apart. The switch time is
- * the kernel's (the route notification's timestamp, {@link RouteWatch}). The only timing bounds
- * asserted are the issue's: no silence over 1 s for a pinned flow, at least 30 s after failback;
- * a flow on a dead uplink ends within 1 s of the switch. Every wait is bounded.
+ * (10.255.1.2 or 10.255.2.2), which is how the tests tell the uplinks apart. The switch time is the
+ * kernel's (the route notification's timestamp, {@link RouteWatch}). The only timing bounds
+ * asserted are the issue's: no silence over 1 s for a pinned flow, at least 30 s after failback; a
+ * flow on a dead uplink ends within 1 s of the switch. Every wait is bounded.
  *
  * <p>The failback is made quick (check_interval 0.2 s, loss_window_rounds 20, failback_dwell 2 s),
  * so the class takes about a minute and a half.
@@ -107,7 +107,9 @@ class FlowPinningJarIT {
     lab.blackhole(1);
     awaitMain("wan2", Instant.now());
     LanFlows.Flow during = flows.open();
-    assertThat(during.uplinkAddress().getHostAddress()).as("opened during the outage").isEqualTo(ISP2);
+    assertThat(during.uplinkAddress().getHostAddress())
+        .as("opened during the outage")
+        .isEqualTo(ISP2);
 
     Instant restored = Instant.now();
     lab.restore(1);
@@ -121,8 +123,22 @@ class FlowPinningJarIT {
     Duration silence = during.longestSilence(failback, end);
     System.out.println(
         "pinned flow over ISP 2 across failback: longest silence " + silence.toMillis() + " ms");
-    assertThat(silence).as("the longest silence of %s after failback", during).isLessThan(MAX_SILENCE);
+    assertThat(silence)
+        .as("the longest silence of %s after failback", during)
+        .isLessThan(MAX_SILENCE);
     assertThat(after.failedAt()).as("%s: %s", after, after.failure()).isEmpty();
+
+    // 'failover status' counts each provider's flows over ctnetlink, in the router's namespace.
+    String status = statusInRouter();
+    java.util.regex.Matcher counts =
+        java.util.regex.Pattern.compile(
+                "flows per provider \\(conntrack\\): isp1 (\\d+) isp2 (\\d+)")
+            .matcher(status);
+    assertThat(counts.find()).as(status).isTrue();
+    assertThat(Long.parseLong(counts.group(1)))
+        .as("isp1: the flow opened after failback")
+        .isPositive();
+    assertThat(Long.parseLong(counts.group(2))).as("isp2: the pinned flow").isPositive();
   }
 
   /** The control: without pinning, failback moves the flow to ISP 1, whose NAT resets it. */
@@ -179,7 +195,9 @@ class FlowPinningJarIT {
             + " ms after the switch ("
             + flow.failure()
             + ")");
-    assertThat(closed).as("time from the switch to the flow's end").isLessThanOrEqualTo(MAX_SILENCE);
+    assertThat(closed)
+        .as("time from the switch to the flow's end")
+        .isLessThanOrEqualTo(MAX_SILENCE);
     LanFlows.Flow again = flows.open();
     assertThat(again.uplinkAddress().getHostAddress()).as("the reconnection").isEqualTo(ISP2);
   }
@@ -192,19 +210,35 @@ class FlowPinningJarIT {
     settings.putAll(extra);
     Path config = dir.resolve("failover.toml");
     Files.writeString(
-        config,
-        LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir, settings));
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        config, LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir, settings));
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java);
+    command.add(java());
     command.addAll(SystemdUnit.JVM_FLAGS);
     command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Runs {@code failover status} in the router namespace and returns what it printed. */
+  private String statusInRouter() throws Exception {
+    Path out = dir.resolve("status.out");
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
+    command.add(java());
+    command.addAll(
+        List.of(
+            "-jar", jar.toString(), "status", "--config", dir.resolve("failover.toml").toString()));
+    Process status =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(status.waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+        .isTrue();
+    return Files.readString(out, StandardCharsets.UTF_8);
+  }
+
+  private static String java() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   /** Waits until the main route goes through {@code device} at or after {@code from}; its time. */

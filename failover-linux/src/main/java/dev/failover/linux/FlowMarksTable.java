@@ -8,10 +8,10 @@ import dev.failover.api.Providers;
 import java.util.List;
 
 /**
- * The text of failover's own nftables table ({@value #FAMILY} {@value #NAME}), as one {@code nft
- * -f -} transaction that replaces the whole table atomically (declare, delete, define): no packet
- * sees the table half made, and a restart that re-installs it keeps every connection mark, since
- * the marks live in the conntrack entries, not in the table.
+ * The text of failover's own nftables table ({@value #FAMILY} {@value #NAME}), as one {@code nft -f
+ * -} transaction that replaces the whole table atomically (declare, delete, define): no packet sees
+ * the table half made, and a restart that re-installs it keeps every connection mark, since the
+ * marks live in the conntrack entries, not in the table.
  *
  * <p>The table, for providers numbered 1, 2, ... in priority order, each with mark {@code i <<
  * shift} under the mask:

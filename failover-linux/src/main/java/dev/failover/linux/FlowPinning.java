@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  * connections of an uplink that stops being usable end at once (docs/linux.md, "Flow pinning").
  *
  * <p>What it keeps in the kernel: failover's own nftables table ({@link FlowMarksTable}), which
- * marks each new connection leaving through a provider's interface with that provider's mark
- * (under {@link FlowPinningSettings#fwmarkMask()}) and, with pinning, puts the mark back on the
+ * marks each new connection leaving through a provider's interface with that provider's mark (under
+ * {@link FlowPinningSettings#fwmarkMask()}) and, with pinning, puts the mark back on the
  * connection's later packets; and one rule {@code fwmark MARK/MASK lookup TABLE} per usable
  * provider, at {@link FlowPinningSettings#rulePriority()} with protocol {@link
  * FlowPinningSettings#ruleProtocol()}, which the route backend neither makes nor deletes.
  *
- * <p>{@link #install()} runs {@code nft -f -} once (at start or reload; never on a switch) and
- * adds every provider's rule: a restarted daemon keeps every flow where it is. {@link
+ * <p>{@link #install()} runs {@code nft -f -} once (at start or reload; never on a switch) and adds
+ * every provider's rule: a restarted daemon keeps every flow where it is. {@link
  * #release(Provider)} and {@link #pin(Provider)} are netlink requests only: deleting a provider's
  * rule and its conntrack entries is two messages, no process. {@link #uninstall()} removes the
  * table and the rules. The user's own tables, rules and the mark bits outside the mask are never
@@ -111,8 +111,8 @@ public final class FlowPinning {
   /**
    * Installs (or replaces, atomically) the nftables table and adds every provider's {@code fwmark}
    * rule that is missing; removes failover's {@code fwmark} rules that match no provider any more
-   * (another mask, a provider gone from the config). With neither pinning nor per-provider
-   * flushing configured, removes what an earlier configuration installed instead.
+   * (another mask, a provider gone from the config). With neither pinning nor per-provider flushing
+   * configured, removes what an earlier configuration installed instead.
    *
    * @throws FlowPinningException if {@code nft} or the kernel refused a step
    */
@@ -228,8 +228,7 @@ public final class FlowPinning {
       }
       logger.info("provider '{}' pinned: {}", provider.id(), rule);
     } catch (NetlinkException e) {
-      throw new FlowPinningException(
-          "pin provider '" + provider.id() + "': " + e.getMessage(), e);
+      throw new FlowPinningException("pin provider '" + provider.id() + "': " + e.getMessage(), e);
     }
   }
 

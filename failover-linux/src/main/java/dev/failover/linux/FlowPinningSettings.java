@@ -12,9 +12,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param flushOnDown which conntrack entries go when a provider stops being usable; config key
  *     {@code flush_flows_on_down}
  * @param fwmarkMask the bits of the connection and packet marks that failover owns: one run of
- *     contiguous bits, wide enough to number every provider from 1; config key {@code
- *     fwmark_mask}, {@value #DEFAULT_FWMARK_MASK_TEXT} by default (see {@link
- *     #DEFAULT_FWMARK_MASK})
+ *     contiguous bits, wide enough to number every provider from 1; config key {@code fwmark_mask},
+ *     {@value #DEFAULT_FWMARK_MASK_TEXT} by default (see {@link #DEFAULT_FWMARK_MASK})
  * @param rulePriority the priority of the {@code fwmark} rules, 1 to 32765; {@value
  *     #DEFAULT_RULE_PRIORITY} by default, before the route backend's {@code from ADDR} rules
  *     (30000), so that a pinned flow is routed by its mark before anything else failover adds
@@ -31,9 +30,9 @@ public record FlowPinningSettings(
 
   /**
    * The default mark mask, bits 24 to 27 (room for 15 providers): clear of the marks of mwan3
-   * (0x3f00), kube-proxy (0x4000, 0x8000), Cilium (0x0f00 and 0x0200), wg-quick (0xca6c),
-   * Tailscale (0xff0000) and firewalld (none); Calico's default mask 0xffff0000 overlaps it, so
-   * with Calico configure either mask.
+   * (0x3f00), kube-proxy (0x4000, 0x8000), Cilium (0x0f00 and 0x0200), wg-quick (0xca6c), Tailscale
+   * (0xff0000) and firewalld (none); Calico's default mask 0xffff0000 overlaps it, so with Calico
+   * configure either mask.
    */
   public static final int DEFAULT_FWMARK_MASK = 0x0f000000;
 

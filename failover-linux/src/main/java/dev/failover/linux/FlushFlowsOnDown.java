@@ -17,9 +17,9 @@ public enum FlushFlowsOnDown {
    */
   NONE,
   /**
-   * Every entry of the router's conntrack table, whichever uplink (or none) it uses: healthy
-   * flows on other uplinks, the LAN's connections to the router and port forwards are cut too, as
-   * "kill all states" does in OPNsense. For setups that must not keep any state across a switch.
+   * Every entry of the router's conntrack table, whichever uplink (or none) it uses: healthy flows
+   * on other uplinks, the LAN's connections to the router and port forwards are cut too, as "kill
+   * all states" does in OPNsense. For setups that must not keep any state across a switch.
    */
   ALL
 }

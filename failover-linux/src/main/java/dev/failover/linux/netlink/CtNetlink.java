@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of the kernel's connection tracking over netlink (ctnetlink, {@code
- * NETLINK_NETFILTER}), opened in the calling thread's network namespace: counts and deletes the
- * IPv4 conntrack entries whose connection mark matches a value under a mask, with the kernel doing
- * the filtering ({@code CTA_MARK} and {@code CTA_MARK_MASK}, Linux 4.8 for deletion), so that
- * releasing an uplink's flows is one request and no process.
+ * A client of the kernel's connection tracking over netlink (ctnetlink, {@code NETLINK_NETFILTER}),
+ * opened in the calling thread's network namespace: counts and deletes the IPv4 conntrack entries
+ * whose connection mark matches a value under a mask, with the kernel doing the filtering ({@code
+ * CTA_MARK} and {@code CTA_MARK_MASK}, Linux 4.8 for deletion), so that releasing an uplink's flows
+ * is one request and no process.
  *
  * <p>Each operation has one deadline ({@link #open(Duration)}, 10 s by default). Not thread-safe.
  * After an operation fails with an exception, the socket may still hold part of an answer, so the

@@ -246,7 +246,8 @@ class CodecTest {
     RuleMessage rule = Codec.rule(r);
 
     assertThat(rule).isEqualTo(sent);
-    assertThat(rule.toString()).isEqualTo("29000: from all fwmark 0x2000000/0xf000000 lookup 102 proto 202");
+    assertThat(rule.toString())
+        .isEqualTo("29000: from all fwmark 0x2000000/0xf000000 lookup 102 proto 202");
   }
 
   @Test

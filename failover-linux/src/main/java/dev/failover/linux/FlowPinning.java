@@ -119,7 +119,14 @@ public final class FlowPinning {
   public synchronized void install() throws FlowPinningException {
     if (!settings.needsMarks()) {
       logger.info("flow pinning is off (pin_flows = false, flush_flows_on_down not 'provider')");
-      uninstall();
+      try {
+        uninstall();
+      } catch (FlowPinningException e) {
+        // Off means nothing is needed, not even nft: a leftover of an earlier configuration is
+        // only worth a warning.
+        logger.warn(
+            "could not check for flow pinning left by an earlier start: {}", e.getMessage());
+      }
       return;
     }
     nft(tableScript(), "install the nftables table " + FlowMarksTable.NAME);

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (10.255.1.2 or 10.255.2.2), which is how the tests tell the uplinks apart. The switch time is the
  * kernel's (the route notification's timestamp, {@link RouteWatch}). The only timing bounds
  * asserted are the issue's: no silence over 1 s for a pinned flow, at least 30 s after failback; a
- * flow on a dead uplink ends within 1 s of the switch. Every wait is bounded.
+ * flow on a dead uplink ends within 1 s of the switch; and none over 1 s across a restart of the
+ * daemon (the table is installed again, the rules and marks stay). Every wait is bounded.
  *
  * <p>The failback is made quick (check_interval 0.2 s, loss_window_rounds 20, failback_dwell 2 s),
  * so the class takes about a minute and a half.
@@ -139,6 +140,21 @@ class FlowPinningJarIT {
         .as("isp1: the flow opened after failback")
         .isPositive();
     assertThat(Long.parseLong(counts.group(2))).as("isp2: the pinned flow").isPositive();
+
+    // A restart re-installs the table and keeps the rules and the marks: no flow moves.
+    Instant stopping = Instant.now();
+    daemon.destroy();
+    assertThat(daemon.waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+        .isTrue();
+    start(Map.of());
+    awaitLog("provider 'isp2' is now UP");
+    Instant settled = Instant.now().plusSeconds(2);
+    awaitUntil(settled);
+    assertThat(logText()).contains("flow pinning installed");
+    assertThat(during.failedAt()).as("%s: %s", during, during.failure()).isEmpty();
+    assertThat(during.longestSilence(stopping, settled))
+        .as("the longest silence of %s across a restart", during)
+        .isLessThan(MAX_SILENCE);
   }
 
   /** The control: without pinning, failback moves the flow to ISP 1, whose NAT resets it. */

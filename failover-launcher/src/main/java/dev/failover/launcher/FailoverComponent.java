@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
       CoreModule.class,
       ScenariosModule.class,
       LinuxModule.class,
+      FlowPinningModule.class,
       LinkWatchModule.class,
       ObservabilityModule.class,
       TimeModule.class

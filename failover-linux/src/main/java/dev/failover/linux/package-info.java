@@ -6,8 +6,12 @@
  * install step that names the routing tables. The kernel is talked to through {@link
  * dev.failover.linux.netlink}; no process is started for it.
  *
- * <p>The one external program left, {@code ping} for the command echo engine, runs through {@link
- * dev.failover.linux.CommandRunner}, as an argument list and never through a shell, so that no
+ * <p>Flow pinning ({@link dev.failover.linux.FlowPinning}) keeps failover's own nftables table, a
+ * {@code fwmark} rule per provider, and deletes a dead uplink's conntrack entries over ctnetlink.
+ *
+ * <p>The external programs left, {@code ping} for the command echo engine and {@code nft} (run by
+ * flow pinning at start and uninstall, never in a switch), run through {@link
+ * dev.failover.linux.CommandRunner}, as argument lists and never through a shell, so that no
  * configured value can inject a command. Nothing here knows about network namespaces: sockets are
  * opened in the calling thread's namespace, so tests run the same code in a namespace by running
  * it on a thread that joined one or by giving the runner a prefix (the namespace lab, module

@@ -6,10 +6,13 @@ import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.launcher.status.StatusReport;
+import dev.failover.linux.FlowPinning;
+import dev.failover.linux.FlowPinningException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -66,11 +69,41 @@ final class StatusCommand implements Callable<Integer> {
       out.println(StatusFile.toText(StatusReport.annotate(status.get(), now)));
     } else {
       out.print(StatusReport.render(status.get(), now));
+      if (statusFile == null) {
+        printFlows(config, out);
+      }
     }
     out.flush();
     return StatusReport.freshness(status.get(), now) == StatusReport.Freshness.FRESH
         ? ExitCodes.OK
         : ExitCodes.NOT_RUNNING;
+  }
+
+  /**
+   * Prints how many flows (conntrack entries) carry each provider's mark, counted now over
+   * ctnetlink in the command's own network namespace; says why if they cannot be counted.
+   */
+  private static void printFlows(Path config, PrintWriter out) {
+    FailoverConfig loaded;
+    try {
+      loaded = new ConfigLoader().load(config);
+    } catch (InvalidConfigException e) {
+      return; // already reported by statusFileOf
+    }
+    if (!loaded.flowPinning().settings().needsMarks()) {
+      out.println("flows per provider: not counted (pin_flows = false, flush_flows_on_down not"
+          + " 'provider': flows are not marked)");
+      return;
+    }
+    try {
+      Map<String, Long> counts =
+          new FlowPinning(loaded.flowPinning().settings(), loaded.providers()).flowCounts();
+      StringBuilder line = new StringBuilder("flows per provider (conntrack):");
+      counts.forEach((id, count) -> line.append(' ').append(id).append(' ').append(count));
+      out.println(line);
+    } catch (FlowPinningException e) {
+      out.println("flows per provider: cannot count (" + e.getMessage() + ")");
+    }
   }
 
   /** The config's status file, or the default one if the config cannot be read. */

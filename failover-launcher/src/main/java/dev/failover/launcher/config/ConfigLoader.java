@@ -10,6 +10,7 @@ import com.google.common.collect.ImmutableList;
 import dev.failover.api.Provider;
 import dev.failover.api.TestScenario;
 import dev.failover.core.DampedPolicySettings;
+import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,10 @@ public final class ConfigLoader {
               "plugins_dir",
               "hooks_dir",
               "hook_timeout",
-              "http_listen")
+              "http_listen",
+              "pin_flows",
+              "flush_flows_on_down",
+              "fwmark_mask")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -209,6 +213,7 @@ public final class ConfigLoader {
     top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
     top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
+    flowPinning(top, problems).ifPresent(builder::flowPinning);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);
     if (!top.has("providers")) {
       problems.add(
@@ -234,6 +239,39 @@ public final class ConfigLoader {
       throw new InvalidConfigException(problems);
     }
     return new LoadedConfig(config, notes(config, top, baseDir));
+  }
+
+  /**
+   * The flow pinning keys, starting from their defaults; empty (with the problem recorded) if a key
+   * has the wrong type or value.
+   */
+  private static Optional<FlowPinningConfig> flowPinning(Table top, List<String> problems) {
+    int before = problems.size();
+    FlowPinningConfig defaults = FlowPinningConfig.defaults();
+    boolean pin = top.bool("pin_flows").orElse(defaults.pinFlows());
+    FlushFlowsOnDown flush = defaults.flushFlowsOnDown();
+    Optional<String> flushName = top.string("flush_flows_on_down");
+    if (flushName.isPresent()) {
+      Optional<FlushFlowsOnDown> named = FlowPinningConfig.flushFromConfigName(flushName.get());
+      if (named.isPresent()) {
+        flush = named.get();
+      } else {
+        problems.add(
+            String.format(
+                "flush_flows_on_down must be one of %s, was '%s'",
+                FlowPinningConfig.flushNames(), flushName.get()));
+      }
+    }
+    int mask = top.mark("fwmark_mask").orElse(defaults.fwmarkMask());
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new FlowPinningConfig(pin, flush, mask));
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+      return Optional.empty();
+    }
   }
 
   /**
@@ -534,6 +572,20 @@ public final class ConfigLoader {
         return fail(key, "a whole number between -2147483648 and 2147483647", v);
       }
       return Optional.of(v.intValue());
+    }
+
+    /** A 32-bit mark: a whole number from 0 to 0xffffffff (TOML takes {@code 0x0f000000}). */
+    Optional<Integer> mark(String key) {
+      Optional<JsonNode> value = get(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode v = value.get();
+      if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0
+          || v.longValue() > 0xffffffffL) {
+        return fail(key, "a whole number from 0x00000000 to 0xffffffff", v);
+      }
+      return Optional.of((int) v.longValue());
     }
 
     Optional<Integer> requiredInteger(String key) {

@@ -62,6 +62,9 @@ import org.jspecify.annotations.Nullable;
  * @param hookTimeout {@code hook_timeout}: how long one hook may run before it is killed
  * @param httpListen {@code http_listen}: the local address of the HTTP listener ({@code /metrics},
  *     the status page), {@code HOST:PORT}; empty turns it off (see {@link #httpListenAddress()})
+ * @param flowPinning {@code pin_flows}, {@code flush_flows_on_down} and {@code fwmark_mask}: flows
+ *     keep the uplink they started on, and a dead uplink's flows end at once ({@link
+ *     FlowPinningConfig})
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -83,7 +86,8 @@ public record FailoverConfig(
     DampedPolicySettings dampedPolicy,
     Path hooksDir,
     Duration hookTimeout,
-    String httpListen) {
+    String httpListen,
+    FlowPinningConfig flowPinning) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -194,6 +198,7 @@ public record FailoverConfig(
     checkNotNull(hooksDir, "hooks_dir");
     checkNotNull(hookTimeout, "hook_timeout");
     checkNotNull(httpListen, "http_listen");
+    checkNotNull(flowPinning, "flowPinning");
 
     checkInterval("check_interval", checkInterval);
     checkInterval("fast_check_interval", fastCheckInterval);
@@ -264,6 +269,7 @@ public record FailoverConfig(
         Durations.format(hookTimeout));
     checkArgument(!hooksDir.toString().isEmpty(), "hooks_dir must not be empty");
     HttpListen.parse(httpListen);
+    flowPinning.checkFits(providers.size());
     if (policy.equals(DampedPolicy.NAME)) {
       // The round counts must fit the history and min_targets_up the test cases, or the settings
       // would not mean what they say; the message names both keys.
@@ -322,6 +328,7 @@ public record FailoverConfig(
     private DampedPolicySettings dampedPolicy = DampedPolicySettings.defaults();
     private Path hooksDir = DEFAULT_HOOKS_DIR;
     private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
+    private FlowPinningConfig flowPinning = FlowPinningConfig.defaults();
     private String httpListen = DEFAULT_HTTP_LISTEN;
 
     private Builder() {}
@@ -438,6 +445,12 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Sets {@code pin_flows}, {@code flush_flows_on_down} and {@code fwmark_mask} together. */
+    public Builder flowPinning(FlowPinningConfig value) {
+      flowPinning = value;
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -470,7 +483,8 @@ public record FailoverConfig(
           dampedPolicy,
           hooksDir,
           hookTimeout,
-          httpListen);
+          httpListen,
+          flowPinning);
     }
   }
 

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.failover.api.ProviderState;
 import dev.failover.core.EngineStatus;
 import dev.failover.lab.LanClient;
+import dev.failover.lab.LanFlows;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.RouteWatch;
 import dev.failover.launcher.config.ConfigLoader;
@@ -19,6 +20,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +53,11 @@ import org.jspecify.annotations.Nullable;
  * print the policy's progress at most once a second, only when it changes; the daemon's log is
  * interleaved in time order. It ends with a {@link DemoSummary}.
  *
+ * <p>After the second fault a long-lived TCP connection (think of a video call: a byte every 100
+ * ms each way, {@link LanFlows}) opens from the LAN client to the lab's internet; it leaves through
+ * ISP 3, the only uplink left. Flow pinning keeps it there through both failbacks, so at the end
+ * the demo shows it alive, still on ISP 3, and its longest silence.
+ *
  * <p>{@link Pace#DEFAULT} takes about two minutes, almost all of it the two failbacks (the loss
  * window, 25 s at {@code check_interval} 0.5 s, then {@code failback_dwell} 30 s). {@link
  * Pace#FAST} checks every 0.2 s and dwells 5 s, for about 45 s.
@@ -65,6 +72,8 @@ public final class Demo {
 
   /** How often the LAN client pings: every 10 ms, so that a 50 ms outage shows. */
   private static final Duration LAN_INTERVAL = Duration.ofMillis(10);
+  /** The port of the long-lived connection's server in the lab's internet. */
+  private static final int CALL_PORT = 5001;
 
   private static final Duration READY_LIMIT = Duration.ofSeconds(60);
   private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(30);
@@ -120,6 +129,7 @@ public final class Demo {
   private volatile @Nullable Process daemon;
   private volatile @Nullable RouteWatch watch;
   private volatile @Nullable LanClient lan;
+  private volatile @Nullable LanFlows calls;
   private volatile @Nullable Path folder;
 
   /**
@@ -240,6 +250,9 @@ public final class Demo {
             LAN_INTERVAL,
             Duration.ofMinutes(10));
     lan = client;
+    LanFlows flows =
+        LanFlows.start(built, new InetSocketAddress(NamespaceLab.TARGETS.get(2), CALL_PORT));
+    calls = flows;
 
     List<String> command =
         new ArrayList<>(List.of("ip", "netns", "exec", built.routerNamespace(), java.toString()));
@@ -283,6 +296,7 @@ public final class Demo {
             () -> built.linkDown(2, NamespaceLab.LinkSide.FAR),
             "isp2",
             "isp3");
+    LanFlows.Flow call = openCall(t, built, flows);
     DemoSummary.Fault carrierFault =
         steps.failback(
             3,
@@ -298,6 +312,7 @@ public final class Demo {
 
     routes.disarmGaps(Instant.now());
     int gaps = routes.gaps().size();
+    reportCall(t, built, call);
     t.plain("");
     t.say("stopping the daemon with SIGTERM, as 'systemctl stop failover' does; its routes stay");
     long stopStart = System.nanoTime();
@@ -340,6 +355,55 @@ public final class Demo {
             : "NOT every step went as expected: see the lines marked UNEXPECTED above");
     t.plain("");
     return summary;
+  }
+
+  /** Opens the long-lived connection, during the outage of ISP 1 and ISP 2. */
+  private static LanFlows.Flow openCall(Transcript t, NamespaceLab lab, LanFlows flows)
+      throws IOException, InterruptedException {
+    LanFlows.Flow call = flows.open();
+    t.plain("");
+    t.say(
+        "a long-lived connection opens from the LAN client to "
+            + NamespaceLab.TARGETS.get(2).getHostAddress()
+            + ":"
+            + CALL_PORT
+            + " (think of a video call: a byte every 100 ms each way); it leaves through "
+            + ispOf(call)
+            + ". Flow pinning keeps it there while that uplink works, whatever the main route"
+            + " does: the two failbacks below must not break it");
+    return call;
+  }
+
+  /** Says whether the long-lived connection survived both failbacks. */
+  private static void reportCall(Transcript t, NamespaceLab lab, LanFlows.Flow call) {
+    Instant now = Instant.now();
+    Duration silence = call.longestSilence(call.openedAt(), now);
+    t.plain("");
+    if (call.failedAt().isPresent()) {
+      t.say(
+          "UNEXPECTED: the long-lived connection broke at "
+              + call.failedAt().orElseThrow()
+              + " ("
+              + call.failure()
+              + ")");
+    } else {
+      t.say(
+          "the long-lived connection opened during the outage is still alive after both"
+              + " failbacks, still over "
+              + ispOf(call)
+              + " (no reset; longest silence "
+              + silence.toMillis()
+              + " ms over "
+              + ForPeople.duration(Duration.between(call.openedAt(), now))
+              + ")");
+    }
+  }
+
+  /** Which ISP carries {@code flow}: the server saw it from that ISP's uplink, 10.255.i.2. */
+  private static String ispOf(LanFlows.Flow flow) {
+    byte[] address = flow.uplinkAddress().getAddress();
+    return "ISP " + (address[2] & 0xff) + " (the server sees it from "
+        + flow.uplinkAddress().getHostAddress() + ")";
   }
 
   /** A failover that happened (or not), waiting for its repair. */
@@ -852,6 +916,10 @@ public final class Demo {
     LanClient client = lan;
     if (client != null) {
       client.close();
+    }
+    LanFlows flows = calls;
+    if (flows != null) {
+      flows.close();
     }
     RouteWatch routes = watch;
     if (routes != null) {

@@ -9,6 +9,8 @@ import dev.failover.linux.CommandException;
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.CommandRunner;
 import dev.failover.linux.ForeignRouteHandling;
+import dev.failover.linux.FlowPinning;
+import dev.failover.linux.FlowPinningException;
 import dev.failover.linux.NetlinkRouteBackend;
 import dev.failover.linux.NetlinkRouteBackendSettings;
 import java.io.IOException;
@@ -22,7 +24,8 @@ import java.util.Optional;
 /**
  * The {@link SystemActions} of a real install: {@code systemctl} when systemd runs this machine,
  * and the removal of the daemon's routes, rules and tables through failover-linux's {@link
- * NetlinkRouteBackend#removeAll}. Each part falls back to printing what it would do when it does not
+ * NetlinkRouteBackend#removeAll} and of flow pinning's nftables table and rules ({@link
+ * FlowPinning#uninstall}). Each part falls back to printing what it would do when it does not
  * apply (a scratch root, or no systemd, as in a container).
  */
 public final class HostActions implements SystemActions {
@@ -129,6 +132,14 @@ public final class HostActions implements SystemActions {
       }
     } catch (RouteBackendException e) {
       throw new IOException("removing the daemon's routes failed: " + e.getMessage(), e);
+    }
+    try {
+      for (String removed :
+          new FlowPinning(config.flowPinning().settings(), config.providers()).uninstall()) {
+        out.println("removed: " + removed);
+      }
+    } catch (FlowPinningException e) {
+      throw new IOException("removing flow pinning failed: " + e.getMessage(), e);
     }
   }
 

@@ -66,7 +66,8 @@ public interface SystemActions {
             "  ("
                 + reason
                 + ") would remove the routes, rules and tables of providers "
-                + config.providerIds());
+                + config.providerIds()
+                + ", and flow pinning's nftables table 'ip failover' and fwmark rules");
       }
     };
   }

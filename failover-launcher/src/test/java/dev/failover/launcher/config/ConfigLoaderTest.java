@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.core.OriginalPolicy;
+import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -674,6 +675,54 @@ class ConfigLoaderTest {
   void parse_unknownPolicy_listsTheKnownOnes() {
     assertThat(problem(config("policy = \"magic\"")))
         .contains("policy must be one of [original, damped], was 'magic'");
+  }
+
+  @Test
+  void parse_flowPinningKeys_areRead() throws Exception {
+    FailoverConfig config =
+        parse(
+            config(
+                "pin_flows = false\nflush_flows_on_down = \"all\"\nfwmark_mask = 0xf0000000"));
+
+    assertThat(config.flowPinning())
+        .isEqualTo(new FlowPinningConfig(false, FlushFlowsOnDown.ALL, 0xf0000000));
+  }
+
+  @Test
+  void parse_flowPinningKeysAbsent_defaults() throws Exception {
+    assertThat(parse(config("")).flowPinning()).isEqualTo(FlowPinningConfig.defaults());
+  }
+
+  @Test
+  void parse_unknownFlushFlowsOnDown_listsTheKnownOnes() {
+    assertThat(problem(config("flush_flows_on_down = \"some\"")))
+        .contains("flush_flows_on_down must be one of [provider, none, all], was 'some'");
+  }
+
+  @Test
+  void parse_fwmarkMaskNotContiguous_isRejected() {
+    assertThat(problem(config("fwmark_mask = 0x0f0f0000")))
+        .contains(
+            "fwmark_mask must be one run of contiguous set bits (such as 0x0f000000), was"
+                + " 0x0f0f0000");
+  }
+
+  @Test
+  void parse_fwmarkMaskTooNarrowForTheProviders_isRejected() {
+    assertThat(problem(config("fwmark_mask = 0x01000000")))
+        .contains(
+            "fwmark_mask must have room for one mark per provider (2), but 0x01000000 numbers at"
+                + " most 1");
+  }
+
+  @Test
+  void parse_fwmarkMaskBeyond32Bits_isRejected() {
+    assertThat(problem(config("fwmark_mask = 0x100000000"))).contains("fwmark_mask must be");
+  }
+
+  @Test
+  void parse_pinFlowsNotABoolean_isRejected() {
+    assertThat(problem(config("pin_flows = \"yes\""))).contains("pin_flows must be true or false");
   }
 
   @Test

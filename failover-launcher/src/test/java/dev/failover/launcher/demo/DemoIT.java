@@ -100,6 +100,9 @@ class DemoIT {
 
     assertThat(transcript)
         .contains("== step 1 of 4", "== step 4 of 4", "summary (--fast", "every step went as")
+        .contains(
+            "the long-lived connection opened during the outage is still alive after both"
+                + " failbacks, still over ISP 3")
         .doesNotContain("UNEXPECTED");
     assertRemoved(transcript);
   }

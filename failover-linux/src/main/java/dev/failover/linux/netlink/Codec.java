@@ -38,9 +38,11 @@ final class Codec {
   private static final int FRA_DST = 1;
   private static final int FRA_SRC = 2;
   private static final int FRA_PRIORITY = 6;
+  private static final int FRA_FWMARK = 10;
   private static final int FRA_SUPPRESS_IFGROUP = 13;
   private static final int FRA_SUPPRESS_PREFIXLEN = 14;
   private static final int FRA_TABLE = 15;
+  private static final int FRA_FWMASK = 16;
   private static final int FRA_PAD = 18;
   private static final int FRA_PROTOCOL = 21;
 
@@ -176,6 +178,9 @@ final class Codec {
     long priority = 0;
     int protocol = 0;
     boolean other = false;
+    int fwmark = 0;
+    int fwmask = 0;
+    boolean maskSeen = false;
     AttributeReader a = m.attributes(FIB_RULE_HDR_LENGTH);
     while (a.next()) {
       switch (a.type()) {
@@ -184,16 +189,24 @@ final class Codec {
         case FRA_PRIORITY -> priority = Integer.toUnsignedLong(a.u32());
         case FRA_TABLE -> table = a.u32();
         case FRA_PROTOCOL -> protocol = a.u8();
+        case FRA_FWMARK -> fwmark = a.u32();
+        case FRA_FWMASK -> {
+          fwmask = a.u32();
+          maskSeen = true;
+        }
         // Always sent; -1 (the default) means the setting is off.
         case FRA_SUPPRESS_PREFIXLEN, FRA_SUPPRESS_IFGROUP -> other |= a.u32() != -1;
         case FRA_PAD -> {}
-        default -> other = true; // iif, oif, fwmark, goto, uidrange, ports, ...: not plain
+        default -> other = true; // iif, oif, goto, uidrange, ports, ...: not plain
       }
+    }
+    if (fwmark != 0 && !maskSeen) {
+      fwmask = -1; // the kernel's default for a mark given without a mask
     }
     try {
       return new RuleMessage(
           family, srcLength, dstLength, tos, table, action, flags, src, dst, priority, protocol,
-          other);
+          other, fwmark, fwmask);
     } catch (IllegalArgumentException e) {
       throw new NetlinkFormatException("rule: " + e.getMessage());
     }
@@ -225,6 +238,10 @@ final class Codec {
     }
     if (r.protocol() != 0) {
       w.attributeU8(FRA_PROTOCOL, r.protocol());
+    }
+    if (r.hasFwmark()) {
+      w.attributeU32(FRA_FWMARK, r.fwmark());
+      w.attributeU32(FRA_FWMASK, r.fwmask());
     }
   }
 

@@ -25,6 +25,7 @@ final class LibC {
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000;
   static final int NETLINK_ROUTE = 0;
+  static final int NETLINK_NETFILTER = 12;
 
   static final int SOL_SOCKET = MIPS ? 0xffff : 1;
   static final int SO_SNDBUF = MIPS ? 0x1001 : 7;

@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code NETLINK_ROUTE} socket, opened in the calling thread's network namespace (a socket
- * stays in the namespace it was opened in, whichever thread uses it later).
+ * One netlink socket ({@code NETLINK_ROUTE} unless {@link #open(int)} names another protocol),
+ * opened in the calling thread's network namespace (a socket stays in the namespace it was opened
+ * in, whichever thread uses it later).
  *
  * <p>{@link #open} binds it (the kernel picks the port id) and asks for extended acknowledgements
  * (the kernel's error text, Linux 4.12), capped acknowledgements (an error does not echo the whole
@@ -55,9 +56,18 @@ final class NetlinkSocket implements AutoCloseable {
    * @throws NetlinkException if a call is refused
    */
   static NetlinkSocket open() throws NetlinkException {
-    int fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+    return open(LibC.NETLINK_ROUTE);
+  }
+
+  /**
+   * Opens and binds a socket of netlink {@code protocol} ({@code NETLINK_ROUTE}, {@code
+   * NETLINK_NETFILTER}) in the calling thread's network namespace, set up as {@link #open()}.
+   */
+  static NetlinkSocket open(int protocol) throws NetlinkException {
+    int fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
     if (fd < 0) {
-      throw NetlinkException.ofErrno("socket(AF_NETLINK, NETLINK_ROUTE)", Native.getLastError());
+      throw NetlinkException.ofErrno(
+          "socket(AF_NETLINK, protocol " + protocol + ")", Native.getLastError());
     }
     try {
       // Each is a convenience the code does without on a kernel that lacks it: no kernel text in

@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
  * One policy routing rule, as an {@code RTM_NEWRULE} message describes it ({@code struct
  * fib_rule_hdr} and its {@code FRA_*} attributes). Immutable.
  *
- * <p>Only the selectors and actions the route backend makes are decoded ({@code from PREFIX lookup
- * TABLE priority P protocol N}); any other selector or action, such as {@code iif}, {@code fwmark},
- * {@code uidrange}, {@code sport}, {@code goto} or {@code not}, makes {@link #otherSelectors()}
- * true, so that such a rule is never taken for a plain one.
+ * <p>Only the selectors and actions the route backend and flow pinning make are decoded ({@code
+ * from PREFIX lookup TABLE priority P protocol N}, {@code fwmark MARK/MASK lookup TABLE}); any
+ * other selector or action, such as {@code iif}, {@code uidrange}, {@code sport}, {@code goto} or
+ * {@code not}, makes {@link #otherSelectors()} true, so that such a rule is never taken for a plain
+ * one.
  *
  * @param family IPv4 or IPv6
  * @param srcLength the source prefix length; 0 for "from all"
@@ -30,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param priority its priority ({@code FRA_PRIORITY}), 0 to 2^32-1
  * @param protocol who made it ({@code FRA_PROTOCOL}), 0 if unset
  * @param otherSelectors whether it has a selector or setting not listed above
+ * @param fwmark the firewall mark selector ({@code FRA_FWMARK}), 0 if none; unsigned
+ * @param fwmask the mask the mark is compared under ({@code FRA_FWMASK}); 0 (with {@code fwmark}
+ *     0) for a rule without a mark selector; unsigned
  */
 public record RuleMessage(
     AddressFamily family,
@@ -43,7 +47,9 @@ public record RuleMessage(
     @Nullable InetAddress dst,
     long priority,
     int protocol,
-    boolean otherSelectors) {
+    boolean otherSelectors,
+    int fwmark,
+    int fwmask) {
 
   /** {@code FR_ACT_TO_TBL}: look the packet up in the rule's table. */
   public static final int ACTION_TO_TABLE = 1;
@@ -76,6 +82,59 @@ public record RuleMessage(
     checkFamily(family, dst, "dst");
     checkArgument(
         priority >= 0 && priority <= 0xffffffffL, "priority must be 0 to 2^32-1, was %s", priority);
+    checkArgument(
+        (fwmark & ~fwmask) == 0,
+        "fwmark 0x%s has bits outside fwmask 0x%s",
+        Integer.toHexString(fwmark),
+        Integer.toHexString(fwmask));
+  }
+
+  /** A rule without a firewall mark selector. */
+  public RuleMessage(
+      AddressFamily family,
+      int srcLength,
+      int dstLength,
+      int tos,
+      int table,
+      int action,
+      int flags,
+      @Nullable InetAddress src,
+      @Nullable InetAddress dst,
+      long priority,
+      int protocol,
+      boolean otherSelectors) {
+    this(
+        family, srcLength, dstLength, tos, table, action, flags, src, dst, priority, protocol,
+        otherSelectors, 0, 0);
+  }
+
+  /**
+   * {@code priority P fwmark MARK/MASK lookup TABLE protocol N} for IPv4, and nothing else.
+   *
+   * @throws IllegalArgumentException if {@code mask} is 0 or {@code mark} has bits outside it
+   */
+  public static RuleMessage fwmark(int mark, int mask, int table, long priority, int protocol) {
+    checkArgument(mask != 0, "mask must not be 0");
+    return new RuleMessage(
+        AddressFamily.INET,
+        0,
+        0,
+        0,
+        table,
+        ACTION_TO_TABLE,
+        0,
+        null,
+        null,
+        priority,
+        protocol,
+        false,
+        mark,
+        mask);
+  }
+
+  /** Whether it selects by firewall mark. */
+  public boolean hasFwmark() {
+    return fwmask != 0 || fwmark != 0;
   }
 
   /** {@code priority P from SRC/LENGTH lookup TABLE protocol N}, and nothing else. */
@@ -99,14 +158,15 @@ public record RuleMessage(
 
   /**
    * Whether it is {@code from PREFIX lookup TABLE} and nothing more: no destination, no tos, no
-   * other selector, not inverted.
+   * firewall mark, no other selector, not inverted.
    */
   public boolean plain() {
     return action == ACTION_TO_TABLE
         && (flags & FLAG_INVERT) == 0
         && dstLength == 0
         && tos == 0
-        && !otherSelectors;
+        && !otherSelectors
+        && !hasFwmark();
   }
 
   /**
@@ -126,6 +186,12 @@ public record RuleMessage(
     }
     if (tos != 0) {
       text.append(" tos ").append(tos);
+    }
+    if (hasFwmark()) {
+      text.append(" fwmark 0x")
+          .append(Integer.toHexString(fwmark))
+          .append("/0x")
+          .append(Integer.toHexString(fwmask));
     }
     if (otherSelectors) {
       text.append(" (other selectors)");

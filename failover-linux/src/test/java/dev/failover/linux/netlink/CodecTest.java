@@ -221,13 +221,43 @@ class CodecTest {
   }
 
   @Test
-  void rule_withFwmark_isNotPlain() throws Exception {
+  void rule_withFwmarkWithoutMask_decodesTheKernelsFullMaskAndIsNotPlain() throws Exception {
     MessageReader r =
         one(
             Nl.RTM_NEWRULE,
             w -> {
               Codec.rule(w, RuleMessage.fromSource(SRC, 32, 101, 30000, 201));
               w.attributeU32(10, 0x10); // FRA_FWMARK
+            });
+
+    RuleMessage rule = Codec.rule(r);
+
+    assertThat(rule.fwmark()).isEqualTo(0x10);
+    assertThat(rule.fwmask()).isEqualTo(-1);
+    assertThat(rule.otherSelectors()).isFalse();
+    assertThat(rule.plain()).isFalse();
+  }
+
+  @Test
+  void rule_fwmarkRule_roundTrips() throws Exception {
+    RuleMessage sent = RuleMessage.fwmark(0x02000000, 0x0f000000, 102, 29000, 202);
+    MessageReader r = one(Nl.RTM_NEWRULE, w -> Codec.rule(w, sent));
+
+    RuleMessage rule = Codec.rule(r);
+
+    assertThat(rule).isEqualTo(sent);
+    assertThat(rule.toString())
+        .isEqualTo("29000: from all fwmark 0x2000000/0xf000000 lookup 102 proto 202");
+  }
+
+  @Test
+  void rule_withIifName_hasOtherSelectors() throws Exception {
+    MessageReader r =
+        one(
+            Nl.RTM_NEWRULE,
+            w -> {
+              Codec.rule(w, RuleMessage.fromSource(SRC, 32, 101, 30000, 201));
+              w.attributeString(3, "wan0"); // FRA_IIFNAME
             });
 
     RuleMessage rule = Codec.rule(r);

@@ -23,6 +23,7 @@ import jakarta.inject.Singleton;
       LinkWatchModule.class,
       ObservabilityModule.class,
       SystemdModule.class,
+      TrackFileModule.class,
       TimeModule.class
     })
 public interface FailoverComponent {

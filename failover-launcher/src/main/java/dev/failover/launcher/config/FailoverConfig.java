@@ -62,6 +62,9 @@ import org.jspecify.annotations.Nullable;
  * @param hookTimeout {@code hook_timeout}: how long one hook may run before it is killed
  * @param httpListen {@code http_listen}: the local address of the HTTP listener ({@code /metrics},
  *     the status page), {@code HOST:PORT}; empty turns it off (see {@link #httpListenAddress()})
+ * @param keepalivedTrackFile {@code keepalived_track_file}: where the daemon writes whether this
+ *     router has a usable uplink ({@code 0}) or none ({@code 1}), for keepalived's {@code
+ *     track_file}; empty (the key left out) writes nothing
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -83,7 +86,8 @@ public record FailoverConfig(
     DampedPolicySettings dampedPolicy,
     Path hooksDir,
     Duration hookTimeout,
-    String httpListen) {
+    String httpListen,
+    Optional<Path> keepalivedTrackFile) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -194,6 +198,7 @@ public record FailoverConfig(
     checkNotNull(hooksDir, "hooks_dir");
     checkNotNull(hookTimeout, "hook_timeout");
     checkNotNull(httpListen, "http_listen");
+    checkNotNull(keepalivedTrackFile, "keepalived_track_file");
 
     checkInterval("check_interval", checkInterval);
     checkInterval("fast_check_interval", fastCheckInterval);
@@ -323,6 +328,7 @@ public record FailoverConfig(
     private Path hooksDir = DEFAULT_HOOKS_DIR;
     private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
     private String httpListen = DEFAULT_HTTP_LISTEN;
+    private Optional<Path> keepalivedTrackFile = Optional.empty();
 
     private Builder() {}
 
@@ -438,6 +444,12 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Sets {@code keepalived_track_file}; without it, no track file is written. */
+    public Builder keepalivedTrackFile(Path value) {
+      keepalivedTrackFile = Optional.of(value);
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -470,7 +482,8 @@ public record FailoverConfig(
           dampedPolicy,
           hooksDir,
           hookTimeout,
-          httpListen);
+          httpListen,
+          keepalivedTrackFile);
     }
   }
 

@@ -231,6 +231,94 @@ class DebianPackageIT {
     }
   }
 
+  /**
+   * postinst's decisions, run against a scratch copy: its paths ({@code /etc/failover}, {@code
+   * /usr/share/failover}, {@code /run/systemd/system}) point into a scratch folder, and {@code
+   * deb-systemd-helper}, {@code deb-systemd-invoke}, {@code systemctl} and {@code failover} are
+   * stubs that record their arguments ({@code failover check-config} exits with {@code
+   * $CHECK_EXIT}).
+   */
+  @Test
+  void postinst_configure_enablesAndStartsOnlyAnEditedConfigThatPassesCheckConfig()
+      throws Exception {
+    Path control = dir.resolve("control");
+    run("dpkg-deb", "-e", deb.toString(), control.toString());
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    Path etc = Files.createDirectories(scratch.resolve("etc/failover"));
+    Path share = Files.createDirectories(scratch.resolve("usr/share/failover"));
+    Path bin = Files.createDirectories(scratch.resolve("bin"));
+    Path calls = scratch.resolve("calls");
+    for (String stub :
+        List.of("deb-systemd-helper", "deb-systemd-invoke", "systemctl", "failover")) {
+      Path file = bin.resolve(stub);
+      Files.writeString(
+          file,
+          "#!/bin/sh\necho \""
+              + stub
+              + " $*\" >> "
+              + calls
+              + "\n"
+              + (stub.equals("failover")
+                  ? "[ \"${CHECK_EXIT:-0}\" = 0 ] || echo 'Invalid configuration: x' >&2\n"
+                      + "exit ${CHECK_EXIT:-0}\n"
+                  : "exit 0\n"));
+      file.toFile().setExecutable(true);
+    }
+    String script =
+        Files.readString(control.resolve("postinst"))
+            .replace("/etc/failover", etc.toString())
+            .replace("/usr/share/failover", share.toString())
+            .replace("/run/systemd/system", scratch.resolve("run/systemd/system").toString());
+    Path postinst = Files.writeString(scratch.resolve("postinst"), script);
+    String example = "# the example\n";
+    Files.writeString(share.resolve("failover.example.toml"), example);
+
+    // The example as installed: nothing enabled, nothing started.
+    Files.writeString(etc.resolve("failover.toml"), example);
+    Result fresh = postinst(postinst, bin, "0");
+    assertThat(fresh.output()).contains("is still the example");
+    assertThat(Files.readString(calls))
+        .contains("deb-systemd-helper unmask failover.service")
+        .doesNotContain("enable")
+        .doesNotContain("restart");
+
+    // Edited but invalid: the message, nothing enabled.
+    Files.delete(calls);
+    Files.writeString(etc.resolve("failover.toml"), "# edited\n");
+    Result invalid = postinst(postinst, bin, "2");
+    assertThat(invalid.output()).contains("Invalid configuration: x").contains("is invalid");
+    assertThat(Files.readString(calls)).doesNotContain("enable").doesNotContain("restart");
+
+    // Edited and valid, systemd not running: enabled, not started.
+    Files.delete(calls);
+    postinst(postinst, bin, "0");
+    assertThat(Files.readString(calls))
+        .contains("failover check-config " + etc.resolve("failover.toml"))
+        .contains("deb-systemd-helper enable failover.service")
+        .doesNotContain("restart");
+
+    // Edited and valid under systemd: enabled and (re)started.
+    Files.delete(calls);
+    Files.createDirectories(scratch.resolve("run/systemd/system"));
+    postinst(postinst, bin, "0");
+    assertThat(Files.readString(calls))
+        .contains("systemctl --system daemon-reload")
+        .contains("deb-systemd-helper enable failover.service")
+        .contains("deb-systemd-invoke restart failover.service");
+  }
+
+  private Result postinst(Path postinst, Path bin, String checkExit) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder("sh", postinst.toString(), "configure").redirectErrorStream(true);
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    builder.environment().put("CHECK_EXIT", checkExit);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return new Result(0, out);
+  }
+
   private Result removeRoutes(String ns, Path postrm) throws Exception {
     // Sourced with a path as $1, postrm matches no action and only defines its functions.
     Result result =

@@ -8,6 +8,7 @@ import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.config.LoadedConfig;
 import dev.failover.launcher.systemd.SystemdNotify;
+import dev.failover.linux.RoutingTableNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * belongs to the old config: the providers' histories and statuses (so the new daemon judges every
  * provider afresh, as after a restart), the status page's charts and timeline, and the metrics'
  * counters; the HTTP listener is closed and opened again, and the hooks hear {@code stopping} and
- * {@code started}. The JVM's own flags are the unit's and need a restart.
+ * {@code started}. Routes and rules of providers no longer configured are removed by the new
+ * daemon's first apply (the backend removes its own routes that are not desired). Not changed by
+ * a reload, and logged when the tables changed: the routing-table names file, which {@code
+ * failover install} or the package writes. The JVM's own flags are the unit's and need a restart.
  *
  * <p>Reloads run one at a time; {@link #stop} waits for one in progress. Thread-safe.
  */
@@ -210,6 +214,14 @@ public final class DaemonSupervisor {
           e.getMessage());
       notify.ready("reload refused (invalid configuration: " + e.getMessage() + ")");
       return ReloadOutcome.REFUSED;
+    }
+    if (!config.rtTablesFile().equals(oldConfig.rtTablesFile())
+        || !RoutingTableNames.tablesContent(config.providers())
+            .equals(RoutingTableNames.tablesContent(oldConfig.providers()))) {
+      logger.info(
+          "the routing-table names ({}) are written by 'failover install' or the package, not by"
+              + " a reload; until then 'ip rule' shows the new tables by number",
+          config.rtTablesFile());
     }
     logger.info(
         "replacing the daemon with one for the new config: the routes stay until its first"

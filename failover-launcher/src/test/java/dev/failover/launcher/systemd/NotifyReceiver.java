@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class NotifyReceiver implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     UnixDatagram.close(fd);
     if (!name.startsWith("@")) {
       Files.deleteIfExists(Path.of(name));

@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the daemon in the foreground until SIGTERM or Ctrl-C, which leave the routes in place.",
+      "SIGHUP (systemctl reload failover) re-reads the config; an invalid one is refused and the"
+          + " running one kept. Under systemd it reports readiness, status and a watchdog.",
       "With --dry-run: runs one round of probes (a few if the first decision waits) and prints"
           + " the routing state it would apply, without touching routes, rules or tables."
     })

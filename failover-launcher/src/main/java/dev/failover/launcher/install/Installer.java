@@ -285,6 +285,15 @@ public final class Installer {
     }
     Manifest manifest = readManifest();
     removeFiles(!keepConfig, null);
+    // The unit keeps /run/failover after a stop (RuntimeDirectoryPreserve=yes), so that 'status'
+    // shows a stopped daemon's last status; that status goes with the daemon.
+    config.ifPresent(c -> deleteQuietly(reRoot(c.statusFile()), "the last status"));
+    Path runtime = reRoot(Path.of(SystemdUnit.RUNTIME_FOLDER));
+    try {
+      Files.deleteIfExists(runtime);
+    } catch (DirectoryNotEmptyException e) {
+      out.println("kept " + runtime + ": it holds other files (a keepalived track file?)");
+    }
     if (!keepConfig) {
       config.ifPresent(c -> deleteQuietly(reRoot(c.stickyProviderFilename()), "the sticky file"));
     }

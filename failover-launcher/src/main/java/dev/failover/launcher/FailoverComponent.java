@@ -3,6 +3,7 @@ package dev.failover.launcher;
 import dagger.BindsInstance;
 import dagger.Component;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.systemd.SystemdNotify;
 import jakarta.inject.Singleton;
 
 /**
@@ -22,6 +23,8 @@ import jakarta.inject.Singleton;
       FlowPinningModule.class,
       LinkWatchModule.class,
       ObservabilityModule.class,
+      SystemdModule.class,
+      TrackFileModule.class,
       TimeModule.class
     })
 public interface FailoverComponent {
@@ -32,7 +35,8 @@ public interface FailoverComponent {
   /** Creates the component from a config. */
   @Component.Factory
   interface Factory {
-    FailoverComponent create(@BindsInstance FailoverConfig config);
+    FailoverComponent create(
+        @BindsInstance FailoverConfig config, @BindsInstance SystemdNotify notify);
   }
 
   /**
@@ -42,6 +46,15 @@ public interface FailoverComponent {
    *     dev.failover.launcher.config.ConfigLoader} accepted always can)
    */
   static FailoverComponent create(FailoverConfig config) {
-    return DaggerFailoverComponent.factory().create(config);
+    return create(config, SystemdNotify.disabled());
+  }
+
+  /**
+   * The component for {@code config}, telling systemd through {@code notify} how it is doing.
+   *
+   * @throws IllegalArgumentException as {@link #create(FailoverConfig)}
+   */
+  static FailoverComponent create(FailoverConfig config, SystemdNotify notify) {
+    return DaggerFailoverComponent.factory().create(config, notify);
   }
 }

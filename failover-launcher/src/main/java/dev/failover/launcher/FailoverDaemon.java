@@ -66,6 +66,7 @@ public final class FailoverDaemon {
   private final RoutePreparation preparation;
   private final Providers providers;
   private final Observability observability;
+  private final UplinkTrackFile trackFile;
   private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -84,13 +85,15 @@ public final class FailoverDaemon {
       LinkWatch links,
       RoutePreparation preparation,
       Providers providers,
-      Observability observability) {
+      Observability observability,
+      UplinkTrackFile trackFile) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
     this.providers = checkNotNull(providers, "providers");
     this.observability = checkNotNull(observability, "observability");
+    this.trackFile = checkNotNull(trackFile, "trackFile");
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(
@@ -152,6 +155,7 @@ public final class FailoverDaemon {
         });
     // Before the first tick, so that the hooks hear 'started' before any change.
     observability.start(service.engine(), statusDocument);
+    trackFile.attach(service.engine()::status);
     services.startAsync();
     return this;
   }

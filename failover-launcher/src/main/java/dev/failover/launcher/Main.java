@@ -1,6 +1,7 @@
 package dev.failover.launcher;
 
 import dev.failover.launcher.cli.FailoverCommand;
+import dev.failover.launcher.systemd.JournalPriorities;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -10,6 +11,8 @@ public final class Main {
 
   /** Runs {@code failover ARGS...}; see {@code --help}. */
   public static void main(String[] args) {
+    // Before anything logs: under systemd, each line of standard error gets its syslog priority.
+    JournalPriorities.install(System.getenv());
     PrintWriter out =
         new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =

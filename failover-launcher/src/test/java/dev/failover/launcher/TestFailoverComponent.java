@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
       ConfigModule.class,
       CoreModule.class,
       ObservabilityModule.class,
+      TrackFileModule.class,
       TestFailoverComponent.FakeLinuxModule.class,
       TestFailoverComponent.FakeTimeModule.class
     })

@@ -1,20 +1,22 @@
 package dev.failover.launcher.cli;
 
+import dev.failover.launcher.DaemonSupervisor;
 import dev.failover.launcher.DryRun;
 import dev.failover.launcher.FailoverComponent;
-import dev.failover.launcher.FailoverDaemon;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.LoadedConfig;
+import dev.failover.launcher.systemd.HangupSignal;
+import dev.failover.launcher.systemd.SystemdNotify;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,7 +24,9 @@ import picocli.CommandLine.Option;
  *
  * <p>It does five things, in order: check the config, create the component, start the daemon,
  * register a shutdown hook that stops it (waiting at most 5 s), and wait; it exits non-zero if the
- * daemon fails. SIGTERM or Ctrl-C stop it within a second, leaving the routes in place.
+ * daemon fails. SIGTERM or Ctrl-C stop it within a second, leaving the routes in place. SIGHUP
+ * reloads the config ({@link DaemonSupervisor}). Under systemd ({@code $NOTIFY_SOCKET}) it tells
+ * systemd when it is ready, what it does, and that its tick loop is alive.
  */
 @Command(
     name = "run",
@@ -30,6 +34,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the daemon in the foreground until SIGTERM or Ctrl-C, which leave the routes in place.",
+      "SIGHUP (systemctl reload failover) re-reads the config; an invalid one is refused and the"
+          + " running one kept. Under systemd it reports readiness, status and a watchdog.",
       "With --dry-run: runs one round of probes (a few if the first decision waits) and prints"
           + " the routing state it would apply, without touching routes, rules or tables."
     })
@@ -68,23 +74,28 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
-    // 2. Create the component.
-    FailoverDaemon daemon;
+    // 2. Create the component (systemd hears from it when it runs the daemon), and 3. start it.
+    SystemdNotify notify =
+        SystemdNotify.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+    DaemonSupervisor supervisor =
+        DaemonSupervisor.of(
+            config,
+            new ConfigLoader(),
+            notify,
+            c -> FailoverComponent.create(c, notify).daemon(),
+            STOP_LIMIT);
     try {
-      daemon = FailoverComponent.create(loaded.get()).daemon();
+      supervisor.start(loaded.get());
     } catch (IllegalArgumentException e) {
       err.println("Invalid configuration: " + e.getMessage());
       err.flush();
       return ExitCodes.INVALID;
     }
-    // 3. Start it.
-    daemon.startAsync();
+    // SIGHUP ('systemctl reload failover') re-reads the config; an invalid one is refused.
+    HangupSignal.onHangup(supervisor::reload);
     // 4. Stop it on SIGTERM or Ctrl-C; the routes stay.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> daemon.stopAsync().awaitStopped(STOP_LIMIT), "failover-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "failover-shutdown"));
     // 5. Wait; a failed daemon exits non-zero (systemd then restarts it).
-    daemon.awaitStopped();
-    return daemon.failed() ? ExitCodes.FAILURE : ExitCodes.OK;
+    return supervisor.awaitStopped() ? ExitCodes.FAILURE : ExitCodes.OK;
   }
 }

@@ -56,7 +56,12 @@ public final class ConfigLoader {
   /** The keys whose values are paths; a relative one is resolved against the config's folder. */
   static final List<String> PATH_KEYS =
       List.of(
-          "sticky_provider_filename", "status_file", "rt_tables_file", "plugins_dir", "hooks_dir");
+          "sticky_provider_filename",
+          "status_file",
+          "rt_tables_file",
+          "plugins_dir",
+          "hooks_dir",
+          "keepalived_track_file");
 
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
@@ -89,7 +94,8 @@ public final class ConfigLoader {
               "http_listen",
               "pin_flows",
               "flush_flows_on_down",
-              "fwmark_mask")
+              "fwmark_mask",
+              "keepalived_track_file")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -212,6 +218,7 @@ public final class ConfigLoader {
     top.path("hooks_dir", baseDir).ifPresent(builder::hooksDir);
     top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
     top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
+    top.path("keepalived_track_file", baseDir).ifPresent(builder::keepalivedTrackFile);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     flowPinning(top, problems).ifPresent(builder::flowPinning);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);

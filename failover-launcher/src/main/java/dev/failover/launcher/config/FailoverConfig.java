@@ -65,6 +65,9 @@ import org.jspecify.annotations.Nullable;
  * @param flowPinning {@code pin_flows}, {@code flush_flows_on_down} and {@code fwmark_mask}: flows
  *     keep the uplink they started on, and a dead uplink's flows end at once ({@link
  *     FlowPinningConfig})
+ * @param keepalivedTrackFile {@code keepalived_track_file}: where the daemon writes whether this
+ *     router has a usable uplink ({@code 0}) or none ({@code 1}), for keepalived's {@code
+ *     track_file}; empty (the key left out) writes nothing
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -87,7 +90,8 @@ public record FailoverConfig(
     Path hooksDir,
     Duration hookTimeout,
     String httpListen,
-    FlowPinningConfig flowPinning) {
+    FlowPinningConfig flowPinning,
+    Optional<Path> keepalivedTrackFile) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -199,6 +203,7 @@ public record FailoverConfig(
     checkNotNull(hookTimeout, "hook_timeout");
     checkNotNull(httpListen, "http_listen");
     checkNotNull(flowPinning, "flowPinning");
+    checkNotNull(keepalivedTrackFile, "keepalived_track_file");
 
     checkInterval("check_interval", checkInterval);
     checkInterval("fast_check_interval", fastCheckInterval);
@@ -330,6 +335,7 @@ public record FailoverConfig(
     private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
     private FlowPinningConfig flowPinning = FlowPinningConfig.defaults();
     private String httpListen = DEFAULT_HTTP_LISTEN;
+    private Optional<Path> keepalivedTrackFile = Optional.empty();
 
     private Builder() {}
 
@@ -451,6 +457,12 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Sets {@code keepalived_track_file}; without it, no track file is written. */
+    public Builder keepalivedTrackFile(Path value) {
+      keepalivedTrackFile = Optional.of(value);
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -484,7 +496,8 @@ public record FailoverConfig(
           hooksDir,
           hookTimeout,
           httpListen,
-          flowPinning);
+          flowPinning,
+          keepalivedTrackFile);
     }
   }
 

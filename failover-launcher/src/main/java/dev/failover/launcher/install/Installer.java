@@ -244,22 +244,20 @@ public final class Installer {
 
   /**
    * Refuses a config whose status file the daemon could not write under the systemd unit, which
-   * makes {@code /usr}, {@code /boot}, {@code /efi} and {@code /etc} read-only ({@code
-   * ProtectSystem=full}): a relative {@code status_file} lands in {@code /etc/failover}.
+   * lets it write {@value SystemdUnit#RUNTIME_FOLDER} only ({@code ProtectSystem=strict}): a
+   * relative {@code status_file} lands in {@code /etc/failover}, for one.
    */
   private static void checkWritableUnderTheUnit(FailoverConfig config)
       throws InvalidConfigException {
     Path status = config.statusFile();
-    for (String folder : SystemdUnit.READ_ONLY_FOLDERS) {
-      if (status.startsWith(folder)) {
-        throw new InvalidConfigException(
-            "status_file must be writable by the daemon, which the systemd unit keeps out of "
-                + String.join(", ", SystemdUnit.READ_ONLY_FOLDERS)
-                + " (ProtectSystem=full), was "
-                + status
-                + " (a relative path is taken from /etc/failover); use the default,"
-                + " /run/failover/status.json");
-      }
+    if (!status.startsWith(SystemdUnit.RUNTIME_FOLDER)) {
+      throw new InvalidConfigException(
+          "status_file must be writable by the daemon, which the systemd unit lets write "
+              + SystemdUnit.RUNTIME_FOLDER
+              + " only (ProtectSystem=strict), was "
+              + status
+              + " (a relative path is taken from /etc/failover); use the default,"
+              + " /run/failover/status.json");
     }
   }
 
@@ -287,6 +285,15 @@ public final class Installer {
     }
     Manifest manifest = readManifest();
     removeFiles(!keepConfig, null);
+    // The unit keeps /run/failover after a stop (RuntimeDirectoryPreserve=yes), so that 'status'
+    // shows a stopped daemon's last status; that status goes with the daemon.
+    config.ifPresent(c -> deleteQuietly(reRoot(c.statusFile()), "the last status"));
+    Path runtime = reRoot(Path.of(SystemdUnit.RUNTIME_FOLDER));
+    try {
+      Files.deleteIfExists(runtime);
+    } catch (DirectoryNotEmptyException e) {
+      out.println("kept " + runtime + ": it holds other files (a keepalived track file?)");
+    }
     if (!keepConfig) {
       config.ifPresent(c -> deleteQuietly(reRoot(c.stickyProviderFilename()), "the sticky file"));
     }

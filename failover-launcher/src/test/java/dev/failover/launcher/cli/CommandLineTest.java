@@ -261,7 +261,12 @@ class CommandLineTest {
 
   @Test
   void install_scratchRoot_printsTheSystemctlCommandsInsteadOfRunningThem() throws Exception {
-    Path file = config("");
+    // The unit lets the daemon write /run/failover only, so install refuses any other status_file.
+    Path file =
+        Files.writeString(
+            dir.resolve("installable.toml"),
+            Files.readString(config(""))
+                .replace(dir.resolve("status.json").toString(), "/run/failover/status.json"));
     Path jar = Files.writeString(dir.resolve("failover.jar"), "jar");
     Path root = Files.createDirectory(dir.resolve("root"));
 

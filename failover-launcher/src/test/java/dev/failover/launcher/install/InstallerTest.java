@@ -247,6 +247,21 @@ class InstallerTest {
     assertThat(tree()).isEqualTo(before);
   }
 
+  /** The unit keeps /run/failover after a stop; uninstall removes the last status with it. */
+  @Test
+  void uninstall_lastStatusLeftByTheUnit_isRemoved() throws Exception {
+    Files.createDirectories(root.resolve("run")); // as on a real root
+    Map<String, String> before = tree();
+    installer().install(options(Optional.of(config), false));
+    Files.createDirectories(root.resolve("run/failover"));
+    Files.writeString(root.resolve("run/failover/status.json"), "{}");
+
+    installer().uninstall(false);
+
+    assertThat(root.resolve("run/failover")).doesNotExist();
+    assertThat(tree()).isEqualTo(before);
+  }
+
   @Test
   void uninstall_folderHoldsForeignFiles_keepsTheFolderAndTheFiles() throws Exception {
     installer().install(options(Optional.of(config), false));

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
@@ -157,10 +158,13 @@ public record EngineStatus(
    * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value
    *     FailoverEngine#RECENT_ROUNDS}: {@code SUCCESS} if every check of the round succeeded,
    *     otherwise the outcome of its first check that did not
-   * @param storedRounds how many rounds the history holds
-   * @param failedRounds how many of them failed
-   * @param lossPercent the share of checks in the stored rounds that did not succeed, 0 to 100; 0
-   *     when no round is stored
+   * @param storedRounds how many rounds the figures count: the policy's window where its status
+   *     carries {@link ProviderEvidence figures}, otherwise every round the history holds
+   * @param failedRounds how many of them failed, as the policy counts them (k of n targets for the
+   *     damped policy); otherwise a round fails unless all its checks succeeded
+   * @param lossPercent the packet loss, 0 to 100: the policy's own (per probe, over its window)
+   *     where it reports one, otherwise the share of checks in the stored rounds that did not
+   *     succeed; 0 when nothing is counted
    * @param meanLatency the mean latency of the successful checks in the stored rounds; null when
    *     there is none
    */
@@ -226,6 +230,11 @@ public record EngineStatus(
           }
         }
       }
+      // The policy's own figures where it reports them, so that the status never disagrees with
+      // the verdict (the damped policy counts k of n targets and its own window); otherwise every
+      // check of the history, a round failing unless all its checks succeeded.
+      ProviderEvidence evidence = status.evidence();
+      boolean own = evidence.reported();
       return new ProviderReport(
           h.provider().id(),
           status.state(),
@@ -234,9 +243,9 @@ public record EngineStatus(
           status.eligible(),
           linkUsable,
           recent,
-          h.size(),
-          h.failedCount(),
-          checks == 0 ? 0 : 100.0 * lost / checks,
+          own ? evidence.rounds() : h.size(),
+          own ? evidence.failedRounds() : h.failedCount(),
+          own ? evidence.lossPercent() : checks == 0 ? 0 : 100.0 * lost / checks,
           successes == 0 ? null : latencySum.dividedBy(successes));
     }
 

@@ -92,14 +92,16 @@ final class CheckConfigCommand implements Callable<Integer> {
       DampedPolicySettings d = config.dampedPolicy();
       return String.format(
           Locale.ROOT,
-          "down after %d failed rounds in a row or %s%% of %d failed; up after %d successes in a"
-              + " row and at most %s%% failed, then failback_dwell %s; %d of %d targets must"
-              + " answer%s; flap damping %s",
+          "down after %d failed rounds in a row or when the loss test finds packet loss nearer"
+              + " %s%% than %s%% (false alarm probability %s); up after %d successes in a row and"
+              + " the recovery test (false recovery probability %s), then failback_dwell %s; %d"
+              + " of %d targets must answer%s; flap damping %s",
           d.downConsecutiveFailures(),
-          plain(d.downLossPercent()),
-          d.lossWindowRounds(),
+          plain(d.lossDegradedPercent()),
+          plain(d.lossAcceptablePercent()),
+          plain(d.lossFalseAlarmProbability()),
           d.upConsecutiveSuccesses(),
-          plain(d.upLossPercent()),
+          plain(d.lossFalseRecoveryProbability()),
           Durations.format(d.failbackDwell()),
           d.minTargetsUp(),
           config.testCases().size(),

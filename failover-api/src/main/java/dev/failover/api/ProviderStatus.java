@@ -10,7 +10,8 @@ import java.time.Instant;
  * statuses it returned last time.
  *
  * @param state the provider's state
- * @param since when the provider entered {@code state}
+ * @param since when the provider entered {@code state}, on the timeline of the {@code now} the
+ *     policy was given (the engine's monotonic time; see {@link ReliabilityPolicy#assess})
  * @param reason why, in words an operator reads in the log, such as {@code "3 consecutive
  *     failures"}
  * @param flapPenalty a damping penalty, as in route flap damping (RFC 2439): grows on each flap and

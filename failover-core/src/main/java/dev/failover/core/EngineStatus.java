@@ -91,18 +91,22 @@ public record EngineStatus(
    * @param histories every configured provider's history, in priority order
    * @param policy the policy's name
    * @param settings for the interval in force and the start metric
-   * @param at the time of the step
+   * @param at the wall-clock time of the step
+   * @param monotonicAt the same instant on the engine's monotonic timeline, on which the statuses'
+   *     {@code since} are; each is shown as the wall time as long before {@code at}
    */
   static EngineStatus of(
       EngineState state,
       List<ProviderHistory> histories,
       String policy,
       EngineSettings settings,
-      Instant at) {
+      Instant at,
+      Instant monotonicAt) {
     List<ProviderReport> reports = new ArrayList<>(histories.size());
     for (ProviderHistory h : histories) {
       String id = h.provider().id();
-      reports.add(ProviderReport.of(h, state.statuses().get(id), !state.linkDown().contains(id)));
+      ProviderStatus status = EngineStep.onWallClock(state.statuses().get(id), at, monotonicAt);
+      reports.add(ProviderReport.of(h, status, !state.linkDown().contains(id)));
     }
     Decision decision = state.decision();
     List<String> ranking = new ArrayList<>();
@@ -127,6 +131,16 @@ public record EngineStatus(
         ledger.lastAppliedAt(),
         ledger.failure(),
         reports);
+  }
+
+  /** As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, clocks agreeing. */
+  static EngineStatus of(
+      EngineState state,
+      List<ProviderHistory> histories,
+      String policy,
+      EngineSettings settings,
+      Instant at) {
+    return of(state, histories, policy, settings, at, at);
   }
 
   /** The main provider's id, empty before the first decision. */

@@ -84,7 +84,10 @@ import org.slf4j.LoggerFactory;
  * be called from any thread at any time.
  *
  * <p><b>Time:</b> timestamps come from the injected {@link InstantSource}, elapsed time from the
- * injected {@link Ticker}; the engine reads no system clock and never sleeps.
+ * injected {@link Ticker}; the engine reads no system clock and never sleeps. The policy is given
+ * the engine's monotonic time (the wall clock at creation plus the ticker's elapsed time), so the
+ * dwell and damping follow the ticker even when the wall clock is stepped; the wall clock only
+ * stamps what is displayed (rounds, events, the status, whose {@code since} are converted back).
  */
 public final class FailoverEngine {
   private static final Logger logger = LoggerFactory.getLogger(FailoverEngine.class);
@@ -113,6 +116,10 @@ public final class FailoverEngine {
   private final HistoryStore history;
   private final ProbeRunner probes;
   private final EngineStep step;
+  /** The origin of the monotonic timeline: the wall clock and the ticker at creation. */
+  private final Instant origin;
+
+  private final long originNanos;
 
   private final ReentrantLock tickLock = new ReentrantLock();
   private final Object linkLock = new Object();
@@ -185,8 +192,19 @@ public final class FailoverEngine {
     this.step = new EngineStep(this.providers, settings, policy);
     this.policyName = policy.name();
     Instant now = clock.instant();
+    this.origin = now;
+    this.originNanos = ticker.read();
     this.state = step.initial(now);
-    this.status = EngineStatus.of(state, history.snapshot(), policyName, settings, now);
+    this.status = EngineStatus.of(state, history.snapshot(), policyName, settings, now, now);
+  }
+
+  /**
+   * Now on the engine's monotonic timeline: the wall-clock time at the engine's creation plus the
+   * ticker's elapsed time since. It never steps, whatever the wall clock does, so the policy
+   * measures the dwell and damping on it.
+   */
+  private Instant monotonicNow() {
+    return origin.plusNanos(ticker.read() - originNanos);
   }
 
   /**
@@ -234,7 +252,8 @@ public final class FailoverEngine {
       ImmutableSet<String> down = linkDown;
       logger.debug("re-deciding without probing (links down: {})", down);
       return decide(
-          EngineStep.Input.decision(readSticky(), down, clock.instant()), history.snapshot());
+          EngineStep.Input.decision(readSticky(), down, clock.instant(), monotonicNow()),
+          history.snapshot());
     } finally {
       tickLock.unlock();
     }
@@ -360,7 +379,8 @@ public final class FailoverEngine {
     round.get().forEach(this::publishRound);
     List<ProviderHistory> histories = history.snapshot();
     EngineStep.Input input =
-        EngineStep.Input.tick(histories, readSticky(), linkDown, clock.instant());
+        EngineStep.Input.tick(
+            histories, readSticky(), linkDown, clock.instant(), monotonicNow());
     return decide(input, histories);
   }
 
@@ -378,7 +398,8 @@ public final class FailoverEngine {
       state = applied.state();
       publish(applied.events());
     }
-    status = EngineStatus.of(state, histories, policyName, settings, input.now());
+    status =
+        EngineStatus.of(state, histories, policyName, settings, input.now(), input.monotonic());
     return status;
   }
 

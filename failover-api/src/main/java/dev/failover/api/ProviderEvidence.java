@@ -17,11 +17,11 @@ package dev.failover.api;
  * </ul>
  *
  * <p>A policy that runs a sequential test over the probes carries its statistics here from one
- * call to the next: {@code lossScore} is the evidence that loss is degraded (0 while there is none),
- * {@code recoveryScore} the evidence that loss is acceptable again. The engine probes at its faster
- * cadence while a test is running: a loss score above 0, or a recovery score above 0 on a {@link
- * ProviderState#DOWN DOWN} provider. A policy without such a test leaves both at 0; {@link #NONE} says
- * the policy reports no figures at all.
+ * call to the next: {@code lossScore} is the evidence that loss is degraded (0 while there is
+ * none), {@code recoveryScore} the evidence that loss is acceptable again. The engine probes at its
+ * faster cadence while a test is running: a loss score above 0, or a recovery score above 0 on a
+ * {@link ProviderState#DOWN DOWN} provider. A policy without such a test leaves both at 0; {@link
+ * #NONE} says the policy reports no figures at all.
  *
  * @param probes how many probes the policy counted in its window
  * @param lostProbes how many of them were lost

@@ -133,7 +133,10 @@ public record EngineStatus(
         reports);
   }
 
-  /** As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, clocks agreeing. */
+  /**
+   * As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, with the wall
+   * clock and the monotonic timeline agreeing.
+   */
   static EngineStatus of(
       EngineState state,
       List<ProviderHistory> histories,

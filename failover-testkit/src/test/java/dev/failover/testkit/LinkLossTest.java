@@ -27,7 +27,8 @@ class LinkLossTest {
 
   @Test
   void independent_longRun_losesItsShareOfProbes() {
-    assertThat(measuredLoss(LinkLoss.independent(0.2), 100_000, 2, 1)).isCloseTo(0.2, within(0.005));
+    assertThat(measuredLoss(LinkLoss.independent(0.2), 100_000, 2, 1))
+        .isCloseTo(0.2, within(0.005));
   }
 
   @Test

@@ -59,7 +59,9 @@ class Issue11FailbackTest {
       public TestResult check(Provider provider, Duration timeout) {
         Instant now = clock.instant();
         boolean blackholed =
-            provider.id().equals("isp1") && !now.isBefore(blackholeStart) && now.isBefore(blackholeEnd);
+            provider.id().equals("isp1")
+                && !now.isBefore(blackholeStart)
+                && now.isBefore(blackholeEnd);
         return blackholed ? TestResult.timeout(timeout) : TestResult.success(Duration.ofMillis(20));
       }
     };

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>probe:</b> every scenario runs against every provider concurrently on the probe
- *       executor, all within one {@code probe_timeout} ({@link ProbeRunner}); a hung check is
+ *       executor, all within one {@code probe_timeout}, or with adaptive timeouts ({@link
+ *       ProbeTimeouts}) each within its own, following its round-trip time ({@link ProbeRunner}); a hung check is
  *       cancelled and recorded as a timeout, a check that throws as a failure; each provider's
  *       {@link ProbeRound} goes into the {@link HistoryStore};
  *   <li><b>step:</b> with the histories, the sticky reading, the link states and the time (read
@@ -150,9 +151,43 @@ public final class FailoverEngine {
    * @throws IllegalArgumentException if the scenarios are empty or not unique, or the metrics
    *     {@code start_metric + number of providers - 1} overflow
    */
+  public FailoverEngine(
+      EngineSettings settings,
+      Providers providers,
+      Set<TestScenario> scenarios,
+      ReliabilityPolicy policy,
+      RouteBackend backend,
+      StickySource sticky,
+      Set<FailoverListener> listeners,
+      ExecutorService probeExecutor,
+      InstantSource clock,
+      Ticker ticker) {
+    this(
+        settings,
+        ProbeTimeouts.fixed(),
+        providers,
+        scenarios,
+        policy,
+        backend,
+        sticky,
+        listeners,
+        probeExecutor,
+        clock,
+        ticker);
+  }
+
+  /**
+   * Creates an engine whose probes time out as {@code timeouts} say: fixed at {@code
+   * probe_timeout}, or following each target's round-trip time through each provider ({@link
+   * ProbeRunner}); the other parameters are those of the constructor without it, which keeps fixed
+   * timeouts.
+   *
+   * @throws IllegalArgumentException as the constructor without {@code timeouts}
+   */
   @Inject
   public FailoverEngine(
       EngineSettings settings,
+      ProbeTimeouts timeouts,
       Providers providers,
       Set<TestScenario> scenarios,
       ReliabilityPolicy policy,
@@ -188,7 +223,10 @@ public final class FailoverEngine {
     this.history = new HistoryStore(this.providers, settings.historyCapacity());
     this.probes =
         new ProbeRunner(
-            checkNotNull(probeExecutor, "probeExecutor"), ticker, settings.probeTimeout());
+            checkNotNull(probeExecutor, "probeExecutor"),
+            ticker,
+            settings.probeTimeout(),
+            checkNotNull(timeouts, "timeouts"));
     this.step = new EngineStep(this.providers, settings, policy);
     this.policyName = policy.name();
     Instant now = clock.instant();
@@ -209,7 +247,8 @@ public final class FailoverEngine {
 
   /**
    * Runs one tick: probe, record, assess, select, apply, publish. Blocks for at most about {@code
-   * probe_timeout} plus the backend's apply.
+   * probe_timeout} (with adaptive timeouts, the longest timeout of the round, at most {@code
+   * probe_timeout_max}) plus the backend's apply.
    *
    * <p>Never throws for a failure of a probe, the policy, the sticky source, the backend or a
    * listener. If the calling thread is interrupted while waiting for the probes, the tick stops

@@ -79,6 +79,9 @@ public final class ConfigLoader {
               "policy",
               "fast_check_interval",
               "probe_timeout",
+              "adaptive_probe_timeout",
+              "probe_timeout_min",
+              "probe_timeout_max",
               "reassert_interval",
               "foreign_default_routes",
               "status_file",
@@ -201,6 +204,9 @@ public final class ConfigLoader {
     top.string("policy").ifPresent(builder::policy);
     top.seconds("fast_check_interval").ifPresent(builder::fastCheckInterval);
     top.seconds("probe_timeout").ifPresent(builder::probeTimeout);
+    top.bool("adaptive_probe_timeout").ifPresent(builder::adaptiveProbeTimeout);
+    top.seconds("probe_timeout_min").ifPresent(builder::probeTimeoutMin);
+    top.seconds("probe_timeout_max").ifPresent(builder::probeTimeoutMax);
     top.seconds("reassert_interval").ifPresent(builder::reassertInterval);
     top.string("foreign_default_routes")
         .ifPresent(

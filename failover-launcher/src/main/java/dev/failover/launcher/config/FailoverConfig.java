@@ -7,6 +7,7 @@ import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
+import dev.failover.core.ProbeTimeouts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,10 @@ import org.jspecify.annotations.Nullable;
  * @param hookTimeout {@code hook_timeout}: how long one hook may run before it is killed
  * @param httpListen {@code http_listen}: the local address of the HTTP listener ({@code /metrics},
  *     the status page), {@code HOST:PORT}; empty turns it off (see {@link #httpListenAddress()})
+ * @param probeTimeouts {@code adaptive_probe_timeout}, {@code probe_timeout_min} and {@code
+ *     probe_timeout_max}: whether each probe's timeout follows the round-trip time of its target
+ *     through its provider (RFC 6298), between those bounds, with late replies counted as life;
+ *     {@code probe_timeout} is then the timeout before the first reply
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -83,7 +88,8 @@ public record FailoverConfig(
     DampedPolicySettings dampedPolicy,
     Path hooksDir,
     Duration hookTimeout,
-    String httpListen) {
+    String httpListen,
+    ProbeTimeouts probeTimeouts) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -184,6 +190,7 @@ public record FailoverConfig(
     testCases = List.copyOf(checkNotNull(testCases, "test_cases"));
     checkNotNull(policy, "policy");
     checkNotNull(probeTimeout, "probe_timeout");
+    checkNotNull(probeTimeouts, "probe_timeouts");
     checkNotNull(reassertInterval, "reassert_interval");
     checkNotNull(foreignDefaultRoutes, "foreign_default_routes");
     checkNotNull(statusFile, "status_file");
@@ -323,8 +330,29 @@ public record FailoverConfig(
     private Path hooksDir = DEFAULT_HOOKS_DIR;
     private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
     private String httpListen = DEFAULT_HTTP_LISTEN;
+    private boolean adaptiveProbeTimeout = true;
+    private Duration probeTimeoutMin = ProbeTimeouts.DEFAULT_MIN;
+    private Duration probeTimeoutMax = ProbeTimeouts.DEFAULT_MAX;
 
     private Builder() {}
+
+    /** Sets {@code adaptive_probe_timeout}: whether probe timeouts follow the round-trip time. */
+    public Builder adaptiveProbeTimeout(boolean value) {
+      adaptiveProbeTimeout = value;
+      return this;
+    }
+
+    /** Sets {@code probe_timeout_min}: the shortest adaptive timeout. */
+    public Builder probeTimeoutMin(Duration value) {
+      probeTimeoutMin = value;
+      return this;
+    }
+
+    /** Sets {@code probe_timeout_max}: the longest adaptive timeout, and the late-reply window. */
+    public Builder probeTimeoutMax(Duration value) {
+      probeTimeoutMax = value;
+      return this;
+    }
 
     public Builder checkInterval(Duration value) {
       checkInterval = value;
@@ -470,7 +498,8 @@ public record FailoverConfig(
           dampedPolicy,
           hooksDir,
           hookTimeout,
-          httpListen);
+          httpListen,
+          new ProbeTimeouts(adaptiveProbeTimeout, probeTimeoutMin, probeTimeoutMax));
     }
   }
 

@@ -52,7 +52,15 @@ final class CheckConfigCommand implements Callable<Integer> {
             + " per provider%n",
         Durations.format(config.checkInterval()),
         Durations.format(config.fastCheckInterval()),
-        Durations.format(config.probeTimeout()),
+        config.probeTimeouts().adaptive()
+            ? "following the round trip, "
+                + Durations.format(config.probeTimeouts().min())
+                + " to "
+                + Durations.format(config.probeTimeouts().max())
+                + ", "
+                + Durations.format(config.probeTimeout())
+                + " until a target first answers"
+            : Durations.format(config.probeTimeout()),
         config.maxStoredTestResultCount());
     out.println("policy '" + config.policy() + "': " + policySummary(config));
     out.printf(Locale.ROOT, "%d providers, most preferred first:%n", config.providers().size());

@@ -93,6 +93,14 @@ class DampedPolicyLossFiguresTest {
   }
 
   @Test
+  void assess_twentyPercentLossOneTarget_leftAfterAboutSixteenSeconds() {
+    // The config's default test_cases is one target: half the probes, documented 15.7 s.
+    double[] figures = detection(TRIALS.withTargets(1), LinkLoss.independent(0.20), 200, 14);
+
+    assertThat(figures[0]).isBetween(13.5, 18.0);
+  }
+
+  @Test
   void assess_twentyPercentLoss_weakenedTestDetectsTooLate() {
     LossTrials weakened =
         LossTrials.of(

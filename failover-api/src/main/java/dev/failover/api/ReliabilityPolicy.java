@@ -24,7 +24,12 @@ public interface ReliabilityPolicy {
    * @param histories every configured provider's history, in priority order (most preferred first)
    * @param previous what this policy returned last time, by provider id; a provider missing from it
    *     is new and starts from {@link ProviderStatus#initial}
-   * @param now the current time
+   * @param now the current time on the engine's monotonic timeline: it never steps back or jumps
+   *     when the wall clock is stepped, so differences between two calls' {@code now}, and between
+   *     {@code now} and a returned {@code since}, are elapsed time; measure durations (dwell,
+   *     damping) only on it. It equals the wall clock when the engine starts and drifts from it
+   *     only by the steps of the wall clock since; the engine shows {@code since} on the wall
+   *     clock
    * @return a status for each provider of {@code histories}, by provider id; a provider whose state
    *     is unchanged should keep its {@code since}
    */

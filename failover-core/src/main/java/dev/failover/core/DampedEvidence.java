@@ -14,7 +14,17 @@ import java.util.Optional;
 /**
  * What the {@link DampedPolicy}'s rules read from one provider's history, after the round rules
  * (k-of-n targets, the latency threshold, target correlation) have judged each of its newest
- * rounds.
+ * rounds: the two measures, each defined once, here.
+ *
+ * <ul>
+ *   <li><b>Packet loss, per probe.</b> Each usable target of a round is one probe; it is lost
+ *       unless it {@link #counts counts} as answered. The sequential loss test folds in the newest
+ *       round's probes ({@link #newestLost()} of {@link #newestUsable()}); the status shows the
+ *       window's ({@link #windowLostProbes()} of {@link #windowProbes()}).
+ *   <li><b>Reachability, per round.</b> A round fails when too few of its targets answered (k of
+ *       n): the consecutive-failure rule reads it, and the status shows the window's failed
+ *       rounds.
+ * </ul>
  *
  * <p>A round counts as failed when fewer than {@code min(min_targets_up, usable)} of its usable
  * targets succeeded, where a target is usable unless target correlation ignores it at that round
@@ -31,8 +41,11 @@ import java.util.Optional;
  * @param consecutiveSuccesses how many of the newest judged rounds succeeded in a row, counting at
  *     most the depth looked at
  * @param windowFailures how many of the newest {@code windowSize} rounds failed (of those kept)
- * @param windowSize the loss window: {@code loss_window_rounds}, or the history's capacity if that
- *     is smaller; the denominator of the loss rules, also while the history holds fewer rounds
+ * @param windowSize the window: {@code loss_window_rounds}, or the history's capacity if that is
+ *     smaller
+ * @param windowRounds how many rounds of the window the history holds: at most {@code windowSize}
+ * @param windowProbes how many probes the window's rounds hold: one per usable target and round
+ * @param windowLostProbes how many of them were lost (not answered, or answered too slowly)
  * @param newestSucceeded how many usable targets of the newest round succeeded; 0 with no rounds
  * @param newestUsable how many targets of the newest round were usable (not ignored by target
  *     correlation); 0 with no rounds
@@ -42,15 +55,23 @@ record DampedEvidence(
     int consecutiveSuccesses,
     int windowFailures,
     int windowSize,
+    int windowRounds,
+    int windowProbes,
+    int windowLostProbes,
     int newestSucceeded,
     int newestUsable) {
 
   /** The mask of a round position where target correlation ignores no target; never written. */
   private static final boolean[] NONE_IGNORED = new boolean[0];
 
-  /** Loss of the window in percent, over the full window size. */
-  double windowLossPercent() {
-    return 100.0 * windowFailures / windowSize;
+  /** Packet loss of the window in percent, per probe; 0 with no probes. */
+  double lossPercent() {
+    return windowProbes == 0 ? 0 : 100.0 * windowLostProbes / windowProbes;
+  }
+
+  /** How many probes of the newest round were lost; 0 with no rounds. */
+  int newestLost() {
+    return newestUsable - newestSucceeded;
   }
 
   /**
@@ -90,7 +111,7 @@ record DampedEvidence(
   private static DampedEvidence judge(
       ProviderHistory history, int depth, boolean[][] ignored, DampedPolicySettings settings) {
     if (depth == 0) {
-      return new DampedEvidence(0, 0, 0, windowSize(history, settings), 0, 0);
+      return new DampedEvidence(0, 0, 0, windowSize(history, settings), 0, 0, 0, 0, 0);
     }
     int windowSize = windowSize(history, settings);
     int failures = 0;
@@ -98,6 +119,9 @@ record DampedEvidence(
     boolean failureRunOpen = true;
     boolean successRunOpen = true;
     int windowFailures = 0;
+    int windowRounds = 0;
+    int windowProbes = 0;
+    int windowLostProbes = 0;
     int newestSucceeded = 0;
     int newestUsable = 0;
     for (int position = 0; position < depth; position++) {
@@ -122,8 +146,13 @@ record DampedEvidence(
         newestSucceeded = succeeded;
         newestUsable = usable;
       }
-      if (position < windowSize && !ok) {
-        windowFailures++;
+      if (position < windowSize) {
+        windowRounds++;
+        windowProbes += usable;
+        windowLostProbes += usable - succeeded;
+        if (!ok) {
+          windowFailures++;
+        }
       }
       failureRunOpen &= !ok;
       successRunOpen &= ok;
@@ -135,7 +164,15 @@ record DampedEvidence(
       }
     }
     return new DampedEvidence(
-        failures, successes, windowFailures, windowSize, newestSucceeded, newestUsable);
+        failures,
+        successes,
+        windowFailures,
+        windowSize,
+        windowRounds,
+        windowProbes,
+        windowLostProbes,
+        newestSucceeded,
+        newestUsable);
   }
 
   /**

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
@@ -33,15 +34,18 @@ import java.util.Optional;
  *       [on]).
  *   <li><b>Down.</b> An eligible provider ({@link ProviderState#UP UP} or {@link
  *       ProviderState#SUSPECT SUSPECT}) goes {@link ProviderState#DOWN DOWN} after {@code
- *       down_consecutive_failures} [3] failed rounds in a row, or when at least {@code
- *       down_loss_percent} [12] of the newest {@code loss_window_rounds} [50] rounds failed.
- *       Before that, its first failed round makes it SUSPECT, still eligible.
+ *       down_consecutive_failures} [3] failed rounds in a row (reachability), or when the
+ *       sequential loss test ({@link LossTest}) finds its packet loss degraded: {@code
+ *       loss_degraded_percent} [20] rather than {@code loss_acceptable_percent} [6], with a false
+ *       alarm probability per test run of {@code loss_false_alarm_probability} [1e-4]. Before
+ *       that, its first failed round makes it SUSPECT, still eligible.
  *   <li><b>Up.</b> A down provider starts {@link ProviderState#RECOVERING RECOVERING} (not
- *       eligible) once {@code up_consecutive_successes} [5] rounds in a row succeeded and at most
- *       {@code up_loss_percent} [2] of the window failed; the gap between the two loss thresholds
- *       is a dead band. It stays recovering while that holds, and goes back to DOWN the moment it
- *       stops holding (any failed round), which restarts the dwell. It is UP again once it has
- *       recovered for {@code failback_dwell} [30 s] and its flap penalty has decayed to {@code
+ *       eligible) once {@code up_consecutive_successes} [5] rounds in a row succeeded and the
+ *       recovery test, started afresh when it went down, finds its loss acceptable again (wrongly,
+ *       for a link at the degraded loss, with probability {@code loss_false_recovery_probability}
+ *       [1e-3]). It stays recovering until a round fails or the loss test finds loss degraded
+ *       (then DOWN again, which restarts the dwell), and is UP again once it has recovered for
+ *       {@code failback_dwell} [30 s] and its flap penalty has decayed to {@code
  *       flap_reuse_threshold} [1000] or less.
  *   <li><b>Flap damping</b> (after RFC 2439). Each move of an eligible provider (UP or SUSPECT)
  *       to DOWN adds {@code flap_penalty} [1000] to its penalty, which halves every {@code
@@ -55,9 +59,12 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Memory travels in the {@link ProviderStatus}: {@code since} is when the provider entered its
- * state (the dwell is measured from it), and {@code flapPenalty} is the penalty as it stood at
- * {@code since}; its value at {@code now} is {@link #penaltyAt}. A provider whose state does not
- * change gets its previous status back unchanged. Every change is checked against {@link
+ * state (the dwell is measured from it), {@code flapPenalty} is the penalty as it stood at {@code
+ * since} (its value at {@code now} is {@link #penaltyAt}), and {@code evidence} holds the loss
+ * tests' scores beside the figures of the window (packet loss per probe, failed rounds). Each call
+ * folds the newest round of each history into the scores once: the engine calls the policy once
+ * per recorded round. A provider whose state does not change gets its previous status back with
+ * only its evidence updated. Every change is checked against {@link
  * ProviderState}'s transition table. If the history of a provider that was DOWN or RECOVERING is
  * emptied (reset), it is DOWN, so that a reset never skips the dwell; otherwise an empty history
  * gives INSUFFICIENT_DATA.
@@ -151,20 +158,47 @@ public final class DampedPolicy implements ReliabilityPolicy {
     Provider provider = history.provider();
     double penalty = penaltyAt(before, now);
     if (history.isEmpty()) {
+      // A reset history: the tests start again from nothing.
       if (before.state() == ProviderState.DOWN) {
-        return before;
+        return before.withEvidence(ProviderEvidence.NONE);
       }
       if (before.state() == ProviderState.RECOVERING) {
         return move(
-            provider, before, ProviderState.DOWN, now, penalty,
-            "no results since the history was reset while recovering");
+                provider, before, ProviderState.DOWN, now, penalty,
+                "no results since the history was reset while recovering")
+            .withEvidence(ProviderEvidence.NONE);
       }
       return move(
-          provider, before, ProviderState.INSUFFICIENT_DATA, now, penalty,
-          "no results since the history was reset");
+              provider, before, ProviderState.INSUFFICIENT_DATA, now, penalty,
+              "no results since the history was reset")
+          .withEvidence(ProviderEvidence.NONE);
     }
-    Optional<String> down = downRule(evidence);
-    boolean recover = recoverRule(evidence);
+    LossTest test = LossTest.of(before.evidence()).fold(evidence, settings);
+    Optional<String> down = downRule(evidence, test);
+    boolean recover = recoverRule(evidence, test);
+    ProviderStatus next = decide(provider, evidence, test, down, recover, before, now, penalty);
+    // A down provider must show acceptable loss anew to recover, so its recovery test restarts
+    // when it goes down; its loss test rests at 0 while it is down (nothing to decide), so that it
+    // is not judged again on the loss that put it there, and the engine does not probe faster for
+    // a test nobody reads.
+    if (next.state() == ProviderState.DOWN) {
+      test = test.withLossScore(0);
+      if (before.state() != ProviderState.DOWN) {
+        test = test.withRecoveryScore(0);
+      }
+    }
+    return next.withEvidence(test.evidence(evidence));
+  }
+
+  private ProviderStatus decide(
+      Provider provider,
+      DampedEvidence evidence,
+      LossTest test,
+      Optional<String> down,
+      boolean recover,
+      ProviderStatus before,
+      Instant now,
+      double penalty) {
     switch (before.state()) {
       case INSUFFICIENT_DATA:
         if (down.isPresent()) {
@@ -178,7 +212,7 @@ public final class DampedPolicy implements ReliabilityPolicy {
               provider, before, ProviderState.UP, now, penalty,
               "first successful round, " + targets(evidence));
         }
-        return recover ? recovering(provider, before, now, penalty, evidence) : before;
+        return recover ? recovering(provider, before, now, penalty, evidence, test) : before;
       case UP:
         if (down.isPresent()) {
           return move(provider, before, ProviderState.DOWN, now, flap(penalty), down.get());
@@ -198,13 +232,14 @@ public final class DampedPolicy implements ReliabilityPolicy {
         }
         return before;
       case DOWN:
-        return recover ? recovering(provider, before, now, penalty, evidence) : before;
+        return recover ? recovering(provider, before, now, penalty, evidence, test) : before;
       case RECOVERING:
-        if (!recover) {
+        if (down.isPresent() || evidence.consecutiveFailures() > 0) {
           // Not a flap: the provider was not eligible, so no traffic moved.
           return move(
               provider, before, ProviderState.DOWN, now, penalty,
-              "recovery interrupted: " + down.orElseGet(() -> notRecovered(evidence)));
+              "recovery interrupted: "
+                  + down.orElseGet(() -> "a round failed, " + targets(evidence)));
         }
         if (holdOver(before.since(), now, penalty)) {
           return move(provider, before, ProviderState.UP, now, penalty, recovered(before, now));
@@ -214,8 +249,11 @@ public final class DampedPolicy implements ReliabilityPolicy {
     throw new AssertionError("unknown state " + before.state());
   }
 
-  /** The down rule's reason if it fires: N consecutive failed rounds, or window loss. */
-  private Optional<String> downRule(DampedEvidence evidence) {
+  /**
+   * The down rule's reason if it fires: N consecutive failed rounds (reachability), or the loss
+   * test's verdict "degraded" (packet loss).
+   */
+  private Optional<String> downRule(DampedEvidence evidence, LossTest test) {
     if (evidence.consecutiveFailures() >= settings.downConsecutiveFailures()) {
       return Optional.of(
           format(
@@ -224,22 +262,29 @@ public final class DampedPolicy implements ReliabilityPolicy {
               settings.downConsecutiveFailures(),
               targets(evidence)));
     }
-    if (100.0 * evidence.windowFailures() >= settings.downLossPercent() * evidence.windowSize()) {
+    if (test.lossScore() >= settings.lossThreshold()) {
       return Optional.of(
           format(
-              "%d of the last %d rounds failed (%s, down at %s)",
-              evidence.windowFailures(),
-              evidence.windowSize(),
-              percent(evidence.windowLossPercent()),
-              percent(settings.downLossPercent())));
+              "packet loss degraded: loss test score %s reached %s (acceptable %s, degraded %s);"
+                  + " %d of the last %d probes lost (%s)",
+              decimal(test.lossScore(), 2),
+              decimal(settings.lossThreshold(), 2),
+              percent(settings.lossAcceptablePercent()),
+              percent(settings.lossDegradedPercent()),
+              evidence.windowLostProbes(),
+              evidence.windowProbes(),
+              percent(evidence.lossPercent())));
     }
     return Optional.empty();
   }
 
-  /** The recover rule: M consecutive successes and window loss at most the recover threshold. */
-  private boolean recoverRule(DampedEvidence evidence) {
+  /**
+   * The recover rule: M consecutive successful rounds, and the recovery test's verdict
+   * "acceptable loss" since the provider went down.
+   */
+  private boolean recoverRule(DampedEvidence evidence, LossTest test) {
     return evidence.consecutiveSuccesses() >= settings.upConsecutiveSuccesses()
-        && 100.0 * evidence.windowFailures() <= settings.upLossPercent() * evidence.windowSize();
+        && test.recoveryScore() >= settings.recoveryThreshold();
   }
 
   /**
@@ -251,13 +296,18 @@ public final class DampedPolicy implements ReliabilityPolicy {
       ProviderStatus before,
       Instant now,
       double penalty,
-      DampedEvidence evidence) {
+      DampedEvidence evidence,
+      LossTest test) {
     String healthy =
         format(
-            "%d consecutive successful rounds, %d of the last %d rounds failed",
+            "%d consecutive successful rounds, loss acceptable (recovery test score %s reached"
+                + " %s); %d of the last %d probes lost (%s)",
             evidence.consecutiveSuccesses(),
-            evidence.windowFailures(),
-            evidence.windowSize());
+            decimal(test.recoveryScore(), 2),
+            decimal(settings.recoveryThreshold(), 2),
+            evidence.windowLostProbes(),
+            evidence.windowProbes(),
+            percent(evidence.lossPercent()));
     if (holdOver(now, now, penalty)) {
       return move(provider, before, ProviderState.UP, now, penalty, healthy);
     }
@@ -317,19 +367,7 @@ public final class DampedPolicy implements ReliabilityPolicy {
         evidence.consecutiveFailures() == 1 ? "" : "s in a row",
         targets(evidence),
         evidence.windowFailures(),
-        evidence.windowSize());
-  }
-
-  private String notRecovered(DampedEvidence evidence) {
-    if (evidence.consecutiveFailures() > 0) {
-      return "a round failed, " + targets(evidence);
-    }
-    return format(
-        "%d of the last %d rounds failed (%s, recovering needs at most %s)",
-        evidence.windowFailures(),
-        evidence.windowSize(),
-        percent(evidence.windowLossPercent()),
-        percent(settings.upLossPercent()));
+        evidence.windowRounds());
   }
 
   private String recovered(ProviderStatus before, Instant now) {
@@ -355,11 +393,14 @@ public final class DampedPolicy implements ReliabilityPolicy {
   }
 
   private static String percent(double value) {
+    return decimal(value, 1) + "%";
+  }
+
+  private static String decimal(double value, int scale) {
     return BigDecimal.valueOf(value)
-            .setScale(1, RoundingMode.HALF_UP)
-            .stripTrailingZeros()
-            .toPlainString()
-        + "%";
+        .setScale(scale, RoundingMode.HALF_UP)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static String format(String template, Object... args) {

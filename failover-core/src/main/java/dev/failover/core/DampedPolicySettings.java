@@ -25,13 +25,18 @@ import java.util.Optional;
  * @param upConsecutiveSuccesses {@code up_consecutive_successes}: a down provider starts recovering
  *     only after this many successful rounds in a row (and a suspect one is up again after as
  *     many); default 5
- * @param lossWindowRounds {@code loss_window_rounds}: how many of the newest rounds the loss rules
- *     look at; default 50
- * @param downLossPercent {@code down_loss_percent}: a provider is down when at least this share of
- *     the window's rounds failed; default 12 (6 of 50 rounds)
- * @param upLossPercent {@code up_loss_percent}: a down provider starts recovering only when at most
- *     this share of the window's rounds failed; below {@code down_loss_percent}, the gap between
- *     the two being the dead band; default 2 (1 of 50 rounds)
+ * @param lossWindowRounds {@code loss_window_rounds}: how many of the newest rounds the figures
+ *     shown in the status (packet loss, failed rounds) are counted over; default 50
+ * @param lossAcceptablePercent {@code loss_acceptable_percent}: the packet loss (per probe) the
+ *     sequential loss test treats as acceptable; default 6
+ * @param lossDegradedPercent {@code loss_degraded_percent}: the packet loss the test treats as
+ *     degraded, above {@code loss_acceptable_percent}; default 20
+ * @param lossFalseAlarmProbability {@code loss_false_alarm_probability}: the probability that one
+ *     run of the test, started by a lost probe on a link at exactly the acceptable loss, ends in a
+ *     "degraded" verdict (Wald's bound: the threshold is {@code ln(1 / this)}); default 1e-4
+ * @param lossFalseRecoveryProbability {@code loss_false_recovery_probability}: the same for the
+ *     recovery test, on a link at exactly the degraded loss, ending in an "acceptable again"
+ *     verdict; default 1e-3
  * @param minTargetsUp {@code min_targets_up}: a round succeeds when at least this many of its
  *     targets (test cases) succeeded; default 1, "any target answers"
  * @param maxLatency {@code max_latency}: a success slower than this counts as a failure; empty (the
@@ -55,8 +60,10 @@ public record DampedPolicySettings(
     int downConsecutiveFailures,
     int upConsecutiveSuccesses,
     int lossWindowRounds,
-    double downLossPercent,
-    double upLossPercent,
+    double lossAcceptablePercent,
+    double lossDegradedPercent,
+    double lossFalseAlarmProbability,
+    double lossFalseRecoveryProbability,
     int minTargetsUp,
     Optional<Duration> maxLatency,
     Duration failbackDwell,
@@ -75,11 +82,21 @@ public record DampedPolicySettings(
   /** The default of {@code loss_window_rounds}. */
   public static final int DEFAULT_LOSS_WINDOW_ROUNDS = 50;
 
-  /** The default of {@code down_loss_percent}. */
-  public static final double DEFAULT_DOWN_LOSS_PERCENT = 12;
+  /**
+   * The default of {@code loss_acceptable_percent}: 6 %, just above the 5 % loss that the issue's
+   * targets call ordinary, so that a link at 5 % loss raises about one false alarm in 4 days
+   * (docs/policy-damped.md, "The loss test").
+   */
+  public static final double DEFAULT_LOSS_ACCEPTABLE_PERCENT = 6;
 
-  /** The default of {@code up_loss_percent}. */
-  public static final double DEFAULT_UP_LOSS_PERCENT = 2;
+  /** The default of {@code loss_degraded_percent}: 20 %, the loss the policy must leave. */
+  public static final double DEFAULT_LOSS_DEGRADED_PERCENT = 20;
+
+  /** The default of {@code loss_false_alarm_probability}: a threshold of ln(10^4) = 9.21. */
+  public static final double DEFAULT_LOSS_FALSE_ALARM_PROBABILITY = 1e-4;
+
+  /** The default of {@code loss_false_recovery_probability}: a threshold of ln(10^3) = 6.91. */
+  public static final double DEFAULT_LOSS_FALSE_RECOVERY_PROBABILITY = 1e-3;
 
   /** The default of {@code min_targets_up}. */
   public static final int DEFAULT_MIN_TARGETS_UP = 1;
@@ -113,9 +130,9 @@ public record DampedPolicySettings(
 
   /**
    * @throws NullPointerException if a component is null
-   * @throws IllegalArgumentException if a component breaks its rule, or {@code up_loss_percent} is
-   *     not below {@code down_loss_percent}; the message names the config key, the rule and the
-   *     value
+   * @throws IllegalArgumentException if a component breaks its rule, or {@code
+   *     loss_degraded_percent} is not above {@code loss_acceptable_percent}; the message names the
+   *     config key, the rule and the value
    */
   public DampedPolicySettings {
     checkNotNull(maxLatency, "max_latency");
@@ -126,15 +143,17 @@ public record DampedPolicySettings(
     checkRounds("up_consecutive_successes", upConsecutiveSuccesses);
     checkRounds("loss_window_rounds", lossWindowRounds);
     checkArgument(
-        downLossPercent > 0 && downLossPercent <= 100,
-        "down_loss_percent must be > 0 and <= 100, was %s",
-        downLossPercent);
+        lossAcceptablePercent > 0 && lossAcceptablePercent < 100,
+        "loss_acceptable_percent must be > 0 and < 100, was %s",
+        lossAcceptablePercent);
     checkArgument(
-        upLossPercent >= 0 && upLossPercent < downLossPercent,
-        "up_loss_percent must be >= 0 and below down_loss_percent (%s), the dead band between"
-            + " them keeping a provider from flapping at one threshold, was %s",
-        downLossPercent,
-        upLossPercent);
+        lossDegradedPercent > lossAcceptablePercent && lossDegradedPercent < 100,
+        "loss_degraded_percent must be above loss_acceptable_percent (%s) and < 100, the test"
+            + " telling the two apart, was %s",
+        lossAcceptablePercent,
+        lossDegradedPercent);
+    checkProbability("loss_false_alarm_probability", lossFalseAlarmProbability);
+    checkProbability("loss_false_recovery_probability", lossFalseRecoveryProbability);
     checkArgument(
         minTargetsUp >= 1 && minTargetsUp <= MAX_ROUNDS,
         "min_targets_up must be between 1 and %s, was %s",
@@ -191,8 +210,10 @@ public record DampedPolicySettings(
         .downConsecutiveFailures(downConsecutiveFailures)
         .upConsecutiveSuccesses(upConsecutiveSuccesses)
         .lossWindowRounds(lossWindowRounds)
-        .downLossPercent(downLossPercent)
-        .upLossPercent(upLossPercent)
+        .lossAcceptablePercent(lossAcceptablePercent)
+        .lossDegradedPercent(lossDegradedPercent)
+        .lossFalseAlarmProbability(lossFalseAlarmProbability)
+        .lossFalseRecoveryProbability(lossFalseRecoveryProbability)
         .minTargetsUp(minTargetsUp)
         .maxLatency(maxLatency)
         .failbackDwell(failbackDwell)
@@ -236,6 +257,40 @@ public record DampedPolicySettings(
    */
   public double maxPenalty() {
     return flapReuseThreshold * Math.pow(2, seconds(flapMaxHold) / seconds(flapHalfLife));
+  }
+
+  /**
+   * What one lost probe adds to the loss test's score: the log-likelihood ratio {@code ln(p1 /
+   * p0)} of degraded ({@code p1}) against acceptable ({@code p0}) loss; positive.
+   */
+  public double lostProbeScore() {
+    return Math.log(lossDegradedPercent / lossAcceptablePercent);
+  }
+
+  /**
+   * What one answered probe adds to the loss test's score: {@code ln((1 - p1) / (1 - p0))};
+   * negative.
+   */
+  public double answeredProbeScore() {
+    return Math.log((100 - lossDegradedPercent) / (100 - lossAcceptablePercent));
+  }
+
+  /** The loss test's threshold: {@code ln(1 / loss_false_alarm_probability)}. */
+  public double lossThreshold() {
+    return Math.log(1 / lossFalseAlarmProbability);
+  }
+
+  /** The recovery test's threshold: {@code ln(1 / loss_false_recovery_probability)}. */
+  public double recoveryThreshold() {
+    return Math.log(1 / lossFalseRecoveryProbability);
+  }
+
+  private static void checkProbability(String key, double value) {
+    checkArgument(
+        value > 0 && value < 0.5,
+        "%s must be > 0 and < 0.5, was %s",
+        key,
+        value);
   }
 
   private static void checkFitsHistory(String key, int rounds, int historyCapacity) {
@@ -283,8 +338,10 @@ public record DampedPolicySettings(
     private int downConsecutiveFailures = DEFAULT_DOWN_CONSECUTIVE_FAILURES;
     private int upConsecutiveSuccesses = DEFAULT_UP_CONSECUTIVE_SUCCESSES;
     private int lossWindowRounds = DEFAULT_LOSS_WINDOW_ROUNDS;
-    private double downLossPercent = DEFAULT_DOWN_LOSS_PERCENT;
-    private double upLossPercent = DEFAULT_UP_LOSS_PERCENT;
+    private double lossAcceptablePercent = DEFAULT_LOSS_ACCEPTABLE_PERCENT;
+    private double lossDegradedPercent = DEFAULT_LOSS_DEGRADED_PERCENT;
+    private double lossFalseAlarmProbability = DEFAULT_LOSS_FALSE_ALARM_PROBABILITY;
+    private double lossFalseRecoveryProbability = DEFAULT_LOSS_FALSE_RECOVERY_PROBABILITY;
     private int minTargetsUp = DEFAULT_MIN_TARGETS_UP;
     private Optional<Duration> maxLatency = Optional.empty();
     private Duration failbackDwell = DEFAULT_FAILBACK_DWELL;
@@ -314,15 +371,27 @@ public record DampedPolicySettings(
       return this;
     }
 
-    /** Sets {@code down_loss_percent}. */
-    public Builder downLossPercent(double value) {
-      this.downLossPercent = value;
+    /** Sets {@code loss_acceptable_percent}. */
+    public Builder lossAcceptablePercent(double value) {
+      this.lossAcceptablePercent = value;
       return this;
     }
 
-    /** Sets {@code up_loss_percent}. */
-    public Builder upLossPercent(double value) {
-      this.upLossPercent = value;
+    /** Sets {@code loss_degraded_percent}. */
+    public Builder lossDegradedPercent(double value) {
+      this.lossDegradedPercent = value;
+      return this;
+    }
+
+    /** Sets {@code loss_false_alarm_probability}. */
+    public Builder lossFalseAlarmProbability(double value) {
+      this.lossFalseAlarmProbability = value;
+      return this;
+    }
+
+    /** Sets {@code loss_false_recovery_probability}. */
+    public Builder lossFalseRecoveryProbability(double value) {
+      this.lossFalseRecoveryProbability = value;
       return this;
     }
 
@@ -391,8 +460,10 @@ public record DampedPolicySettings(
           downConsecutiveFailures,
           upConsecutiveSuccesses,
           lossWindowRounds,
-          downLossPercent,
-          upLossPercent,
+          lossAcceptablePercent,
+          lossDegradedPercent,
+          lossFalseAlarmProbability,
+          lossFalseRecoveryProbability,
           minTargetsUp,
           maxLatency,
           failbackDwell,

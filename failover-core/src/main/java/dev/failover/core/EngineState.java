@@ -89,22 +89,29 @@ record EngineState(
   }
 
   /**
-   * The interval in force: {@code fast_check_interval} while any provider is in doubt ({@code
-   * SUSPECT}, {@code RECOVERING} or {@code INSUFFICIENT_DATA}: judged sooner), {@code
-   * check_interval} otherwise.
+   * The interval in force: {@code fast_check_interval} while any provider is in doubt, {@code
+   * check_interval} otherwise. A provider is in doubt when it is {@code SUSPECT}, {@code
+   * RECOVERING} or {@code INSUFFICIENT_DATA}, or its policy's sequential test is running: a {@link
+   * dev.failover.api.ProviderEvidence#lossScore() loss score} above 0, or a {@link
+   * dev.failover.api.ProviderEvidence#recoveryScore() recovery score} above 0 while it is {@code
+   * DOWN}. A running test needs probes to decide, and gets 2.5 times as many per second at the
+   * default cadences (docs/policy-damped.md, "The loss test").
    */
   Duration interval(EngineSettings settings) {
     for (ProviderStatus status : statuses.values()) {
-      if (inDoubt(status.state())) {
+      if (inDoubt(status)) {
         return settings.fastCheckInterval();
       }
     }
     return settings.checkInterval();
   }
 
-  private static boolean inDoubt(ProviderState state) {
+  private static boolean inDoubt(ProviderStatus status) {
+    ProviderState state = status.state();
     return state == ProviderState.SUSPECT
         || state == ProviderState.RECOVERING
-        || state == ProviderState.INSUFFICIENT_DATA;
+        || state == ProviderState.INSUFFICIENT_DATA
+        || status.evidence().lossScore() > 0
+        || (state == ProviderState.DOWN && status.evidence().recoveryScore() > 0);
   }
 }

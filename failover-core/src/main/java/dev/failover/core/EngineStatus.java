@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
@@ -90,18 +91,22 @@ public record EngineStatus(
    * @param histories every configured provider's history, in priority order
    * @param policy the policy's name
    * @param settings for the interval in force and the start metric
-   * @param at the time of the step
+   * @param at the wall-clock time of the step
+   * @param monotonicAt the same instant on the engine's monotonic timeline, on which the statuses'
+   *     {@code since} are; each is shown as the wall time as long before {@code at}
    */
   static EngineStatus of(
       EngineState state,
       List<ProviderHistory> histories,
       String policy,
       EngineSettings settings,
-      Instant at) {
+      Instant at,
+      Instant monotonicAt) {
     List<ProviderReport> reports = new ArrayList<>(histories.size());
     for (ProviderHistory h : histories) {
       String id = h.provider().id();
-      reports.add(ProviderReport.of(h, state.statuses().get(id), !state.linkDown().contains(id)));
+      ProviderStatus status = EngineStep.onWallClock(state.statuses().get(id), at, monotonicAt);
+      reports.add(ProviderReport.of(h, status, !state.linkDown().contains(id)));
     }
     Decision decision = state.decision();
     List<String> ranking = new ArrayList<>();
@@ -126,6 +131,19 @@ public record EngineStatus(
         ledger.lastAppliedAt(),
         ledger.failure(),
         reports);
+  }
+
+  /**
+   * As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, with the wall
+   * clock and the monotonic timeline agreeing.
+   */
+  static EngineStatus of(
+      EngineState state,
+      List<ProviderHistory> histories,
+      String policy,
+      EngineSettings settings,
+      Instant at) {
+    return of(state, histories, policy, settings, at, at);
   }
 
   /** The main provider's id, empty before the first decision. */
@@ -157,10 +175,13 @@ public record EngineStatus(
    * @param recentOutcomes the outcomes of the newest rounds, oldest first, at most {@value
    *     FailoverEngine#RECENT_ROUNDS}: {@code SUCCESS} if every check of the round succeeded,
    *     otherwise the outcome of its first check that did not
-   * @param storedRounds how many rounds the history holds
-   * @param failedRounds how many of them failed
-   * @param lossPercent the share of checks in the stored rounds that did not succeed, 0 to 100; 0
-   *     when no round is stored
+   * @param storedRounds how many rounds the figures count: the policy's window where its status
+   *     carries {@link ProviderEvidence figures}, otherwise every round the history holds
+   * @param failedRounds how many of them failed, as the policy counts them (k of n targets for the
+   *     damped policy); otherwise a round fails unless all its checks succeeded
+   * @param lossPercent the packet loss, 0 to 100: the policy's own (per probe, over its window)
+   *     where it reports one, otherwise the share of checks in the stored rounds that did not
+   *     succeed; 0 when nothing is counted
    * @param meanLatency the mean latency of the successful checks in the stored rounds; null when
    *     there is none
    */
@@ -226,6 +247,11 @@ public record EngineStatus(
           }
         }
       }
+      // The policy's own figures where it reports them, so that the status never disagrees with
+      // the verdict (the damped policy counts k of n targets and its own window); otherwise every
+      // check of the history, a round failing unless all its checks succeeded.
+      ProviderEvidence evidence = status.evidence();
+      boolean own = evidence.reported();
       return new ProviderReport(
           h.provider().id(),
           status.state(),
@@ -234,9 +260,9 @@ public record EngineStatus(
           status.eligible(),
           linkUsable,
           recent,
-          h.size(),
-          h.failedCount(),
-          checks == 0 ? 0 : 100.0 * lost / checks,
+          own ? evidence.rounds() : h.size(),
+          own ? evidence.failedRounds() : h.failedCount(),
+          own ? evidence.lossPercent() : checks == 0 ? 0 : 100.0 * lost / checks,
           successes == 0 ? null : latencySum.dividedBy(successes));
     }
 

@@ -15,6 +15,7 @@ import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>the decision's routing state is to be applied when {@link ApplyLedger} says so (changed, a
  *       retry due, a re-assertion due), and on every decision outside a tick.
  * </ol>
+ *
+ * <p><b>Time:</b> every input carries two instants: the wall clock's, for what is displayed
+ * (event times, {@code mainSince}), and the engine's monotonic timeline's, for what is measured:
+ * the policy's {@code now}, and so every {@code since} in the statuses of the state, on which the
+ * dwell and flap damping are measured. A stepped wall clock therefore neither holds a recovered
+ * provider back nor ends its dwell early (issue 11); events show {@code since} on the wall clock
+ * ({@link Input#onWallClock}).
  *
  * <p><b>Purity:</b> no clock, no I/O, no randomness, no mutable field; the same state and input
  * give an equal result, provided the policy is pure as {@link ReliabilityPolicy} requires. Each
@@ -81,33 +89,68 @@ final class EngineStep {
    *     for a decision outside a tick, which neither probes nor asks the policy
    * @param sticky the sticky reading
    * @param linkDown the ids of the providers whose link is down now
-   * @param now the time of the step: event times, {@code mainSince}, the policy's {@code now}
+   * @param now the wall-clock time of the step, for display only: event times, {@code mainSince}
+   * @param monotonic the step's instant on the engine's monotonic timeline, which never steps: the
+   *     policy's {@code now}, and so every {@code since} of the statuses in the state; durations
+   *     (dwell, damping) are measured on it
    */
   record Input(
       @Nullable List<ProviderHistory> histories,
       StickyReading sticky,
       ImmutableSet<String> linkDown,
-      Instant now) {
+      Instant now,
+      Instant monotonic) {
     Input {
       histories = histories == null ? null : List.copyOf(histories);
       checkNotNull(sticky, "sticky");
       checkNotNull(linkDown, "linkDown");
       checkNotNull(now, "now");
+      checkNotNull(monotonic, "monotonic");
     }
 
-    /** A tick: the histories hold its new round. */
+    /** A tick whose wall clock and monotonic timeline agree: the histories hold its new round. */
     static Input tick(
         List<ProviderHistory> histories, StickyReading sticky, Set<String> linkDown, Instant now) {
+      return tick(histories, sticky, linkDown, now, now);
+    }
+
+    /** A tick at wall time {@code now}, {@code monotonic} on the engine's monotonic timeline. */
+    static Input tick(
+        List<ProviderHistory> histories,
+        StickyReading sticky,
+        Set<String> linkDown,
+        Instant now,
+        Instant monotonic) {
       return new Input(
-          checkNotNull(histories, "histories"), sticky, ImmutableSet.copyOf(linkDown), now);
+          checkNotNull(histories, "histories"),
+          sticky,
+          ImmutableSet.copyOf(linkDown),
+          now,
+          monotonic);
     }
 
     /**
-     * A decision outside a tick ({@link FailoverEngine#decideNow()}): statuses stay, the routing
-     * state is applied whatever the ledger says, and it is not counted as a tick.
+     * A decision outside a tick ({@link FailoverEngine#decideNow()}), wall clock and monotonic
+     * timeline agreeing: statuses stay, the routing state is applied whatever the ledger says, and
+     * it is not counted as a tick.
      */
     static Input decision(StickyReading sticky, Set<String> linkDown, Instant now) {
-      return new Input(null, sticky, ImmutableSet.copyOf(linkDown), now);
+      return decision(sticky, linkDown, now, now);
+    }
+
+    /** A decision outside a tick at wall time {@code now}, {@code monotonic} on the timeline. */
+    static Input decision(
+        StickyReading sticky, Set<String> linkDown, Instant now, Instant monotonic) {
+      return new Input(null, sticky, ImmutableSet.copyOf(linkDown), now, monotonic);
+    }
+
+    /**
+     * {@code status} with its {@code since} moved from the monotonic timeline to the wall clock:
+     * the wall time that was as long before {@code now} as {@code since} is before {@code
+     * monotonic}. For display (events, the status file); the rules never see it.
+     */
+    ProviderStatus onWallClock(ProviderStatus status) {
+      return EngineStep.onWallClock(status, now, monotonic);
     }
 
     /** Whether this is a tick. */
@@ -157,9 +200,21 @@ final class EngineStep {
     }
   }
 
-  /** The state before the first tick, at {@code now}. */
-  EngineState initial(Instant now) {
-    return EngineState.initial(providers, now);
+  /**
+   * {@code status} with its {@code since} moved from the monotonic timeline to the wall clock: the
+   * wall time that was as long before {@code now} as {@code since} is before {@code monotonic}.
+   */
+  static ProviderStatus onWallClock(ProviderStatus status, Instant now, Instant monotonic) {
+    Instant since = now.minus(Duration.between(status.since(), monotonic));
+    return since.equals(status.since())
+        ? status
+        : new ProviderStatus(
+            status.state(), since, status.reason(), status.flapPenalty(), status.evidence());
+  }
+
+  /** The state before the first tick, at {@code monotonic} on the engine's monotonic timeline. */
+  EngineState initial(Instant monotonic) {
+    return EngineState.initial(providers, monotonic);
   }
 
   /**
@@ -174,14 +229,17 @@ final class EngineStep {
     ImmutableMap<String, ProviderStatus> statuses = state.statuses();
     if (input.isTick()) {
       ticks++;
-      statuses = assess(input.histories(), state.statuses(), input.now(), events);
+      // The policy measures every duration on the monotonic timeline, never on the wall clock,
+      // which may be stepped (an NTP sync after boot on a router without a clock, an operator).
+      statuses = assess(input.histories(), state.statuses(), input.monotonic(), events);
       for (Provider provider : providers) {
         ProviderStatus from = state.statuses().get(provider.id());
         ProviderStatus to = statuses.get(provider.id());
         if (from.state() != to.state()) {
           events.add(
               new EngineEvent.StateChanged(
-                  new ProviderStateChanged(provider, from, to, input.now())));
+                  new ProviderStateChanged(
+                      provider, input.onWallClock(from), input.onWallClock(to), input.now())));
         }
       }
     }

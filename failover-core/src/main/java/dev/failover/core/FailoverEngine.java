@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>probe:</b> every scenario runs against every provider concurrently on the probe
- *       executor, all within one {@code probe_timeout} ({@link ProbeRunner}); a hung check is
- *       cancelled and recorded as a timeout, a check that throws as a failure; each provider's
- *       {@link ProbeRound} goes into the {@link HistoryStore};
+ *       executor, all within one {@code probe_timeout}, or with adaptive timeouts ({@link
+ *       ProbeTimeouts}) each within its own, following its round-trip time ({@link
+ *       ProbeRunner}); a hung check is cancelled and recorded as a timeout, a check that throws as
+ *       a failure; each provider's {@link ProbeRound} goes into the {@link HistoryStore};
  *   <li><b>step:</b> with the histories, the sticky reading, the link states and the time (read
  *       once), {@link EngineStep#step} assesses (keeping the previous statuses where the {@link
  *       ReliabilityPolicy} throws or breaks {@link ProviderState}'s table), selects ({@link
@@ -88,7 +89,10 @@ import org.slf4j.LoggerFactory;
  * be called from any thread at any time.
  *
  * <p><b>Time:</b> timestamps come from the injected {@link InstantSource}, elapsed time from the
- * injected {@link Ticker}; the engine reads no system clock and never sleeps.
+ * injected {@link Ticker}; the engine reads no system clock and never sleeps. The policy is given
+ * the engine's monotonic time (the wall clock at creation plus the ticker's elapsed time), so the
+ * dwell and damping follow the ticker even when the wall clock is stepped; the wall clock only
+ * stamps what is displayed (rounds, events, the status, whose {@code since} are converted back).
  */
 public final class FailoverEngine {
   private static final Logger logger = LoggerFactory.getLogger(FailoverEngine.class);
@@ -117,6 +121,10 @@ public final class FailoverEngine {
   private final HistoryStore history;
   private final ProbeRunner probes;
   private final EngineStep step;
+  /** The origin of the monotonic timeline: the wall clock and the ticker at creation. */
+  private final Instant origin;
+
+  private final long originNanos;
 
   // Held by a tick from start to end, so that two ticks never probe at once.
   private final ReentrantLock probeLock = new ReentrantLock();
@@ -152,9 +160,43 @@ public final class FailoverEngine {
    * @throws IllegalArgumentException if the scenarios are empty or not unique, or the metrics
    *     {@code start_metric + number of providers - 1} overflow
    */
+  public FailoverEngine(
+      EngineSettings settings,
+      Providers providers,
+      Set<TestScenario> scenarios,
+      ReliabilityPolicy policy,
+      RouteBackend backend,
+      StickySource sticky,
+      Set<FailoverListener> listeners,
+      ExecutorService probeExecutor,
+      InstantSource clock,
+      Ticker ticker) {
+    this(
+        settings,
+        ProbeTimeouts.fixed(),
+        providers,
+        scenarios,
+        policy,
+        backend,
+        sticky,
+        listeners,
+        probeExecutor,
+        clock,
+        ticker);
+  }
+
+  /**
+   * Creates an engine whose probes time out as {@code timeouts} say: fixed at {@code
+   * probe_timeout}, or following each target's round-trip time through each provider ({@link
+   * ProbeRunner}); the other parameters are those of the constructor without it, which keeps fixed
+   * timeouts.
+   *
+   * @throws IllegalArgumentException as the constructor without {@code timeouts}
+   */
   @Inject
   public FailoverEngine(
       EngineSettings settings,
+      ProbeTimeouts timeouts,
       Providers providers,
       Set<TestScenario> scenarios,
       ReliabilityPolicy policy,
@@ -190,17 +232,32 @@ public final class FailoverEngine {
     this.history = new HistoryStore(this.providers, settings.historyCapacity());
     this.probes =
         new ProbeRunner(
-            checkNotNull(probeExecutor, "probeExecutor"), ticker, settings.probeTimeout());
+            checkNotNull(probeExecutor, "probeExecutor"),
+            ticker,
+            settings.probeTimeout(),
+            checkNotNull(timeouts, "timeouts"));
     this.step = new EngineStep(this.providers, settings, policy);
     this.policyName = policy.name();
     Instant now = clock.instant();
+    this.origin = now;
+    this.originNanos = ticker.read();
     this.state = step.initial(now);
-    this.status = EngineStatus.of(state, history.snapshot(), policyName, settings, now);
+    this.status = EngineStatus.of(state, history.snapshot(), policyName, settings, now, now);
+  }
+
+  /**
+   * Now on the engine's monotonic timeline: the wall-clock time at the engine's creation plus the
+   * ticker's elapsed time since. It never steps, whatever the wall clock does, so the policy
+   * measures the dwell and damping on it.
+   */
+  private Instant monotonicNow() {
+    return origin.plusNanos(ticker.read() - originNanos);
   }
 
   /**
    * Runs one tick: probe, record, assess, select, apply, publish. Blocks for at most about {@code
-   * probe_timeout} plus the backend's apply.
+   * probe_timeout} (with adaptive timeouts, the longest timeout of the round, at most {@code
+   * probe_timeout_max}) plus the backend's apply.
    *
    * <p>Never throws for a failure of a probe, the policy, the sticky source, the backend or a
    * listener. If the calling thread is interrupted while waiting for the probes, the tick stops
@@ -272,7 +329,8 @@ public final class FailoverEngine {
     ImmutableSet<String> down = linkDown;
     logger.debug("re-deciding without probing (links down: {})", down);
     return decide(
-        EngineStep.Input.decision(readSticky(), down, clock.instant()), history.snapshot());
+        EngineStep.Input.decision(readSticky(), down, clock.instant(), monotonicNow()),
+        history.snapshot());
   }
 
   /**
@@ -401,7 +459,8 @@ public final class FailoverEngine {
       round.get().forEach(this::publishRound);
       List<ProviderHistory> histories = history.snapshot();
       EngineStep.Input input =
-          EngineStep.Input.tick(histories, readSticky(), linkDown, clock.instant());
+          EngineStep.Input.tick(
+              histories, readSticky(), linkDown, clock.instant(), monotonicNow());
       return decide(input, histories);
     } finally {
       decisionLock.unlock();
@@ -428,7 +487,8 @@ public final class FailoverEngine {
       publish(applied.events());
       warmFailoverPath(input);
     }
-    status = EngineStatus.of(state, histories, policyName, settings, input.now());
+    status =
+        EngineStatus.of(state, histories, policyName, settings, input.now(), input.monotonic());
     return status;
   }
 
@@ -447,7 +507,9 @@ public final class FailoverEngine {
     Set<String> down = new LinkedHashSet<>(input.linkDown());
     down.add(decision.main().id());
     try {
-      step.step(state, EngineStep.Input.decision(input.sticky(), down, input.now()));
+      step.step(
+          state,
+          EngineStep.Input.decision(input.sticky(), down, input.now(), input.monotonic()));
     } catch (RuntimeException e) {
       // The same step runs for real on the first outage, and its failure is handled there.
       logger.warn("warming the failover path failed; ignored", e);

@@ -47,8 +47,23 @@ import org.slf4j.LoggerFactory;
  * and at DEBUG while it keeps overrunning, so that a dead uplink does not flood the log several
  * times a second.
  *
+ * <p><b>Adaptive timeouts</b> ({@link ProbeTimeouts#adaptive()}): each provider-and-scenario pair
+ * (a target through a provider) has its own {@link RttEstimator}, fed by every answered check, and
+ * its check is judged lost at that pair's timeout ({@code SRTT + 4 RTTVAR} between {@code
+ * probe_timeout_min} and {@code probe_timeout_max}; {@code probe_timeout} before the first
+ * sample), and the round ends when its last pair's timeout has passed. A check judged lost is not
+ * cancelled if its future is a {@link CompletableFuture} (the ping engine's is): the scenario was
+ * given {@code probe_timeout_max} as its limit, and a reply that comes later is a late reply. A
+ * late reply updates the pair's estimate at once, so the next check waits long enough for a link
+ * that got slower; and it is evidence of life: if that pair's next check is lost too, it is
+ * recorded as a success after the late reply's round-trip time, with a detail saying so. A silent
+ * link gives no sample, so its timeout stays short and it is found as fast as before. A check
+ * whose future is not a {@code CompletableFuture} (a scenario's default {@code start}) is cancelled
+ * at its pair's timeout, without a warning, since it was cut short by design.
+ *
  * <p>Thread-safe if the scenarios are (as {@link TestScenario} requires); the engine calls it from
- * one thread at a time.
+ * one thread at a time. Late replies arrive on the scenarios' threads; the estimates and late
+ * replies are kept in concurrent maps.
  */
 final class ProbeRunner {
   private static final Logger logger = LoggerFactory.getLogger(ProbeRunner.class);
@@ -59,16 +74,51 @@ final class ProbeRunner {
   private final Ticker ticker;
   private final Duration timeout;
   private final Duration scenarioTimeout;
+  private final ProbeTimeouts timeouts;
+
+  /** Each pair's round-trip time estimate, by "id/scenario"; adaptive timeouts only. */
+  private final ConcurrentHashMap<String, RttEstimator> estimates = new ConcurrentHashMap<>();
+
+  /** The latest late reply's round-trip time of each pair since its last check was judged. */
+  private final ConcurrentHashMap<String, Duration> lateReplies = new ConcurrentHashMap<>();
 
   /** The provider-and-scenario pairs that overran the deadline last time, named "id/scenario". */
   private final Set<String> overrunning = ConcurrentHashMap.newKeySet();
 
   ProbeRunner(ExecutorService executor, Ticker ticker, Duration timeout) {
+    this(executor, ticker, timeout, ProbeTimeouts.fixed());
+  }
+
+  /**
+   * @param timeout {@code probe_timeout}: every check's limit with fixed timeouts; with adaptive
+   *     ones, a pair's timeout before its first round-trip time sample
+   * @param timeouts fixed or adaptive
+   */
+  ProbeRunner(ExecutorService executor, Ticker ticker, Duration timeout, ProbeTimeouts timeouts) {
     this.executor = checkNotNull(executor, "executor");
     this.ticker = checkNotNull(ticker, "ticker");
     this.timeout = checkNotNull(timeout, "timeout");
+    this.timeouts = checkNotNull(timeouts, "timeouts");
     Duration margin = timeout.dividedBy(10);
     this.scenarioTimeout = timeout.minus(margin.compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : margin);
+  }
+
+  /** The timeout the next check of {@code provider} and {@code scenario} gets. */
+  Duration timeoutFor(Provider provider, TestScenario scenario) {
+    if (!timeouts.adaptive()) {
+      return timeout;
+    }
+    return estimates
+        .getOrDefault(key(provider, scenario), RttEstimator.NONE)
+        .timeout(timeout, timeouts.min(), timeouts.max());
+  }
+
+  private static String key(Provider provider, TestScenario scenario) {
+    return provider.id() + "/" + scenario.name();
+  }
+
+  private void sample(String key, Duration rtt) {
+    estimates.compute(key, (k, e) -> (e == null ? RttEstimator.NONE : e).update(rtt));
   }
 
   /**
@@ -85,8 +135,10 @@ final class ProbeRunner {
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
     // Every check starts before any is awaited: provider by provider, scenario by scenario.
     List<Future<TestResult>> started = new ArrayList<>(providers.size() * scenarios.size());
+    List<Duration> limits = new ArrayList<>(providers.size() * scenarios.size());
     for (Provider provider : providers) {
       for (TestScenario scenario : scenarios) {
+        limits.add(timeoutFor(provider, scenario));
         started.add(submit(provider, scenario));
       }
     }
@@ -97,7 +149,11 @@ final class ProbeRunner {
       TestResult[] results = new TestResult[scenarios.size()];
       for (int i = 0; i < results.length; i++) {
         try {
-          results[i] = await(started.get(next++), stopwatch, provider, scenarios.get(i));
+          Duration limit = limits.get(next);
+          results[i] = judged(
+              await(started.get(next++), stopwatch, limit, provider, scenarios.get(i)),
+              provider,
+              scenarios.get(i));
         } catch (InterruptedException e) {
           for (Future<TestResult> pending : started) {
             pending.cancel(true);
@@ -111,9 +167,42 @@ final class ProbeRunner {
     return Optional.of(rounds.buildOrThrow());
   }
 
+  /**
+   * With adaptive timeouts: feeds an answered check's round-trip time to the pair's estimate, and
+   * turns a lost check into a success if a late reply of the pair came since its last check was
+   * judged (evidence of life, reported with its round-trip time). Every judgement clears the late
+   * reply.
+   */
+  private TestResult judged(TestResult result, Provider provider, TestScenario scenario) {
+    if (!timeouts.adaptive()) {
+      return result;
+    }
+    String key = key(provider, scenario);
+    Duration late = lateReplies.remove(key);
+    if (result.succeeded()) {
+      sample(key, result.latency());
+      return result;
+    }
+    if (late != null && result.outcome() == TestResult.Outcome.TIMEOUT) {
+      logger.debug(
+          "probe '{}' via {}: lost, but a late reply came after {} ms; counted as answered",
+          scenario.name(),
+          provider,
+          late.toMillis());
+      return new TestResult(
+          TestResult.Outcome.SUCCESS,
+          late,
+          "answered late: a reply to an earlier probe came after " + late.toMillis() + " ms");
+    }
+    return result;
+  }
+
   private Future<TestResult> submit(Provider provider, TestScenario scenario) {
     try {
-      Future<TestResult> future = scenario.start(provider, scenarioTimeout, executor);
+      // With adaptive timeouts the scenario listens until probe_timeout_max; its check is judged
+      // at the pair's own timeout, and a reply after that is a late reply.
+      Duration limit = timeouts.adaptive() ? timeouts.max() : scenarioTimeout;
+      Future<TestResult> future = scenario.start(provider, limit, executor);
       if (future != null) {
         return future;
       }
@@ -159,9 +248,13 @@ final class ProbeRunner {
   }
 
   private TestResult await(
-      Future<TestResult> future, Stopwatch stopwatch, Provider provider, TestScenario scenario)
+      Future<TestResult> future,
+      Stopwatch stopwatch,
+      Duration limit,
+      Provider provider,
+      TestScenario scenario)
       throws InterruptedException {
-    long remaining = timeout.toNanos() - stopwatch.elapsed(NANOSECONDS);
+    long remaining = limit.toNanos() - stopwatch.elapsed(NANOSECONDS);
     try {
       TestResult result;
       if (remaining > 0) {
@@ -174,7 +267,24 @@ final class ProbeRunner {
       overrunning.remove(provider.id() + "/" + scenario.name());
       return checked(result, stopwatch, provider, scenario);
     } catch (TimeoutException e) {
+      if (timeouts.adaptive() && future instanceof CompletableFuture<TestResult> listening) {
+        // Judged lost now; a reply that still comes is a late reply (see the class comment).
+        String key = key(provider, scenario);
+        listening.whenComplete(
+            (late, failure) -> {
+              if (late != null && late.succeeded()) {
+                sample(key, late.latency());
+                lateReplies.put(key, late.latency());
+              }
+            });
+        return TestResult.timeout(limit);
+      }
       future.cancel(true);
+      if (timeouts.adaptive()) {
+        // A check that cannot report late (not a CompletableFuture) is cut off at the pair's
+        // timeout by design, not because it overran: no warning.
+        return TestResult.timeout(limit);
+      }
       boolean first = overrunning.add(provider.id() + "/" + scenario.name());
       String message =
           "probe '{}' for {} did not return within probe_timeout ({} ms); cancelled and recorded"

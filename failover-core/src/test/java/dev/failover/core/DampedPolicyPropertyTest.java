@@ -30,12 +30,13 @@ import org.junit.jupiter.api.Test;
  * deliberately weakened policy, to show that it can fail.
  *
  * <p>The bound on loss that the first property uses, for the defaults ({@code
- * down_consecutive_failures = 3}, {@code down_loss_percent = 12} of {@code loss_window_rounds =
- * 50}, {@code min_targets_up = 1}): a round fails when both targets are lost; <b>no 3 consecutive
- * rounds fail, and no 50 consecutive rounds hold more than 5 failed rounds</b>. Under that bound
- * the down rule can never fire, so a primary whose first round succeeds is never switched away
- * from. The generators make loss at random and then repair the trace to keep within the bound, so
- * that the traces hug it: runs of 2 failed rounds and windows of exactly 5 are common.
+ * down_consecutive_failures = 3}, {@code min_targets_up = 1}, the loss test between 6% and 20% at
+ * a false alarm probability of 1e-4): a round fails when both targets are lost; <b>no 3
+ * consecutive rounds fail, and a reference CUSUM over the probes, written here independently of
+ * the policy ({@link #bounded}), stays below ln(10^4)</b>. Under that bound the down rule can
+ * never fire, so a primary whose first round succeeds is never switched away from. The generators
+ * make loss at random and then repair the trace to keep within the bound, so that the traces hug
+ * it: runs of 2 failed rounds and scores just below the threshold are common.
  */
 class DampedPolicyPropertyTest {
   private static final Duration INTERVAL = Duration.ofMillis(250);
@@ -47,8 +48,11 @@ class DampedPolicyPropertyTest {
   /** The most failed rounds in a row and in any loss window that keep the down rule silent. */
   private static final int MAX_FAILURE_RUN = DEFAULTS.downConsecutiveFailures() - 1;
 
-  private static final int MAX_FAILURES_IN_WINDOW =
-      (int) Math.ceil(DEFAULTS.downLossPercent() * DEFAULTS.lossWindowRounds() / 100.0) - 1;
+  /** The reference model's score per lost and per answered probe, and its threshold. */
+  private static final double LOST = Math.log(20.0 / 6);
+
+  private static final double ANSWERED = Math.log(80.0 / 94);
+  private static final double THRESHOLD = Math.log(1e4);
 
   /** Rounds of unbroken success after which a down provider surely fails back (once damped). */
   private static final int FAILBACK_ROUNDS =
@@ -69,9 +73,9 @@ class DampedPolicyPropertyTest {
 
   @Test
   void assess_randomLossWithinBound_weakenedThresholdSwitches() {
-    // Down at 10% (5 of 50) instead of 12%: a window of 5 failed rounds, inside the bound, fires.
+    // A false alarm probability of 1e-3 (threshold 6.9): scores just below 9.21 fire.
     DampedPolicy weakened =
-        new DampedPolicy(DEFAULTS.toBuilder().downLossPercent(10).upLossPercent(2).build());
+        new DampedPolicy(DEFAULTS.toBuilder().lossFalseAlarmProbability(1e-3).build());
 
     assertThatThrownBy(() -> noSwitchUnderBoundedLoss(weakened, 20, 5))
         .isInstanceOf(AssertionError.class)
@@ -369,10 +373,15 @@ class DampedPolicyPropertyTest {
   }
 
   /**
-   * {@code targets} repaired to keep within the bound: the first round succeeds, and every failed
-   * round that would make a run of more than {@link #MAX_FAILURE_RUN} failed rounds or a window of
-   * more than {@link #MAX_FAILURES_IN_WINDOW} is turned into a success by its first target
-   * answering; rounds marked {@code fixed} (an outage) are kept as they are, and count.
+   * {@code targets} repaired to keep within the bound: the first round succeeds, no run of more
+   * than {@link #MAX_FAILURE_RUN} failed rounds, and the reference loss score stays below {@link
+   * #THRESHOLD}; a round that would break it has its lost probes answered, target by target, until
+   * it keeps within. Rounds marked {@code fixed} (an outage) are kept as they are and count; the
+   * score restarts at 0 after them, as the policy's does when a provider leaves DOWN (later, so
+   * that its score is never above the model's: the score only grows from a higher start).
+   *
+   * <p>The reference score: each probe of a round adds {@code ln(20/6)} if lost and {@code
+   * ln(80/94)} if answered, answered probes first, and the score never goes below 0.
    */
   private static List<Trace> bounded(List<Trace> targets, boolean[] fixed) {
     int length = targets.get(0).size();
@@ -380,27 +389,32 @@ class DampedPolicyPropertyTest {
     for (Trace trace : targets) {
       results.add(new ArrayList<>(trace.results()));
     }
-    int window = DEFAULTS.lossWindowRounds();
-    boolean[] failed = new boolean[length];
     int run = 0;
-    int inWindow = 0;
+    double score = 0;
     for (int i = 0; i < length; i++) {
-      if (i >= window && failed[i - window]) {
-        inWindow--;
+      if (i > 0 && fixed[i - 1] && !fixed[i]) {
+        score = 0;
       }
-      boolean fails = true;
-      for (List<TestResult> target : results) {
-        fails &= !target.get(i).succeeded();
+      int next = 0;
+      while (true) {
+        int lost = 0;
+        for (List<TestResult> target : results) {
+          lost += target.get(i).succeeded() ? 0 : 1;
+        }
+        boolean fails = lost == results.size();
+        double after = fold(score, results.size() - lost, lost);
+        boolean breaksBound = (i == 0 && fails) || (fails && run + 1 > MAX_FAILURE_RUN)
+            || after >= THRESHOLD;
+        if (fixed[i] || !breaksBound) {
+          run = fails ? run + 1 : 0;
+          score = after;
+          break;
+        }
+        while (results.get(next).get(i).succeeded()) {
+          next++;
+        }
+        results.get(next).set(i, SUCCESS);
       }
-      boolean breaksBound =
-          i == 0 || run + 1 > MAX_FAILURE_RUN || inWindow + 1 > MAX_FAILURES_IN_WINDOW;
-      if (fails && !fixed[i] && breaksBound) {
-        results.get(0).set(i, SUCCESS);
-        fails = false;
-      }
-      failed[i] = fails;
-      run = fails ? run + 1 : 0;
-      inWindow += fails ? 1 : 0;
     }
     List<Trace> repaired = new ArrayList<>();
     for (List<TestResult> target : results) {
@@ -409,28 +423,33 @@ class DampedPolicyPropertyTest {
     return repaired;
   }
 
+  private static double fold(double score, int answered, int lost) {
+    for (int k = 0; k < answered; k++) {
+      score = Math.max(0, score + ANSWERED);
+    }
+    for (int k = 0; k < lost; k++) {
+      score = Math.max(0, score + LOST);
+    }
+    return score;
+  }
+
   /** Whether {@code targets} keep within the bound, with a successful first round. */
   private static boolean withinBound(List<Trace> targets) {
     if (targets.isEmpty() || targets.get(0).size() == 0) {
       return false;
     }
     int length = targets.get(0).size();
-    int window = DEFAULTS.lossWindowRounds();
-    boolean[] failed = new boolean[length];
     int run = 0;
-    int inWindow = 0;
+    double score = 0;
     for (int i = 0; i < length; i++) {
-      if (i >= window && failed[i - window]) {
-        inWindow--;
-      }
-      boolean fails = true;
+      int lost = 0;
       for (Trace target : targets) {
-        fails &= target.failed(i);
+        lost += target.failed(i) ? 1 : 0;
       }
-      failed[i] = fails;
+      boolean fails = lost == targets.size();
       run = fails ? run + 1 : 0;
-      inWindow += fails ? 1 : 0;
-      if ((i == 0 && fails) || run > MAX_FAILURE_RUN || inWindow > MAX_FAILURES_IN_WINDOW) {
+      score = fold(score, targets.size() - lost, lost);
+      if ((i == 0 && fails) || run > MAX_FAILURE_RUN || score >= THRESHOLD) {
         return false;
       }
     }
@@ -449,11 +468,12 @@ class DampedPolicyPropertyTest {
 
     assertThat(withinBound(traces)).isFalse();
     assertThat(withinBound(repaired)).isTrue();
-    // The repair keeps the trace at the bound: about 5 failed rounds in every 50.
-    int failedRounds = 0;
+    // The repair keeps the trace near the bound: still many lost probes (the loss test's
+    // indifference point is 11.8% per probe).
+    int lostProbes = 0;
     for (int i = 0; i < 2000; i++) {
-      failedRounds += repaired.get(0).failed(i) && repaired.get(1).failed(i) ? 1 : 0;
+      lostProbes += (repaired.get(0).failed(i) ? 1 : 0) + (repaired.get(1).failed(i) ? 1 : 0);
     }
-    assertThat(failedRounds).isGreaterThan(150);
+    assertThat(lostProbes).isGreaterThan(400);
   }
 }

@@ -3,6 +3,7 @@ package dev.failover.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -29,8 +30,10 @@ class DampedPolicySettingsTest {
     assertThat(settings.downConsecutiveFailures()).isEqualTo(3);
     assertThat(settings.upConsecutiveSuccesses()).isEqualTo(5);
     assertThat(settings.lossWindowRounds()).isEqualTo(50);
-    assertThat(settings.downLossPercent()).isEqualTo(12.0);
-    assertThat(settings.upLossPercent()).isEqualTo(2.0);
+    assertThat(settings.lossAcceptablePercent()).isEqualTo(6.0);
+    assertThat(settings.lossDegradedPercent()).isEqualTo(20.0);
+    assertThat(settings.lossFalseAlarmProbability()).isEqualTo(1e-4);
+    assertThat(settings.lossFalseRecoveryProbability()).isEqualTo(1e-3);
     assertThat(settings.minTargetsUp()).isEqualTo(1);
     assertThat(settings.maxLatency()).isEmpty();
     assertThat(settings.failbackDwell()).isEqualTo(Duration.ofSeconds(30));
@@ -72,39 +75,51 @@ class DampedPolicySettingsTest {
   }
 
   @Test
-  void constructor_downLossPercentZero_rejectedNamingKey() {
-    assertRejected(b -> b.downLossPercent(0), "down_loss_percent must be > 0", "was 0.0");
-  }
-
-  @Test
-  void constructor_downLossPercentAbove100_rejectedNamingKey() {
-    assertRejected(b -> b.downLossPercent(100.5), "down_loss_percent", "<= 100", "was 100.5");
-  }
-
-  @Test
-  void constructor_downLossPercentNaN_rejectedNamingKey() {
-    assertRejected(b -> b.downLossPercent(Double.NaN), "down_loss_percent", "was NaN");
-  }
-
-  @Test
-  void constructor_upLossPercentNegative_rejectedNamingKey() {
-    assertRejected(b -> b.upLossPercent(-1), "up_loss_percent must be >= 0", "was -1.0");
-  }
-
-  @Test
-  void constructor_upLossPercentEqualToDown_rejectedForMissingDeadBand() {
+  void constructor_lossAcceptablePercentZero_rejectedNamingKey() {
     assertRejected(
-        b -> b.downLossPercent(10).upLossPercent(10),
-        "up_loss_percent",
-        "below down_loss_percent (10.0)",
-        "dead band",
+        b -> b.lossAcceptablePercent(0), "loss_acceptable_percent must be > 0", "was 0.0");
+  }
+
+  @Test
+  void constructor_lossAcceptablePercentNaN_rejectedNamingKey() {
+    assertRejected(b -> b.lossAcceptablePercent(Double.NaN), "loss_acceptable_percent", "was NaN");
+  }
+
+  @Test
+  void constructor_lossDegradedPercentEqualToAcceptable_rejectedNamingBoth() {
+    assertRejected(
+        b -> b.lossAcceptablePercent(10).lossDegradedPercent(10),
+        "loss_degraded_percent must be above loss_acceptable_percent (10.0)",
         "was 10.0");
   }
 
   @Test
-  void constructor_upLossPercentJustBelowDown_accepted() {
-    assertThatCode(() -> with(b -> b.downLossPercent(10).upLossPercent(9.9)))
-        .doesNotThrowAnyException();
+  void constructor_lossDegradedPercent100_rejectedNamingKey() {
+    assertRejected(b -> b.lossDegradedPercent(100), "loss_degraded_percent", "< 100", "was 100.0");
+  }
+
+  @Test
+  void constructor_lossFalseAlarmProbabilityZero_rejectedNamingKey() {
+    assertRejected(
+        b -> b.lossFalseAlarmProbability(0),
+        "loss_false_alarm_probability must be > 0 and < 0.5",
+        "was 0.0");
+  }
+
+  @Test
+  void constructor_lossFalseRecoveryProbabilityHalf_rejectedNamingKey() {
+    assertRejected(
+        b -> b.lossFalseRecoveryProbability(0.5), "loss_false_recovery_probability", "was 0.5");
+  }
+
+  @Test
+  void scores_defaults_areTheLogLikelihoodRatiosAndWaldThresholds() {
+    DampedPolicySettings settings = DampedPolicySettings.defaults();
+
+    assertThat(settings.lostProbeScore()).isCloseTo(Math.log(20.0 / 6), within(1e-12));
+    assertThat(settings.answeredProbeScore()).isCloseTo(Math.log(80.0 / 94), within(1e-12));
+    assertThat(settings.lossThreshold()).isCloseTo(Math.log(1e4), within(1e-12));
+    assertThat(settings.recoveryThreshold()).isCloseTo(Math.log(1e3), within(1e-12));
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
@@ -123,74 +124,111 @@ class DampedPolicyTest {
   }
 
   @Test
-  void assess_windowLossReachesDownThreshold_downWithoutConsecutiveFailures() {
+  void assess_packetLossDegraded_downByTheLossTestWithoutConsecutiveFailures() {
+    DampedPolicySettings settings = DampedPolicySettings.defaults();
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(50, "+");
+    // One probe in 3 lost (33%): each cycle adds ln(20/6) + 2 ln(80/94) = 0.881 to the score,
+    // which never falls back to 0; the lost probe that takes it to ln(10^4) = 9.21 fires.
+    double perCycle = settings.lostProbeScore() + 2 * settings.answeredProbeScore();
+    int cycles = (int) Math.ceil((settings.lossThreshold() - settings.lostProbeScore()) / perCycle);
+    assertThat(cycles).isEqualTo(10);
 
-    // 5 isolated failures in 50 rounds (10%) stay below the 12% threshold ...
-    for (int i = 0; i < 5; i++) {
-      driver.round("x").rounds(4, "+");
+    for (int i = 0; i < cycles; i++) {
+      driver.round("x").rounds(2, "+");
     }
     assertThat(driver.status(0).eligible()).isTrue();
-    // ... the 6th (12%) is one too many.
+    assertThat(driver.status(0).evidence().lossScore())
+        .isCloseTo(cycles * perCycle, within(1e-9));
     driver.round("x");
 
     assertThat(driver.state(0)).isEqualTo(DOWN);
-    assertThat(driver.status(0).reason()).contains("6 of the last 50 rounds failed (12%");
+    assertThat(driver.status(0).reason())
+        .contains("packet loss degraded: loss test score 10.02 reached 9.21")
+        .contains("(acceptable 6%, degraded 20%)", "11 of the last 50 probes lost (22%)");
   }
 
   @Test
-  void assess_windowShorterHistory_lossCountsOverTheFullWindow() {
+  void assess_isolatedLostProbe_lossScoreBackToZeroAfterEightAnswers() {
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
-    // 4 rounds, 2 of them failed: 50% of what is kept, but only 4% of the 50-round window.
-    driver.round("+").round("x").round("+").round("x");
+    driver.rounds(5, "+");
 
-    assertThat(driver.status(0).eligible()).isTrue();
+    driver.round("x");
+    assertThat(driver.status(0).evidence().lossScore()).isCloseTo(Math.log(20.0 / 6), within(1e-9));
+    // ln(20/6) = 1.204 is 7.47 answers of ln(94/80) = 0.161 each.
+    driver.rounds(7, "+");
+    assertThat(driver.status(0).evidence().lossScore()).isGreaterThan(0);
+    driver.round("+");
+
+    assertThat(driver.status(0).evidence().lossScore()).isZero();
   }
 
   @Test
-  void assess_historyCapacityBelowWindow_windowIsTheCapacity() {
-    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1).capacity(10);
-    driver.rounds(10, "+");
+  void assess_oneOfTwoTargetsLostEveryRound_roundsSucceedButLossTestFires() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
+    driver.rounds(5, "++");
 
-    // 2 isolated failures of 10 rounds: 20%, above 12%.
-    driver.round("x").round("+").round("x");
+    // 50% packet loss: every round has an answer (reachable), each adds 1.204 - 0.161 = 1.043.
+    driver.rounds(8, "+x");
+    assertThat(driver.state(0)).isEqualTo(UP);
+    driver.round("+x");
 
     assertThat(driver.state(0)).isEqualTo(DOWN);
-    assertThat(driver.status(0).reason()).contains("of the last 10 rounds");
+    assertThat(driver.status(0).reason()).contains("packet loss degraded");
+  }
+
+  @Test
+  void assess_evidence_countsProbesAndRoundsOfTheWindowAsThePolicyJudgesThem() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1).capacity(10);
+    driver.rounds(10, "++");
+
+    driver.round("+x").round("xx");
+
+    ProviderEvidence evidence = driver.status(0).evidence();
+    assertThat(evidence.rounds()).isEqualTo(10);
+    assertThat(evidence.failedRounds()).isEqualTo(1);
+    assertThat(evidence.probes()).isEqualTo(20);
+    assertThat(evidence.lostProbes()).isEqualTo(3);
+    assertThat(evidence.lossPercent()).isEqualTo(15.0);
   }
 
   // ---- recovery: dead band and failback dwell --------------------------------------------------
 
   @Test
-  void assess_downThenSuccesses_recoveringOnlyOnceWindowLossIsLow() {
+  void assess_downThenSuccesses_recoveringOnceTheRecoveryTestAccepts() {
+    DampedPolicySettings settings = DampedPolicySettings.defaults();
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(5, "+").rounds(3, "x");
+    // The recovery score starts at 0 when the provider goes down and gains ln(94/80) = 0.161 per
+    // answered probe: ln(10^3) = 6.91 takes 43 of them, whatever the window still holds.
+    int needed =
+        (int) Math.ceil(settings.recoveryThreshold() / -settings.answeredProbeScore());
+    assertThat(needed).isEqualTo(43);
 
-    // The 3 failures leave the 50-round window one by one; recovering needs at most 1 (2%).
-    driver.rounds(48, "+");
+    driver.rounds(needed - 1, "+");
     assertThat(driver.state(0)).isEqualTo(DOWN);
     driver.round("+");
 
     assertThat(driver.state(0)).isEqualTo(RECOVERING);
     assertThat(driver.status(0).eligible()).isFalse();
-    assertThat(driver.status(0).reason()).contains("failback dwell of 30 s");
+    assertThat(driver.status(0).reason())
+        .contains("43 consecutive successful rounds, loss acceptable")
+        .contains("failback dwell of 30 s");
   }
 
   @Test
-  void assess_downWithLossInDeadBand_staysDown() {
-    Driver driver =
-        Driver.of(policy(b -> b.lossWindowRounds(20).downLossPercent(25).upLossPercent(5)), 1);
+  void assess_downWithLossBetweenAcceptableAndDegraded_staysDown() {
+    Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(20, "+").rounds(3, "x");
     assertThat(driver.state(0)).isEqualTo(DOWN);
 
-    // Then 1 failed round in 10: 2 of every 20 (10%), between the 5% and the 25% thresholds,
-    // with runs of 9 successes, more than up_consecutive_successes.
-    for (int i = 0; i < 10; i++) {
-      driver.rounds(9, "+").round("x");
+    // Then 1 lost probe in 6 (17%): runs of 5 successes, as up_consecutive_successes wants, but
+    // each cycle takes 1.204 - 5 * 0.161 = 0.40 from the recovery score.
+    for (int i = 0; i < 100; i++) {
+      driver.rounds(5, "+").round("x");
     }
 
-    List<ProviderState> afterOutage = driver.history(0).subList(22, 123);
+    List<ProviderState> afterOutage = driver.history(0).subList(22, 623);
     assertThat(afterOutage).containsOnly(DOWN);
   }
 
@@ -225,8 +263,7 @@ class DampedPolicyTest {
     // Not a flap: the provider was not eligible.
     assertThat(driver.status(0).flapPenalty()).isLessThanOrEqualTo(1000.0);
     // Back through RECOVERING, which restarts the whole dwell.
-    driver.rounds(5, "+");
-    assertThat(driver.state(0)).isEqualTo(RECOVERING);
+    driver.roundsUntil(0, RECOVERING, 100, "+");
     driver.rounds(119, "+");
     assertThat(driver.state(0)).isEqualTo(RECOVERING);
     driver.round("+");
@@ -245,14 +282,15 @@ class DampedPolicyTest {
   }
 
   @Test
-  void assess_stateUnchanged_returnsThePreviousStatusAsIs() {
+  void assess_stateUnchanged_returnsThePreviousStatusWithNewEvidence() {
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.round("+");
     ProviderStatus first = driver.status(0);
 
     driver.rounds(20, "+");
 
-    assertThat(driver.status(0)).isSameAs(first);
+    assertThat(driver.status(0)).isEqualTo(first.withEvidence(driver.status(0).evidence()));
+    assertThat(driver.status(0).evidence().rounds()).isEqualTo(21);
   }
 
   @Test
@@ -273,9 +311,10 @@ class DampedPolicyTest {
   void assess_oneOfTwoTargetsFailsWithDefaultK_roundSucceeds() {
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
 
-    driver.rounds(10, "+x");
+    driver.rounds(5, "+x");
 
     assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.status(0).evidence().failedRounds()).isZero();
   }
 
   @Test
@@ -516,7 +555,7 @@ class DampedPolicyTest {
 
     driver.resetHistory(0).assessOnly();
 
-    assertThat(driver.status(0)).isSameAs(down);
+    assertThat(driver.status(0)).isEqualTo(down.withEvidence(ProviderEvidence.NONE));
   }
 
   @Test
@@ -527,7 +566,9 @@ class DampedPolicyTest {
 
     driver.resetHistory(0).assessOnly();
     assertThat(driver.state(0)).isEqualTo(DOWN);
-    driver.rounds(5, "+");
+    driver.rounds(42, "+");
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    driver.round("+");
 
     assertThat(driver.state(0)).isEqualTo(RECOVERING);
   }

@@ -8,6 +8,7 @@ import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.EngineSettings;
+import dev.failover.core.ProbeTimeouts;
 import dev.failover.core.StickyProviderFile;
 import dev.failover.core.StickySource;
 import dev.failover.launcher.config.FailoverConfig;
@@ -56,6 +57,11 @@ interface CoreModule {
         historySize,
         EngineSettings.ticksFor(reassertInterval, checkInterval),
         fastCheckInterval);
+  }
+
+  @Provides
+  static ProbeTimeouts probeTimeouts(FailoverConfig config) {
+    return config.probeTimeouts();
   }
 
   @Provides

@@ -103,6 +103,12 @@ public final class DryRun {
             + Durations.format(config.fastCheckInterval())
             + " while a provider is in doubt; probe_timeout "
             + Durations.format(config.probeTimeout())
+            + (config.probeTimeouts().adaptive()
+                ? ", then following the round trip between "
+                    + Durations.format(config.probeTimeouts().min())
+                    + " and "
+                    + Durations.format(config.probeTimeouts().max())
+                : "")
             + ")");
     out.println();
     for (EngineStatus.ProviderReport report : status.providers()) {

@@ -52,7 +52,15 @@ final class CheckConfigCommand implements Callable<Integer> {
             + " per provider%n",
         Durations.format(config.checkInterval()),
         Durations.format(config.fastCheckInterval()),
-        Durations.format(config.probeTimeout()),
+        config.probeTimeouts().adaptive()
+            ? "following the round trip, "
+                + Durations.format(config.probeTimeouts().min())
+                + " to "
+                + Durations.format(config.probeTimeouts().max())
+                + ", "
+                + Durations.format(config.probeTimeout())
+                + " until a target first answers"
+            : Durations.format(config.probeTimeout()),
         config.maxStoredTestResultCount());
     out.println("policy '" + config.policy() + "': " + policySummary(config));
     out.printf(Locale.ROOT, "%d providers, most preferred first:%n", config.providers().size());
@@ -92,14 +100,16 @@ final class CheckConfigCommand implements Callable<Integer> {
       DampedPolicySettings d = config.dampedPolicy();
       return String.format(
           Locale.ROOT,
-          "down after %d failed rounds in a row or %s%% of %d failed; up after %d successes in a"
-              + " row and at most %s%% failed, then failback_dwell %s; %d of %d targets must"
-              + " answer%s; flap damping %s",
+          "down after %d failed rounds in a row or when the loss test finds packet loss nearer"
+              + " %s%% than %s%% (false alarm probability %s); up after %d successes in a row and"
+              + " the recovery test (false recovery probability %s), then failback_dwell %s; %d"
+              + " of %d targets must answer%s; flap damping %s",
           d.downConsecutiveFailures(),
-          plain(d.downLossPercent()),
-          d.lossWindowRounds(),
+          plain(d.lossDegradedPercent()),
+          plain(d.lossAcceptablePercent()),
+          plain(d.lossFalseAlarmProbability()),
           d.upConsecutiveSuccesses(),
-          plain(d.upLossPercent()),
+          plain(d.lossFalseRecoveryProbability()),
           Durations.format(d.failbackDwell()),
           d.minTargetsUp(),
           config.testCases().size(),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import dev.failover.api.Provider;
 import dev.failover.api.TestScenario;
 import dev.failover.core.DampedPolicySettings;
@@ -84,6 +85,9 @@ public final class ConfigLoader {
               "policy",
               "fast_check_interval",
               "probe_timeout",
+              "adaptive_probe_timeout",
+              "probe_timeout_min",
+              "probe_timeout_max",
               "reassert_interval",
               "foreign_default_routes",
               "status_file",
@@ -98,6 +102,19 @@ public final class ConfigLoader {
               "keepalived_track_file")
           .addAll(Policies.DAMPED_KEYS)
           .build();
+
+  /**
+   * Keys an older version read, with what took their place: an operator who upgrades learns what
+   * to write instead, not only that the key is unknown.
+   */
+  static final ImmutableMap<String, String> REPLACED_KEYS =
+      ImmutableMap.of(
+          "down_loss_percent",
+          "replaced by the sequential loss test: loss_acceptable_percent, loss_degraded_percent"
+              + " and loss_false_alarm_probability, see docs/policy-damped.md",
+          "up_loss_percent",
+          "replaced by the recovery test: loss_false_recovery_probability, see"
+              + " docs/policy-damped.md");
 
   /** The keys of a {@code [[providers]]} table, all required, as the fields of config.py. */
   static final List<String> PROVIDER_KEYS =
@@ -197,6 +214,9 @@ public final class ConfigLoader {
     top.string("policy").ifPresent(builder::policy);
     top.seconds("fast_check_interval").ifPresent(builder::fastCheckInterval);
     top.seconds("probe_timeout").ifPresent(builder::probeTimeout);
+    top.bool("adaptive_probe_timeout").ifPresent(builder::adaptiveProbeTimeout);
+    top.seconds("probe_timeout_min").ifPresent(builder::probeTimeoutMin);
+    top.seconds("probe_timeout_max").ifPresent(builder::probeTimeoutMax);
     top.seconds("reassert_interval").ifPresent(builder::reassertInterval);
     top.string("foreign_default_routes")
         .ifPresent(
@@ -291,8 +311,11 @@ public final class ConfigLoader {
     top.integer("down_consecutive_failures").ifPresent(settings::downConsecutiveFailures);
     top.integer("up_consecutive_successes").ifPresent(settings::upConsecutiveSuccesses);
     top.integer("loss_window_rounds").ifPresent(settings::lossWindowRounds);
-    top.number("down_loss_percent").ifPresent(settings::downLossPercent);
-    top.number("up_loss_percent").ifPresent(settings::upLossPercent);
+    top.number("loss_acceptable_percent").ifPresent(settings::lossAcceptablePercent);
+    top.number("loss_degraded_percent").ifPresent(settings::lossDegradedPercent);
+    top.number("loss_false_alarm_probability").ifPresent(settings::lossFalseAlarmProbability);
+    top.number("loss_false_recovery_probability")
+        .ifPresent(settings::lossFalseRecoveryProbability);
     top.integer("min_targets_up").ifPresent(settings::minTargetsUp);
     top.seconds("max_latency").ifPresent(settings::maxLatency);
     top.secondsOrZero("failback_dwell").ifPresent(settings::failbackDwell);
@@ -689,10 +712,13 @@ public final class ConfigLoader {
       node.fieldNames().forEachRemaining(unknown::add);
       unknown.removeAll(known);
       for (String key : unknown) {
+        String replaced = REPLACED_KEYS.get(key);
         problems.add(
             pathOf(key)
                 + " is not a known key"
-                + suggestion(key, known).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                + (replaced != null
+                    ? " (" + replaced + ")"
+                    : suggestion(key, known).map(s -> " (did you mean '" + s + "'?)").orElse(""))
                 + ", was "
                 + describe(node.get(key))
                 + "; known keys: "

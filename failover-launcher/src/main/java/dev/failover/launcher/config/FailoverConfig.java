@@ -7,6 +7,7 @@ import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
+import dev.failover.core.ProbeTimeouts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,10 @@ import org.jspecify.annotations.Nullable;
  * @param keepalivedTrackFile {@code keepalived_track_file}: where the daemon writes whether this
  *     router has a usable uplink ({@code 0}) or none ({@code 1}), for keepalived's {@code
  *     track_file}; empty (the key left out) writes nothing
+ * @param probeTimeouts {@code adaptive_probe_timeout}, {@code probe_timeout_min} and {@code
+ *     probe_timeout_max}: whether each probe's timeout follows the round-trip time of its target
+ *     through its provider (RFC 6298), between those bounds, with late replies counted as life;
+ *     {@code probe_timeout} is then the timeout before the first reply
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -91,7 +96,8 @@ public record FailoverConfig(
     Duration hookTimeout,
     String httpListen,
     FlowPinningConfig flowPinning,
-    Optional<Path> keepalivedTrackFile) {
+    Optional<Path> keepalivedTrackFile,
+    ProbeTimeouts probeTimeouts) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -192,6 +198,7 @@ public record FailoverConfig(
     testCases = List.copyOf(checkNotNull(testCases, "test_cases"));
     checkNotNull(policy, "policy");
     checkNotNull(probeTimeout, "probe_timeout");
+    checkNotNull(probeTimeouts, "probe_timeouts");
     checkNotNull(reassertInterval, "reassert_interval");
     checkNotNull(foreignDefaultRoutes, "foreign_default_routes");
     checkNotNull(statusFile, "status_file");
@@ -336,8 +343,29 @@ public record FailoverConfig(
     private FlowPinningConfig flowPinning = FlowPinningConfig.defaults();
     private String httpListen = DEFAULT_HTTP_LISTEN;
     private Optional<Path> keepalivedTrackFile = Optional.empty();
+    private boolean adaptiveProbeTimeout = true;
+    private Duration probeTimeoutMin = ProbeTimeouts.DEFAULT_MIN;
+    private Duration probeTimeoutMax = ProbeTimeouts.DEFAULT_MAX;
 
     private Builder() {}
+
+    /** Sets {@code adaptive_probe_timeout}: whether probe timeouts follow the round-trip time. */
+    public Builder adaptiveProbeTimeout(boolean value) {
+      adaptiveProbeTimeout = value;
+      return this;
+    }
+
+    /** Sets {@code probe_timeout_min}: the shortest adaptive timeout. */
+    public Builder probeTimeoutMin(Duration value) {
+      probeTimeoutMin = value;
+      return this;
+    }
+
+    /** Sets {@code probe_timeout_max}: the longest adaptive timeout, and the late-reply window. */
+    public Builder probeTimeoutMax(Duration value) {
+      probeTimeoutMax = value;
+      return this;
+    }
 
     public Builder checkInterval(Duration value) {
       checkInterval = value;
@@ -497,7 +525,8 @@ public record FailoverConfig(
           hookTimeout,
           httpListen,
           flowPinning,
-          keepalivedTrackFile);
+          keepalivedTrackFile,
+          new ProbeTimeouts(adaptiveProbeTimeout, probeTimeoutMin, probeTimeoutMax));
     }
   }
 

@@ -95,7 +95,8 @@ class CommandLineTest {
     assertThat(out.toString())
         .startsWith("OK: " + file)
         .contains(
-            "check every 0.5 s, every 0.2 s while a provider is in doubt (probe timeout 0.2 s)")
+            "check every 0.5 s, every 0.2 s while a provider is in doubt (probe timeout following"
+                + " the round trip, 0.1 s to 1 s, 0.2 s until a target first answers)")
         .contains("policy 'damped': down after 3 failed rounds in a row")
         .contains("2 providers")
         .contains("isp1")

@@ -229,8 +229,10 @@ class ConfigLoaderTest {
                     + "down_consecutive_failures = 4\n"
                     + "up_consecutive_successes = 6\n"
                     + "loss_window_rounds = 80\n"
-                    + "down_loss_percent = 10.5\n"
-                    + "up_loss_percent = 1\n"
+                    + "loss_acceptable_percent = 4.5\n"
+                    + "loss_degraded_percent = 15\n"
+                    + "loss_false_alarm_probability = 0.001\n"
+                    + "loss_false_recovery_probability = 0.01\n"
                     + "min_targets_up = 1\n"
                     + "max_latency = 0.15\n"
                     + "failback_dwell = 0\n"
@@ -246,8 +248,10 @@ class ConfigLoaderTest {
                 .downConsecutiveFailures(4)
                 .upConsecutiveSuccesses(6)
                 .lossWindowRounds(80)
-                .downLossPercent(10.5)
-                .upLossPercent(1)
+                .lossAcceptablePercent(4.5)
+                .lossDegradedPercent(15)
+                .lossFalseAlarmProbability(0.001)
+                .lossFalseRecoveryProbability(0.01)
                 .minTargetsUp(1)
                 .maxLatency(Duration.ofMillis(150))
                 .failbackDwell(Duration.ZERO)
@@ -267,16 +271,23 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parse_upLossPercentNotBelowDownLossPercent_namesTheDeadBand() {
-    assertThat(problem(config("down_loss_percent = 5\nup_loss_percent = 5")))
-        .contains("up_loss_percent must be >= 0 and below down_loss_percent (5.0)")
+  void parse_degradedLossNotAboveAcceptable_namesBothKeys() {
+    assertThat(problem(config("loss_acceptable_percent = 5\nloss_degraded_percent = 5")))
+        .contains("loss_degraded_percent must be above loss_acceptable_percent (5.0)")
         .contains("was 5.0");
   }
 
   @Test
+  void parse_removedWindowLossKey_saysWhatReplacedIt() {
+    assertThat(problem(config("down_loss_percent = 12")))
+        .contains("down_loss_percent is not a known key (replaced by the sequential loss test:")
+        .contains("loss_acceptable_percent");
+  }
+
+  @Test
   void parse_dampedPercentAsString_mustBeANumber() {
-    assertThat(problem(config("down_loss_percent = \"12%\"")))
-        .contains("down_loss_percent must be a finite number, was '12%' (string)");
+    assertThat(problem(config("loss_degraded_percent = \"20%\"")))
+        .contains("loss_degraded_percent must be a finite number, was '20%' (string)");
   }
 
   @Test

@@ -78,13 +78,13 @@ class ExampleConfigTest {
     Duration downAfter =
         config.fastCheckInterval().multipliedBy(damped.downConsecutiveFailures());
     assertThat(comments).contains("(" + Durations.format(downAfter) + " at the fast cadence)");
-    // The loss rules in rounds of the window: down at >= 12 %, up at <= 2 %.
-    int window = damped.lossWindowRounds();
-    long downAt = (long) Math.ceil(damped.downLossPercent() * window / 100);
-    long upAt = (long) Math.floor(damped.upLossPercent() * window / 100);
-    assertThat(comments)
-        .contains("rounds failed (" + downAt + " of " + window + ")")
-        .contains("share of the window failed (" + upAt + " of " + window + ")");
+    // The loss test's figures quoted in the comments are the documented ones for these defaults.
+    assertThat(damped.lossAcceptablePercent()).isEqualTo(6.0);
+    assertThat(damped.lossDegradedPercent()).isEqualTo(20.0);
+    assertThat(comments).contains("20% loss is left after about 9 s");
+    int needed =
+        (int) Math.ceil(damped.recoveryThreshold() / -damped.answeredProbeScore());
+    assertThat(comments).contains(needed + " answered probes after an outage");
     // "Default: 0.2" of the two cadence keys.
     assertThat(number(comments, "Default: ([0-9.]+), or check_interval if"))
         .isEqualTo(seconds(config.fastCheckInterval()));

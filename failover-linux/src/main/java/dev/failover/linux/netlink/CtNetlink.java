@@ -122,7 +122,7 @@ public final class CtNetlink implements AutoCloseable {
           } else if (r.type() == Nl.NLMSG_DONE || r.type() == Nl.NLMSG_ERROR) {
             Codec.Ack ack = r.type() == Nl.NLMSG_DONE ? Codec.done(r) : Codec.error(r);
             if (ack.errno() != 0) {
-              throw failure("dump of conntrack entries", ack);
+              throw NetlinkException.refused("dump of conntrack entries", ack);
             }
             done = true;
             return count;
@@ -188,7 +188,7 @@ public final class CtNetlink implements AutoCloseable {
           Codec.Ack ack = Codec.error(r);
           done = true;
           if (ack.errno() != 0) {
-            throw failure(what, ack);
+            throw NetlinkException.refused(what, ack);
           }
           return;
         }
@@ -196,15 +196,6 @@ public final class CtNetlink implements AutoCloseable {
     } finally {
       broken |= !done;
     }
-  }
-
-  private static NetlinkException failure(String what, Codec.Ack ack) {
-    String message =
-        what
-            + ": "
-            + LibC.describe(ack.errno())
-            + (ack.message() == null ? "" : " (" + ack.message() + ")");
-    return new NetlinkException(message, ack.errno(), ack.message());
   }
 
   private long deadline() {

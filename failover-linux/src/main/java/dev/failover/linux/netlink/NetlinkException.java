@@ -53,6 +53,16 @@ public class NetlinkException extends IOException {
   }
 
   /** {@code call: reason}, with the errno's text, for a refused libc call. */
+  /** The kernel's refusal {@code ack} of {@code what}, with its errno and its own message. */
+  static NetlinkException refused(String what, Codec.Ack ack) {
+    String message =
+        what
+            + ": "
+            + LibC.describe(ack.errno())
+            + (ack.message() == null ? "" : " (" + ack.message() + ")");
+    return new NetlinkException(message, ack.errno(), ack.message());
+  }
+
   static NetlinkException ofErrno(String call, int errno) {
     return new NetlinkException(call + ": " + LibC.describe(errno), errno, null);
   }

@@ -231,7 +231,7 @@ public final class RtNetlink implements AutoCloseable {
               done = true;
               return Optional.empty();
             }
-            throw failure("RTM_GETLINK " + name, ack);
+            throw NetlinkException.refused("RTM_GETLINK " + name, ack);
           }
           throw new NetlinkFormatException(
               "unexpected " + Nl.typeName(r.type()) + " in the answer to RTM_GETLINK");
@@ -377,7 +377,7 @@ public final class RtNetlink implements AutoCloseable {
           } else if (r.type() == Nl.NLMSG_DONE || r.type() == Nl.NLMSG_ERROR) {
             Codec.Ack ack = r.type() == Nl.NLMSG_DONE ? Codec.done(r) : Codec.error(r);
             if (ack.errno() != 0 && !(missingIsEmpty && ack.errno() == LibC.ENOENT)) {
-              throw failure("dump of " + Nl.typeName(type), ack);
+              throw NetlinkException.refused("dump of " + Nl.typeName(type), ack);
             }
             done = true;
             return new DumpResult(messages, bytes, interrupted);
@@ -399,15 +399,6 @@ public final class RtNetlink implements AutoCloseable {
     logger.debug(
         "skipped {} (seq {}), not an answer to seq {}", Nl.typeName(r.type()), r.seq(), seq);
     return false;
-  }
-
-  private static NetlinkException failure(String what, Codec.Ack ack) {
-    String message =
-        what
-            + ": "
-            + LibC.describe(ack.errno())
-            + (ack.message() == null ? "" : " (" + ack.message() + ")");
-    return new NetlinkException(message, ack.errno(), ack.message());
   }
 
   private long deadline() {

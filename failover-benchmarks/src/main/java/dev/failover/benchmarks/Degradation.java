@@ -115,7 +115,7 @@ enum Degradation {
     }
   }
 
-  /** Alternates calm (no loss) and bursts, with exponentially distributed stays, until {@code end}. */
+  /** Alternates calm (no loss) and bursts, with exponentially distributed stays, until end. */
   private static void bursts(NamespaceLab lab, long end, SplittableRandom random)
       throws IOException, InterruptedException {
     boolean burst = false;

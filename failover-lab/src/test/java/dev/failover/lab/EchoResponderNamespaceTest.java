@@ -18,7 +18,8 @@ class EchoResponderNamespaceTest {
 
   @BeforeAll
   static void startLab() throws Exception {
-    assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
+    assumeTrue(
+        NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
     lab = NamespaceLab.builder("fl").lanClient(false).build();
   }
 
@@ -31,6 +32,16 @@ class EchoResponderNamespaceTest {
 
   private static CommandResult pingFrom(int isp) throws Exception {
     return lab.exec(lab.isp(isp).namespace(), "ping", "-n", "-c", "1", "-W", "3", "198.51.100.1");
+  }
+
+  private static String echoIgnoreAll() throws Exception {
+    return lab.exec(lab.internetNamespace(), "cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
+        .stdout()
+        .strip();
+  }
+
+  private static String faultTable(int isp) throws Exception {
+    return lab.exec(lab.isp(isp).namespace(), "nft", "list", "table", "inet", "lab_fault").stdout();
   }
 
   private static double rttMillis(CommandResult ping) {
@@ -54,16 +65,13 @@ class EchoResponderNamespaceTest {
     }
     CommandResult kernelAgain = pingFrom(1);
     assertThat(kernelAgain.exitCode()).as(kernelAgain.stdout()).isZero();
-    String ignore = lab.exec(lab.internetNamespace(), "cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
-        .stdout().strip();
-    assertThat(ignore).isEqualTo("0");
+    assertThat(echoIgnoreAll()).isEqualTo("0");
   }
 
   @Test
   void start_kernelRepliesOff_onlyTheResponderAnswers() throws Exception {
     try (EchoResponder responder = EchoResponder.start(lab)) {
-      String ignore = lab.exec(lab.internetNamespace(), "cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
-          .stdout().strip();
+      String ignore = echoIgnoreAll();
       CommandResult ping = pingFrom(3);
 
       assertThat(ignore).isEqualTo("1");
@@ -76,9 +84,9 @@ class EchoResponderNamespaceTest {
   void loss_oneDirection_ruleMatchesOnlyThatSide() throws Exception {
     try {
       lab.loss(2, 20, true);
-      String upstream = lab.exec(lab.isp(2).namespace(), "nft", "list", "table", "inet", "lab_fault").stdout();
+      String upstream = faultTable(2);
       lab.loss(2, 20, false);
-      String downstream = lab.exec(lab.isp(2).namespace(), "nft", "list", "table", "inet", "lab_fault").stdout();
+      String downstream = faultTable(2);
 
       assertThat(upstream).contains("iifname \"lan\"").contains("< 20").doesNotContain("oifname");
       assertThat(downstream).contains("oifname \"lan\"").contains("< 20").doesNotContain("iifname");

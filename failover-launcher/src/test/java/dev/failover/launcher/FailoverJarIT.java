@@ -34,15 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs the shaded jar (run by failsafe after {@code package}, which passes its path as {@code
  * failover.jar}) and root; skipped with the reason otherwise. Every wait is bounded and polls the
  * kernel; the lab and the daemon are removed whatever happens. The failback waits for the damped
- * policy's clean loss window and dwell, so the first test takes about a minute.
+ * policy's recovery test and dwell, so the first test takes about 40 s.
  */
 class FailoverJarIT {
   /** Generous: the defaults fail over in about a second; a loaded CI machine is slower. */
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   /**
-   * The damped policy's failback with the defaults: the 50-round loss window clean again (about
-   * 25 s at 0.5 s), then the 30 s failback dwell; plus slack for a loaded machine.
+   * The damped policy's failback with the defaults: the recovery test (about 5 s of answered
+   * probes), then the 30 s failback dwell; plus slack for a loaded machine.
    */
   private static final Duration FAILBACK_DEADLINE = Duration.ofSeconds(120);
 

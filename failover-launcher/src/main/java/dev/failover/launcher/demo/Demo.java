@@ -3,6 +3,7 @@ package dev.failover.launcher.demo;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.ProviderState;
+import dev.failover.core.DampedPolicySettings;
 import dev.failover.core.EngineStatus;
 import dev.failover.lab.LanClient;
 import dev.failover.lab.LanFlows;
@@ -47,19 +48,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The schedule: ISP 1's internet goes dark (blackhole: the daemon's probes notice), then ISP 2's
  * modem is switched off while it carries the traffic (carrier loss: the link monitor notices), then
- * ISP 2 and ISP 1 are repaired in turn and the daemon fails back to each after its loss window is
- * clean and the failback dwell has passed. Each step prints when the fault or repair was made, when
- * the main route moved (the {@code ip monitor} time stamp), and what the LAN client lost; waits
- * print the policy's progress at most once a second, only when it changes; the daemon's log is
- * interleaved in time order. It ends with a {@link DemoSummary}.
+ * ISP 2 and ISP 1 are repaired in turn and the daemon fails back to each after its recovery test
+ * has found its loss acceptable and the failback dwell has passed. Each step prints when the fault
+ * or repair was made, when the main route moved (the {@code ip monitor} time stamp), and what the
+ * LAN client lost; waits print the policy's progress at most once a second, only when it changes;
+ * the daemon's log is interleaved in time order. It ends with a {@link DemoSummary}.
  *
  * <p>After the second fault a long-lived TCP connection (think of a video call: a byte every 100
  * ms each way, {@link LanFlows}) opens from the LAN client to the lab's internet; it leaves through
  * ISP 3, the only uplink left. Flow pinning keeps it there through both failbacks, so at the end
  * the demo shows it alive, still on ISP 3, and its longest silence.
  *
- * <p>{@link Pace#DEFAULT} takes about two minutes, almost all of it the two failbacks (the loss
- * window, 25 s at {@code check_interval} 0.5 s, then {@code failback_dwell} 30 s). {@link
+ * <p>{@link Pace#DEFAULT} takes about 80 s, almost all of it the two failbacks (the recovery
+ * test, about 5 s, then {@code failback_dwell} 30 s). {@link
  * Pace#FAST} checks every 0.2 s and dwells 5 s, for about 45 s.
  *
  * <p>Everything it creates (namespaces, the daemon, ping, {@code ip monitor}, a scratch folder) is
@@ -195,7 +196,7 @@ public final class Demo {
             + NamespaceLab.TARGETS.get(0).getHostAddress()
             + " through the router every 10 ms. Two faults, two repairs, each measured.");
     if (pace == Pace.DEFAULT) {
-      t.plain("Settings: the shipped defaults. About 2 minutes; --fast takes about 45 s.");
+      t.plain("Settings: the shipped defaults. About 80 s; --fast takes about 45 s.");
     } else {
       t.plain(
           "Settings: the defaults but check_interval 0.2 s (not 0.5 s) and failback_dwell 5 s (not"
@@ -554,17 +555,21 @@ public final class Demo {
     DemoSummary.Fault failback(int step, Measured fault, String title, String repaired)
         throws IOException, InterruptedException {
       Duration dwell = config.dampedPolicy().failbackDwell();
-      int window = config.dampedPolicy().lossWindowRounds();
+      int probes = answeredProbesToRecover();
+      int rounds = (probes + config.testCases().size() - 1) / config.testCases().size();
       header(
           step,
           title,
           fault.from()
-              + " is main again once the damped policy trusts it: its failed rounds must leave the "
-              + window
-              + "-round loss window (about "
-              + ForPeople.duration(config.checkInterval().multipliedBy(window))
-              + " at check_interval "
-              + ForPeople.duration(config.checkInterval())
+              + " is main again once the damped policy trusts it: its recovery test must find its"
+              + " loss acceptable again (at least "
+              + probes
+              + " answered probes: "
+              + rounds
+              + " rounds, about "
+              + ForPeople.duration(config.fastCheckInterval().multipliedBy(rounds))
+              + " at fast_check_interval "
+              + ForPeople.duration(config.fastCheckInterval())
               + "), then it must stay healthy for failback_dwell ("
               + ForPeople.duration(dwell)
               + ")"
@@ -631,6 +636,12 @@ public final class Demo {
           fault.lan().silence(),
           count.lost(),
           gaps);
+    }
+
+    /** The fewest answered probes in a row after which the recovery test finds the loss fine. */
+    private int answeredProbesToRecover() {
+      DampedPolicySettings damped = config.dampedPolicy();
+      return (int) Math.ceil(damped.recoveryThreshold() / -damped.answeredProbeScore());
     }
 
     private String flapNote() {
@@ -766,13 +777,10 @@ public final class Demo {
         String reason = ForPeople.roundSeconds(p.get().reason());
         String waitsFor;
         if (state == ProviderState.DOWN) {
-          int window = config.dampedPolicy().lossWindowRounds();
-          Instant clean = repairedAt.plus(view.get().interval().multipliedBy(window));
           waitsFor =
-              " until its failed rounds leave the "
-                  + window
-                  + "-round loss window, "
-                  + countdown(Duration.between(now, clean));
+              " until its recovery test finds its loss acceptable again (at least "
+                  + answeredProbesToRecover()
+                  + " answered probes)";
         } else if (state == ProviderState.RECOVERING) {
           // The policy says which holds it longer, the dwell or flap damping.
           Matcher m = ELIGIBLE_AFTER.matcher(p.get().reason());

@@ -111,7 +111,7 @@ public final class EchoResponder implements AutoCloseable {
     logger.info("echo responder: replies through ISP {} now {} ms late", index, delay.toMillis());
   }
 
-  /** How many echo requests were answered so far. */
+  /** How many echo replies were sent so far (each counted just before it is sent). */
   public long answered() {
     return answered.get();
   }
@@ -176,10 +176,12 @@ public final class EchoResponder implements AutoCloseable {
     if (closed) {
       return;
     }
+    // Counted before the send: the pinger may see the reply before this thread runs again.
+    answered.incrementAndGet();
     try {
       C.INSTANCE.sendto(fd, reply, reply.length, 0, sockaddr(InetAddress.getByAddress(source)), 16);
-      answered.incrementAndGet();
     } catch (LastErrorException | UnknownHostException e) {
+      answered.decrementAndGet();
       logger.debug("echo reply from {} not sent: {}", target, e.toString());
     }
   }

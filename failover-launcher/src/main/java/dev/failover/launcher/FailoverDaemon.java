@@ -9,6 +9,7 @@ import com.google.common.util.concurrent.ServiceManager;
 import com.google.common.util.concurrent.Uninterruptibles;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
+import dev.failover.api.RouteBackend;
 import dev.failover.core.FailoverEngine;
 import dev.failover.core.FailoverService;
 import dev.failover.launcher.status.StatusDocument;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * engine drops an interrupted tick without touching the routes), so that SIGTERM ends the process
  * within a second. Once stopped, the status file gets a last write that says so, the HTTP listener
  * closes, the {@code stopping} hooks run (for at most {@value Observability#STOP_HOOKS_MILLIS} ms),
- * the link watch stops (its process and thread end), and the daemon's threads are shut down.
+ * the link watch stops (its process and thread end), the daemon's threads are shut down, and the
+ * route backend's netlink socket is closed.
  * Thread-safe.
  */
 @Singleton
@@ -67,6 +69,7 @@ public final class FailoverDaemon {
   private final Providers providers;
   private final Observability observability;
   private final UplinkTrackFile trackFile;
+  private final RouteBackend backend;
   private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -86,7 +89,8 @@ public final class FailoverDaemon {
       RoutePreparation preparation,
       Providers providers,
       Observability observability,
-      UplinkTrackFile trackFile) {
+      UplinkTrackFile trackFile,
+      RouteBackend backend) {
     this.service = checkNotNull(service, "service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
@@ -94,6 +98,7 @@ public final class FailoverDaemon {
     this.providers = checkNotNull(providers, "providers");
     this.observability = checkNotNull(observability, "observability");
     this.trackFile = checkNotNull(trackFile, "trackFile");
+    this.backend = checkNotNull(backend, "backend");
     // The status writer reads the engine of this very service.
     this.publisher =
         new StatusPublisher(
@@ -242,5 +247,13 @@ public final class FailoverDaemon {
             : "the daemon is stopping; the routes stay as they are");
     links.stop();
     executors.shutdown();
+    // The netlink backend keeps a socket between calls; a reload makes a new daemon and backend.
+    if (backend instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        logger.warn("closing the route backend failed", e);
+      }
+    }
   }
 }

@@ -210,4 +210,19 @@ class FailoverComponentTest {
     assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
     assertThat(component.links().stops()).isEqualTo(1);
   }
+
+  @Test
+  void daemon_stopped_closesTheRouteBackend() throws Exception {
+    TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
+    FailoverDaemon daemon = component.daemon();
+    daemon.startAsync();
+    component.scheduler().runDueTasks();
+    assertThat(component.closingBackend().closes()).isZero();
+
+    daemon.stopAsync();
+    component.scheduler().runDueTasks();
+
+    assertThat(daemon.awaitStopped(Duration.ofSeconds(5))).isTrue();
+    assertThat(component.closingBackend().closes()).isEqualTo(1);
+  }
 }

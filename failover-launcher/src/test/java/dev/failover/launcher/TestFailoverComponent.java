@@ -7,7 +7,10 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
 import dagger.Provides;
+import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
+import dev.failover.api.RouteBackendException;
+import dev.failover.api.RoutingState;
 import dev.failover.api.TestScenario;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.http.EventTimeline;
@@ -19,9 +22,11 @@ import dev.failover.testkit.FakeScheduler;
 import dev.failover.testkit.FakeTestScenario;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The daemon's graph with the production config and core modules, and fakes in place of the Linux
@@ -47,6 +52,8 @@ interface TestFailoverComponent {
 
   FakeRouteBackend backend();
 
+  ClosingBackend closingBackend();
+
   FakeScheduler scheduler();
 
   FakeLinkWatch links();
@@ -71,7 +78,7 @@ interface TestFailoverComponent {
   @Module
   interface FakeLinuxModule {
     @Binds
-    RouteBackend routeBackend(FakeRouteBackend backend);
+    RouteBackend routeBackend(ClosingBackend backend);
 
     @Binds
     LinkWatch linkWatch(FakeLinkWatch watch);
@@ -95,6 +102,12 @@ interface TestFailoverComponent {
     @Singleton
     static FakeRouteBackend fakeBackend() {
       return new FakeRouteBackend();
+    }
+
+    @Provides
+    @Singleton
+    static ClosingBackend closingBackend(FakeRouteBackend backend) {
+      return new ClosingBackend(backend);
     }
 
     @Provides
@@ -151,6 +164,36 @@ interface TestFailoverComponent {
     @Provides
     static ExecutorService probeExecutor(DaemonExecutors executors) {
       return executors.probes();
+    }
+  }
+
+  /** The fake backend, closeable as the netlink backend is, counting its closes. */
+  final class ClosingBackend implements RouteBackend, AutoCloseable {
+    private final FakeRouteBackend delegate;
+    private final AtomicInteger closes = new AtomicInteger();
+
+    ClosingBackend(FakeRouteBackend delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ApplyOutcome apply(RoutingState desired)
+        throws RouteBackendException {
+      return delegate.apply(desired);
+    }
+
+    @Override
+    public Optional<RoutingState> current() {
+      return delegate.current();
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+    }
+
+    int closes() {
+      return closes.get();
     }
   }
 }

@@ -307,9 +307,9 @@ public final class FailoverEngine {
   /**
    * Runs a {@link #decideNow() decision} on the calling thread if no tick is stepping or applying
    * and no other decision runs at this instant, and the calling thread is not inside one (a
-   * listener); otherwise does nothing and returns empty at once.
-   * A tick that is only waiting for its probes does not hold the decision back. For {@link
-   * FailoverService#requestDecision}, so that a link event is acted on without a thread handoff.
+   * listener); otherwise does nothing and returns empty at once. A tick that is only waiting for
+   * its probes does not hold the decision back. For {@link FailoverService#requestDecision}, so
+   * that a link event is acted on without a thread handoff.
    *
    * @return the status after the decision, or empty if it did not run
    */

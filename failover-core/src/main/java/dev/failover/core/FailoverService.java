@@ -102,9 +102,9 @@ public final class FailoverService extends AbstractScheduledService {
 
   /**
    * Records that the link of {@code interfaceName} is usable or not ({@link
-   * FailoverEngine#linkChanged}) and, if that changed what the engine knows, re-decides at once on
-   * the service's executor ({@link FailoverEngine#decideNow()}: selection, apply and events from
-   * the current statuses, without probing), on the calling thread or the executor as {@link
+   * FailoverEngine#linkChanged}) and, if that changed what the engine knows, re-decides at once
+   * ({@link FailoverEngine#decideNow()}: selection, apply and events from the current statuses,
+   * without probing), on the calling thread or the service's executor as {@link
    * #requestDecision()} says. Decisions requested while one is pending are merged into it; the
    * pending one reads the newest link states. Safe to call from any thread that may wait for one
    * decision. Before the service runs (or after it stopped) the link state is still recorded, and
@@ -113,7 +113,7 @@ public final class FailoverService extends AbstractScheduledService {
    * @param interfaceName the interface whose link changed, such as {@code eth1}; an interface no
    *     provider uses is ignored
    * @param usable whether traffic can leave through it (carrier and interface up)
-   * @return whether a decision is pending: false if nothing changed (unknown interface, repeated
+   * @return whether a decision ran or is pending: false if nothing changed (unknown interface, repeated
    *     state), the service is not running, or the executor refused the task
    */
   public boolean linkChanged(String interfaceName, boolean usable) {
@@ -131,8 +131,8 @@ public final class FailoverService extends AbstractScheduledService {
    * are merged into it. A tick that is only waiting for its probes does not hold the decision
    * back. Safe to call from any thread that may wait that long; nothing it throws escapes.
    *
-   * @return whether a decision is pending; false if the service is not running or the executor
-   *     refused the task
+   * @return whether a decision ran or is pending; false if the service is not running or the
+   *     executor refused the task
    */
   public boolean requestDecision() {
     if (!isRunning()) {

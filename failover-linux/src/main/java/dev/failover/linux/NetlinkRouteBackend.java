@@ -99,7 +99,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   private @Nullable RoutingState lastApplied;
 
-  // Open between calls (see Session); guarded by this.
+  // Open between calls (see netlink()); guarded by this.
   private @Nullable RtNetlink netlink;
 
   /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
@@ -148,16 +148,14 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
           previous);
       known.putIfAbsent(route.provider().id(), route.provider());
     }
-    try (Session kernel = new Session()) {
-      return apply(desired, kernel);
-    }
+    return applyToKernel(desired);
   }
 
-  private ApplyOutcome apply(RoutingState desired, Session kernel) throws RouteBackendException {
+  private ApplyOutcome applyToKernel(RoutingState desired) throws RouteBackendException {
     if (!desired.equals(lastApplied)) {
-      switchMainFirst(desired, kernel);
+      switchMainFirst(desired);
     }
-    KernelState before = read(kernel);
+    KernelState before = read();
 
     Map<String, String> skipped = new LinkedHashMap<>();
     for (Provider provider : known.values()) {
@@ -202,8 +200,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         logger.info("applying {} route change(s): {}", first.size(), texts(first));
       }
     }
-    List<Failure> failures = new ArrayList<>(transact(kernel, first));
-    KernelState middle = first.isEmpty() ? before : read(kernel);
+    List<Failure> failures = new ArrayList<>(transact(first));
+    KernelState middle = first.isEmpty() ? before : read();
 
     // Transaction 2: deletions, only once a desired default route is in place.
     boolean oneWantedInPlace = wanted.stream().anyMatch(r -> findMain(r, middle).isPresent());
@@ -253,9 +251,9 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
     if (!second.isEmpty()) {
       logger.info("removing {} stale route(s)/rule(s): {}", second.size(), texts(second));
-      failures.addAll(transact(kernel, second));
+      failures.addAll(transact(second));
     }
-    KernelState after = second.isEmpty() ? middle : read(kernel);
+    KernelState after = second.isEmpty() ? middle : read();
 
     List<String> mismatches = verify(desired, skipped.keySet(), highestWanted, after);
     if (failures.isEmpty() && mismatches.isEmpty() && skipped.isEmpty()) {
@@ -300,16 +298,16 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * is cut off. Whatever goes wrong here is left to the full apply, which reads, retries and
    * reports it.
    */
-  private void switchMainFirst(RoutingState desired, Session kernel) {
+  private void switchMainFirst(RoutingState desired) {
     if (desired.routes().isEmpty()) {
       return;
     }
     ProviderRoute main = desired.routes().get(0);
     KernelState view;
     try {
-      view = KernelState.readMainDefaults(kernel.netlink());
+      view = KernelState.readMainDefaults(netlink());
     } catch (NetlinkException e) {
-      kernel.discard();
+      closeNetlink();
       return;
     }
     boolean foreignAtMetric =
@@ -321,7 +319,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       return;
     }
     Planned replace = planned(main.provider().id(), mainReplace(main, view), view);
-    List<Failure> failures = transact(kernel, List.of(replace));
+    List<Failure> failures = transact(List.of(replace));
     if (failures.isEmpty()) {
       logger.info("switched the main route first: {}", replace.text());
     } else {
@@ -341,10 +339,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   @Override
   public synchronized Optional<RoutingState> current() throws RouteBackendException {
-    KernelState state;
-    try (Session kernel = new Session()) {
-      state = read(kernel);
-    }
+    KernelState state = read();
     List<ProviderRoute> routes = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     state.mainDefaults().stream()
@@ -391,36 +386,34 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    *     requests were still carried out; the first apply retries)
    */
   public synchronized List<String> prepare() throws RouteBackendException {
-    try (Session kernel = new Session()) {
-      KernelState state = read(kernel);
-      List<Planned> requests = new ArrayList<>();
-      for (Provider provider : known.values()) {
-        Optional<String> reason = unavailable(provider, state);
-        if (reason.isPresent()) {
-          logger.warn(
-              "provider '{}': {}; preparing only its rule and its table's unreachable default",
-              provider.id(),
-              reason.get());
-          addLeakGuardRequest(provider, state, requests);
-        } else {
-          addTableRequests(provider, state, requests);
-        }
+    KernelState state = read();
+    List<Planned> requests = new ArrayList<>();
+    for (Provider provider : known.values()) {
+      Optional<String> reason = unavailable(provider, state);
+      if (reason.isPresent()) {
+        logger.warn(
+            "provider '{}': {}; preparing only its rule and its table's unreachable default",
+            provider.id(),
+            reason.get());
+        addLeakGuardRequest(provider, state, requests);
+      } else {
+        addTableRequests(provider, state, requests);
       }
-      for (Provider provider : known.values()) {
-        if (!hasOwnRule(provider, state)) {
-          requests.add(ruleRequest(provider));
-        }
-      }
-      if (requests.isEmpty()) {
-        return List.of();
-      }
-      logger.info("preparing {} table route(s)/rule(s): {}", requests.size(), texts(requests));
-      List<Failure> failures = transact(kernel, requests);
-      if (!failures.isEmpty()) {
-        throw failure(failures, List.of(), Map.of());
-      }
-      return texts(requests);
     }
+    for (Provider provider : known.values()) {
+      if (!hasOwnRule(provider, state)) {
+        requests.add(ruleRequest(provider));
+      }
+    }
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    logger.info("preparing {} table route(s)/rule(s): {}", requests.size(), texts(requests));
+    List<Failure> failures = transact(requests);
+    if (!failures.isEmpty()) {
+      throw failure(failures, List.of(), Map.of());
+    }
+    return texts(requests);
   }
 
   /**
@@ -438,54 +431,52 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    */
   public synchronized List<String> removeAll(boolean evenLastDefaultRoute)
       throws RouteBackendException {
-    try (Session kernel = new Session()) {
-      KernelState state;
-      try {
-        state = KernelState.readEveryTable(kernel.netlink(), proto());
-      } catch (NetlinkException e) {
-        kernel.discard();
-        throw readFailure(e);
+    KernelState state;
+    try {
+      state = KernelState.readEveryTable(netlink(), proto());
+    } catch (NetlinkException e) {
+      closeNetlink();
+      throw readFailure(e);
+    }
+    List<Planned> requests = new ArrayList<>();
+    for (RuleMessage rule : state.rules()) {
+      if (rule.protocol() == proto()) {
+        requests.add(planned(null, Request.deleteRule(deletion(rule)), state));
       }
-      List<Planned> requests = new ArrayList<>();
-      for (RuleMessage rule : state.rules()) {
-        if (rule.protocol() == proto()) {
-          requests.add(planned(null, Request.deleteRule(deletion(rule)), state));
-        }
-      }
-      for (RouteMessage route : state.tableRoutes()) {
+    }
+    for (RouteMessage route : state.tableRoutes()) {
+      requests.add(planned(null, Request.deleteRoute(deletion(route)), state));
+    }
+    List<RouteMessage> ours =
+        state.mainDefaults().stream().filter(r -> r.protocol() == proto()).toList();
+    boolean otherDefault =
+        state.mainDefaults().stream().anyMatch(r -> r.protocol() != proto() && r.isUnicast());
+    if (otherDefault || evenLastDefaultRoute) {
+      for (RouteMessage route : ours) {
         requests.add(planned(null, Request.deleteRoute(deletion(route)), state));
       }
-      List<RouteMessage> ours =
-          state.mainDefaults().stream().filter(r -> r.protocol() == proto()).toList();
-      boolean otherDefault =
-          state.mainDefaults().stream().anyMatch(r -> r.protocol() != proto() && r.isUnicast());
-      if (otherDefault || evenLastDefaultRoute) {
-        for (RouteMessage route : ours) {
-          requests.add(planned(null, Request.deleteRoute(deletion(route)), state));
-        }
-      } else if (!ours.isEmpty()) {
-        logger.warn(
-            "keeping our default route(s) {}: no other default route would remain",
-            describe(ours, state));
-      }
-      List<Failure> failures = transact(kernel, requests);
-      if (!failures.isEmpty()) {
-        throw failure(failures, List.of(), Map.of());
-      }
-      lastApplied = null;
-      return texts(requests);
+    } else if (!ours.isEmpty()) {
+      logger.warn(
+          "keeping our default route(s) {}: no other default route would remain",
+          describe(ours, state));
     }
+    List<Failure> failures = transact(requests);
+    if (!failures.isEmpty()) {
+      throw failure(failures, List.of(), Map.of());
+    }
+    lastApplied = null;
+    return texts(requests);
   }
 
   // ---- reading
 
-  private KernelState read(Session kernel) throws RouteBackendException {
+  private KernelState read() throws RouteBackendException {
     Set<Integer> tables = new HashSet<>();
     known.values().forEach(p -> tables.add(p.rtTableId()));
     try {
-      return KernelState.read(kernel.netlink(), proto(), tables);
+      return KernelState.read(netlink(), proto(), tables);
     } catch (NetlinkException e) {
-      kernel.discard();
+      closeNetlink();
       throw readFailure(e);
     }
   }
@@ -897,28 +888,16 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       @Nullable String providerId, String request, String error, @Nullable Throwable cause) {}
 
   /**
-   * The backend's netlink client for one call: the one kept open since an earlier call, else one
-   * opened on first use, and again after a failed operation. It stays open after the call, so that
-   * a switch does not pay for a new socket and its 64 KiB direct receive buffer (which only a
+   * The backend's netlink client: the one kept open since an earlier call, else a new one (on
+   * first use, and after a failed operation closed the last). It stays open between calls, so
+   * that a switch does not pay for a new socket and its 64 KiB direct receive buffer (which only a
    * garbage collection frees).
    */
-  private final class Session implements AutoCloseable {
-    RtNetlink netlink() throws NetlinkException {
-      if (netlink == null) {
-        netlink = opener.open();
-      }
-      return netlink;
+  private RtNetlink netlink() throws NetlinkException {
+    if (netlink == null) {
+      netlink = opener.open();
     }
-
-    /** Closes a client that failed (it may hold part of an answer); the next use opens another. */
-    void discard() {
-      closeNetlink();
-    }
-
-    @Override
-    public void close() {
-      // Kept open for the next call; close() of the backend releases it.
-    }
+    return netlink;
   }
 
   /**
@@ -930,6 +909,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     closeNetlink();
   }
 
+  /** Closes a client that failed (it may hold part of an answer); the next use opens another. */
   private void closeNetlink() {
     if (netlink != null) {
       netlink.close();
@@ -937,15 +917,15 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
   }
 
-  private static List<Failure> transact(Session kernel, List<Planned> planned) {
+  private List<Failure> transact(List<Planned> planned) {
     if (planned.isEmpty()) {
       return List.of();
     }
     List<Result> results;
     try {
-      results = kernel.netlink().transact(planned.stream().map(Planned::request).toList());
+      results = netlink().transact(planned.stream().map(Planned::request).toList());
     } catch (NetlinkException e) {
-      kernel.discard();
+      closeNetlink();
       // Which requests were carried out is unknown; the read-back that follows tells.
       return List.of(
           new Failure(

@@ -54,6 +54,21 @@ public record Ipv4Network(Inet4Address address, int prefixLength) {
     return new Ipv4Network(Ipv4.parse(text.substring(0, slash)), Integer.parseInt(prefix));
   }
 
+  /**
+   * The network of {@code prefixLength} bits that holds {@code address}: {@code 192.168.1.7} and 24
+   * give {@code 192.168.1.0/24}, as the kernel derives an interface address's prefix route.
+   *
+   * @throws IllegalArgumentException if the prefix length is outside 0..32
+   */
+  public static Ipv4Network containing(Inet4Address address, int prefixLength) {
+    Checks.checkNotNull(address, "address");
+    Checks.checkArgument(
+        prefixLength >= 0 && prefixLength <= 32,
+        "prefix length must be between 0 and 32, was %s",
+        prefixLength);
+    return new Ipv4Network(Ipv4.fromInt(Ipv4.toInt(address) & mask(prefixLength)), prefixLength);
+  }
+
   /** Whether {@code candidate} lies inside this network. */
   public boolean contains(Inet4Address candidate) {
     int m = mask(prefixLength);

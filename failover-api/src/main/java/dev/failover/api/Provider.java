@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One internet uplink: the interface it leaves through, its source address and network, the gateway
@@ -15,12 +16,22 @@ import java.util.regex.Pattern;
  * Every instance is valid: the compact constructor rejects bad values with a message that names the
  * field, the rule and the value.
  *
+ * <p><b>Learned values.</b> {@code ipv4Address}, {@code network} and {@code gateway} may be null in
+ * a provider <em>as configured</em>: what is omitted is learned from the interface (a DHCP lease, a
+ * point-to-point peer), and the provider is {@linkplain ProviderResolution resolved} into one whose
+ * address and network are known. A resolved provider's null {@code gateway} means a point-to-point
+ * link: its routes name only the device. A gateway outside the network is used as the kernel would,
+ * {@linkplain #onlink() on-link}.
+ *
  * @param id a short unique name used in logs, the sticky file and the command line, such as {@code
  *     isp-a}
  * @param interfaceName the kernel interface, such as {@code eth1}: any name the kernel accepts
- * @param ipv4Address the router's own address on that interface; probes are bound to it
- * @param network the network the interface is on; holds both the address and the gateway
- * @param gateway the next hop of the provider's default route
+ * @param ipv4Address the router's own address on that interface; probes are bound to it; null: to
+ *     be learned from the interface
+ * @param network the network the interface is on; holds the address (and usually the gateway);
+ *     null: to be learned from the interface
+ * @param gateway the next hop of the provider's default route; null: learned from the interface,
+ *     or none on a point-to-point link
  * @param rtTableName the name of the provider's routing table, as written to {@code rt_tables.d}
  * @param rtTableId the number of the provider's routing table, 1 to 2^31-1 except the kernel's own
  *     252 to 255
@@ -28,9 +39,9 @@ import java.util.regex.Pattern;
 public record Provider(
     String id,
     String interfaceName,
-    Inet4Address ipv4Address,
-    Ipv4Network network,
-    Inet4Address gateway,
+    @Nullable Inet4Address ipv4Address,
+    @Nullable Ipv4Network network,
+    @Nullable Inet4Address gateway,
     String rtTableName,
     int rtTableId) {
 
@@ -50,15 +61,12 @@ public record Provider(
       Set.of("unspec", "default", "main", "local", "compat", "all");
 
   /**
-   * @throws NullPointerException if any argument is null
+   * @throws NullPointerException if {@code id}, {@code interfaceName} or {@code rtTableName} is null
    * @throws IllegalArgumentException if a field breaks its rule; the message names the field
    */
   public Provider {
     Checks.checkNotNull(id, "id");
     Checks.checkNotNull(interfaceName, "interface_name");
-    Checks.checkNotNull(ipv4Address, "ipv4_address");
-    Checks.checkNotNull(network, "network");
-    Checks.checkNotNull(gateway, "gateway");
     Checks.checkNotNull(rtTableName, "rt_table_name");
     Checks.checkArgument(
         ID.matcher(id).matches(),
@@ -66,23 +74,25 @@ public record Provider(
             + " was '%s'",
         id);
     checkInterfaceName(interfaceName);
-    Checks.checkArgument(
-        network.contains(ipv4Address),
-        "ipv4_address must lie inside network %s, was %s",
-        network,
-        ipv4Address.getHostAddress());
-    Checks.checkArgument(
-        network.contains(gateway),
-        "gateway must lie inside network %s, was %s",
-        network,
-        gateway.getHostAddress());
-    Checks.checkArgument(
-        !ipv4Address.equals(gateway),
-        "gateway must differ from ipv4_address, both were %s",
-        gateway.getHostAddress());
-    if (network.prefixLength() < 31) {
+    if (ipv4Address != null && network != null) {
+      Checks.checkArgument(
+          network.contains(ipv4Address),
+          "ipv4_address must lie inside network %s, was %s",
+          network,
+          ipv4Address.getHostAddress());
+    }
+    if (gateway != null && ipv4Address != null) {
+      Checks.checkArgument(
+          !ipv4Address.equals(gateway),
+          "gateway must differ from ipv4_address, both were %s",
+          gateway.getHostAddress());
+    }
+    if (network != null && network.prefixLength() < 31) {
       for (String field : new String[] {"ipv4_address", "gateway"}) {
         Inet4Address value = field.equals("gateway") ? gateway : ipv4Address;
+        if (value == null || !network.contains(value)) {
+          continue;
+        }
         Checks.checkArgument(
             !value.equals(network.address()) && !value.equals(network.broadcast()),
             "%s must be a host address of network %s, not its network or broadcast address,"
@@ -115,9 +125,9 @@ public record Provider(
   public static Provider of(
       String id,
       String interfaceName,
-      String ipv4Address,
-      String network,
-      String gateway,
+      @Nullable String ipv4Address,
+      @Nullable String network,
+      @Nullable String gateway,
       String rtTableName,
       int rtTableId) {
     return new Provider(
@@ -130,9 +140,11 @@ public record Provider(
         rtTableId);
   }
 
-  private static <T> T parseField(
-      String field, String text, java.util.function.Function<String, T> parser) {
-    Checks.checkNotNull(text, field);
+  private static <T> @Nullable T parseField(
+      String field, @Nullable String text, java.util.function.Function<String, T> parser) {
+    if (text == null) {
+      return null;
+    }
     try {
       return parser.apply(text);
     } catch (IllegalArgumentException e) {
@@ -166,6 +178,23 @@ public record Provider(
   }
 
   /** {@code provider 'id'}, the form logs and messages use. */
+  /**
+   * Whether any of the address, network and gateway is left to be learned from the interface (as
+   * configured). A provider that learns nothing is its own resolution, though its gateway may
+   * still be absent on a point-to-point link.
+   */
+  public boolean learnsFromInterface() {
+    return ipv4Address == null || network == null || gateway == null;
+  }
+
+  /**
+   * Whether the gateway lies outside the network, so that the kernel must be told that it is
+   * on-link (directly reachable through the interface) to accept a route through it.
+   */
+  public boolean onlink() {
+    return gateway != null && network != null && !network.contains(gateway);
+  }
+
   @Override
   public String toString() {
     return "provider '" + id + "'";

@@ -50,7 +50,10 @@ public final class Providers extends AbstractList<Provider> implements RandomAcc
     Checks.checkArgument(!list.isEmpty(), "providers must name at least one provider");
     checkUnique(list, "id", Provider::id);
     checkUnique(list, "interface_name", Provider::interfaceName);
-    checkUnique(list, "ipv4_address", p -> p.ipv4Address().getHostAddress());
+    checkUnique(
+        list,
+        "ipv4_address",
+        p -> p.ipv4Address() == null ? null : p.ipv4Address().getHostAddress());
     checkUnique(list, "rt_table_id", p -> String.valueOf(p.rtTableId()));
     checkUnique(list, "rt_table_name", Provider::rtTableName);
     return new Providers(list);
@@ -66,6 +69,9 @@ public final class Providers extends AbstractList<Provider> implements RandomAcc
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < providers.size(); i++) {
       String v = value.apply(providers.get(i));
+      if (v == null) {
+        continue; // learned from the interface: nothing to compare yet
+      }
       Integer first = seen.putIfAbsent(v, i);
       Checks.checkArgument(
           first == null,

@@ -62,10 +62,45 @@ class ProviderTest {
   }
 
   @Test
-  void of_gatewayOutsideNetwork_namesGateway() {
-    assertThatThrownBy(() -> provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "10.0.0.1", "t", 101))
+  void of_gatewayOutsideNetwork_isOnlink() {
+    // As the kernel uses it: a learned gateway outside the learned network (the config loader
+    // still refuses a configured one).
+    Provider provider = provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "10.0.0.1", "t", 101);
+
+    assertThat(provider.onlink()).isTrue();
+    assertThat(provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101).onlink())
+        .isFalse();
+  }
+
+  @Test
+  void of_learnedFieldsOmitted_learnsFromInterface() {
+    Provider learned = provider("a", "eth1", null, null, null, "t", 101);
+    Provider pointToPoint = provider("b", "tun0", "10.0.0.2", "10.0.0.2/32", null, "t", 102);
+    Provider configured = provider("c", "eth2", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 103);
+
+    assertThat(learned.learnsFromInterface()).isTrue();
+    assertThat(learned.ipv4Address()).isNull();
+    assertThat(pointToPoint.learnsFromInterface()).isTrue();
+    assertThat(pointToPoint.onlink()).isFalse();
+    assertThat(configured.learnsFromInterface()).isFalse();
+  }
+
+  @Test
+  void resolution_unconfiguredNeedsAReason_resolvedNeedsAddressAndNetwork() {
+    Provider learned = provider("a", "eth1", null, null, null, "t", 101);
+
+    assertThat(ProviderResolution.unconfigured("a", "no address yet").isResolved()).isFalse();
+    assertThatThrownBy(() -> ProviderResolution.unconfigured("a", " "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("gateway must lie inside network 192.168.1.0/24, was 10.0.0.1");
+        .hasMessageContaining("needs a reason");
+    assertThatThrownBy(() -> ProviderResolution.resolved(learned))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a resolved provider needs its ipv4_address and network");
+    assertThat(
+            ProviderResolution.resolved(
+                    provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", null, "t", 101))
+                .reason())
+        .isEmpty();
   }
 
   @Test

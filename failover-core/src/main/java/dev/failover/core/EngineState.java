@@ -11,7 +11,10 @@ import dev.failover.api.ProviderStatus;
 import dev.failover.api.RoutingState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,8 +101,16 @@ record EngineState(
    * default cadences (docs/policy-damped.md, "The loss test").
    */
   Duration interval(EngineSettings settings) {
-    for (ProviderStatus status : statuses.values()) {
-      if (inDoubt(status)) {
+    return interval(settings, Set.of());
+  }
+
+  /**
+   * As {@link #interval(EngineSettings)}, leaving out the providers {@code unconfigured}: they are
+   * not probed, so hurrying the cadence for them would buy nothing.
+   */
+  Duration interval(EngineSettings settings, Set<String> unconfigured) {
+    for (Map.Entry<String, ProviderStatus> entry : statuses.entrySet()) {
+      if (!unconfigured.contains(entry.getKey()) && inDoubt(entry.getValue())) {
         return settings.fastCheckInterval();
       }
     }

@@ -7,6 +7,7 @@ import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
 import dev.failover.api.SwitchReason;
@@ -14,8 +15,11 @@ import dev.failover.api.TestResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -102,11 +106,28 @@ public record EngineStatus(
       EngineSettings settings,
       Instant at,
       Instant monotonicAt) {
+    return of(state, histories, Map.of(), policy, settings, at, monotonicAt);
+  }
+
+  /**
+   * As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, each report
+   * saying what its provider is resolved to ({@code resolutions}, by id; a provider missing from
+   * it has no resolution in its report).
+   */
+  static EngineStatus of(
+      EngineState state,
+      List<ProviderHistory> histories,
+      Map<String, ProviderResolution> resolutions,
+      String policy,
+      EngineSettings settings,
+      Instant at,
+      Instant monotonicAt) {
     List<ProviderReport> reports = new ArrayList<>(histories.size());
     for (ProviderHistory h : histories) {
       String id = h.provider().id();
       ProviderStatus status = EngineStep.onWallClock(state.statuses().get(id), at, monotonicAt);
-      reports.add(ProviderReport.of(h, status, !state.linkDown().contains(id)));
+      reports.add(
+          ProviderReport.of(h, status, !state.linkDown().contains(id), resolutions.get(id)));
     }
     Decision decision = state.decision();
     List<String> ranking = new ArrayList<>();
@@ -120,7 +141,7 @@ public record EngineStatus(
         at,
         state.ticks(),
         policy,
-        state.interval(settings),
+        state.interval(settings, unconfigured(resolutions)),
         decision == null ? null : decision.main().id(),
         decision == null ? null : decision.reason(),
         decision == null ? "" : decision.detail(),
@@ -144,6 +165,18 @@ public record EngineStatus(
       EngineSettings settings,
       Instant at) {
     return of(state, histories, policy, settings, at, at);
+  }
+
+  /** The ids of the providers that {@code resolutions} shows unconfigured. */
+  static Set<String> unconfigured(Map<String, ProviderResolution> resolutions) {
+    Set<String> ids = new HashSet<>();
+    resolutions.forEach(
+        (id, resolution) -> {
+          if (!resolution.isResolved()) {
+            ids.add(id);
+          }
+        });
+    return ids;
   }
 
   /** The main provider's id, empty before the first decision. */
@@ -184,6 +217,9 @@ public record EngineStatus(
    *     succeed; 0 when nothing is counted
    * @param meanLatency the mean latency of the successful checks in the stored rounds; null when
    *     there is none
+   * @param resolution what the provider is now: resolved with the values in force (configured or
+   *     learned from its interface), or unconfigured with the reason; null where not known (a
+   *     status read from an older status file)
    */
   public record ProviderReport(
       String id,
@@ -196,7 +232,36 @@ public record EngineStatus(
       int storedRounds,
       int failedRounds,
       double lossPercent,
-      @Nullable Duration meanLatency) {
+      @Nullable Duration meanLatency,
+      @Nullable ProviderResolution resolution) {
+
+    /** A report that does not say what the provider is resolved to. */
+    public ProviderReport(
+        String id,
+        ProviderState state,
+        Instant since,
+        String reason,
+        boolean eligible,
+        boolean linkUsable,
+        List<TestResult.Outcome> recentOutcomes,
+        int storedRounds,
+        int failedRounds,
+        double lossPercent,
+        @Nullable Duration meanLatency) {
+      this(
+          id,
+          state,
+          since,
+          reason,
+          eligible,
+          linkUsable,
+          recentOutcomes,
+          storedRounds,
+          failedRounds,
+          lossPercent,
+          meanLatency,
+          null);
+    }
 
     /**
      * @throws IllegalArgumentException if a count or the loss is out of its range
@@ -224,7 +289,11 @@ public record EngineStatus(
      * newest {@value FailoverEngine#RECENT_ROUNDS} rounds, and the loss and mean latency over the
      * whole history.
      */
-    static ProviderReport of(ProviderHistory h, ProviderStatus status, boolean linkUsable) {
+    static ProviderReport of(
+        ProviderHistory h,
+        ProviderStatus status,
+        boolean linkUsable,
+        @Nullable ProviderResolution resolution) {
       List<ProbeRound> rounds = h.rounds();
       List<TestResult.Outcome> recent = new ArrayList<>(FailoverEngine.RECENT_ROUNDS);
       for (int i = Math.max(0, rounds.size() - FailoverEngine.RECENT_ROUNDS);
@@ -263,7 +332,8 @@ public record EngineStatus(
           own ? evidence.rounds() : h.size(),
           own ? evidence.failedRounds() : h.failedCount(),
           own ? evidence.lossPercent() : checks == 0 ? 0 : 100.0 * lost / checks,
-          successes == 0 ? null : latencySum.dividedBy(successes));
+          successes == 0 ? null : latencySum.dividedBy(successes),
+          resolution);
     }
 
     /** {@code SUCCESS} if every check of {@code round} succeeded, else its first other outcome. */
@@ -276,9 +346,19 @@ public record EngineStatus(
       return TestResult.Outcome.SUCCESS;
     }
 
-    /** Whether the provider may be chosen as main: eligible by its policy and its link usable. */
+    /**
+     * Whether the provider may be chosen as main: eligible by its policy, its link usable, and not
+     * unconfigured.
+     */
     public boolean selectable() {
-      return eligible && linkUsable;
+      return eligible && linkUsable && (resolution == null || resolution.isResolved());
+    }
+
+    /** Why the provider is unconfigured, empty when it is resolved (or not known). */
+    public Optional<String> unconfiguredReason() {
+      return resolution == null || resolution.isResolved()
+          ? Optional.empty()
+          : Optional.of(resolution.reason());
     }
 
     /** The mean latency of the successful checks, empty when there is none. */

@@ -93,19 +93,38 @@ final class EngineStep {
    * @param monotonic the step's instant on the engine's monotonic timeline, which never steps: the
    *     policy's {@code now}, and so every {@code since} of the statuses in the state; durations
    *     (dwell, damping) are measured on it
+   * @param current the resolved providers with their values in force (a learned address, say), in
+   *     priority order: the only ones that may be main or get routes; null for every configured
+   *     provider as configured
    */
   record Input(
       @Nullable List<ProviderHistory> histories,
       StickyReading sticky,
       ImmutableSet<String> linkDown,
       Instant now,
-      Instant monotonic) {
+      Instant monotonic,
+      @Nullable List<Provider> current) {
     Input {
       histories = histories == null ? null : List.copyOf(histories);
       checkNotNull(sticky, "sticky");
       checkNotNull(linkDown, "linkDown");
       checkNotNull(now, "now");
       checkNotNull(monotonic, "monotonic");
+      current = current == null ? null : List.copyOf(current);
+    }
+
+    Input(
+        @Nullable List<ProviderHistory> histories,
+        StickyReading sticky,
+        ImmutableSet<String> linkDown,
+        Instant now,
+        Instant monotonic) {
+      this(histories, sticky, linkDown, now, monotonic, null);
+    }
+
+    /** This input with {@code newCurrent} as the resolved providers. */
+    Input withCurrent(List<Provider> newCurrent) {
+      return new Input(histories, sticky, linkDown, now, monotonic, newCurrent);
     }
 
     /** A tick whose wall clock and monotonic timeline agree: the histories hold its new round. */
@@ -245,11 +264,29 @@ final class EngineStep {
     }
 
     Decision previous = state.decision();
+    List<Provider> candidates = input.current() == null ? providers : input.current();
+    if (candidates.isEmpty()) {
+      // Every provider is unconfigured (no interface, no address yet): nothing can be routed, so
+      // the last decision and whatever routes the kernel still holds stay as they are.
+      ApplyLedger ledger = input.isTick() ? state.ledger().ticked() : state.ledger();
+      EngineState waiting =
+          new EngineState(
+              ticks,
+              statuses,
+              previous,
+              state.mainSince(),
+              state.startupHolds(),
+              input.sticky(),
+              input.linkDown(),
+              ledger,
+              state.desired());
+      return new Result(waiting, events, null);
+    }
     Decision next =
-        Selection.select(providers, statuses, input.linkDown(), input.sticky(), previous);
+        Selection.select(candidates, statuses, input.linkDown(), input.sticky(), previous);
     if (previous == null && state.startupHolds() < MAX_STARTUP_HOLDS) {
       List<Provider> unjudged =
-          Selection.unjudgedAhead(providers, statuses, input.linkDown(), next);
+          Selection.unjudgedAhead(candidates, statuses, input.linkDown(), next);
       if (!unjudged.isEmpty()) {
         int holds = state.startupHolds() + 1;
         events.add(new EngineEvent.FirstDecisionHeld(holds, unjudged, next.main()));
@@ -269,7 +306,7 @@ final class EngineStep {
     }
 
     Instant mainSince = state.mainSince();
-    if (previous == null || !previous.main().equals(next.main())) {
+    if (previous == null || !previous.main().id().equals(next.main().id())) {
       mainSince = input.now();
       events.add(
           new EngineEvent.MainSwitched(

@@ -12,6 +12,7 @@ import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.ProbeRound;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.Providers;
@@ -24,13 +25,17 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +139,8 @@ public final class FailoverEngine {
 
   // Written under linkLock, read anywhere: the ids of the providers whose link is down.
   private volatile ImmutableSet<String> linkDown = ImmutableSet.of();
+  // Written under linkLock, read anywhere: each provider's resolution, by id, in priority order.
+  private volatile ImmutableMap<String, ProviderResolution> resolutions;
   // Written under decisionLock, read anywhere.
   private volatile EngineState state;
   private volatile EngineStatus status;
@@ -238,11 +245,22 @@ public final class FailoverEngine {
             checkNotNull(timeouts, "timeouts"));
     this.step = new EngineStep(this.providers, settings, policy);
     this.policyName = policy.name();
+    ImmutableMap.Builder<String, ProviderResolution> initial = ImmutableMap.builder();
+    for (Provider provider : this.providers) {
+      initial.put(
+          provider.id(),
+          provider.learnsFromInterface()
+              ? ProviderResolution.unconfigured(
+                  provider.id(), "not learned from interface " + provider.interfaceName() + " yet")
+              : ProviderResolution.resolved(provider));
+    }
+    this.resolutions = initial.buildOrThrow();
     Instant now = clock.instant();
     this.origin = now;
     this.originNanos = ticker.read();
     this.state = step.initial(now);
-    this.status = EngineStatus.of(state, history.snapshot(), policyName, settings, now, now);
+    this.status =
+        EngineStatus.of(state, history.snapshot(), resolutions, policyName, settings, now, now);
   }
 
   /**
@@ -272,7 +290,10 @@ public final class FailoverEngine {
       return tick();
     } finally {
       // Also after an Error escaped the tick, so that a failing tick does not re-run at once.
-      Duration delay = state.interval(settings).minus(stopwatch.elapsed());
+      Duration delay =
+          state
+              .interval(settings, EngineStatus.unconfigured(resolutions))
+              .minus(stopwatch.elapsed());
       nextTickDelay = delay.isNegative() ? Duration.ZERO : delay;
       probeLock.unlock();
     }
@@ -329,8 +350,91 @@ public final class FailoverEngine {
     ImmutableSet<String> down = linkDown;
     logger.debug("re-deciding without probing (links down: {})", down);
     return decide(
-        EngineStep.Input.decision(readSticky(), down, clock.instant(), monotonicNow()),
+        EngineStep.Input.decision(readSticky(), down, clock.instant(), monotonicNow())
+            .withCurrent(current()),
         history.snapshot());
+  }
+
+  /** The resolved providers with their values in force, in priority order. */
+  private List<Provider> current() {
+    List<Provider> current = new ArrayList<>(providers.size());
+    for (ProviderResolution resolution : resolutions.values()) {
+      if (resolution.provider() != null) {
+        current.add(resolution.provider());
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Records what provider {@code resolution.providerId()} is now: resolved with the values in
+   * force (learned from its interface: a DHCP lease, a point-to-point peer) or unconfigured, with
+   * the reason. Every provider whose config names all its values is resolved from the start; one
+   * that leaves any to be learned is unconfigured until told otherwise. An unconfigured provider
+   * is not probed, never main and has no routes; its history and status are kept for when it
+   * returns.
+   *
+   * <p>Only records, as {@link #linkChanged} does: {@link FailoverService#providerResolved} asks
+   * for a decision at once. Safe to call from any thread; never waits for a tick.
+   *
+   * @return whether the recorded resolution changed
+   * @throws IllegalArgumentException if the id names no configured provider, or the resolved
+   *     provider has another interface or table than the configured one, or contradicts a
+   *     configured value
+   */
+  public boolean providerResolved(ProviderResolution resolution) {
+    checkNotNull(resolution, "resolution");
+    Provider configured =
+        providers
+            .byId(resolution.providerId())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no configured provider has id '" + resolution.providerId() + "'"));
+    Provider given = resolution.provider();
+    if (given != null) {
+      checkArgument(
+          given.interfaceName().equals(configured.interfaceName())
+              && given.rtTableName().equals(configured.rtTableName())
+              && given.rtTableId() == configured.rtTableId()
+              && keeps(configured.ipv4Address(), given.ipv4Address())
+              && keeps(configured.network(), given.network())
+              && keeps(configured.gateway(), given.gateway()),
+          "%s resolved to values that contradict its configuration",
+          configured);
+    }
+    synchronized (linkLock) {
+      ImmutableMap<String, ProviderResolution> before = resolutions;
+      if (resolution.equals(before.get(configured.id()))) {
+        return false;
+      }
+      Map<String, ProviderResolution> after = new LinkedHashMap<>(before);
+      after.put(configured.id(), resolution);
+      resolutions = ImmutableMap.copyOf(after);
+    }
+    if (given == null) {
+      logger.info("{} is unconfigured: {}", configured, resolution.reason());
+    } else {
+      logger.info(
+          "{} resolved: {} on {}, network {}, {}",
+          configured,
+          given.ipv4Address().getHostAddress(),
+          given.interfaceName(),
+          given.network(),
+          given.gateway() == null
+              ? "no gateway (point-to-point)"
+              : "gateway " + given.gateway().getHostAddress() + (given.onlink() ? " on-link" : ""));
+    }
+    return true;
+  }
+
+  private static boolean keeps(@Nullable Object configuredValue, @Nullable Object given) {
+    return configuredValue == null || configuredValue.equals(given);
+  }
+
+  /** What each configured provider is now, by id, in priority order. Safe from any thread. */
+  public Map<String, ProviderResolution> resolutions() {
+    return resolutions;
   }
 
   /**
@@ -447,8 +551,9 @@ public final class FailoverEngine {
    * probeLock} held.
    */
   private EngineStatus tick() {
+    List<Provider> current = current();
     Optional<ImmutableMap<Provider, ProbeRound>> round =
-        probes.runRound(providers, scenarios, clock.instant());
+        probes.runRound(current, scenarios, clock.instant());
     if (round.isEmpty()) {
       logger.info("tick {} interrupted while probing; nothing recorded", state.ticks() + 1);
       return status;
@@ -460,7 +565,8 @@ public final class FailoverEngine {
       List<ProviderHistory> histories = history.snapshot();
       EngineStep.Input input =
           EngineStep.Input.tick(
-              histories, readSticky(), linkDown, clock.instant(), monotonicNow());
+                  histories, readSticky(), linkDown, clock.instant(), monotonicNow())
+              .withCurrent(current());
       return decide(input, histories);
     } finally {
       decisionLock.unlock();
@@ -488,7 +594,14 @@ public final class FailoverEngine {
       warmFailoverPath(input);
     }
     status =
-        EngineStatus.of(state, histories, policyName, settings, input.now(), input.monotonic());
+        EngineStatus.of(
+            state,
+            histories,
+            resolutions,
+            policyName,
+            settings,
+            input.now(),
+            input.monotonic());
     return status;
   }
 
@@ -507,9 +620,9 @@ public final class FailoverEngine {
     Set<String> down = new LinkedHashSet<>(input.linkDown());
     down.add(decision.main().id());
     try {
-      step.step(
-          state,
-          EngineStep.Input.decision(input.sticky(), down, input.now(), input.monotonic()));
+      EngineStep.Input failover =
+          EngineStep.Input.decision(input.sticky(), down, input.now(), input.monotonic());
+      step.step(state, input.current() == null ? failover : failover.withCurrent(input.current()));
     } catch (RuntimeException e) {
       // The same step runs for real on the first outage, and its failure is handled there.
       logger.warn("warming the failover path failed; ignored", e);

@@ -3,6 +3,7 @@ package dev.failover.core;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.util.concurrent.AbstractScheduledService;
+import dev.failover.api.ProviderResolution;
 import jakarta.inject.Inject;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -121,6 +122,27 @@ public final class FailoverService extends AbstractScheduledService {
       return false;
     }
     return requestDecision();
+  }
+
+  /**
+   * Records what a provider is now ({@link FailoverEngine#providerResolved}: a learned address,
+   * gateway or peer, or unconfigured with the reason) and, if that changed, re-decides at once as
+   * {@link #linkChanged} does, and asks for a tick, so that a provider that has just been resolved
+   * is probed without waiting for the cadence. Safe to call from any thread.
+   *
+   * @return whether a decision ran or is pending: false if nothing changed or the service is not
+   *     running
+   * @throws IllegalArgumentException as {@link FailoverEngine#providerResolved}
+   */
+  public boolean providerResolved(ProviderResolution resolution) {
+    if (!engine.providerResolved(resolution)) {
+      return false;
+    }
+    boolean decided = requestDecision();
+    if (resolution.isResolved()) {
+      requestTick();
+    }
+    return decided;
   }
 
   /**

@@ -108,8 +108,12 @@ public final class HistoryStore {
   private Ring ring(Provider provider) {
     checkNotNull(provider, "provider");
     Ring ring = rings.get(provider.id());
+    // By identity, not values: a provider that learns its address from its interface keeps its
+    // history when the address changes.
     checkArgument(
-        ring != null && ring.provider.equals(provider),
+        ring != null
+            && ring.provider.interfaceName().equals(provider.interfaceName())
+            && ring.provider.rtTableId() == provider.rtTableId(),
         "%s is not one of the configured providers %s",
         provider,
         rings.keySet());

@@ -187,7 +187,8 @@ final class Selection {
     if (previous == null) {
       return SwitchReason.STARTUP;
     }
-    boolean switched = !previous.main().equals(main);
+    // By id: a provider that learned a new address is still the same provider.
+    boolean switched = !previous.main().id().equals(main.id());
     if (!switched && basis == previous.basis()) {
       return previous.reason();
     }
@@ -204,7 +205,7 @@ final class Selection {
         } else if (!switched) {
           yield previous.reason();
         }
-        yield providers.indexOf(main) < providers.indexOf(previous.main())
+        yield indexOf(providers, main.id()) < indexOf(providers, previous.main().id())
             ? SwitchReason.FAILBACK
             : SwitchReason.FAILOVER;
       }
@@ -263,6 +264,16 @@ final class Selection {
       }
     }
     return unjudged;
+  }
+
+  /** The rank of provider {@code id} in {@code providers}; -1 if it is not among them. */
+  private static int indexOf(List<Provider> providers, String id) {
+    for (int i = 0; i < providers.size(); i++) {
+      if (providers.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Optional<Provider> byId(List<Provider> providers, String id) {

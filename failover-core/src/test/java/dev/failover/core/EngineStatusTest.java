@@ -125,7 +125,7 @@ class EngineStatusTest {
     ProviderHistory history = ProviderHistory.of(isp1, 50, rounds);
     ProviderStatus up = ProviderStatus.of(ProviderState.UP, T0, "fine");
 
-    EngineStatus.ProviderReport report = EngineStatus.ProviderReport.of(history, up, true);
+    EngineStatus.ProviderReport report = EngineStatus.ProviderReport.of(history, up, true, null);
 
     assertThat(report.recentOutcomes()).hasSize(FailoverEngine.RECENT_ROUNDS);
     assertThat(report.recentOutcomes().get(FailoverEngine.RECENT_ROUNDS - 1))

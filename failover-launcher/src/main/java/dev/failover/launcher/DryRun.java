@@ -3,6 +3,7 @@ package dev.failover.launcher;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderRoute;
 import dev.failover.api.RoutingState;
 import dev.failover.core.EngineStatus;
@@ -11,6 +12,7 @@ import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.FailoverConfig;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code run --dry-run}: one round of the configured probes through every provider (a few back to
@@ -53,7 +55,19 @@ public final class DryRun {
       // The daemon's start: every provider's link read once, so that the decision sees them.
       LinkWatch links = component.links();
       try {
-        links.start(config.providers(), engine::linkChanged);
+        links.start(
+            config.providers(),
+            new LinkWatch.Sink() {
+              @Override
+              public void linkChanged(String interfaceName, boolean usable) {
+                engine.linkChanged(interfaceName, usable);
+              }
+
+              @Override
+              public void providerResolved(ProviderResolution resolution) {
+                engine.providerResolved(resolution);
+              }
+            });
       } finally {
         links.stop();
       }
@@ -75,7 +89,7 @@ public final class DryRun {
                   () ->
                       new IllegalStateException(
                           "the engine decided nothing in " + roundsRun + " rounds"));
-      print(config, status, rounds, state, out);
+      print(config, engine.resolutions(), status, rounds, state, out);
       return state;
     } finally {
       component.executors().shutdown();
@@ -84,6 +98,7 @@ public final class DryRun {
 
   private static void print(
       FailoverConfig config,
+      Map<String, ProviderResolution> resolutions,
       EngineStatus status,
       int rounds,
       RoutingState state,
@@ -139,23 +154,35 @@ public final class DryRun {
       Provider p = route.provider();
       out.printf(
           Locale.ROOT,
-          "  ip route replace default via %s dev %s src %s metric %d%n",
-          p.gateway().getHostAddress(),
+          "  ip route replace default %sdev %s src %s metric %d%n",
+          via(p),
           p.interfaceName(),
           p.ipv4Address().getHostAddress(),
           route.metric());
     }
     out.println("and, for each provider, its table and rule:");
-    for (Provider p : config.providers()) {
+    for (Provider configured : config.providers()) {
+      ProviderResolution resolution = resolutions.get(configured.id());
+      Provider p = resolution == null ? configured : resolution.provider();
+      if (p == null) {
+        out.printf(
+            Locale.ROOT,
+            "  table %s (%d): none yet, provider %s is unconfigured: %s%n",
+            configured.rtTableName(),
+            configured.rtTableId(),
+            configured.id(),
+            resolution.reason());
+        continue;
+      }
       out.printf(
           Locale.ROOT,
-          "  table %s (%d): %s dev %s src %s; default via %s dev %s; rule from %s lookup %s%n",
+          "  table %s (%d): %s dev %s src %s; default %sdev %s; rule from %s lookup %s%n",
           p.rtTableName(),
           p.rtTableId(),
           p.network(),
           p.interfaceName(),
           p.ipv4Address().getHostAddress(),
-          p.gateway().getHostAddress(),
+          via(p),
           p.interfaceName(),
           p.ipv4Address().getHostAddress(),
           p.rtTableName());
@@ -168,5 +195,12 @@ public final class DryRun {
               + "' may need a run of successes); the running daemon decides again every "
               + Durations.format(status.interval()));
     }
+  }
+
+  /** {@code "via GW "} ({@code "via GW onlink "} outside the network), or nothing on a point-to-point link. */
+  private static String via(Provider p) {
+    return p.gateway() == null
+        ? ""
+        : "via " + p.gateway().getHostAddress() + (p.onlink() ? " onlink " : " ");
   }
 }

@@ -8,6 +8,8 @@ import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import com.google.common.util.concurrent.Uninterruptibles;
 import dev.failover.api.Provider;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
 import dev.failover.api.RouteBackend;
 import dev.failover.core.FailoverEngine;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -142,7 +145,8 @@ public final class FailoverDaemon {
    * @throws IllegalStateException if it was started before
    */
   public FailoverDaemon startAsync() {
-    preparation.prepare();
+    // The link watch first: it learns the values of the providers that omit some (a DHCP lease),
+    // so that their tables and rules are prepared too.
     links.start(
         providers,
         new LinkWatch.Sink() {
@@ -152,12 +156,29 @@ public final class FailoverDaemon {
           }
 
           @Override
+          public void providerResolved(ProviderResolution resolution) {
+            try {
+              service.providerResolved(resolution);
+            } catch (IllegalArgumentException e) {
+              logger.error("{} resolved to values that cannot be used; ignored", resolution, e);
+            }
+          }
+
+          @Override
           public void resynced() {
             // A decision always re-applies, and the backend reads the kernel afresh: the routes
             // a hidden down-and-up deleted come back at once instead of at the next re-assertion.
             service.requestDecision();
           }
         });
+    List<Provider> learned = new ArrayList<>();
+    for (ProviderResolution resolution : service.engine().resolutions().values()) {
+      Provider provider = resolution.provider();
+      if (provider != null && providers.byId(provider.id()).orElseThrow().learnsFromInterface()) {
+        learned.add(provider);
+      }
+    }
+    preparation.prepare(learned);
     // Before the first tick, so that the hooks hear 'started' before any change.
     observability.start(service.engine(), statusDocument);
     trackFile.attach(service.engine()::status);

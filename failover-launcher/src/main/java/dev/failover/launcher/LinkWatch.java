@@ -1,6 +1,7 @@
 package dev.failover.launcher;
 
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
 import java.util.List;
 
@@ -40,5 +41,11 @@ interface LinkWatch {
      * so the routes should be applied again. Ignored by default.
      */
     default void resynced() {}
+
+    /**
+     * What a provider that learns values from its interface is now: resolved with the values in
+     * force, or unconfigured with the reason (see {@code ProviderLinks}). Ignored by default.
+     */
+    default void providerResolved(ProviderResolution resolution) {}
   }
 }

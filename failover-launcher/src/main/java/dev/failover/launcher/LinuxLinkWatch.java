@@ -2,9 +2,12 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.linux.LinkMonitor;
 import dev.failover.linux.LinkStatus;
+import dev.failover.linux.NetlinkRouteBackendSettings;
+import dev.failover.linux.UplinkResolver;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Optional;
@@ -31,13 +34,26 @@ final class LinuxLinkWatch implements LinkWatch {
   private boolean started;
   private boolean stopped;
 
+  private final int ownRouteProtocol;
+
   @Inject
-  LinuxLinkWatch() {}
+  LinuxLinkWatch() {
+    // The backend's protocol: its own default routes teach nothing.
+    this.ownRouteProtocol = NetlinkRouteBackendSettings.defaults().routeProtocol();
+  }
 
   @Override
   public void start(Providers providers, Sink sink) {
-    ProviderLinks links = new ProviderLinks(providers, sink);
-    LinkMonitor created = new LinkMonitor(links);
+    boolean learning = providers.stream().anyMatch(Provider::learnsFromInterface);
+    ProviderLinks links =
+        new ProviderLinks(
+            providers, sink, learning ? new UplinkResolver(ownRouteProtocol) : null);
+    // Default routes are followed only where a provider learns its gateway from them: a router
+    // that loads a large table would otherwise only overrun the socket.
+    LinkMonitor created =
+        learning
+            ? LinkMonitor.followingDefaultRoutes(links, ownRouteProtocol)
+            : new LinkMonitor(links);
     synchronized (lock) {
       checkState(!started, "the link watch was started already");
       started = true;

@@ -2,11 +2,13 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.Provider;
 import dev.failover.api.RouteBackendException;
 import dev.failover.linux.FlowPinning;
 import dev.failover.linux.FlowPinningException;
 import dev.failover.linux.NetlinkRouteBackend;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +42,9 @@ final class LinuxRoutePreparation implements RoutePreparation {
   }
 
   @Override
-  public void prepare() {
+  public void prepare(List<Provider> resolved) {
     try {
-      backend.prepare();
+      backend.prepare(resolved);
     } catch (RouteBackendException e) {
       logger.warn(
           "could not prepare the providers' tables and rules before the first round ({}); the"

@@ -1,5 +1,8 @@
 package dev.failover.launcher;
 
+import dev.failover.api.Provider;
+import java.util.List;
+
 /**
  * Prepares the kernel for the daemon's first round: the launcher's seam in front of
  * failover-linux's {@code NetlinkRouteBackend.prepare()}, so that the component test can use a
@@ -14,6 +17,9 @@ interface RoutePreparation {
   /**
    * Installs every provider's table and rule, and no main-table default route. Never throws: a
    * failure is logged, and the first apply of the engine retries what is missing.
+   *
+   * @param resolved the providers whose values were learned from their interfaces so far, with
+   *     those values (empty when every provider's values are configured)
    */
-  void prepare();
+  void prepare(List<Provider> resolved);
 }

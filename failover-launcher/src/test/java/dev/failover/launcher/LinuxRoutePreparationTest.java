@@ -9,6 +9,7 @@ import dev.failover.linux.NetlinkRouteBackend;
 import dev.failover.linux.NetlinkRouteBackendSettings;
 import dev.failover.linux.netlink.NetlinkException;
 import dev.failover.testkit.TestProviders;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinuxRoutePreparationTest {
@@ -25,6 +26,6 @@ class LinuxRoutePreparationTest {
             });
 
     assertThatThrownBy(backend::prepare).isInstanceOf(RouteBackendException.class);
-    assertThatCode(() -> new LinuxRoutePreparation(backend).prepare()).doesNotThrowAnyException();
+    assertThatCode(() -> new LinuxRoutePreparation(backend).prepare(List.of())).doesNotThrowAnyException();
   }
 }

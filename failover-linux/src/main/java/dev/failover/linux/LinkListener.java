@@ -29,6 +29,15 @@ public interface LinkListener {
   default void onAddressChanged(String interfaceName, Inet4Address address, boolean present) {}
 
   /**
+   * Something about interface {@code view.name()} changed: the link, its IPv4 addresses, or (for a
+   * monitor {@linkplain LinkMonitor#followingDefaultRoutes following them}) the main table's
+   * default routes through it. Comes after the finer calls above for the same change, once per
+   * change, with the whole picture, for a listener that learns an uplink's values from its
+   * interface ({@link UplinkResolver}). Ignored by default.
+   */
+  default void onInterfaceChanged(InterfaceView view) {}
+
+  /**
    * The monitor missed notifications (the kernel's queue overran, or a message could not be read)
    * and read every interface again; the differences have just been reported. A change that came
    * and went meanwhile is not among them, yet it may have had effects: an interface set down and

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.annotations.VisibleForTesting;
+import dev.failover.linux.netlink.AddressFamily;
 import dev.failover.linux.netlink.AddressMessage;
 import dev.failover.linux.netlink.LinkMessage;
 import dev.failover.linux.netlink.NetlinkEvents;
@@ -12,6 +13,9 @@ import dev.failover.linux.netlink.NetlinkEvents.Group;
 import dev.failover.linux.netlink.NetlinkEvents.Snapshot;
 import dev.failover.linux.netlink.NetlinkEvents.SyncReason;
 import dev.failover.linux.netlink.NetlinkException;
+import dev.failover.linux.netlink.RouteFilter;
+import dev.failover.linux.netlink.RouteMessage;
+import dev.failover.linux.netlink.RtNetlink;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,9 +57,13 @@ import org.slf4j.LoggerFactory;
 public final class LinkMonitor implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(LinkMonitor.class);
 
+  /** The kernel's main routing table, whose default routes the views show. */
+  private static final int MAIN_TABLE = 254;
+
   private final LinkListener listener;
   private final ThreadFactory threadFactory;
   private final int receiveBufferBytes;
+  private final @Nullable Integer ownRouteProtocol;
   private final Tracker tracker = new Tracker();
   private final Object lock = new Object();
   private @Nullable NetlinkEvents events;
@@ -84,6 +93,34 @@ public final class LinkMonitor implements AutoCloseable {
    * @throws IllegalArgumentException if {@code receiveBufferBytes} is not positive
    */
   LinkMonitor(LinkListener listener, ThreadFactory threadFactory, int receiveBufferBytes) {
+    this(listener, threadFactory, receiveBufferBytes, null);
+  }
+
+  /**
+   * A monitor that also follows the main table's IPv4 default routes, for {@link
+   * LinkListener#onInterfaceChanged}'s views: the routes other programs put there (a DHCP client's
+   * default route teaches an uplink its gateway). Routes of {@code ownRouteProtocol}, failover's
+   * own, are left out of the views, so that its own switches report nothing.
+   */
+  public static LinkMonitor followingDefaultRoutes(LinkListener listener, int ownRouteProtocol) {
+    return new LinkMonitor(
+        listener,
+        runnable -> {
+          Thread thread = new Thread(runnable, "failover-link-monitor");
+          thread.setDaemon(true);
+          return thread;
+        },
+        NetlinkEvents.DEFAULT_RECEIVE_BUFFER_BYTES,
+        ownRouteProtocol);
+  }
+
+  @VisibleForTesting
+  LinkMonitor(
+      LinkListener listener,
+      ThreadFactory threadFactory,
+      int receiveBufferBytes,
+      @Nullable Integer ownRouteProtocol) {
+    this.ownRouteProtocol = ownRouteProtocol;
     this.listener = checkNotNull(listener, "listener");
     this.threadFactory = checkNotNull(threadFactory, "threadFactory");
     checkArgument(
@@ -108,7 +145,9 @@ public final class LinkMonitor implements AutoCloseable {
     try {
       created =
           NetlinkEvents.start(
-              EnumSet.of(Group.LINK, Group.IPV4_ADDRESS),
+              ownRouteProtocol == null
+                  ? EnumSet.of(Group.LINK, Group.IPV4_ADDRESS)
+                  : EnumSet.of(Group.LINK, Group.IPV4_ADDRESS, Group.IPV4_ROUTE),
               tracker,
               threadFactory,
               receiveBufferBytes);
@@ -122,7 +161,9 @@ public final class LinkMonitor implements AutoCloseable {
       }
       events = created;
     }
-    logger.info("link monitor started (rtnetlink link and IPv4 address notifications)");
+    logger.info(
+        "link monitor started (rtnetlink link{} notifications)",
+        ownRouteProtocol == null ? " and IPv4 address" : ", IPv4 address and IPv4 route");
   }
 
   /** How many times the socket overran and everything was read again, since the start. */
@@ -167,6 +208,11 @@ public final class LinkMonitor implements AutoCloseable {
   private final class Tracker implements NetlinkEvents.Listener {
     private final Map<Integer, LinkMessage> links = new HashMap<>();
     private final Map<Integer, Set<Inet4Address>> addresses = new HashMap<>();
+    /** Per interface index: its IPv4 address messages, in the kernel's order (for the views). */
+    private final Map<Integer, List<AddressMessage>> addressMessages = new HashMap<>();
+    /** Per output interface index: the main table's foreign IPv4 default routes through it. */
+    private final Map<Integer, List<RouteMessage>> defaultRoutes = new HashMap<>();
+    private final Map<String, InterfaceView> reportedViews = new HashMap<>();
     private final Map<String, Boolean> reportedUsable = new HashMap<>();
     private final Map<String, Set<Inet4Address>> reportedAddresses = new HashMap<>();
     private boolean synced;
@@ -175,8 +221,11 @@ public final class LinkMonitor implements AutoCloseable {
     public void onSync(Snapshot snapshot, SyncReason reason) {
       links.clear();
       addresses.clear();
+      addressMessages.clear();
+      defaultRoutes.clear();
       snapshot.links().stream().filter(l -> l.family() == 0).forEach(l -> links.put(l.index(), l));
       snapshot.addresses().forEach(a -> address(a, true));
+      snapshot.routes().forEach(r -> route(r, true));
       Set<String> names = new LinkedHashSet<>();
       links.values().stream()
           .sorted(java.util.Comparator.comparingInt(LinkMessage::index))
@@ -203,6 +252,12 @@ public final class LinkMonitor implements AutoCloseable {
       LinkMessage previous = deleted ? links.remove(link.index()) : links.put(link.index(), link);
       if (deleted) {
         addresses.remove(link.index());
+        addressMessages.remove(link.index());
+      }
+      if (deleted || !LinkStatus.of(link, List.of()).usable()) {
+        // The kernel deletes the routes through an interface that goes down without a word; one
+        // that loses carrier keeps them (flagged linkdown): read them again.
+        rereadDefaultRoutes(link.index());
       }
       if (previous != null && !previous.name().equals(link.name())) {
         report(previous.name()); // renamed: the old name is gone
@@ -211,7 +266,68 @@ public final class LinkMonitor implements AutoCloseable {
     }
 
     @Override
+    public void onRoute(RouteMessage route, boolean deleted) {
+      if (route(route, !deleted)) {
+        LinkMessage link = links.get(route.outputInterface());
+        if (link != null) {
+          report(link.name());
+        }
+      }
+    }
+
+    /** Records a main-table IPv4 default route of another program; returns whether it was one. */
+    private boolean route(RouteMessage route, boolean present) {
+      if (ownRouteProtocol == null
+          || route.family() != AddressFamily.INET
+          || route.table() != MAIN_TABLE
+          || !route.isDefault()
+          || route.protocol() == ownRouteProtocol) {
+        return false;
+      }
+      List<RouteMessage> known =
+          defaultRoutes.computeIfAbsent(route.outputInterface(), i -> new ArrayList<>());
+      // The kernel keys an IPv4 route by (table, destination, tos, metric): a new one replaces.
+      known.removeIf(
+          r ->
+              r.metric() == route.metric()
+                  && r.tos() == route.tos()
+                  && (present || Objects.equals(r.gateway(), route.gateway())));
+      if (present) {
+        known.add(route);
+      }
+      return true;
+    }
+
+    /**
+     * Reads the main table's default routes through interface {@code index} again, where the kernel
+     * may have deleted some without a notification (the interface went down, an address went).
+     */
+    private void rereadDefaultRoutes(int index) {
+      if (ownRouteProtocol == null) {
+        return;
+      }
+      List<RouteMessage> read = new ArrayList<>();
+      try (RtNetlink netlink = RtNetlink.open()) {
+        netlink.dumpRoutes(
+            RouteFilter.table(AddressFamily.INET, MAIN_TABLE),
+            r -> {
+              if (r.outputInterface() == index) {
+                read.add(r);
+              }
+            });
+      } catch (NetlinkException e) {
+        logger.warn("link monitor: cannot read the default routes again: {}", e.getMessage());
+        return;
+      }
+      defaultRoutes.remove(index);
+      read.forEach(r -> route(r, true));
+    }
+
+    @Override
     public void onAddress(AddressMessage address, boolean deleted) {
+      if (deleted && address.interfaceAddress() instanceof Inet4Address) {
+        rereadDefaultRoutes(address.index());
+      }
       if (address(address, !deleted)) {
         LinkMessage link = links.get(address.index());
         if (link != null) {
@@ -226,8 +342,13 @@ public final class LinkMonitor implements AutoCloseable {
         return false;
       }
       Set<Inet4Address> known = addresses.computeIfAbsent(address.index(), i -> new HashSet<>());
+      List<AddressMessage> messages =
+          addressMessages.computeIfAbsent(address.index(), i -> new ArrayList<>());
+      messages.removeIf(
+          m -> m.interfaceAddress().equals(ipv4) && m.prefixLength() == address.prefixLength());
       if (present) {
         known.add(ipv4);
+        messages.add(address);
       } else {
         known.remove(ipv4);
       }
@@ -267,6 +388,21 @@ public final class LinkMonitor implements AutoCloseable {
       for (Inet4Address added : now) {
         if (before.add(added)) {
           tellAddress(name, added, true);
+        }
+      }
+      InterfaceView view =
+          link == null
+              ? InterfaceView.missing(name)
+              : new InterfaceView(
+                  name,
+                  link,
+                  addressMessages.getOrDefault(link.index(), List.of()),
+                  defaultRoutes.getOrDefault(link.index(), List.of()));
+      if (!view.equals(reportedViews.put(name, view))) {
+        try {
+          listener.onInterfaceChanged(view);
+        } catch (RuntimeException e) {
+          logger.warn("link listener failed for the view of interface '{}'", name, e);
         }
       }
     }

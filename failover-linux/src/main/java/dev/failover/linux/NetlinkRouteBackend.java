@@ -94,7 +94,14 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   private final NetlinkRouteBackendSettings settings;
   private final RtNetlink.Opener opener;
 
-  /** Every provider this backend manages, by id: the configured ones and any a state named. */
+  /** The providers given to the constructor, by id, as configured (some values may be learned). */
+  private final Map<String, Provider> configured = new LinkedHashMap<>();
+
+  /**
+   * Every provider this backend manages, by id, with the values in force: the configured ones,
+   * each as the last routing state named it (a learned address or gateway), and any other a state
+   * named. One whose address is still to be learned has no table routes and no rule.
+   */
   private final Map<String, Provider> known = new LinkedHashMap<>();
 
   private @Nullable RoutingState lastApplied;
@@ -126,6 +133,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     this.settings = checkNotNull(settings, "settings");
     this.opener = checkNotNull(opener, "opener");
     for (Provider provider : checkNotNull(providers, "providers")) {
+      configured.put(provider.id(), provider);
       known.put(provider.id(), provider);
     }
   }
@@ -139,16 +147,59 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   public synchronized ApplyOutcome apply(RoutingState desired) throws RouteBackendException {
     checkNotNull(desired, "desired");
     for (ProviderRoute route : desired.routes()) {
-      Provider previous = known.get(route.provider().id());
+      Provider given = route.provider();
+      @Nullable Provider asConfigured = configured.get(given.id());
       checkArgument(
-          previous == null || previous.equals(route.provider()),
+          asConfigured == null || fits(given, asConfigured),
           "provider '%s' differs from the configured one: %s, configured %s",
-          route.provider().id(),
-          route.provider(),
-          previous);
-      known.putIfAbsent(route.provider().id(), route.provider());
+          given.id(),
+          given,
+          asConfigured);
+    }
+    // A learned provider follows its interface: the state carries its values in force, and one
+    // the state no longer names (its lease was lost) is back to what was configured, so that its
+    // old rule and table routes are removed.
+    for (Provider provider : configured.values()) {
+      if (provider.learnsFromInterface()) {
+        known.put(provider.id(), provider);
+      }
+    }
+    for (ProviderRoute route : desired.routes()) {
+      Provider given = route.provider();
+      if (configured.containsKey(given.id())) {
+        known.put(given.id(), given);
+      } else {
+        known.putIfAbsent(given.id(), given);
+      }
     }
     return applyToKernel(desired);
+  }
+
+  /**
+   * Whether {@code given} is {@code configured} with its learned values filled in: the same
+   * identity and table, and every configured value kept.
+   */
+  private static boolean fits(Provider given, Provider configured) {
+    if (!configured.learnsFromInterface()) {
+      return given.equals(configured);
+    }
+    return given.interfaceName().equals(configured.interfaceName())
+        && given.rtTableName().equals(configured.rtTableName())
+        && given.rtTableId() == configured.rtTableId()
+        && keeps(configured.ipv4Address(), given.ipv4Address())
+        && keeps(configured.network(), given.network())
+        && keeps(configured.gateway(), given.gateway());
+  }
+
+  private static boolean keeps(@Nullable Object configuredValue, @Nullable Object given) {
+    return configuredValue == null || configuredValue.equals(given);
+  }
+
+  /** The managed providers whose address and network are known: those get tables and rules. */
+  private List<Provider> routable() {
+    return known.values().stream()
+        .filter(p -> p.ipv4Address() != null && p.network() != null)
+        .toList();
   }
 
   private ApplyOutcome applyToKernel(RoutingState desired) throws RouteBackendException {
@@ -158,7 +209,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     KernelState before = read();
 
     Map<String, String> skipped = new LinkedHashMap<>();
-    for (Provider provider : known.values()) {
+    for (Provider provider : routable()) {
       unavailable(provider, before).ifPresent(reason -> skipped.put(provider.id(), reason));
     }
     logSkipped(skipped);
@@ -168,12 +219,12 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
     // Transaction 1: add and replace; nothing is deleted.
     List<Planned> first = new ArrayList<>();
-    for (Provider provider : known.values()) {
+    for (Provider provider : routable()) {
       if (!skipped.containsKey(provider.id())) {
         addTableRequests(provider, before, first);
       }
     }
-    for (Provider provider : known.values()) {
+    for (Provider provider : routable()) {
       if (!hasOwnRule(provider, before)) {
         first.add(ruleRequest(provider));
       }
@@ -244,8 +295,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       }
     }
     for (RuleMessage rule : middle.rules()) {
-      if (rule.protocol() == proto()
-          && known.values().stream().noneMatch(p -> isOwnRule(rule, p))) {
+      if (rule.protocol() == proto() && routable().stream().noneMatch(p -> isOwnRule(rule, p))) {
         second.add(planned(null, Request.deleteRule(deletion(rule)), middle));
       }
     }
@@ -331,10 +381,24 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   private Request mainReplace(ProviderRoute route, KernelState state) {
     Provider p = route.provider();
     return Request.replaceRoute(
-        RouteMessage.unicast(AddressFamily.INET, KernelState.MAIN_TABLE, proto(), null, 0)
-            .withNextHop(p.gateway(), state.index(p.interfaceName()))
+        defaultThrough(p, KernelState.MAIN_TABLE, state.index(p.interfaceName()))
             .withPreferredSource(p.ipv4Address())
             .withMetric(route.metric()));
+  }
+
+  /**
+   * A default route through {@code p} in {@code table}: via its gateway (flagged on-link when the
+   * gateway lies outside the network, as the kernel then requires), or, on a point-to-point link
+   * (no gateway), through the device alone, with link scope as {@code ip route} gives it.
+   */
+  private RouteMessage defaultThrough(Provider p, int table, int index) {
+    RouteMessage route =
+        RouteMessage.unicast(AddressFamily.INET, table, proto(), null, 0)
+            .withNextHop(p.gateway(), index);
+    if (p.gateway() == null) {
+      return route.withScope(RouteMessage.SCOPE_LINK);
+    }
+    return p.onlink() ? route.withFlags(RouteMessage.FLAG_ONLINK) : route;
   }
 
   @Override
@@ -386,9 +450,36 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    *     requests were still carried out; the first apply retries)
    */
   public synchronized List<String> prepare() throws RouteBackendException {
+    return prepare(List.of());
+  }
+
+  /**
+   * As {@link #prepare()}, with the values in force of the providers that learn theirs from the
+   * interface ({@code resolved}: a DHCP lease's address, say). A learned provider not among them
+   * gets only its table's unreachable default: it has no address for a rule yet.
+   *
+   * @throws IllegalArgumentException if a provider of {@code resolved} contradicts its configured
+   *     values
+   */
+  public synchronized List<String> prepare(List<Provider> resolved) throws RouteBackendException {
+    for (Provider given : checkNotNull(resolved, "resolved")) {
+      @Nullable Provider asConfigured = configured.get(given.id());
+      checkArgument(
+          asConfigured != null && fits(given, asConfigured),
+          "provider '%s' differs from the configured one: %s, configured %s",
+          given.id(),
+          given,
+          asConfigured);
+      known.put(given.id(), given);
+    }
     KernelState state = read();
     List<Planned> requests = new ArrayList<>();
     for (Provider provider : known.values()) {
+      if (provider.ipv4Address() == null || provider.network() == null) {
+        addLeakGuardRequest(provider, state, requests);
+      }
+    }
+    for (Provider provider : routable()) {
       Optional<String> reason = unavailable(provider, state);
       if (reason.isPresent()) {
         logger.warn(
@@ -400,7 +491,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         addTableRequests(provider, state, requests);
       }
     }
-    for (Provider provider : known.values()) {
+    for (Provider provider : routable()) {
       if (!hasOwnRule(provider, state)) {
         requests.add(ruleRequest(provider));
       }
@@ -520,10 +611,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       requests.add(planned(p.id(), Request.replaceRoute(network), state));
     }
     if (state.table(table).stream().noneMatch(r -> isTableDefault(r, p, state))) {
-      RouteMessage tableDefault =
-          RouteMessage.unicast(AddressFamily.INET, table, proto(), null, 0)
-              .withNextHop(p.gateway(), index);
-      requests.add(planned(p.id(), Request.replaceRoute(tableDefault), state));
+      requests.add(planned(p.id(), Request.replaceRoute(defaultThrough(p, table, index)), state));
     }
     addLeakGuardRequest(p, state, requests);
   }
@@ -577,7 +665,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     return r.table() == p.rtTableId()
         && r.isUnicast()
         && r.isDefault()
-        && p.gateway().equals(r.gateway())
+        && Objects.equals(p.gateway(), r.gateway())
         && isOnInterface(r, p, state)
         && r.protocol() == proto()
         && r.metric() == 0
@@ -591,7 +679,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   }
 
   private boolean isWantedTableRoute(RouteMessage r, KernelState state) {
-    return known.values().stream()
+    return routable().stream()
         .anyMatch(
             p -> isNetworkRoute(r, p, state) || isTableDefault(r, p, state) || isLeakGuard(r, p));
   }
@@ -619,7 +707,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         && r.isDefault()
         && r.isUnicast()
         && !r.complexNextHop()
-        && p.gateway().equals(r.gateway())
+        && Objects.equals(p.gateway(), r.gateway())
         && isOnInterface(r, p, state)
         && p.ipv4Address().equals(r.preferredSource())
         && r.metric() == wanted.metric()
@@ -628,8 +716,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   /** The provider a default route goes through, matched by interface and gateway. */
   private Optional<Provider> providerOf(RouteMessage route, KernelState state) {
-    return known.values().stream()
-        .filter(p -> isOnInterface(route, p, state) && p.gateway().equals(route.gateway()))
+    return routable().stream()
+        .filter(p -> isOnInterface(route, p, state) && Objects.equals(p.gateway(), route.gateway()))
         .findFirst();
   }
 
@@ -821,7 +909,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   private List<String> verify(
       RoutingState desired, Set<String> skipped, long highestWanted, KernelState state) {
     List<String> problems = new ArrayList<>();
-    for (Provider p : known.values()) {
+    for (Provider p : routable()) {
       String id = "provider '" + p.id() + "': ";
       if (!hasOwnRule(p, state)) {
         problems.add(id + "rule from " + addr(p) + " lookup " + p.rtTableId() + " missing");

@@ -71,8 +71,8 @@ final class CheckConfigCommand implements Callable<Integer> {
           "  %-12s dev %-10s src %-15s via %-15s table %s (%d), metric %d when first%n",
           p.id(),
           p.interfaceName(),
-          p.ipv4Address().getHostAddress(),
-          p.gateway().getHostAddress(),
+          p.ipv4Address() == null ? "(learned)" : p.ipv4Address().getHostAddress(),
+          p.gateway() == null ? "(learned)" : p.gateway().getHostAddress(),
           p.rtTableName(),
           p.rtTableId(),
           metric);

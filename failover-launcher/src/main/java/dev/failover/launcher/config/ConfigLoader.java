@@ -116,7 +116,10 @@ public final class ConfigLoader {
           "replaced by the recovery test: loss_false_recovery_probability, see"
               + " docs/policy-damped.md");
 
-  /** The keys of a {@code [[providers]]} table, all required, as the fields of config.py. */
+  /**
+   * The keys of a {@code [[providers]]} table, as the fields of config.py; {@code ipv4_address},
+   * {@code network} and {@code gateway} may be omitted, to be learned from the interface.
+   */
   static final List<String> PROVIDER_KEYS =
       List.of(
           "id",
@@ -409,35 +412,53 @@ public final class ConfigLoader {
     for (Table table : tables) {
       Optional<String> id = table.requiredString("id");
       Optional<String> interfaceName = table.requiredString("interface_name");
-      Optional<String> address = table.requiredString("ipv4_address");
-      Optional<String> network = table.requiredString("network");
-      Optional<String> gateway = table.requiredString("gateway");
+      // Omitted: learned from the interface (a DHCP lease, a point-to-point peer); see
+      // docs/configuration.md, "Learned values". A key that is present must be valid.
+      Optional<String> address = table.string("ipv4_address");
+      Optional<String> network = table.string("network");
+      Optional<String> gateway = table.string("gateway");
       Optional<String> tableName = table.requiredString("rt_table_name");
       Optional<Integer> tableId = table.requiredInteger("rt_table_id");
       table.reportUnknownKeys(PROVIDER_KEYS);
+      boolean invalidLearnable =
+          (table.has("ipv4_address") && address.isEmpty())
+              || (table.has("network") && network.isEmpty())
+              || (table.has("gateway") && gateway.isEmpty());
       if (id.isEmpty()
           || interfaceName.isEmpty()
-          || address.isEmpty()
-          || network.isEmpty()
-          || gateway.isEmpty()
+          || invalidLearnable
           || tableName.isEmpty()
           || tableId.isEmpty()) {
         continue;
       }
+      Provider provider;
       try {
-        providers.add(
+        provider =
             Provider.of(
                 id.get(),
                 interfaceName.get(),
-                address.get(),
-                network.get(),
-                gateway.get(),
+                address.orElse(null),
+                network.orElse(null),
+                gateway.orElse(null),
                 tableName.get(),
-                tableId.get()));
+                tableId.get());
       } catch (IllegalArgumentException e) {
         // Provider's messages start with the field's name; the path makes it a key of the file.
         table.problems.add(table.path + "." + e.getMessage());
+        continue;
       }
+      if (provider.onlink()) {
+        // A learned gateway outside the learned network is used on-link, as the kernel would; a
+        // configured one is almost always a typo.
+        table.problems.add(
+            table.pathOf("gateway")
+                + " must lie inside network "
+                + provider.network()
+                + ", was "
+                + provider.gateway().getHostAddress());
+        continue;
+      }
+      providers.add(provider);
     }
     return providers;
   }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderState;
 import dev.failover.api.SwitchReason;
 import dev.failover.api.TestResult;
@@ -47,8 +49,15 @@ import org.jspecify.annotations.Nullable;
  * sticky {file, kind, provider, detail}, last_applied_at, last_apply_error,
  * providers [{id, state, reliable, link_usable, selectable, since, reason,
  *             recent_results [outcomes], stored_rounds, failed_rounds, loss_percent,
- *             mean_latency_ms}]
+ *             mean_latency_ms,
+ *             uplink {unconfigured, interface_name, ipv4_address, network, gateway,
+ *                     rt_table_name, rt_table_id}}]
  * }</pre>
+ *
+ * <p>{@code uplink} says what the provider is now (issue 10): the values in force, configured or
+ * learned from the interface ({@code gateway} null on a point-to-point link), or, when {@code
+ * unconfigured} is not null, why it cannot be used (its values are then null). It is optional on
+ * reading.
  *
  * <p>Every key is required; those that may be {@code null} are the nullable components of {@link
  * EngineStatus}. {@code reliable} is {@link EngineStatus.ProviderReport#eligible()}, and {@code
@@ -157,8 +166,48 @@ public record StatusDocument(
       } else {
         p.put("mean_latency_ms", report.meanLatency().toNanos() / 1e6);
       }
+      if (report.resolution() != null) {
+        putUplink(p.putObject("uplink"), report.resolution());
+      }
     }
     return json;
+  }
+
+  private static void putUplink(ObjectNode uplink, ProviderResolution resolution) {
+    @Nullable Provider p = resolution.provider();
+    uplink.put("unconfigured", p == null ? resolution.reason() : null);
+    uplink.put("interface_name", p == null ? null : p.interfaceName());
+    uplink.put("ipv4_address", p == null ? null : p.ipv4Address().getHostAddress());
+    uplink.put("network", p == null ? null : p.network().toString());
+    uplink.put(
+        "gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
+    uplink.put("rt_table_name", p == null ? null : p.rtTableName());
+    if (p == null) {
+      uplink.putNull("rt_table_id");
+    } else {
+      uplink.put("rt_table_id", p.rtTableId());
+    }
+  }
+
+  private static @Nullable ProviderResolution readUplink(Fields p, String id) throws IOException {
+    if (!p.has("uplink")) {
+      return null;
+    }
+    Fields uplink = p.object("uplink");
+    @Nullable String unconfigured = uplink.nullableText("unconfigured");
+    if (unconfigured != null) {
+      return ProviderResolution.unconfigured(id, unconfigured);
+    }
+    @Nullable String gateway = uplink.nullableText("gateway");
+    return ProviderResolution.resolved(
+        Provider.of(
+            id,
+            uplink.text("interface_name"),
+            uplink.text("ipv4_address"),
+            uplink.text("network"),
+            gateway,
+            uplink.text("rt_table_name"),
+            uplink.intValue("rt_table_id")));
   }
 
   /**
@@ -228,7 +277,8 @@ public record StatusDocument(
               p.intValue("stored_rounds"),
               p.intValue("failed_rounds"),
               p.number("loss_percent"),
-              p.nullableMillis("mean_latency_ms"));
+              p.nullableMillis("mean_latency_ms"),
+              readUplink(p, p.text("id")));
       boolean selectable = p.bool("selectable");
       if (selectable != report.selectable()) {
         throw p.error(
@@ -359,6 +409,10 @@ public record StatusDocument(
         throw mistyped(key, "a string", value);
       }
       return value.textValue();
+    }
+
+    boolean has(String key) {
+      return node.has(key);
     }
 
     @Nullable String nullableText(String key) throws IOException {

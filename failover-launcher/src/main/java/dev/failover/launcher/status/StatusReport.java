@@ -3,6 +3,8 @@ package dev.failover.launcher.status;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.TestResult;
 import dev.failover.core.EngineStatus;
 import dev.failover.core.StickyReading;
@@ -158,8 +160,28 @@ public final class StatusReport {
                   : String.format(Locale.ROOT, "%.1f ms", latency.toNanos() / 1e6),
               recent(p.recentOutcomes())));
       out.append(String.format(Locale.ROOT, "%-16s   %s%n", "", p.reason()));
+      if (p.resolution() != null) {
+        out.append(String.format(Locale.ROOT, "%-16s   %s%n", "", uplink(p.resolution())));
+      }
     }
     return out.toString();
+  }
+
+  /** What a provider is now: {@code "uplink 192.168.7.10/24 on wan2 via 192.168.7.1"}. */
+  static String uplink(ProviderResolution resolution) {
+    Provider p = resolution.provider();
+    if (p == null) {
+      return "UNCONFIGURED: " + resolution.reason();
+    }
+    return "uplink "
+        + p.ipv4Address().getHostAddress()
+        + "/"
+        + p.network().prefixLength()
+        + " on "
+        + p.interfaceName()
+        + (p.gateway() == null
+            ? " (point-to-point, no gateway)"
+            : " via " + p.gateway().getHostAddress() + (p.onlink() ? " (on-link)" : ""));
   }
 
   /** The cadence line: the interval in force and whether it is the fast one. */

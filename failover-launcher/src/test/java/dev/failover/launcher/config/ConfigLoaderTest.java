@@ -1,5 +1,7 @@
 package dev.failover.launcher.config;
 
+import dev.failover.api.Provider;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -530,13 +532,53 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parse_providerWithoutGateway_namesTheMissingKey() {
+  void parse_providerWithoutGateway_learnsItFromTheInterface() throws Exception {
     String toml =
         config("")
             .replace(
                 "gateway = \"192.168.1.1\"\nrt_table_name = \"isp2\"", "rt_table_name = \"isp2\"");
 
-    assertThat(problem(toml)).contains("providers[1].gateway is required");
+    Provider learning = parse(toml).providers().get(1);
+
+    assertThat(learning.gateway()).isNull();
+    assertThat(learning.ipv4Address()).isNotNull();
+    assertThat(learning.learnsFromInterface()).isTrue();
+  }
+
+  @Test
+  void parse_dhcpProviderWithOnlyItsIdentity_learnsAddressNetworkAndGateway() throws Exception {
+    String toml =
+        config("")
+            .replace(
+                "ipv4_address = \"192.168.1.3\"\n"
+                    + "network = \"192.168.1.0/24\"\n"
+                    + "gateway = \"192.168.1.1\"\n",
+                "");
+
+    Provider dhcp = parse(toml).providers().get(1);
+
+    assertThat(dhcp.ipv4Address()).isNull();
+    assertThat(dhcp.network()).isNull();
+    assertThat(dhcp.gateway()).isNull();
+    assertThat(dhcp.interfaceName()).isEqualTo("eth2");
+  }
+
+  @Test
+  void parse_learnableKeyPresentButEmpty_namesTheKey() {
+    String toml =
+        config("")
+            .replace(
+                "gateway = \"192.168.1.1\"\nrt_table_name = \"isp2\"",
+                "gateway = \"\"\nrt_table_name = \"isp2\"");
+
+    assertThat(problem(toml)).contains("providers[1].gateway must be a non-empty string");
+  }
+
+  @Test
+  void parse_providerWithoutInterface_stillNamesTheMissingKey() {
+    String toml = config("").replace("interface_name = \"eth2\"\n", "");
+
+    assertThat(problem(toml)).contains("providers[1].interface_name is required");
   }
 
   @Test

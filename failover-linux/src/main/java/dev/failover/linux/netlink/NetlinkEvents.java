@@ -58,6 +58,9 @@ public final class NetlinkEvents implements AutoCloseable {
   private static final long MIN_BACKOFF_MILLIS = 100;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
+  /** The kernel's main routing table, the only one a snapshot reads routes from. */
+  private static final int MAIN_TABLE = 254;
+
   /** Receives per wake-up before the thread polls again (and notices a close). */
   private static final int MAX_READS_PER_PASS = 256;
 
@@ -107,11 +110,20 @@ public final class NetlinkEvents implements AutoCloseable {
    *
    * @param links every interface
    * @param addresses every address of the families whose group is subscribed
+   * @param routes the main table's IPv4 routes when {@link Group#IPV4_ROUTE} is subscribed, else
+   *     empty (a router's other tables may be large, and nothing here needs them)
    */
-  public record Snapshot(List<LinkMessage> links, List<AddressMessage> addresses) {
+  public record Snapshot(
+      List<LinkMessage> links, List<AddressMessage> addresses, List<RouteMessage> routes) {
     public Snapshot {
       links = List.copyOf(links);
       addresses = List.copyOf(addresses);
+      routes = List.copyOf(routes);
+    }
+
+    /** A snapshot without routes. */
+    public Snapshot(List<LinkMessage> links, List<AddressMessage> addresses) {
+      this(links, addresses, List.of());
     }
   }
 
@@ -461,12 +473,19 @@ public final class NetlinkEvents implements AutoCloseable {
       for (int attempt = 1; snapshot == null; attempt++) {
         List<LinkMessage> links = new ArrayList<>();
         List<AddressMessage> addresses = new ArrayList<>();
+        List<RouteMessage> routes = new ArrayList<>();
         boolean interrupted = netlink.dumpLinks(links::add).interrupted();
         for (AddressFamily family : subscribedAddressFamilies()) {
           interrupted |= netlink.dumpAddresses(family, 0, addresses::add).interrupted();
         }
+        if (groups.contains(Group.IPV4_ROUTE)) {
+          interrupted |=
+              netlink
+                  .dumpRoutes(RouteFilter.table(AddressFamily.INET, MAIN_TABLE), routes::add)
+                  .interrupted();
+        }
         if (!interrupted || attempt == DUMP_ATTEMPTS) {
-          snapshot = new Snapshot(links, addresses);
+          snapshot = new Snapshot(links, addresses, routes);
         }
       }
     }

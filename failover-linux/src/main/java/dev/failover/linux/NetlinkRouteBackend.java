@@ -219,6 +219,11 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
     // Transaction 1: add and replace; nothing is deleted.
     List<Planned> first = new ArrayList<>();
+    for (Provider provider : known.values()) {
+      if (provider.ipv4Address() == null || provider.network() == null) {
+        addLeakGuardRequest(provider, before, first);
+      }
+    }
     for (Provider provider : routable()) {
       if (!skipped.containsKey(provider.id())) {
         addTableRequests(provider, before, first);
@@ -679,9 +684,11 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   }
 
   private boolean isWantedTableRoute(RouteMessage r, KernelState state) {
-    return routable().stream()
-        .anyMatch(
-            p -> isNetworkRoute(r, p, state) || isTableDefault(r, p, state) || isLeakGuard(r, p));
+    // Every provider keeps its leak guard, also one whose address is still to be learned: a flow
+    // pinned to its table must fail there, not leak.
+    return known.values().stream().anyMatch(p -> isLeakGuard(r, p))
+        || routable().stream()
+            .anyMatch(p -> isNetworkRoute(r, p, state) || isTableDefault(r, p, state));
   }
 
   private boolean hasOwnRule(Provider p, KernelState state) {

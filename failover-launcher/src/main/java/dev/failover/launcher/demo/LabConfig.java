@@ -63,9 +63,16 @@ public final class LabConfig {
       toml.append("\n[[providers]]\n");
       key(toml, "id", quote(p.id()));
       key(toml, "interface_name", quote(p.interfaceName()));
-      key(toml, "ipv4_address", quote(p.ipv4Address().getHostAddress()));
-      key(toml, "network", quote(p.network().toString()));
-      key(toml, "gateway", quote(p.gateway().getHostAddress()));
+      // A provider that learns a value from its interface (a DHCP uplink) omits its key.
+      if (p.ipv4Address() != null) {
+        key(toml, "ipv4_address", quote(p.ipv4Address().getHostAddress()));
+      }
+      if (p.network() != null) {
+        key(toml, "network", quote(p.network().toString()));
+      }
+      if (p.gateway() != null) {
+        key(toml, "gateway", quote(p.gateway().getHostAddress()));
+      }
       key(toml, "rt_table_name", quote(p.rtTableName()));
       key(toml, "rt_table_id", String.valueOf(p.rtTableId()));
     }

@@ -168,7 +168,7 @@ public final class StatusReport {
   }
 
   /** What a provider is now: {@code "uplink 192.168.7.10/24 on wan2 via 192.168.7.1"}. */
-  static String uplink(ProviderResolution resolution) {
+  public static String uplink(ProviderResolution resolution) {
     Provider p = resolution.provider();
     if (p == null) {
       return "UNCONFIGURED: " + resolution.reason();

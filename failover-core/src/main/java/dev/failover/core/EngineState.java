@@ -11,7 +11,6 @@ import dev.failover.api.ProviderStatus;
 import dev.failover.api.RoutingState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

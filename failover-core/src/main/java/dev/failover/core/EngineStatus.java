@@ -110,9 +110,9 @@ public record EngineStatus(
   }
 
   /**
-   * As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, each report
-   * saying what its provider is resolved to ({@code resolutions}, by id; a provider missing from
-   * it has no resolution in its report).
+   * As {@link #of(EngineState, List, String, EngineSettings, Instant, Instant)}, each report saying
+   * what its provider is resolved to ({@code resolutions}, by id; a provider missing from it has no
+   * resolution in its report).
    */
   static EngineStatus of(
       EngineState state,

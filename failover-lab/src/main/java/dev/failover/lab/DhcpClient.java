@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  * router's uplink), run in the foreground as a child process and stopped by its PID.
  *
  * <p>Its hook script is this class's own, written into the scratch folder: it sets the lease's
- * address and default route with {@code ip}, as {@code dhclient-script} does, and nothing else.
- * The distribution's script would rewrite {@code /etc/resolv.conf} and the hostname, which the
+ * address and default route with {@code ip}, as {@code dhclient-script} does, and nothing else. The
+ * distribution's script would rewrite {@code /etc/resolv.conf} and the hostname, which the
  * namespaces share with the host. Its config, lease and PID files are in the scratch folder too.
- * Every lease event is appended to {@code dhclient-IF.events} with the time, for tests that
- * measure from it.
+ * Every lease event is appended to {@code dhclient-IF.events} with the time, for tests that measure
+ * from it.
  *
  * <p>Test infrastructure: needs root and {@code dhclient} (the {@code isc-dhcp-client} package).
  */
@@ -147,9 +147,7 @@ public final class DhcpClient implements AutoCloseable {
   /** The lease events so far, one line each: time, reason, address, routers. */
   public List<String> events() throws IOException {
     Path events = folder.resolve("dhclient-" + interfaceName + ".events");
-    return Files.exists(events)
-        ? Files.readAllLines(events, StandardCharsets.US_ASCII)
-        : List.of();
+    return Files.exists(events) ? Files.readAllLines(events, StandardCharsets.US_ASCII) : List.of();
   }
 
   /** Whether the client still runs. */

@@ -84,10 +84,7 @@ public final class DhcpServer implements AutoCloseable {
             "--user=root",
             "--log-dhcp"));
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
       throw new IOException(
           "dnsmasq exited with "

@@ -46,8 +46,7 @@ final class LinuxLinkWatch implements LinkWatch {
   public void start(Providers providers, Sink sink) {
     boolean learning = providers.stream().anyMatch(Provider::learnsFromInterface);
     ProviderLinks links =
-        new ProviderLinks(
-            providers, sink, learning ? new UplinkResolver(ownRouteProtocol) : null);
+        new ProviderLinks(providers, sink, learning ? new UplinkResolver(ownRouteProtocol) : null);
     // Default routes are followed only where a provider learns its gateway from them: a router
     // that loads a large table would otherwise only overrun the socket.
     LinkMonitor created =

@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * going, and each interface's whole picture) into one usable flag per provider interface and, for
  * the providers that learn values from their interface, a {@link ProviderResolution}.
  *
- * <p><b>Usable</b> means the link is usable <em>and</em> holds the provider's {@code ipv4_address}
- * (the learned one for a provider that learns it). Without its address a provider can neither send
- * its probes nor carry its routes ({@code src ADDR}), whatever the link says.
+ * <p><b>Usable</b> means the link is usable <em>and</em> holds the provider's configured {@code
+ * ipv4_address}: without its address a provider can neither send its probes nor carry its routes
+ * ({@code src ADDR}), whatever the link says. For a provider that learns its address, the flag is
+ * the link's alone: its address coming and going is its resolution (unconfigured without one).
  *
  * <p><b>Learned values</b> ({@link UplinkResolver}): a provider that omits its address, network or
- * gateway is resolved from its interface's view each time the view changes (a lease renewed with
- * a new address, a gateway learned from the DHCP client's default route, an interface created,
+ * gateway is resolved from its interface's view each time the view changes (a lease renewed with a
+ * new address, a gateway learned from the DHCP client's default route, an interface created,
  * deleted or created again), and every change of its resolution is passed on. Two providers cannot
  * share a learned address (their rules would clash): the second in priority order is unconfigured
  * while the first holds it. Each resolver note (several addresses, an on-link gateway, a configured
@@ -61,10 +62,13 @@ final class ProviderLinks implements LinkListener {
   private final Map<String, Set<Inet4Address>> addresses = new HashMap<>();
   private final Map<String, Boolean> reported = new HashMap<>();
   private final Map<String, InterfaceView> views = new HashMap<>();
+
   /** By provider id: the resolution last passed on, for the providers that learn. */
   private final Map<String, ProviderResolution> resolutions = new LinkedHashMap<>();
+
   /** By provider id: the resolver's notes already logged. */
   private final Map<String, List<String>> notes = new HashMap<>();
+
   private boolean initialDone;
 
   /** For providers whose values are all configured: no resolver is needed. */
@@ -122,9 +126,10 @@ final class ProviderLinks implements LinkListener {
       resolveAll();
       reportIfChanged(view.name());
     }
-    if (before != null && !foreignDefaults(before).equals(foreignDefaults(view))) {
-      // A DHCP client re-added its default route (at every renewal), or one went: let the
-      // backend handle it now, as foreign_default_routes says, not at the next re-assertion.
+    if (before != null && !foreignDefaults(before).containsAll(foreignDefaults(view))) {
+      // A DHCP client re-added its default route (at every renewal): let the backend handle it
+      // now, as foreign_default_routes says, not at the next re-assertion. One that went needs
+      // nothing.
       sink.resynced();
     }
   }
@@ -181,7 +186,8 @@ final class ProviderLinks implements LinkListener {
         continue;
       }
       InterfaceView view =
-          views.getOrDefault(provider.interfaceName(), InterfaceView.missing(provider.interfaceName()));
+          views.getOrDefault(
+              provider.interfaceName(), InterfaceView.missing(provider.interfaceName()));
       List<String> found = new ArrayList<>();
       ProviderResolution resolution =
           resolver.resolve(provider, view, resolutions.get(provider.id()), found);
@@ -219,13 +225,14 @@ final class ProviderLinks implements LinkListener {
     if (link == null) {
       return Optional.empty();
     }
-    @Nullable Inet4Address address = addressInForce(byInterface.get(interfaceName));
-    // A provider without an address yet is unconfigured, which keeps it from being main; its link
-    // alone is reported.
+    Provider provider = byInterface.get(interfaceName);
+    if (provider.ipv4Address() == null) {
+      // A learned address: its coming and going is the provider's resolution (unconfigured
+      // without one), so the flag is the link's alone, and a new lease is no link flap.
+      return Optional.of(link);
+    }
     return Optional.of(
-        link
-            && (address == null
-                || addresses.getOrDefault(interfaceName, Set.of()).contains(address)));
+        link && addresses.getOrDefault(interfaceName, Set.of()).contains(provider.ipv4Address()));
   }
 
   /** The provider's address: the configured one, or the one it last learned, if any. */
@@ -240,8 +247,8 @@ final class ProviderLinks implements LinkListener {
   }
 
   /**
-   * The monitor missed changes and read every link again: passes it on once the initial states
-   * are out, so that the routes a hidden down-and-up deleted are applied again.
+   * The monitor missed changes and read every link again: passes it on once the initial states are
+   * out, so that the routes a hidden down-and-up deleted are applied again.
    */
   @Override
   public synchronized void onResynced() {

@@ -26,6 +26,7 @@ class LinuxRoutePreparationTest {
             });
 
     assertThatThrownBy(backend::prepare).isInstanceOf(RouteBackendException.class);
-    assertThatCode(() -> new LinuxRoutePreparation(backend).prepare(List.of())).doesNotThrowAnyException();
+    assertThatCode(() -> new LinuxRoutePreparation(backend).prepare(List.of()))
+        .doesNotThrowAnyException();
   }
 }

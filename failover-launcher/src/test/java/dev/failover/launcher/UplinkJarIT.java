@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each test asserts what the kernel holds (the provider's table, its rule, the main table's
  * default routes, read with {@code ip}) and, through {@link RouteWatch} ({@code ip monitor}), that
- * the main table was never without a default route while the static uplink worked. The times from
- * a lease or an address to the routes are printed for docs/benchmarks.md, not asserted: they are
+ * the main table was never without a default route while the static uplink worked. The times from a
+ * lease or an address to the routes are printed for docs/benchmarks.md, not asserted: they are
  * measured by polling every 20 ms, on two cores shared with the rest of the build.
  *
  * <p>Needs the shaded jar (failsafe passes its path as {@code failover.jar}), root, dnsmasq and
@@ -118,17 +118,19 @@ class UplinkJarIT {
 
     DhcpClient client = DhcpClient.start(router, "wan2", dir.resolve("dhclient"));
     started.add(client);
-    await("isp2's table, rule and main route from its lease", () -> routesOf(router, 102, "wan2", "192.168.1.1"));
+    await(
+        "isp2's table, rule and main route from its lease",
+        () -> routesOf(router, 102, "wan2", "192.168.1.1"));
     String leased = leasedAddress(client);
     printSince(client, "BOUND", "lease to isp2's table, rule and main route");
     assertThat(KernelRoutes.main(router).orElseThrow().device())
         .as("ISP 1 stays main: the DHCP client's own default route is demoted")
         .isEqualTo("wan1");
-    assertThat(exec(router, "ip", "-4", "rule", "show"))
-        .contains("from " + leased + " lookup 102");
+    assertThat(exec(router, "ip", "-4", "rule", "show")).contains("from " + leased + " lookup 102");
 
     lab.blackhole(1);
-    awaitMainThrough("wan2", "ISP 1 blackholed: the DHCP uplink, probed through its lease, is main");
+    awaitMainThrough(
+        "wan2", "ISP 1 blackholed: the DHCP uplink, probed through its lease, is main");
 
     // A new lease in another network with another gateway: the client is restarted (its old
     // lease is refused by the authoritative server, as after a move), as a renewal would.
@@ -148,7 +150,9 @@ class UplinkJarIT {
     started.add(renewed);
     await(
         "isp2's table, rule and main route follow the new lease",
-        () -> routesOf(router, 102, "wan2", "192.168.7.1") && mainThrough(router, "wan2", "192.168.7.1"));
+        () ->
+            routesOf(router, 102, "wan2", "192.168.7.1")
+                && mainThrough(router, "wan2", "192.168.7.1"));
     printSince(renewed, "BOUND", "new lease (other network and gateway) to isp2's routes");
     String rules = exec(router, "ip", "-4", "rule", "show");
     assertThat(rules).contains("from " + leasedAddress(renewed) + " lookup 102");
@@ -181,13 +185,13 @@ class UplinkJarIT {
 
     await(
         "isp2's table routes through the device alone",
-        () -> exec(router, "ip", "-4", "route", "show", "table", "102").contains("default dev wan2"));
+        () ->
+            exec(router, "ip", "-4", "route", "show", "table", "102").contains("default dev wan2"));
     assertThat(exec(router, "ip", "-4", "rule", "show")).contains("from 10.2.0.2 lookup 102");
     lab.blackhole(1);
     awaitMainThrough("wan2", "ISP 1 blackholed: the point-to-point uplink is main");
     assertThat(KernelRoutes.main(router).orElseThrow().gateway()).isNull();
-    assertThat(awaitStatus("isp2's uplink", s -> uplinkLine(s, "isp2")))
-        .contains("point-to-point");
+    assertThat(awaitStatus("isp2's uplink", s -> uplinkLine(s, "isp2"))).contains("point-to-point");
     assertNoGap();
   }
 
@@ -214,7 +218,11 @@ class UplinkJarIT {
               + " ms");
       awaitStatus(
           "isp3's first probe round (round " + round + ")",
-          s -> s.engine().provider("isp3").map(p -> p.storedRounds() > 0 ? "yes" : null).orElse(null));
+          s ->
+              s.engine()
+                  .provider("isp3")
+                  .map(p -> p.storedRounds() > 0 ? "yes" : null)
+                  .orElse(null));
       System.out.println(
           "hot-plug round "
               + round
@@ -235,13 +243,25 @@ class UplinkJarIT {
 
   /** Creates wan3 (a new index each time) to ISP 2, with an address and a foreign default route. */
   private void plugWan3(String router, String isp2) throws IOException {
-    must(router, "ip", "link", "add", "wan3", "type", "veth", "peer", "name", "lan3", "netns", isp2);
+    must(
+        router, "ip", "link", "add", "wan3", "type", "veth", "peer", "name", "lan3", "netns", isp2);
     must(isp2, "ip", "addr", "add", "192.168.3.1/24", "dev", "lan3");
     must(isp2, "ip", "link", "set", "lan3", "up");
     must(router, "ip", "link", "set", "wan3", "up");
     must(router, "ip", "addr", "add", "192.168.3.11/24", "dev", "wan3");
     // What a modem's DHCP client would add, at a metric failover leaves alone.
-    must(router, "ip", "route", "add", "default", "via", "192.168.3.1", "dev", "wan3", "metric", "500");
+    must(
+        router,
+        "ip",
+        "route",
+        "add",
+        "default",
+        "via",
+        "192.168.3.1",
+        "dev",
+        "wan3",
+        "metric",
+        "500");
   }
 
   private static Provider learning(String id, String interfaceName, int tableId) {
@@ -267,12 +287,13 @@ class UplinkJarIT {
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(SystemdUnit.JVM_FLAGS);
     command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
-    daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    daemon =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /**
-   * Whether table {@code table}'s default route and a main-table default route of failover's go
-   * via {@code gateway} on {@code device}.
+   * Whether table {@code table}'s default route and a main-table default route of failover's go via
+   * {@code gateway} on {@code device}.
    */
   private boolean routesOf(String router, int table, String device, String gateway)
       throws IOException {
@@ -323,7 +344,12 @@ class UplinkJarIT {
   }
 
   private void awaitMainThrough(String device, String why) throws Exception {
-    await(why, () -> KernelRoutes.main(lab.routerNamespace()).map(r -> r.device().equals(device)).orElse(false));
+    await(
+        why,
+        () ->
+            KernelRoutes.main(lab.routerNamespace())
+                .map(r -> r.device().equals(device))
+                .orElse(false));
     watch.armGaps();
   }
 
@@ -339,7 +365,9 @@ class UplinkJarIT {
         return;
       }
       if (daemon.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail("the daemon exited with %s while waiting for: %s%n%s", daemon.exitValue(), why, logText());
+        fail(
+            "the daemon exited with %s while waiting for: %s%n%s",
+            daemon.exitValue(), why, logText());
       }
     }
     fail(

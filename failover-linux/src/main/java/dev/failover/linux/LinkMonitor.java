@@ -208,10 +208,13 @@ public final class LinkMonitor implements AutoCloseable {
   private final class Tracker implements NetlinkEvents.Listener {
     private final Map<Integer, LinkMessage> links = new HashMap<>();
     private final Map<Integer, Set<Inet4Address>> addresses = new HashMap<>();
+
     /** Per interface index: its IPv4 address messages, in the kernel's order (for the views). */
     private final Map<Integer, List<AddressMessage>> addressMessages = new HashMap<>();
+
     /** Per output interface index: the main table's foreign IPv4 default routes through it. */
     private final Map<Integer, List<RouteMessage>> defaultRoutes = new HashMap<>();
+
     private final Map<String, InterfaceView> reportedViews = new HashMap<>();
     private final Map<String, Boolean> reportedUsable = new HashMap<>();
     private final Map<String, Set<Inet4Address>> reportedAddresses = new HashMap<>();

@@ -16,9 +16,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a provider as configured and what the kernel shows of its interface ({@link
- * InterfaceView}) into the provider's values in force: what the config names wins, what it omits
- * is learned (issue 10, docs/configuration.md "Learned values"):
+ * Turns a provider as configured and what the kernel shows of its interface ({@link InterfaceView})
+ * into the provider's values in force: what the config names wins, what it omits is learned (issue
+ * 10, docs/configuration.md "Learned values"):
  *
  * <ul>
  *   <li>the address and prefix: the interface's primary IPv4 address (the first one the kernel
@@ -98,8 +98,7 @@ public final class UplinkResolver {
                 + view.name());
       }
     } else if (primaries.isEmpty()) {
-      return ProviderResolution.unconfigured(
-          id, "no IPv4 address yet on interface " + view.name());
+      return ProviderResolution.unconfigured(id, "no IPv4 address yet on interface " + view.name());
     } else {
       chosen = primaries.get(0);
       address = (Inet4Address) chosen.interfaceAddress();
@@ -117,8 +116,11 @@ public final class UplinkResolver {
       }
     }
 
-    boolean peer = chosen != null && chosen.address() != null && chosen.local() != null
-        && !chosen.address().equals(chosen.local());
+    boolean peer =
+        chosen != null
+            && chosen.address() != null
+            && chosen.local() != null
+            && !chosen.address().equals(chosen.local());
     boolean pointToPoint = peer || view.pointToPointLink();
     Ipv4Network network;
     if (configured.network() != null) {

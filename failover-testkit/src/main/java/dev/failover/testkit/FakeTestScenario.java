@@ -24,6 +24,7 @@ public final class FakeTestScenario implements TestScenario {
   private final Map<String, Deque<Object>> scripts = new HashMap<>();
   private final Map<String, Object> standing = new HashMap<>();
   private final Map<String, Integer> calls = new HashMap<>();
+  private final Map<String, Provider> lastChecked = new HashMap<>();
 
   /** A scenario called {@code name} that succeeds for every provider until told otherwise. */
   public FakeTestScenario(String name) {
@@ -38,6 +39,7 @@ public final class FakeTestScenario implements TestScenario {
   @Override
   public synchronized TestResult check(Provider provider, Duration timeout) {
     calls.merge(provider.id(), 1, Integer::sum);
+    lastChecked.put(provider.id(), provider);
     Deque<Object> script = scripts.get(provider.id());
     Object next =
         script != null && !script.isEmpty()
@@ -76,6 +78,14 @@ public final class FakeTestScenario implements TestScenario {
   public synchronized FakeTestScenario alwaysThrow(String providerId, RuntimeException failure) {
     standing.put(providerId, Objects.requireNonNull(failure, "failure"));
     return this;
+  }
+
+  /**
+   * The provider the last {@link #check} for {@code providerId} got, with the values it held (a
+   * learned address, say); empty before the first.
+   */
+  public synchronized java.util.Optional<Provider> lastChecked(String providerId) {
+    return java.util.Optional.ofNullable(lastChecked.get(providerId));
   }
 
   /** How many times {@link #check} ran for {@code providerId}. */

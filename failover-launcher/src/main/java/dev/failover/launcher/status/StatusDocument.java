@@ -179,8 +179,7 @@ public record StatusDocument(
     uplink.put("interface_name", p == null ? null : p.interfaceName());
     uplink.put("ipv4_address", p == null ? null : p.ipv4Address().getHostAddress());
     uplink.put("network", p == null ? null : p.network().toString());
-    uplink.put(
-        "gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
+    uplink.put("gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
     uplink.put("rt_table_name", p == null ? null : p.rtTableName());
     if (p == null) {
       uplink.putNull("rt_table_id");

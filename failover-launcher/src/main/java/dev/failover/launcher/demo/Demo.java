@@ -2,9 +2,12 @@ package dev.failover.launcher.demo;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.core.EngineStatus;
+import dev.failover.lab.DhcpClient;
+import dev.failover.lab.DhcpServer;
 import dev.failover.lab.LanClient;
 import dev.failover.lab.LanFlows;
 import dev.failover.lab.NamespaceLab;
@@ -15,13 +18,15 @@ import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
+import dev.failover.linux.CommandResult;
+import dev.failover.linux.NetlinkRouteBackendSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +133,8 @@ public final class Demo {
   // Set while running; read by the clean-up, which may run on the shutdown hook's thread.
   private volatile @Nullable NamespaceLab lab;
   private volatile @Nullable Process daemon;
+  private volatile @Nullable DhcpServer dhcpServer;
+  private volatile @Nullable DhcpClient dhcpClient;
   private volatile @Nullable RouteWatch watch;
   private volatile @Nullable LanClient lan;
   private volatile @Nullable LanFlows calls;
@@ -215,11 +222,26 @@ public final class Demo {
     NamespaceLab built =
         NamespaceLab.builder(LAB_PREFIX).isps(3).identicalGateways(true).lanClient(true).build();
     lab = built;
+    List<Provider> providers = new ArrayList<>(built.providers());
+    boolean dhcp = leaseIsp3ByDhcp(t, built, scratch);
+    if (dhcp) {
+      // isp3's address, network and gateway are left to be learned from wan3.
+      Provider isp3 = providers.get(2);
+      providers.set(
+          2,
+          new Provider(
+              isp3.id(),
+              isp3.interfaceName(),
+              null,
+              null,
+              null,
+              isp3.rtTableName(),
+              isp3.rtTableId()));
+    }
     Path configFile = scratch.resolve("failover.toml");
     Files.writeString(
         configFile,
-        LabConfig.toml(
-            built.providers(), NamespaceLab.TARGETS.subList(0, 2), scratch, pace.settings));
+        LabConfig.toml(providers, NamespaceLab.TARGETS.subList(0, 2), scratch, pace.settings));
     FailoverConfig config;
     try {
       config = new ConfigLoader().load(configFile);
@@ -231,7 +253,10 @@ public final class Demo {
             + built.name()
             + " up; the daemon's config: "
             + configFile
-            + " (providers isp1, isp2, isp3 in that order, ping "
+            + (dhcp
+                ? " (providers isp1, isp2, isp3 in that order, isp3 by DHCP: only its interface and"
+                    + " table configured; ping "
+                : " (providers isp1, isp2, isp3 in that order, ping ")
             + NamespaceLab.TARGETS.get(0).getHostAddress()
             + " and "
             + NamespaceLab.TARGETS.get(1).getHostAddress()
@@ -359,6 +384,62 @@ public final class Demo {
   }
 
   /** Opens the long-lived connection, during the outage of ISP 1 and ISP 2. */
+  /**
+   * Gives the router's wan3 its address by DHCP, from a real dnsmasq in ISP 3's namespace to a real
+   * dhclient on the router, so that the daemon learns isp3's values from the interface (issue 10).
+   * The one address leased is the one the lab gave wan3, so that ISP 3's route back to the LAN
+   * still holds. Without dnsmasq or dhclient installed, isp3 stays static, and the demo says so.
+   *
+   * @return whether isp3 has its lease
+   */
+  private boolean leaseIsp3ByDhcp(Transcript t, NamespaceLab built, Path scratch)
+      throws IOException, InterruptedException {
+    if (NamespaceLab.findOnPath("dnsmasq").isEmpty()
+        || NamespaceLab.findOnPath("dhclient").isEmpty()) {
+      t.say(
+          "dnsmasq or dhclient is not installed (packages dnsmasq-base, isc-dhcp-client): isp3"
+              + " keeps a static address");
+      return false;
+    }
+    NamespaceLab.Isp isp3 = built.isp(3);
+    CommandResult flushed =
+        built.exec(
+            built.routerNamespace(), "ip", "-4", "addr", "flush", "dev", isp3.routerInterface());
+    if (!flushed.succeeded()) {
+      throw new IOException("cannot clear wan3's address: " + flushed.stderr().strip());
+    }
+    dhcpServer =
+        DhcpServer.start(
+            isp3.namespace(),
+            "lan",
+            isp3.routerAddress(),
+            isp3.routerAddress(),
+            isp3.network().prefixLength(),
+            isp3.modemAddress(),
+            scratch.resolve("dhcp"));
+    dhcpClient =
+        DhcpClient.start(built.routerNamespace(), isp3.routerInterface(), scratch.resolve("dhcp"));
+    long deadline = System.nanoTime() + READY_LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String shown =
+          built.exec(built.routerNamespace(), "ip", "-4", "-o", "addr", "show", "dev", "wan3")
+              .stdout();
+      if (shown.contains(" " + isp3.routerAddress().getHostAddress() + "/")) {
+        t.say(
+            "ISP 3's modem leased "
+                + isp3.routerAddress().getHostAddress()
+                + "/"
+                + isp3.network().prefixLength()
+                + " with gateway "
+                + isp3.modemAddress().getHostAddress()
+                + " to the router's wan3 (dnsmasq to dhclient)");
+        return true;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    throw new IOException("wan3 got no DHCP lease within " + READY_LIMIT);
+  }
+
   private static LanFlows.Flow openCall(Transcript t, NamespaceLab lab, LanFlows flows)
       throws IOException, InterruptedException {
     LanFlows.Flow call = flows.open();
@@ -856,8 +937,16 @@ public final class Demo {
                 providerOf(lab, r.device())
                     + "@"
                     + r.metric()
-                    + (r.linkDown() ? " (linkdown)" : ""))
+                    + (r.linkDown() ? " (linkdown)" : "")
+                    // Another program's, such as the DHCP client's route, demoted by failover.
+                    + (ownRoute(r) ? "" : " (" + r.protocol() + "'s)"))
         .collect(Collectors.joining(", "));
+  }
+
+  private static boolean ownRoute(KernelRoutes.DefaultRoute route) {
+    return route
+        .protocol()
+        .equals(String.valueOf(NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL));
   }
 
   private static String providerOf(NamespaceLab lab, String device) {
@@ -932,6 +1021,14 @@ public final class Demo {
     RouteWatch routes = watch;
     if (routes != null) {
       routes.close();
+    }
+    DhcpClient leasing = dhcpClient;
+    if (leasing != null) {
+      leasing.close();
+    }
+    DhcpServer leases = dhcpServer;
+    if (leases != null) {
+      leases.close();
     }
     NamespaceLab built = lab;
     if (built != null) {

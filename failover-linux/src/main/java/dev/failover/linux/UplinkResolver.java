@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>When a value cannot be learned, the provider is unconfigured with the reason: "interface
- * missing", "no IPv4 address yet", "no gateway learned". A configured value the interface does not
- * have is noted (the link watch then finds the provider unusable). Pure: no I/O, no clock;
+ * missing", "no IPv4 address yet", "no gateway learned"; so is one whose configured {@code
+ * ipv4_address} is not on its interface (it could send nothing). Pure: no I/O, no clock;
  * thread-safe.
  */
 public final class UplinkResolver {
@@ -54,8 +54,8 @@ public final class UplinkResolver {
    *
    * @param previous the last resolution of the same provider, whose learned gateway is kept while
    *     the address it came with stays; null at first
-   * @param notes receives one line per noteworthy choice (several addresses, an on-link gateway, a
-   *     configured value the interface lacks), for the caller to log when it changes
+   * @param notes receives one line per noteworthy choice (several addresses, an on-link gateway),
+   *     for the caller to log when it changes
    */
   public ProviderResolution resolve(
       Provider configured,
@@ -81,22 +81,22 @@ public final class UplinkResolver {
         primaries.add(address);
       }
     }
-    @Nullable AddressMessage chosen;
+    AddressMessage chosen;
     Inet4Address address;
     if (configured.ipv4Address() != null) {
       address = configured.ipv4Address();
-      chosen =
-          view.addresses().stream()
-              .filter(a -> a.interfaceAddress().equals(address))
-              .findFirst()
-              .orElse(null);
-      if (chosen == null) {
-        notes.add(
+      Optional<AddressMessage> held =
+          view.addresses().stream().filter(a -> a.interfaceAddress().equals(address)).findFirst();
+      if (held.isEmpty()) {
+        // The provider cannot send from an address its interface lacks: say so in the status.
+        return ProviderResolution.unconfigured(
+            id,
             "configured ipv4_address "
                 + address.getHostAddress()
                 + " is not on interface "
                 + view.name());
       }
+      chosen = held.get();
     } else if (primaries.isEmpty()) {
       return ProviderResolution.unconfigured(id, "no IPv4 address yet on interface " + view.name());
     } else {
@@ -125,14 +125,6 @@ public final class UplinkResolver {
     Ipv4Network network;
     if (configured.network() != null) {
       network = configured.network();
-    } else if (chosen == null) {
-      return ProviderResolution.unconfigured(
-          id,
-          "configured ipv4_address "
-              + address.getHostAddress()
-              + " is not on interface "
-              + view.name()
-              + ", so its network cannot be learned");
     } else if (peer) {
       network = new Ipv4Network(address, 32);
     } else {

@@ -172,7 +172,7 @@ class UplinkResolverTest {
   }
 
   @Test
-  void resolve_configuredAddressNotOnTheInterface_notedAndItsNetworkCannotBeLearned() {
+  void resolve_configuredAddressNotOnTheInterface_unconfiguredWithTheReason() {
     Provider half = new Provider("lte", "wwan0", Ipv4.parse("10.64.1.99"), null, null, "lte", 103);
 
     ProviderResolution resolution =
@@ -182,11 +182,24 @@ class UplinkResolverTest {
                 UP, List.of(address("10.64.1.20", 24, 0)), List.of(defaultVia("10.64.1.1", 3, 0))));
 
     assertThat(resolution.isResolved()).isFalse();
-    assertThat(resolution.reason()).contains("network cannot be learned");
-    assertThat(notes)
-        .singleElement()
-        .asString()
-        .contains("configured ipv4_address 10.64.1.99 is not on interface wwan0");
+    assertThat(resolution.reason())
+        .isEqualTo("configured ipv4_address 10.64.1.99 is not on interface wwan0");
+  }
+
+  @Test
+  void resolve_configuredAddressOnTheInterface_itsPrefixLearned() {
+    Provider half = new Provider("lte", "wwan0", Ipv4.parse("10.64.1.21"), null, null, "lte", 103);
+
+    ProviderResolution resolution =
+        resolve(
+            half,
+            view(
+                UP,
+                List.of(address("10.64.1.20", 24, 0), address("10.64.1.21", 24, 1)),
+                List.of(defaultVia("10.64.1.1", 3, 0))));
+
+    assertThat(resolution.provider().ipv4Address()).isEqualTo(Ipv4.parse("10.64.1.21"));
+    assertThat(resolution.provider().network()).isEqualTo(Ipv4Network.parse("10.64.1.0/24"));
   }
 
   @Test

@@ -188,6 +188,29 @@ public record Provider(
   }
 
   /**
+   * Whether this provider is {@code configured} with its learned values filled in: the same id,
+   * interface and table, and every value the configuration names kept. A provider that learns
+   * nothing resolves only to itself.
+   */
+  public boolean resolves(Provider configured) {
+    Checks.checkNotNull(configured, "configured");
+    if (!configured.learnsFromInterface()) {
+      return equals(configured);
+    }
+    return id.equals(configured.id)
+        && interfaceName.equals(configured.interfaceName)
+        && rtTableName.equals(configured.rtTableName)
+        && rtTableId == configured.rtTableId
+        && keeps(configured.ipv4Address, ipv4Address)
+        && keeps(configured.network, network)
+        && keeps(configured.gateway, gateway);
+  }
+
+  private static boolean keeps(@Nullable Object configuredValue, @Nullable Object value) {
+    return configuredValue == null || configuredValue.equals(value);
+  }
+
+  /**
    * Whether the gateway lies outside the network, so that the kernel must be told that it is
    * on-link (directly reachable through the interface) to accept a route through it.
    */

@@ -162,4 +162,23 @@ class ProviderTest {
         .hasMessageContaining("metrics must increase strictly");
     assertThat(RoutingState.ranked(java.util.List.of(b, a), 100).main()).contains(b);
   }
+
+  @Test
+  void resolves_learnedValuesFilledIn_trueUnlessAConfiguredValueOrTheIdentityDiffers() {
+    Provider dhcp = provider("a", "eth1", null, null, "192.168.1.1", "t", 101);
+
+    assertThat(provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101)
+            .resolves(dhcp))
+        .isTrue();
+    assertThat(provider("a", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.254", "t", 101)
+            .resolves(dhcp))
+        .as("the configured gateway is kept")
+        .isFalse();
+    assertThat(provider("a", "eth2", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101)
+            .resolves(dhcp))
+        .as("another interface")
+        .isFalse();
+    Provider fixed = provider("b", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101);
+    assertThat(fixed.resolves(fixed)).isTrue();
+  }
 }

@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -394,12 +393,7 @@ public final class FailoverEngine {
     Provider given = resolution.provider();
     if (given != null) {
       checkArgument(
-          given.interfaceName().equals(configured.interfaceName())
-              && given.rtTableName().equals(configured.rtTableName())
-              && given.rtTableId() == configured.rtTableId()
-              && keeps(configured.ipv4Address(), given.ipv4Address())
-              && keeps(configured.network(), given.network())
-              && keeps(configured.gateway(), given.gateway()),
+          given.resolves(configured),
           "%s resolved to values that contradict its configuration",
           configured);
     }
@@ -426,10 +420,6 @@ public final class FailoverEngine {
               : "gateway " + given.gateway().getHostAddress() + (given.onlink() ? " on-link" : ""));
     }
     return true;
-  }
-
-  private static boolean keeps(@Nullable Object configuredValue, @Nullable Object given) {
-    return configuredValue == null || configuredValue.equals(given);
   }
 
   /** What each configured provider is now, by id, in priority order. Safe from any thread. */

@@ -150,7 +150,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       Provider given = route.provider();
       @Nullable Provider asConfigured = configured.get(given.id());
       checkArgument(
-          asConfigured == null || fits(given, asConfigured),
+          asConfigured == null || given.resolves(asConfigured),
           "provider '%s' differs from the configured one: %s, configured %s",
           given.id(),
           given,
@@ -173,26 +173,6 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       }
     }
     return applyToKernel(desired);
-  }
-
-  /**
-   * Whether {@code given} is {@code configured} with its learned values filled in: the same
-   * identity and table, and every configured value kept.
-   */
-  private static boolean fits(Provider given, Provider configured) {
-    if (!configured.learnsFromInterface()) {
-      return given.equals(configured);
-    }
-    return given.interfaceName().equals(configured.interfaceName())
-        && given.rtTableName().equals(configured.rtTableName())
-        && given.rtTableId() == configured.rtTableId()
-        && keeps(configured.ipv4Address(), given.ipv4Address())
-        && keeps(configured.network(), given.network())
-        && keeps(configured.gateway(), given.gateway());
-  }
-
-  private static boolean keeps(@Nullable Object configuredValue, @Nullable Object given) {
-    return configuredValue == null || configuredValue.equals(given);
   }
 
   /** The managed providers whose address and network are known: those get tables and rules. */
@@ -470,7 +450,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     for (Provider given : checkNotNull(resolved, "resolved")) {
       @Nullable Provider asConfigured = configured.get(given.id());
       checkArgument(
-          asConfigured != null && fits(given, asConfigured),
+          asConfigured != null && given.resolves(asConfigured),
           "provider '%s' differs from the configured one: %s, configured %s",
           given.id(),
           given,

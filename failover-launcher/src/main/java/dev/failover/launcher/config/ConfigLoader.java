@@ -166,7 +166,9 @@ public final class ConfigLoader {
       throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
     }
     Path folder = file.toAbsolutePath().getParent();
-    return check(text, folder == null ? Path.of("/") : folder);
+    LoadedConfig loaded = check(text, folder == null ? Path.of("/") : folder);
+    ConfigPaths.checkOnDisk(loaded.config());
+    return loaded;
   }
 
   /**
@@ -262,6 +264,7 @@ public final class ConfigLoader {
       problems.add(String.valueOf(e.getMessage()));
     }
     checkTestCases(config, problems);
+    ConfigPaths.check(config, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }

@@ -2,6 +2,7 @@ package dev.failover.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.core.StickyProviderFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ class CommandLineTest {
 
     assertThat(run("sticky", "--config", file.toString(), "set", "isp2")).isEqualTo(ExitCodes.OK);
 
-    assertThat(dir.resolve("sticky.provider")).hasContent("isp2");
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp2"));
     assertThat(out.toString()).contains("provider 'isp2' is forced");
   }
 
@@ -163,7 +164,7 @@ class CommandLineTest {
 
     assertThat(run("sticky", "set", "isp1", "--config", file.toString())).isEqualTo(ExitCodes.OK);
 
-    assertThat(dir.resolve("sticky.provider")).hasContent("isp1");
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp1"));
   }
 
   @Test
@@ -187,6 +188,53 @@ class CommandLineTest {
 
     assertThat(dir.resolve("sticky.provider")).doesNotExist();
     assertThat(out.toString()).contains("cleared").contains("no sticky provider was set");
+  }
+
+  /** Issue 15: 'sticky set' replaced whatever file the config named. */
+  @Test
+  void stickySet_pathNamesAFileFailoverDidNotWrite_refusesAndKeepsIt() throws Exception {
+    Path foreign = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+    Path file = config("sticky_provider_filename = \"" + foreign + "\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1"))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(foreign).hasContent("root:x:0:0:root:/root:/bin/bash\n");
+    assertThat(err.toString()).contains("Refused: " + foreign).contains("is not a sticky file");
+  }
+
+  /** Issue 15: 'sticky clear' deleted whatever file the config named. */
+  @Test
+  void stickyClear_pathNamesAFileFailoverDidNotWrite_refusesAndKeepsIt() throws Exception {
+    Path foreign = Files.writeString(dir.resolve("shadow"), "root:$6$salt$hash:19000::::::\n");
+    Path file = config("sticky_provider_filename = \"" + foreign + "\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "clear")).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(foreign).exists();
+    assertThat(err.toString()).contains("Refused: " + foreign);
+  }
+
+  @Test
+  void stickySet_systemFile_isAConfigErrorNamingTheKey() throws Exception {
+    Path file = config("sticky_provider_filename = \"/etc/passwd\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1"))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .contains("Invalid configuration: sticky_provider_filename must lie in one of failover's")
+        .contains("was /etc/passwd");
+  }
+
+  @Test
+  void stickySet_overWhatSetWrote_replacesIt() throws Exception {
+    Path file = config("");
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1")).isEqualTo(ExitCodes.OK);
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp2")).isEqualTo(ExitCodes.OK);
+
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp2"));
   }
 
   @Test

@@ -344,6 +344,43 @@ class CommandLineTest {
     }
   }
 
+  /**
+   * Issue 15: with an invalid installed config, uninstall deleted the config and manifest, exited 0
+   * and left the daemon's routes behind for good.
+   */
+  @Test
+  void uninstall_invalidInstalledConfig_exitsNonZeroUnlessForced() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("installable.toml"),
+            Files.readString(config(""))
+                .replace(dir.resolve("status.json").toString(), "/run/failover/status.json"));
+    Path jar = Files.writeString(dir.resolve("failover.jar"), "jar");
+    Path root = Files.createDirectory(dir.resolve("root"));
+    assertThat(
+            run(
+                "install",
+                "--root",
+                root.toString(),
+                "--jar",
+                jar.toString(),
+                "--config",
+                file.toString()))
+        .isEqualTo(ExitCodes.OK);
+    Path installed = root.resolve("etc/failover/failover.toml");
+    Files.writeString(installed, "providers = 3\n");
+
+    assertThat(run("uninstall", "--root", root.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("Refused: uninstall changed nothing");
+    assertThat(installed).hasContent("providers = 3\n");
+
+    assertThat(run("uninstall", "--root", root.toString(), "--force")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("would remove every route and rule of protocol 201");
+    try (var left = Files.list(root)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   @Test
   void install_notFromAJar_asksForOne() {
     assertThat(run("install", "--root", dir.toString())).isEqualTo(ExitCodes.INVALID);

@@ -33,23 +33,23 @@ import org.slf4j.LoggerFactory;
  * The sticky-provider file ({@code sticky_provider_filename}): when it holds the id of a configured
  * provider, that provider is forced to be main.
  *
- * <p>The file is read on every {@link #read()} (once per tick), so the operator can write or
- * remove it at any time. It holds one provider id; lines that start with {@code #} (the header
- * {@code failover sticky set} writes) and blank lines are skipped, and the id is trimmed of
- * surrounding white space. A missing file is the normal case and is not logged. Content that
- * cannot be used is ignored and reported at WARN once per distinct problem, not on every tick: an
- * id that names no configured provider, an empty file, several ids, text that is not an id, bytes
- * that are not UTF-8, more than {@value #MAX_BYTES} bytes, a symbolic link, or something that is
- * not a regular file. A read error is logged once per distinct message and treated as no sticky
- * provider. When usable content returns, the memory of what was reported is cleared, so the same
- * bad content later is reported again.
+ * <p>The file is read on every {@link #read()} (once per tick), so the operator can write or remove
+ * it at any time. It holds one provider id; lines that start with {@code #} (the header {@code
+ * failover sticky set} writes) and blank lines are skipped, and the id is trimmed of surrounding
+ * white space. A missing file is the normal case and is not logged. Content that cannot be used is
+ * ignored and reported at WARN once per distinct problem, not on every tick: an id that names no
+ * configured provider, an empty file, several ids, text that is not an id, bytes that are not
+ * UTF-8, more than {@value #MAX_BYTES} bytes, a symbolic link, or something that is not a regular
+ * file. A read error is logged once per distinct message and treated as no sticky provider. When
+ * usable content returns, the memory of what was reported is cleared, so the same bad content later
+ * is reported again.
  *
  * <p>The content is never echoed: logs and the reading's detail (which the status file and the
- * {@code status} command show) give its size, or why it was ignored, so that a sticky path aimed
- * at a secret does not publish it. The file is read through a {@link Reader}: the launcher's opens
- * it without following a final symbolic link and without blocking ({@code O_NOFOLLOW |
- * O_NONBLOCK}), checks the type of the opened file and bounds the size; the {@linkplain
- * #JDK_READER default} does what the JDK can (see there).
+ * {@code status} command show) give its size, or why it was ignored, so that a sticky path aimed at
+ * a secret does not publish it. The file is read through a {@link Reader}: the launcher's opens it
+ * without following a final symbolic link and without blocking ({@code O_NOFOLLOW | O_NONBLOCK}),
+ * checks the type of the opened file and bounds the size; the {@linkplain #JDK_READER default} does
+ * what the JDK can (see there).
  *
  * <p>The path is used as given: the caller resolves a relative {@code sticky_provider_filename}
  * against the working directory. Thread-safe; meant to be read from the engine's thread.
@@ -148,9 +148,9 @@ public final class StickyProviderFile implements StickySource {
 
   /**
    * Whether {@code file} holds what a sticky file holds, so that {@code sticky set}, {@code clear}
-   * and uninstall may replace or remove it: a regular file (not a symbolic link) of at most
-   * {@value #MAX_BYTES} bytes, UTF-8 text whose lines, besides comments and blank ones, are at most
-   * one provider id. Anything else (a system file a wrong path names) is not failover's to touch.
+   * and uninstall may replace or remove it: a regular file (not a symbolic link) of at most {@value
+   * #MAX_BYTES} bytes, UTF-8 text whose lines, besides comments and blank ones, are at most one
+   * provider id. Anything else (a system file a wrong path names) is not failover's to touch.
    *
    * @throws IOException if it cannot be read (a missing file is no sticky file: false)
    */

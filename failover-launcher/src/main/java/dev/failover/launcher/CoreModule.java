@@ -4,7 +4,6 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.Multibinds;
 import dev.failover.api.FailoverListener;
-import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.EngineSettings;
@@ -18,7 +17,6 @@ import dev.failover.linux.NoFollowFiles;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /**

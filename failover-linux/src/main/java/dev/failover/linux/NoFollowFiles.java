@@ -17,8 +17,8 @@ import java.util.Locale;
 /**
  * Reads a small file that someone else may swap under us, such as the sticky-provider file: opens
  * it with {@code O_NOFOLLOW | O_NONBLOCK}, so that a symbolic link is refused and a FIFO never
- * blocks the caller, checks the type of what was opened (through the descriptor, not the path),
- * and reads at most a bounded number of bytes.
+ * blocks the caller, checks the type of what was opened (through the descriptor, not the path), and
+ * reads at most a bounded number of bytes.
  *
  * <p>The JDK cannot open a file without blocking ({@code java.nio} has no {@code O_NONBLOCK}), and
  * a type check on the path before the open leaves a window in which a FIFO takes the file's place;

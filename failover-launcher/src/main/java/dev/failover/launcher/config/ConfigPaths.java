@@ -32,17 +32,34 @@ import java.util.regex.Pattern;
  *
  * <p>On disk ({@link #checkOnDisk}): an existing path is of its kind (a regular file, or a folder)
  * and never a symbolic link, whose target failover would otherwise write through; its folders do
- * not lead into a system folder through a link; and a file the daemon replaces ({@code status_file},
- * {@code keepalived_track_file}) holds what failover writes there, so that failover never replaces
- * a file it did not write. Messages name the key, the rule and the value. Stateless.
+ * not lead into a system folder through a link; and a file the daemon replaces ({@code
+ * status_file}, {@code keepalived_track_file}) holds what failover writes there, so that failover
+ * never replaces a file it did not write. Messages name the key, the rule and the value. Stateless.
  */
 public final class ConfigPaths {
   /** Folders that hold the system's own files; no path key may point into them. */
   static final List<Path> SYSTEM_FOLDERS =
       List.of(
-          "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run",
-          "/sbin", "/sys", "/usr", "/var/backups", "/var/cache", "/var/lib", "/var/log",
-          "/var/mail", "/var/spool", "/root/.ssh")
+              "/bin",
+              "/boot",
+              "/dev",
+              "/etc",
+              "/lib",
+              "/lib32",
+              "/lib64",
+              "/libx32",
+              "/proc",
+              "/run",
+              "/sbin",
+              "/sys",
+              "/usr",
+              "/var/backups",
+              "/var/cache",
+              "/var/lib",
+              "/var/log",
+              "/var/mail",
+              "/var/spool",
+              "/root/.ssh")
           .stream()
           .map(Path::of)
           .toList();
@@ -145,8 +162,7 @@ public final class ConfigPaths {
       return Optional.of(key + " must be an absolute path below /, was " + path);
     }
     boolean own = OWN_FOLDERS.stream().anyMatch(path::startsWith);
-    boolean names =
-        key.equals("rt_tables_file") && path.startsWith(IPROUTE2_TABLES_FOLDER);
+    boolean names = key.equals("rt_tables_file") && path.startsWith(IPROUTE2_TABLES_FOLDER);
     boolean system = SYSTEM_FOLDERS.stream().anyMatch(path::startsWith);
     if (system && !own && !names) {
       return Optional.of(
@@ -170,8 +186,8 @@ public final class ConfigPaths {
    * folder that leads into a system folder, and, for the files the daemon replaces, content that
    * failover wrote.
    *
-   * @param place where a path of the target system is on this machine: the identity for the
-   *     daemon, the path under the root for install
+   * @param place where a path of the target system is on this machine: the identity for the daemon,
+   *     the path under the root for install
    * @throws InvalidConfigException naming every key at fault, its rule and its value
    */
   public static void checkOnDisk(FailoverConfig config, UnaryOperator<Path> place)
@@ -220,8 +236,7 @@ public final class ConfigPaths {
     }
     BasicFileAttributes attributes;
     try {
-      attributes =
-          Files.readAttributes(here, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      attributes = Files.readAttributes(here, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

@@ -25,9 +25,9 @@ import java.util.Optional;
  * tell a live daemon from a dead one. This class does the file's I/O; its layout is the document's.
  *
  * <p>{@link #write} replaces the file atomically (a temporary file in the same folder, then a
- * rename), so a reader never sees half a file, and only a file that holds a status document
- * already (or no file): never a file failover did not write, nor a symbolic link. Not thread-safe for concurrent writers; the daemon
- * writes from one thread.
+ * rename), so a reader never sees half a file, and only a file that holds a status document already
+ * (or no file): never a file failover did not write, nor a symbolic link. Not thread-safe for
+ * concurrent writers; the daemon writes from one thread.
  */
 public final class StatusFile {
   private final Path file;

@@ -217,9 +217,7 @@ class ConfigPathsTest {
     Files.createDirectory(dir.resolve("etc/failover/sticky.provider"));
 
     assertThatThrownBy(
-            () ->
-                ConfigPaths.checkOnDisk(
-                    config, p -> dir.resolve(Path.of("/").relativize(p))))
+            () -> ConfigPaths.checkOnDisk(config, p -> dir.resolve(Path.of("/").relativize(p))))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("sticky_provider_filename must be a regular file");
   }

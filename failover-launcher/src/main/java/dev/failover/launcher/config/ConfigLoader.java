@@ -153,7 +153,8 @@ public final class ConfigLoader {
 
   /**
    * Reads and checks the config file {@code file}, and notes what is valid but probably not meant
-   * (keys of a policy that is not selected).
+   * (keys of a policy that is not selected). The paths it names are also checked on this machine's
+   * disk ({@link ConfigPaths#checkOnDisk(FailoverConfig)}).
    *
    * @throws InvalidConfigException if the file cannot be read, is not TOML, or breaks a rule
    */

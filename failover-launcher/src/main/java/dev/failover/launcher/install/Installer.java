@@ -52,11 +52,20 @@ import org.jspecify.annotations.Nullable;
  *       removes exactly those and leaves the root as it found it.
  * </ul>
  *
- * <p>Install first removes a previous install (stopping its service, keeping its config and its
- * routes, so that an upgrade does not take the router offline). Uninstall stops and disables the
- * service, removes the daemon's routes, rules and tables (on a real root), then every file and
- * folder of the manifest, the config included unless told to keep it. Both may be run any number of
- * times. Not thread-safe; one install or uninstall at a time.
+ * <p>failover never overwrites or removes a file it did not write. Install and uninstall know
+ * their files by the manifest and by a header failover writes (or, for the jar and the config,
+ * their fixed place), and refuse any other file in the way, naming the path and changing nothing.
+ * The root is resolved to its real path, and every target is resolved through the symbolic links of
+ * its folders: a path that leaves the root, or is a symbolic link itself, is refused.
+ *
+ * <p>Install checks the config and every target, and stages every new file beside its place, before
+ * it replaces a previous install (stopping its service, keeping its config and its routes, so that
+ * an upgrade does not take the router offline). Uninstall refuses, changing nothing, when it cannot
+ * read the installed config (unless forced: then it removes every route and rule of failover's
+ * protocol); else it stops and disables the service, removes the daemon's routes, rules and tables
+ * (on a real root), then every file and folder of the manifest, the config included unless told to
+ * keep it. Both may be run any number of times. Not thread-safe; one install or uninstall at a
+ * time.
  */
 public final class Installer {
   /** The installed jar, relative to the root. */

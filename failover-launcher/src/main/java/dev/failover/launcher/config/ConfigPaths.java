@@ -2,9 +2,10 @@ package dev.failover.launcher.config;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.linux.NoFollowFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -296,10 +297,18 @@ public final class ConfigPaths {
     return text.isEmpty() || text.equals("0") || text.equals("1");
   }
 
-  /** The first bytes of a regular file, as text. */
+  /**
+   * The first bytes of a regular file, as text; empty if it is gone, a link or not a regular file
+   * by the time it is opened. Opened with {@code O_NOFOLLOW | O_NONBLOCK}: the daemon checks the
+   * status file before every write, and a FIFO swapped in after the type check must not hang it.
+   */
   private static String peek(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      return new String(in.readNBytes(PEEK_BYTES), StandardCharsets.UTF_8);
+    try {
+      byte[] bytes = NoFollowFiles.read(file, PEEK_BYTES);
+      return new String(bytes, 0, Math.min(bytes.length, PEEK_BYTES), StandardCharsets.UTF_8);
+    } catch (FileSystemException e) {
+      // NoSuchFileException among them: nothing failover wrote is there.
+      return "";
     }
   }
 

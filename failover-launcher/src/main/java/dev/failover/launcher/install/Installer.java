@@ -11,6 +11,7 @@ import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.config.LoadedConfig;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.NetlinkRouteBackendSettings;
+import dev.failover.linux.NoFollowFiles;
 import dev.failover.linux.RoutingTableNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,11 +53,11 @@ import org.jspecify.annotations.Nullable;
  *       removes exactly those and leaves the root as it found it.
  * </ul>
  *
- * <p>failover never overwrites or removes a file it did not write. Install and uninstall know
- * their files by the manifest and by a header failover writes (or, for the jar and the config,
- * their fixed place), and refuse any other file in the way, naming the path and changing nothing.
- * The root is resolved to its real path, and every target is resolved through the symbolic links of
- * its folders: a path that leaves the root, or is a symbolic link itself, is refused.
+ * <p>failover never overwrites or removes a file it did not write. Install and uninstall know their
+ * files by the manifest and by a header failover writes (or, for the jar and the config, their
+ * fixed place), and refuse any other file in the way, naming the path and changing nothing. The
+ * root is resolved to its real path, and every target is resolved through the symbolic links of its
+ * folders: a path that leaves the root, or is a symbolic link itself, is refused.
  *
  * <p>Install checks the config and every target, and stages every new file beside its place, before
  * it replaces a previous install (stopping its service, keeping its config and its routes, so that
@@ -566,7 +567,7 @@ public final class Installer {
       Path sticky = reRoot(config.get().stickyProviderFilename());
       if (Files.exists(sticky, NOFOLLOW)) {
         if (ConfigPaths.realPath(sticky).startsWith(root)
-            && StickyProviderFile.holdsStickyContent(sticky)) {
+            && StickyProviderFile.holdsStickyContent(sticky, NoFollowFiles::read)) {
           deleteQuietly(sticky, "the sticky file");
         } else {
           out.println(

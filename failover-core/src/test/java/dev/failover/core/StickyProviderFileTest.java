@@ -23,7 +23,8 @@ class StickyProviderFileTest {
   @BeforeEach
   void setUp() {
     file = dir.resolve("sticky.provider");
-    sticky = new StickyProviderFile(file, providers(2), warnings::add);
+    sticky =
+        new StickyProviderFile(file, providers(2), StickyProviderFile.JDK_READER, warnings::add);
   }
 
   private void write(String content) throws IOException {
@@ -59,7 +60,9 @@ class StickyProviderFileTest {
     }
 
     assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0)).contains("unknown provider 'isp7'").contains("isp1, isp2");
+    assertThat(warnings.get(0))
+        .contains("names no configured provider (5 bytes; known: isp1, isp2)")
+        .doesNotContain("isp7");
   }
 
   @Test
@@ -93,7 +96,7 @@ class StickyProviderFileTest {
     StickyReading reading = sticky.read();
 
     assertThat(reading.kind()).isEqualTo(StickyReading.Kind.IGNORED);
-    assertThat(reading.detail()).contains("is empty");
+    assertThat(reading.detail()).contains("holds no provider id");
     assertThat(warnings).hasSize(1);
   }
 
@@ -104,7 +107,9 @@ class StickyProviderFileTest {
     StickyReading reading = sticky.read();
 
     assertThat(reading.kind()).isEqualTo(StickyReading.Kind.IGNORED);
-    assertThat(reading.detail()).contains("does not hold a provider id").contains("isp1\\x0aisp2");
+    assertThat(reading.detail())
+        .contains("holds 2 lines besides comments, not one provider id (10 bytes)")
+        .doesNotContain("isp2");
   }
 
   @Test
@@ -120,13 +125,78 @@ class StickyProviderFileTest {
   }
 
   @Test
-  void read_controlCharactersInValidUtf8_ignoredAndEscaped() throws IOException {
+  void read_controlCharactersInValidUtf8_ignoredWithoutEchoingThem() throws IOException {
     write("isp1\u0000\u0007");
 
     StickyReading reading = sticky.read();
 
     assertThat(reading.kind()).isEqualTo(StickyReading.Kind.IGNORED);
-    assertThat(reading.detail()).contains("isp1\\x00\\x07").doesNotContain("\u0000");
+    assertThat(reading.detail())
+        .contains("does not hold a provider id (6 bytes)")
+        .doesNotContain("isp1")
+        .doesNotContain("\u0000");
+  }
+
+  /** Issue 15: the first 40 characters of whatever the path named went to the log and status. */
+  @Test
+  void read_secretContent_neverEchoedInDetailOrLog() throws IOException {
+    String secret = "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n";
+    write(secret);
+
+    StickyReading reading = sticky.read();
+
+    assertThat(reading.kind()).isEqualTo(StickyReading.Kind.IGNORED);
+    assertThat(reading.detail()).contains("(" + secret.length() + " bytes)").doesNotContain("root");
+    assertThat(warnings).singleElement().asString().doesNotContain("root").doesNotContain("$6$");
+  }
+
+  @Test
+  void read_singleWordSecret_neverEchoed() throws IOException {
+    write("hunter2\n");
+
+    StickyReading reading = sticky.read();
+
+    assertThat(reading.detail()).doesNotContain("hunter2");
+    assertThat(warnings).singleElement().asString().doesNotContain("hunter2");
+  }
+
+  @Test
+  void read_whatStickySetWrites_forcesTheId() throws IOException {
+    write(StickyProviderFile.content("isp2"));
+
+    assertThat(sticky.read().forcedProviderId()).contains("isp2");
+    assertThat(warnings).isEmpty();
+  }
+
+  /** Issue 15: the sticky path was followed through symbolic links, to read any file. */
+  @Test
+  void read_symlinkToAFile_ignoredWithoutFollowingIt() throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret"), "isp1\n");
+    Files.createSymbolicLink(file, secret);
+
+    StickyReading reading = sticky.read();
+
+    assertThat(reading.kind()).isEqualTo(StickyReading.Kind.IGNORED);
+    assertThat(reading.detail()).contains("is a symbolic link, which is not followed");
+  }
+
+  @Test
+  void holdsStickyContent_idOrWhatSetWrites_true() throws IOException {
+    write("isp1\n");
+    assertThat(StickyProviderFile.holdsStickyContent(file)).isTrue();
+    write(StickyProviderFile.content("isp9"));
+    assertThat(StickyProviderFile.holdsStickyContent(file)).isTrue();
+  }
+
+  @Test
+  void holdsStickyContent_anyOtherFile_false() throws IOException {
+    write("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n");
+    assertThat(StickyProviderFile.holdsStickyContent(file)).isFalse();
+    write("not an id at all\n");
+    assertThat(StickyProviderFile.holdsStickyContent(file)).isFalse();
+    Files.delete(file);
+    Files.createSymbolicLink(file, Files.writeString(dir.resolve("target"), "isp1\n"));
+    assertThat(StickyProviderFile.holdsStickyContent(file)).isFalse();
   }
 
   @Test
@@ -150,11 +220,11 @@ class StickyProviderFileTest {
   }
 
   @Test
-  void read_danglingSymlink_absent() throws IOException {
+  void read_danglingSymlink_ignoredAsALink() throws IOException {
     Files.createSymbolicLink(file, dir.resolve("nowhere"));
 
-    assertThat(sticky.read().kind()).isEqualTo(StickyReading.Kind.ABSENT);
-    assertThat(warnings).isEmpty();
+    assertThat(sticky.read().kind()).isEqualTo(StickyReading.Kind.IGNORED);
+    assertThat(warnings).singleElement().asString().contains("is a symbolic link");
   }
 
   @Test

@@ -4,7 +4,6 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.Multibinds;
 import dev.failover.api.FailoverListener;
-import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.EngineSettings;
@@ -14,10 +13,10 @@ import dev.failover.core.StickySource;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.Policies;
 import dev.failover.launcher.metrics.TickObserver;
+import dev.failover.linux.NoFollowFiles;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -70,9 +69,13 @@ interface CoreModule {
     return Policies.create(config);
   }
 
+  /**
+   * The sticky file, read with {@code O_NOFOLLOW | O_NONBLOCK}: a link or a FIFO put in its place
+   * is ignored instead of followed or waited on.
+   */
   @Provides
   @Singleton
   static StickySource sticky(@StickyFile Path file, Providers providers) {
-    return new StickyProviderFile(file, providers);
+    return new StickyProviderFile(file, providers, NoFollowFiles::read);
   }
 }

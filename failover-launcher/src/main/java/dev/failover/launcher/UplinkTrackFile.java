@@ -11,13 +11,16 @@ import dev.failover.api.ProviderStateChanged;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.core.EngineStatus;
+import dev.failover.launcher.config.ConfigPaths;
 import dev.failover.launcher.config.FailoverConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -133,7 +136,23 @@ final class UplinkTrackFile implements FailoverListener {
       return;
     }
     try {
-      Files.writeString(file.get(), value + "\n", StandardCharsets.US_ASCII);
+      Path track = file.get();
+      if (Files.exists(track, LinkOption.NOFOLLOW_LINKS) && !ConfigPaths.holdsTrackValue(track)) {
+        // Checked when the config was loaded; someone put another file there since.
+        throw new IOException(
+            "refusing to write "
+                + track
+                + ": it is not a track file failover wrote (a symbolic link, not a regular file,"
+                + " or other content); failover never overwrites a file it did not write");
+      }
+      Files.writeString(
+          track,
+          value + "\n",
+          StandardCharsets.US_ASCII,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       written = value;
       failing = false;
       logger.info(

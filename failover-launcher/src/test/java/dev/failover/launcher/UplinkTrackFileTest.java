@@ -94,6 +94,18 @@ class UplinkTrackFileTest {
     assertThat(file).hasContent("1");
   }
 
+  /** Issue 15: failover never overwrites a file it did not write, nor writes through a link. */
+  @Test
+  void daemon_trackPathHoldsAnotherFileOrALink_leavesThemAlone() throws Exception {
+    Path notes = Files.writeString(dir.resolve("notes"), "important\n");
+    Path link = Files.createSymbolicLink(dir.resolve("uplink"), notes);
+
+    started(builder().keepalivedTrackFile(link).build());
+
+    assertThat(notes).hasContent("important\n");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+  }
+
   @Test
   void daemon_noTrackFileConfigured_writesNone() throws Exception {
     started(builder().build());

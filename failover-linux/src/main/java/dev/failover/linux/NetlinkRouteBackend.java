@@ -130,12 +130,28 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    */
   public NetlinkRouteBackend(
       NetlinkRouteBackendSettings settings, Providers providers, RtNetlink.Opener opener) {
+    this(settings, opener, checkNotNull(providers, "providers"));
+  }
+
+  private NetlinkRouteBackend(
+      NetlinkRouteBackendSettings settings, RtNetlink.Opener opener, Iterable<Provider> providers) {
     this.settings = checkNotNull(settings, "settings");
     this.opener = checkNotNull(opener, "opener");
-    for (Provider provider : checkNotNull(providers, "providers")) {
+    for (Provider provider : providers) {
       configured.put(provider.id(), provider);
       known.put(provider.id(), provider);
     }
+  }
+
+  /**
+   * A backend that knows no provider, only to {@link #removeAll} what a daemon left behind: the
+   * routes and rules of the settings' protocol, in every table. For an uninstall that cannot read
+   * the config that named the providers.
+   */
+  public static NetlinkRouteBackend forRemoval(NetlinkRouteBackendSettings settings) {
+    checkNotNull(settings, "settings");
+    return new NetlinkRouteBackend(
+        settings, () -> RtNetlink.open(settings.timeout()), List.<Provider>of());
   }
 
   /** The settings this backend was built with. */

@@ -37,7 +37,11 @@ public final class RoutingTableNames {
   /** The name given to the backend's route protocol number. */
   public static final String PROTOCOL_NAME = "failover";
 
-  private static final String HEADER = "# Written by failover's install command; removed by uninstall.\n";
+  /**
+   * The first line of both files: install replaces, and uninstall removes, only a file that starts
+   * with it, so that a path in the config never makes failover overwrite a file it did not write.
+   */
+  public static final String HEADER = "# Written by failover's install command; removed by uninstall.\n";
 
   private final Path tablesFile;
   private final Path protocolsFile;
@@ -62,6 +66,11 @@ public final class RoutingTableNames {
     return text.toString();
   }
 
+  /** The content of the protocols file: a header, then {@code NUMBER failover}. */
+  public static String protocolsContent(int routeProtocol) {
+    return HEADER + routeProtocol + " " + PROTOCOL_NAME + "\n";
+  }
+
   /**
    * Writes both files unless they already hold the right content.
    *
@@ -81,7 +90,7 @@ public final class RoutingTableNames {
         "providers must have distinct rt_table_name values, were %s",
         providers.stream().map(Provider::rtTableName).toList());
     boolean tables = writeIfChanged(tablesFile, tablesContent(providers));
-    boolean protocols = writeIfChanged(protocolsFile, HEADER + routeProtocol + " " + PROTOCOL_NAME + "\n");
+    boolean protocols = writeIfChanged(protocolsFile, protocolsContent(routeProtocol));
     return tables || protocols;
   }
 

@@ -3,6 +3,7 @@ package dev.failover.launcher.cli;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.install.HostActions;
+import dev.failover.launcher.install.InstallRefusedException;
 import dev.failover.launcher.install.Installer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
     header = "Installs the daemon as a systemd service.",
     mixinStandardHelpOptions = true,
     description = {
-      "Installs failover under ROOT (default /): removes a previous install (keeping its config and"
-          + " routes), copies this jar to ROOT/"
+      "Installs failover under ROOT (default /): checks the config and writes every new file beside"
+          + " its place first, then replaces a previous install (keeping its config and"
+          + " routes): copies this jar to ROOT/"
           + Installer.JAR_PATH
           + ", the config to ROOT/"
           + Installer.CONFIG_PATH
@@ -32,6 +34,9 @@ import picocli.CommandLine.Option;
           + Installer.UNIT_PATH
           + ", then"
           + " enables and starts it.",
+      "It never replaces a file it did not write (one without failover's header), nor writes"
+          + " outside ROOT (symbolic links are resolved); it refuses, naming the path, and changes"
+          + " nothing.",
       "systemctl runs only when ROOT is / and systemd runs the machine; otherwise the commands are"
           + " printed. Without --config and without an installed config, the example config is"
           + " installed and the service is not started."
@@ -82,6 +87,11 @@ final class InstallCommand implements Callable<Integer> {
               java != null ? java : runningJava()));
     } catch (InvalidConfigException e) {
       err.println("Invalid configuration: " + e.getMessage());
+      err.flush();
+      return ExitCodes.INVALID;
+    } catch (InstallRefusedException e) {
+      out.flush();
+      err.println("Refused: " + e.getMessage());
       err.flush();
       return ExitCodes.INVALID;
     }

@@ -1,13 +1,16 @@
 package dev.failover.launcher.cli;
 
+import dev.failover.core.StickyProviderFile;
 import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.status.StatusFile;
+import dev.failover.linux.NoFollowFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
@@ -75,7 +78,10 @@ final class StickyCommand implements Runnable {
         return ExitCodes.INVALID;
       }
       Path file = config.get().stickyProviderFilename();
-      writeAtomically(file, id + "\n");
+      if (!mayReplace(file, err)) {
+        return ExitCodes.INVALID;
+      }
+      writeAtomically(file, StickyProviderFile.content(id));
       out.println(
           "provider '" + id + "' is forced to be main from the daemon's next tick (" + file + ")");
       out.flush();
@@ -101,6 +107,9 @@ final class StickyCommand implements Runnable {
         return ExitCodes.INVALID;
       }
       Path file = config.get().stickyProviderFilename();
+      if (!mayReplace(file, spec.commandLine().getErr())) {
+        return ExitCodes.INVALID;
+      }
       out.println(
           Files.deleteIfExists(file)
               ? "sticky provider cleared (" + file + " removed); the daemon chooses again"
@@ -108,6 +117,29 @@ final class StickyCommand implements Runnable {
       out.flush();
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * Whether {@code file} is missing or holds a sticky file's content, which set may replace and
+   * clear may remove; otherwise says why not on {@code err}. failover never replaces or removes a
+   * file it did not write: a sticky path that names another file (a typo, a system file) is
+   * refused, naming the path.
+   */
+  static boolean mayReplace(Path file, PrintWriter err) throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        || StickyProviderFile.holdsStickyContent(file, NoFollowFiles::read)) {
+      return true;
+    }
+    err.println(
+        "Refused: "
+            + file
+            + " (sticky_provider_filename) is not a sticky file: it is not a regular file of at"
+            + " most "
+            + StickyProviderFile.MAX_BYTES
+            + " bytes holding one provider id, so failover did not write it and leaves it alone."
+            + " Remove or move it yourself, or name another path in the config");
+    err.flush();
+    return false;
   }
 
   /** Writes {@code text} to {@code file} so that the daemon never reads half of it. */

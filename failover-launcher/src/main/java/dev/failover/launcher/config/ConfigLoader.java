@@ -156,7 +156,8 @@ public final class ConfigLoader {
 
   /**
    * Reads and checks the config file {@code file}, and notes what is valid but probably not meant
-   * (keys of a policy that is not selected).
+   * (keys of a policy that is not selected). The paths it names are also checked on this machine's
+   * disk ({@link ConfigPaths#checkOnDisk(FailoverConfig)}).
    *
    * @throws InvalidConfigException if the file cannot be read, is not TOML, or breaks a rule
    */
@@ -169,7 +170,9 @@ public final class ConfigLoader {
       throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
     }
     Path folder = file.toAbsolutePath().getParent();
-    return check(text, folder == null ? Path.of("/") : folder);
+    LoadedConfig loaded = check(text, folder == null ? Path.of("/") : folder);
+    ConfigPaths.checkOnDisk(loaded.config());
+    return loaded;
   }
 
   /**
@@ -265,6 +268,7 @@ public final class ConfigLoader {
       problems.add(String.valueOf(e.getMessage()));
     }
     checkTestCases(config, problems);
+    ConfigPaths.check(config, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }

@@ -55,7 +55,7 @@ public final class LabConfig {
         });
     key(toml, "sticky_provider_filename", quote(folder.resolve("sticky.provider")));
     key(toml, "status_file", quote(folder.resolve("status.json")));
-    key(toml, "rt_tables_file", quote(folder.resolve("rt_tables.conf")));
+    key(toml, "rt_tables_file", quote(folder.resolve("rt_tables.d/failover.conf")));
     key(toml, "plugins_dir", quote(folder.resolve("plugins")));
     // Never the host's /etc/failover/hooks.d: a lab's events must not page the operator.
     key(toml, "hooks_dir", quote(folder.resolve("hooks.d")));

@@ -8,9 +8,9 @@ import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.linux.CommandException;
 import dev.failover.linux.CommandResult;
 import dev.failover.linux.CommandRunner;
-import dev.failover.linux.ForeignRouteHandling;
 import dev.failover.linux.FlowPinning;
 import dev.failover.linux.FlowPinningException;
+import dev.failover.linux.ForeignRouteHandling;
 import dev.failover.linux.NetlinkRouteBackend;
 import dev.failover.linux.NetlinkRouteBackendSettings;
 import java.io.IOException;
@@ -25,8 +25,8 @@ import java.util.Optional;
  * The {@link SystemActions} of a real install: {@code systemctl} when systemd runs this machine,
  * and the removal of the daemon's routes, rules and tables through failover-linux's {@link
  * NetlinkRouteBackend#removeAll} and of flow pinning's nftables table and rules ({@link
- * FlowPinning#uninstall}). Each part falls back to printing what it would do when it does not
- * apply (a scratch root, or no systemd, as in a container).
+ * FlowPinning#uninstall}). Each part falls back to printing what it would do when it does not apply
+ * (a scratch root, or no systemd, as in a container).
  */
 public final class HostActions implements SystemActions {
   private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(60);
@@ -141,6 +141,30 @@ public final class HostActions implements SystemActions {
     } catch (FlowPinningException e) {
       throw new IOException("removing flow pinning failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void removeRoutesLeftBehind(List<Integer> tables) throws IOException {
+    if (!realRoot) {
+      describing.removeRoutesLeftBehind(tables);
+      return;
+    }
+    try (NetlinkRouteBackend backend =
+        NetlinkRouteBackend.forRemoval(
+            NetlinkRouteBackendSettings.defaults().withForeignRoutes(ForeignRouteHandling.LEAVE))) {
+      List<String> removed = backend.removeAll(removeLastDefaultRoute);
+      if (removed.isEmpty()) {
+        out.println("no route or rule of failover's protocol was left in the kernel");
+      }
+      for (String request : removed) {
+        out.println("removed: " + request);
+      }
+    } catch (RouteBackendException e) {
+      throw new IOException("removing the daemon's routes failed: " + e.getMessage(), e);
+    }
+    out.println(
+        "flow pinning needs the config to be removed; if it was on, remove its table with"
+            + " 'nft delete table ip failover'");
   }
 
   private static Optional<Path> findOnPath(String tool) {

@@ -3,26 +3,36 @@ package dev.failover.launcher.install;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.core.StickyProviderFile;
 import dev.failover.launcher.config.ConfigLoader;
+import dev.failover.launcher.config.ConfigPaths;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.InvalidConfigException;
 import dev.failover.launcher.config.LoadedConfig;
+import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.NetlinkRouteBackendSettings;
+import dev.failover.linux.NoFollowFiles;
 import dev.failover.linux.RoutingTableNames;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,11 +53,20 @@ import org.jspecify.annotations.Nullable;
  *       removes exactly those and leaves the root as it found it.
  * </ul>
  *
- * <p>Install first removes a previous install (stopping its service, keeping its config and its
- * routes, so that an upgrade does not take the router offline). Uninstall stops and disables the
- * service, removes the daemon's routes, rules and tables (on a real root), then every file and
- * folder of the manifest, the config included unless told to keep it. Both may be run any number of
- * times. Not thread-safe; one install or uninstall at a time.
+ * <p>failover never overwrites or removes a file it did not write. Install and uninstall know their
+ * files by the manifest and by a header failover writes (or, for the jar and the config, their
+ * fixed place), and refuse any other file in the way, naming the path and changing nothing. The
+ * root is resolved to its real path, and every target is resolved through the symbolic links of its
+ * folders: a path that leaves the root, or is a symbolic link itself, is refused.
+ *
+ * <p>Install checks the config and every target, and stages every new file beside its place, before
+ * it replaces a previous install (stopping its service, keeping its config and its routes, so that
+ * an upgrade does not take the router offline). Uninstall refuses, changing nothing, when it cannot
+ * read the installed config (unless forced: then it removes every route and rule of failover's
+ * protocol); else it stops and disables the service, removes the daemon's routes, rules and tables
+ * (on a real root), then every file and folder of the manifest, the config included unless told to
+ * keep it. Both may be run any number of times. Not thread-safe; one install or uninstall at a
+ * time.
  */
 public final class Installer {
   /** The installed jar, relative to the root. */
@@ -71,6 +90,14 @@ public final class Installer {
    */
   private static final Path TARGET_CONFIG_FOLDER = Path.of("/etc/failover");
 
+  /** The headers of the files failover writes, by which install and uninstall know them. */
+  private static final List<String> OWN_HEADERS =
+      List.of(RoutingTableNames.HEADER, SystemdUnit.INSTALL_HEADER, Manifest.HEADER);
+
+  private static final int HEADER_BYTES = 256;
+
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
   /** The example config shipped in the jar, installed when there is no config yet. */
   static final String EXAMPLE_CONFIG_RESOURCE = "/failover.example.toml";
 
@@ -86,9 +113,17 @@ public final class Installer {
    * @param out where progress is printed, one line per step
    * @param system systemd and route actions; {@link SystemActions#describing} for a scratch root
    * @param loader checks configs before anything is written
+   * @throws IOException if the root does not exist
    */
-  public Installer(Path root, PrintWriter out, SystemActions system, ConfigLoader loader) {
-    this.root = checkNotNull(root, "root").toAbsolutePath().normalize();
+  public Installer(Path root, PrintWriter out, SystemActions system, ConfigLoader loader)
+      throws IOException {
+    checkNotNull(root, "root");
+    try {
+      // The real path: a root reached through a symbolic link is checked against what it is.
+      this.root = root.toAbsolutePath().normalize().toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new IOException("the root " + root + " does not exist", e);
+    }
     this.out = checkNotNull(out, "out");
     this.system = checkNotNull(system, "system");
     this.loader = checkNotNull(loader, "loader");
@@ -116,24 +151,38 @@ public final class Installer {
   }
 
   /**
-   * Installs, after removing a previous install.
+   * Installs, replacing a previous install.
+   *
+   * <p>Everything is checked and staged before the previous install is touched: the config, where
+   * each of its paths lies under the root, that every file to be replaced is one failover wrote,
+   * and that every new file can be written (each is written beside its place first). Only then is
+   * the old service stopped and each staged file moved into place.
    *
    * @throws InvalidConfigException if the config to install (or the one kept) is invalid; nothing
    *     was changed then
+   * @throws InstallRefusedException if a target is a file failover did not write, or a path leaves
+   *     the root; nothing was changed then
    * @throws IOException if a file cannot be written or a systemd command fails
    */
-  public void install(Options options) throws InvalidConfigException, IOException {
+  public void install(Options options)
+      throws InvalidConfigException, InstallRefusedException, IOException {
     checkNotNull(options, "options");
     checkArgument(
         Files.isRegularFile(options.jar()),
         "the jar to install must be a file, was %s (run install from failover.jar, or pass --jar)",
         options.jar());
-    Path configFile = resolve(CONFIG_PATH);
-    boolean keepInstalledConfig = Files.exists(configFile) && !options.force();
+    Path configFile = place(Path.of(CONFIG_PATH));
+    boolean keepInstalledConfig = Files.exists(configFile, NOFOLLOW) && !options.force();
     String configText;
     boolean start;
     // Everything is checked before anything is removed or written.
     if (keepInstalledConfig) {
+      if (!Files.isRegularFile(configFile, NOFOLLOW)) {
+        throw new InstallRefusedException(
+            "the installed config "
+                + configFile
+                + " is not a regular file; install changed nothing");
+      }
       configText = Files.readString(configFile, StandardCharsets.UTF_8);
       start = true;
     } else if (options.config().isPresent()) {
@@ -146,6 +195,76 @@ public final class Installer {
     LoadedConfig checked = loader.check(configText, TARGET_CONFIG_FOLDER);
     FailoverConfig config = checked.config();
     checkWritableUnderTheUnit(config);
+    for (Path path : configPaths(config)) {
+      place(path);
+    }
+    ConfigPaths.checkOnDisk(config, this::reRoot);
+    Manifest previous = readManifest();
+
+    List<Target> targets = new ArrayList<>();
+    Path jar = place(Path.of(JAR_PATH));
+    if (!isSameFile(options.jar(), jar)) {
+      targets.add(new Target(JAR_PATH, jar, null, options.jar()));
+    }
+    if (!keepInstalledConfig) {
+      targets.add(new Target(CONFIG_PATH, configFile, configText, null));
+    }
+    Path tables = place(config.rtTablesFile());
+    targets.add(
+        new Target(
+            relative(tables), tables, RoutingTableNames.tablesContent(config.providers()), null));
+    Path protocols = place(RoutingTableNames.DEFAULT_PROTOCOLS_FILE);
+    targets.add(
+        new Target(
+            relative(protocols),
+            protocols,
+            RoutingTableNames.protocolsContent(NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL),
+            null));
+    Path unit = place(Path.of(UNIT_PATH));
+    targets.add(
+        new Target(
+            UNIT_PATH,
+            unit,
+            SystemdUnit.render(
+                options.java(), Path.of("/").resolve(JAR_PATH), Path.of("/").resolve(CONFIG_PATH)),
+            null));
+
+    List<String> files = new ArrayList<>();
+    files.add(JAR_PATH);
+    files.add(CONFIG_PATH);
+    targets.stream().map(Target::relative).filter(f -> !files.contains(f)).forEach(files::add);
+    files.add(MANIFEST_PATH);
+    // Every file to be replaced, and every file of the previous install that goes, is failover's.
+    List<String> foreign = new ArrayList<>();
+    for (Target target : targets) {
+      if (Files.exists(target.place(), NOFOLLOW) && !isOurs(target.relative(), target.place())) {
+        foreign.add(target.place().toString());
+      }
+    }
+    List<Path> leaving = new ArrayList<>();
+    for (String file : previous.files()) {
+      if (files.contains(file)) {
+        continue;
+      }
+      Path path = place(Path.of(file));
+      if (Files.exists(path, NOFOLLOW)) {
+        if (isOurs(file, path)) {
+          leaving.add(path);
+        } else {
+          foreign.add(path.toString());
+        }
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw new InstallRefusedException(
+          "install changed nothing: "
+              + String.join(", ", foreign)
+              + (foreign.size() == 1 ? " is" : " are")
+              + " in the way but not written by failover (no failover header, or not the file"
+              + " the manifest says); failover never replaces a file it did not write: move it"
+              + " away or name another path in the config");
+    }
+
     if (!system.runsSystemctl()) {
       out.println(
           "installing the files under "
@@ -164,57 +283,36 @@ public final class Installer {
               + ")");
     }
 
-    Set<String> createdFolders = new LinkedHashSet<>();
-    if (isInstalled()) {
-      out.println("removing the previous install (its config and routes stay)");
+    Set<String> createdFolders = new LinkedHashSet<>(previous.folders());
+    Map<Target, Path> staged = stage(targets, createdFolders);
+
+    boolean wasInstalled = isInstalled();
+    if (wasInstalled) {
+      out.println("replacing the previous install (its config and routes stay)");
       system.systemctl(List.of("stop", SystemdUnit.NAME), true);
-      createdFolders.addAll(readManifest().folders());
-      removeFiles(false, options.jar());
     }
-
-    List<String> files = new ArrayList<>();
-    Path jar = resolve(JAR_PATH);
-    createFolders(jar.getParent(), createdFolders);
-    if (!isSameFile(options.jar(), jar)) {
-      Path temporary = jar.resolveSibling(".failover.jar.tmp");
-      Files.copy(options.jar(), temporary, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(temporary, jar, StandardCopyOption.REPLACE_EXISTING);
+    List<Integer> tableIds = config.providers().stream().map(p -> p.rtTableId()).toList();
+    // The manifest first, listing the previous install's files too: whatever happens from here,
+    // every file failover wrote is listed for uninstall.
+    Set<String> both = new LinkedHashSet<>(previous.files());
+    both.addAll(files);
+    writeManifest(new Manifest(List.copyOf(both), List.copyOf(createdFolders), tableIds));
+    for (Map.Entry<Target, Path> entry : staged.entrySet()) {
+      Path place = entry.getKey().place();
+      move(entry.getValue(), place);
+      out.println("installed " + place);
     }
-    files.add(JAR_PATH);
-    out.println("installed " + jar);
-
-    createFolders(configFile.getParent(), createdFolders);
     if (!keepInstalledConfig) {
-      Files.writeString(configFile, configText, StandardCharsets.UTF_8);
       out.println(
-          "installed "
+          "the config "
               + configFile
-              + options.config().map(c -> " from " + c).orElse(" (the example: edit it)"));
+              + options.config().map(c -> " is " + c).orElse(" is the example: edit it"));
     }
-    files.add(CONFIG_PATH);
-
-    Path tables = reRoot(config.rtTablesFile());
-    Path protocols = reRoot(RoutingTableNames.DEFAULT_PROTOCOLS_FILE);
-    createFolders(tables.getParent(), createdFolders);
-    createFolders(protocols.getParent(), createdFolders);
-    new RoutingTableNames(tables, protocols)
-        .install(config.providers(), NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL);
-    files.add(relative(tables));
-    files.add(relative(protocols));
     out.println("wrote the routing-table names to " + tables + " and " + protocols);
-
-    Path unit = resolve(UNIT_PATH);
-    createFolders(unit.getParent(), createdFolders);
-    Files.writeString(
-        unit,
-        SystemdUnit.render(
-            options.java(), Path.of("/").resolve(JAR_PATH), Path.of("/").resolve(CONFIG_PATH)),
-        StandardCharsets.UTF_8);
-    files.add(UNIT_PATH);
-    out.println("installed " + unit);
-
-    files.add(MANIFEST_PATH);
-    writeManifest(new Manifest(files, List.copyOf(createdFolders)));
+    for (Path old : leaving) {
+      deleteQuietly(old, "a file of the previous install");
+    }
+    writeManifest(new Manifest(files, List.copyOf(createdFolders), tableIds));
 
     system.systemctl(List.of("daemon-reload"), false);
     String enable = "systemctl enable --now " + SystemdUnit.NAME;
@@ -243,6 +341,77 @@ public final class Installer {
   }
 
   /**
+   * A file install puts in place.
+   *
+   * @param relative its path under the root, as the manifest lists it
+   * @param place where it goes
+   * @param content its bytes, or null to copy {@code source}
+   * @param source the file to copy, or null
+   */
+  private record Target(
+      String relative, Path place, @Nullable String content, @Nullable Path source) {}
+
+  /**
+   * Writes every target beside its place (creating the missing folders, recorded in {@code
+   * created}), so that the moves that follow cannot fail for want of room or rights. On failure
+   * removes what it wrote and the folders it made.
+   *
+   * @return the staged file of each target
+   */
+  private Map<Target, Path> stage(List<Target> targets, Set<String> created) throws IOException {
+    Map<Target, Path> staged = new LinkedHashMap<>();
+    Set<String> made = new LinkedHashSet<>();
+    try {
+      for (Target target : targets) {
+        Path folder = target.place().getParent();
+        createFolders(folder, made);
+        Path temporary =
+            Files.createTempFile(folder, "." + target.place().getFileName(), ".failover-new");
+        staged.put(target, temporary);
+        if (target.content() != null) {
+          Files.writeString(temporary, target.content(), StandardCharsets.UTF_8);
+        } else {
+          Files.copy(checkNotNull(target.source()), temporary, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // iproute2, systemd and 'failover status' read them as any user; a temp file starts 0600.
+        StatusFile.makeWorldReadable(temporary);
+      }
+    } catch (IOException e) {
+      for (Path temporary : staged.values()) {
+        Files.deleteIfExists(temporary);
+      }
+      List<String> folders = new ArrayList<>(made);
+      Collections.reverse(folders);
+      for (String folder : folders) {
+        Files.deleteIfExists(resolve(folder));
+      }
+      throw new IOException("install changed nothing: cannot write its files: " + e, e);
+    }
+    created.addAll(made);
+    return staged;
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The paths a config names, which install checks against the root. */
+  private static List<Path> configPaths(FailoverConfig config) {
+    List<Path> paths = new ArrayList<>();
+    paths.add(config.stickyProviderFilename());
+    paths.add(config.statusFile());
+    paths.add(config.rtTablesFile());
+    paths.add(config.pluginsDir());
+    paths.add(config.hooksDir());
+    config.keepalivedTrackFile().ifPresent(paths::add);
+    return paths;
+  }
+
+  /**
    * Refuses a config whose status file the daemon could not write under the systemd unit, which
    * lets it write {@value SystemdUnit#RUNTIME_FOLDER} only ({@code ProtectSystem=strict}): a
    * relative {@code status_file} lands in {@code /etc/failover}, for one.
@@ -261,41 +430,158 @@ public final class Installer {
     }
   }
 
+  /** As {@link #uninstall(boolean, boolean)} without {@code force}. */
+  public void uninstall(boolean keepConfig) throws InstallRefusedException, IOException {
+    uninstall(keepConfig, false);
+  }
+
   /**
    * Uninstalls: stops and disables the service, removes the daemon's routes, rules and tables, and
    * every file and folder install made.
    *
-   * @param keepConfig keep the config, the sticky file and the plugins folder
+   * <p>Refuses, changing nothing, when the installed config cannot be read or is invalid (without
+   * it the daemon's routes cannot be told, and once the config is gone they would stay for good),
+   * unless {@code force}: then the routes and rules of failover's protocol go, in every table. Also
+   * refuses when the manifest lists a file that failover did not write.
+   *
+   * @param keepConfig keep the config and the sticky file
+   * @param force go on without a readable config
+   * @throws InstallRefusedException if it refused; nothing was changed then
    * @throws IOException if a file cannot be removed or a systemd command fails
    */
-  public void uninstall(boolean keepConfig) throws IOException {
-    if (!isInstalled() && !Files.exists(resolve(CONFIG_PATH))) {
+  public void uninstall(boolean keepConfig, boolean force)
+      throws InstallRefusedException, IOException {
+    Path configFile = place(Path.of(CONFIG_PATH));
+    if (!isInstalled() && !Files.exists(configFile, NOFOLLOW)) {
       out.println("failover is not installed under " + root + "; nothing to do");
       return;
     }
+    Manifest manifest = readManifest();
+    Optional<FailoverConfig> config;
+    try {
+      config = Optional.of(installedConfig(configFile));
+    } catch (InvalidConfigException | IOException e) {
+      String why =
+          e instanceof InvalidConfigException
+              ? "it is invalid: " + e.getMessage()
+              : "it cannot be read: " + e;
+      if (!force) {
+        throw new InstallRefusedException(
+            "uninstall changed nothing: the installed config "
+                + configFile
+                + " names the daemon's providers, and "
+                + why
+                + ". Without it the daemon's routes and rules would stay for good. Fix the config"
+                + " (check it with 'failover check-config --config "
+                + configFile
+                + "') and run uninstall again, or run 'failover uninstall --force' to remove"
+                + " every route and rule of failover's protocol ("
+                + NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL
+                + ") instead, the manifest's tables "
+                + manifest.tables()
+                + " among them");
+      }
+      out.println("the installed config " + configFile + " is unusable (" + why + "); --force");
+      config = Optional.empty();
+    }
+    // Every file to remove is checked first: failover removes only files it wrote.
+    Set<String> files = new LinkedHashSet<>(manifest.files());
+    if (keepConfig) {
+      files.remove(CONFIG_PATH);
+    } else {
+      files.add(CONFIG_PATH);
+    }
+    List<Path> remove = new ArrayList<>();
+    List<String> foreign = new ArrayList<>();
+    for (String file : files) {
+      Path path = place(Path.of(file));
+      if (!Files.exists(path, NOFOLLOW)) {
+        continue;
+      }
+      if (isOurs(file, path)) {
+        remove.add(path);
+      } else {
+        foreign.add(path.toString());
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw new InstallRefusedException(
+          "uninstall changed nothing: the manifest "
+              + resolve(MANIFEST_PATH)
+              + " lists "
+              + String.join(", ", foreign)
+              + ", which failover did not write (no failover header); failover never removes a"
+              + " file it did not write: take the line out of the manifest, then run uninstall"
+              + " again");
+    }
+    // Files an install without a manifest (an interrupted one) may have left, if failover's.
+    List<Path> known = new ArrayList<>();
+    known.add(resolve(JAR_PATH));
+    known.add(resolve(UNIT_PATH));
+    known.add(resolve(MANIFEST_PATH));
+    known.add(reRoot(RoutingTableNames.DEFAULT_PROTOCOLS_FILE));
+    known.add(reRoot(FailoverConfig.DEFAULT_RT_TABLES_FILE));
+    config.ifPresent(c -> known.add(reRoot(c.rtTablesFile())));
+    for (Path path : known) {
+      if (!remove.contains(path)
+          && Files.exists(path, NOFOLLOW)
+          && ConfigPaths.realPath(path).startsWith(root)
+          && isOurs(relative(path), path)) {
+        remove.add(path);
+      }
+    }
+
     system.systemctl(List.of("disable", "--now", SystemdUnit.NAME), true);
-    Optional<FailoverConfig> config = installedConfig();
     if (config.isPresent()) {
       system.removeRoutes(config.get());
     } else {
-      out.println(
-          "cannot read the installed config, so the routes were not removed: make the config"
-              + " readable again ('failover check-config') and run uninstall once more. Do not"
-              + " flush 'proto 201' from the main table by hand: it holds the default route");
+      system.removeRoutesLeftBehind(manifest.tables());
     }
-    Manifest manifest = readManifest();
-    removeFiles(!keepConfig, null);
+    for (Path path : remove) {
+      if (Files.deleteIfExists(path)) {
+        out.println("removed " + path);
+      }
+    }
     // The unit keeps /run/failover after a stop (RuntimeDirectoryPreserve=yes), so that 'status'
     // shows a stopped daemon's last status; that status goes with the daemon.
-    config.ifPresent(c -> deleteQuietly(reRoot(c.statusFile()), "the last status"));
+    if (config.isPresent()) {
+      Path status = reRoot(config.get().statusFile());
+      if (Files.exists(status, NOFOLLOW)) {
+        if (ConfigPaths.realPath(status).startsWith(root)
+            && ConfigPaths.holdsStatusDocument(status)) {
+          deleteQuietly(status, "the last status");
+        } else {
+          out.println("kept " + status + ": it is not a status file failover wrote");
+        }
+      }
+    }
     Path runtime = reRoot(Path.of(SystemdUnit.RUNTIME_FOLDER));
     try {
-      Files.deleteIfExists(runtime);
+      if (ConfigPaths.realPath(runtime).startsWith(root)) {
+        Files.deleteIfExists(runtime);
+      }
     } catch (DirectoryNotEmptyException e) {
       out.println("kept " + runtime + ": it holds other files (a keepalived track file?)");
     }
-    if (!keepConfig) {
-      config.ifPresent(c -> deleteQuietly(reRoot(c.stickyProviderFilename()), "the sticky file"));
+    if (!keepConfig && config.isPresent()) {
+      Path sticky = reRoot(config.get().stickyProviderFilename());
+      if (Files.exists(sticky, NOFOLLOW)) {
+        if (ConfigPaths.realPath(sticky).startsWith(root)
+            && StickyProviderFile.holdsStickyContent(sticky, NoFollowFiles::read)) {
+          deleteQuietly(sticky, "the sticky file");
+        } else {
+          out.println(
+              "kept "
+                  + sticky
+                  + ": it is not a sticky file (a provider id, as 'failover sticky set' writes)");
+        }
+      }
+    }
+    if (!keepConfig && config.isPresent()) {
+      Path plugins = reRoot(config.get().pluginsDir());
+      if (Files.isDirectory(plugins, NOFOLLOW)) {
+        out.println("kept the plugins folder " + plugins + ": install did not put its jars there");
+      }
     }
     removeFolders(manifest.folders());
     system.systemctl(List.of("daemon-reload"), false);
@@ -311,7 +597,7 @@ public final class Installer {
                 ? "failover is uninstalled"
                 : "failover's files are removed from " + root)
             + (keepConfig
-                ? "; the config " + resolve(CONFIG_PATH) + " was kept"
+                ? "; the config " + configFile + " was kept"
                 : "; its config was removed too")
             + (printed.isEmpty()
                 ? ""
@@ -323,88 +609,45 @@ public final class Installer {
 
   /** Whether a previous install is present. */
   boolean isInstalled() {
-    return Files.exists(resolve(MANIFEST_PATH))
-        || Files.exists(resolve(JAR_PATH))
-        || Files.exists(resolve(UNIT_PATH));
-  }
-
-  private Optional<FailoverConfig> installedConfig() {
-    Path configFile = resolve(CONFIG_PATH);
-    if (!Files.exists(configFile)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          loader.parse(Files.readString(configFile, StandardCharsets.UTF_8), TARGET_CONFIG_FOLDER));
-    } catch (IOException e) {
-      out.println("cannot read the installed config " + configFile + ": " + e);
-      return Optional.empty();
-    } catch (InvalidConfigException e) {
-      out.println("the installed config is invalid: " + e.getMessage());
-      return Optional.empty();
-    }
+    return Files.exists(resolve(MANIFEST_PATH), NOFOLLOW)
+        || Files.exists(resolve(JAR_PATH), NOFOLLOW)
+        || Files.exists(resolve(UNIT_PATH), NOFOLLOW);
   }
 
   /**
-   * Removes the files of an install: those in the manifest and the known ones.
+   * The installed config.
    *
-   * @param withConfig also the config and the plugins folder
-   * @param keepJar a jar that must survive (the one being installed), or null
+   * @throws IOException if it is missing, not a regular file or cannot be read
+   * @throws InvalidConfigException if it breaks a rule
    */
-  private void removeFiles(boolean withConfig, @Nullable Path keepJar) throws IOException {
-    Manifest manifest = readManifest();
-    Set<String> files = new LinkedHashSet<>(manifest.files());
-    files.add(UNIT_PATH);
-    files.add(JAR_PATH);
-    files.add(MANIFEST_PATH);
-    if (manifest.files().isEmpty()) {
-      // No manifest (a partial install): the names files at their default places.
-      files.add(relative(reRoot(FailoverConfig.DEFAULT_RT_TABLES_FILE)));
-      files.add(relative(reRoot(RoutingTableNames.DEFAULT_PROTOCOLS_FILE)));
+  private FailoverConfig installedConfig(Path configFile)
+      throws IOException, InvalidConfigException {
+    if (!Files.isRegularFile(configFile, NOFOLLOW)) {
+      throw new IOException(configFile + " is missing or not a regular file");
     }
-    installedConfig().ifPresent(c -> files.add(relative(reRoot(c.rtTablesFile()))));
-    if (withConfig) {
-      installedConfig().ifPresent(c -> deletePlugins(reRoot(c.pluginsDir())));
-      files.add(CONFIG_PATH);
-    } else {
-      files.remove(CONFIG_PATH);
-    }
-    for (String file : files) {
-      Path path = resolve(file);
-      if (!path.startsWith(root) || path.equals(root)) {
-        continue;
-      }
-      if (file.equals(JAR_PATH) && keepJar != null && isSameFile(keepJar, path)) {
-        continue;
-      }
-      if (Files.deleteIfExists(path)) {
-        out.println("removed " + path);
-      }
-    }
+    return loader.parse(Files.readString(configFile, StandardCharsets.UTF_8), TARGET_CONFIG_FOLDER);
   }
 
-  private void deletePlugins(Path plugins) {
-    if (!plugins.startsWith(root) || !Files.isDirectory(plugins)) {
-      return;
+  /**
+   * Whether failover wrote {@code file} ({@code relative} under the root): a regular file, not a
+   * symbolic link, that is the jar or the config at their fixed places, or starts with one of the
+   * headers failover writes.
+   */
+  private static boolean isOurs(String relative, Path file) throws IOException {
+    if (!Files.isRegularFile(file, NOFOLLOW)) {
+      return false;
     }
-    try (Stream<Path> jars = Files.list(plugins)) {
-      for (Path jar : jars.filter(f -> f.toString().endsWith(".jar")).toList()) {
-        deleteQuietly(jar, "a plugin jar");
-      }
-    } catch (IOException e) {
-      out.println("cannot list the plugins folder " + plugins + ": " + e);
+    if (relative.equals(JAR_PATH) || relative.equals(CONFIG_PATH)) {
+      return true;
     }
-    try {
-      Files.deleteIfExists(plugins);
-    } catch (IOException e) {
-      out.println("kept the plugins folder " + plugins + ": it holds more than plugin jars");
+    String start;
+    try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
+      start = new String(in.readNBytes(HEADER_BYTES), StandardCharsets.UTF_8);
     }
+    return OWN_HEADERS.stream().anyMatch(start::startsWith);
   }
 
   private void deleteQuietly(Path file, String what) {
-    if (!file.startsWith(root)) {
-      return;
-    }
     try {
       if (Files.deleteIfExists(file)) {
         out.println("removed " + what + " " + file);
@@ -425,7 +668,7 @@ public final class Installer {
             .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
             .toList();
     for (Path folder : paths) {
-      if (!Files.isDirectory(folder)) {
+      if (!Files.isDirectory(folder, NOFOLLOW)) {
         continue;
       }
       try {
@@ -440,7 +683,9 @@ public final class Installer {
   /** Creates {@code folder} and its missing parents, recording those it created. */
   private void createFolders(Path folder, Set<String> created) throws IOException {
     List<Path> missing = new ArrayList<>();
-    for (Path f = folder; f != null && f.startsWith(root) && !Files.exists(f); f = f.getParent()) {
+    for (Path f = folder;
+        f != null && f.startsWith(root) && !Files.exists(f, NOFOLLOW);
+        f = f.getParent()) {
       missing.add(0, f);
     }
     for (Path f : missing) {
@@ -449,16 +694,37 @@ public final class Installer {
     }
   }
 
-  private Manifest readManifest() throws IOException {
-    Path file = resolve(MANIFEST_PATH);
-    if (!Files.exists(file)) {
-      return new Manifest(List.of(), List.of());
+  /**
+   * The manifest of the previous install, empty if there is none.
+   *
+   * @throws InstallRefusedException if the file is not a manifest failover wrote
+   */
+  private Manifest readManifest() throws IOException, InstallRefusedException {
+    Path file = place(Path.of(MANIFEST_PATH));
+    if (!Files.exists(file, NOFOLLOW)) {
+      return new Manifest(List.of(), List.of(), List.of());
+    }
+    if (!isOurs(MANIFEST_PATH, file)) {
+      throw new InstallRefusedException(
+          "changed nothing: "
+              + file
+              + " is not a manifest failover wrote (it does not start with '"
+              + Manifest.HEADER.strip()
+              + "'); move it away and run the command again");
     }
     return Manifest.parse(Files.readAllLines(file, StandardCharsets.UTF_8));
   }
 
   private void writeManifest(Manifest manifest) throws IOException {
-    Files.writeString(resolve(MANIFEST_PATH), manifest.format(), StandardCharsets.UTF_8);
+    Path file = resolve(MANIFEST_PATH);
+    Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(temporary, manifest.format(), StandardCharsets.UTF_8);
+      StatusFile.makeWorldReadable(temporary);
+      move(temporary, file);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
   }
 
   private static String exampleConfig() throws IOException {
@@ -482,6 +748,39 @@ public final class Installer {
     return root.resolve(relative).normalize();
   }
 
+  /**
+   * Where {@code target} (a path of the target system, or one relative to the root) lies under the
+   * root, with the symbolic links of its folders resolved.
+   *
+   * @throws InstallRefusedException if it leaves the root, through {@code ..} or a symbolic link,
+   *     or is a symbolic link itself
+   */
+  private Path place(Path target) throws IOException, InstallRefusedException {
+    Path path = reRoot(target);
+    if (!path.startsWith(root) || path.equals(root)) {
+      throw new InstallRefusedException(
+          "changed nothing: " + target + " is not a file under the root " + root);
+    }
+    Path real = ConfigPaths.realPath(path);
+    if (!real.startsWith(root)) {
+      throw new InstallRefusedException(
+          "changed nothing: "
+              + path
+              + " leaves the root "
+              + root
+              + " through a symbolic link (it is "
+              + real
+              + "); failover writes and removes files under the root only");
+    }
+    if (Files.isSymbolicLink(real)) {
+      throw new InstallRefusedException(
+          "changed nothing: "
+              + real
+              + " is a symbolic link; failover never writes or removes a file through one");
+    }
+    return real;
+  }
+
   /** The place of an absolute path of the target system under the root. */
   private Path reRoot(Path absolute) {
     Path path = absolute.isAbsolute() ? Path.of("/").relativize(absolute) : absolute;
@@ -492,31 +791,46 @@ public final class Installer {
     return root.relativize(path).toString();
   }
 
-  /** What an install wrote: files and the folders it had to create, relative to the root. */
-  record Manifest(List<String> files, List<String> folders) {
+  /**
+   * What an install wrote: files and the folders it had to create, relative to the root, and the
+   * routing tables of its providers (for an uninstall that cannot read the config).
+   */
+  record Manifest(List<String> files, List<String> folders, List<Integer> tables) {
+    /** The first line of the manifest, by which uninstall knows it. */
+    static final String HEADER =
+        "# What 'failover install' wrote; 'failover uninstall' removes it.\n";
+
     Manifest {
       files = List.copyOf(files);
       folders = List.copyOf(folders);
+      tables = List.copyOf(tables);
     }
 
     static Manifest parse(List<String> lines) {
       List<String> files = new ArrayList<>();
       List<String> folders = new ArrayList<>();
+      List<Integer> tables = new ArrayList<>();
       for (String line : lines) {
         if (line.startsWith("file ")) {
           files.add(line.substring(5));
         } else if (line.startsWith("folder ")) {
           folders.add(line.substring(7));
+        } else if (line.startsWith("table ")) {
+          try {
+            tables.add(Integer.parseInt(line.substring(6).strip()));
+          } catch (NumberFormatException e) {
+            // Not a table id: a hand edit; the tables are only used by 'uninstall --force'.
+          }
         }
       }
-      return new Manifest(files, folders);
+      return new Manifest(files, folders, tables);
     }
 
     String format() {
-      StringBuilder text =
-          new StringBuilder("# What 'failover install' wrote; 'failover uninstall' removes it.\n");
+      StringBuilder text = new StringBuilder(HEADER);
       files.forEach(f -> text.append("file ").append(f).append('\n'));
       folders.forEach(f -> text.append("folder ").append(f).append('\n'));
+      tables.forEach(t -> text.append("table ").append(t).append('\n'));
       return text.toString();
     }
   }

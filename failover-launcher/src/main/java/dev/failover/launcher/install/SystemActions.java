@@ -30,6 +30,15 @@ public interface SystemActions {
   void removeRoutes(FailoverConfig config) throws IOException;
 
   /**
+   * Removes what a daemon left without its config ({@code uninstall --force}): every route and rule
+   * of the daemon's route protocol, in every table, {@code tables} (those of the install's
+   * manifest) among them.
+   *
+   * @throws IOException if the kernel refused
+   */
+  void removeRoutesLeftBehind(List<Integer> tables) throws IOException;
+
+  /**
    * Whether {@link #systemctl} runs {@code systemctl}; false when it only prints the command (a
    * scratch root, or systemd does not run this machine), so that install and uninstall do not claim
    * to have started or stopped anything.
@@ -68,6 +77,18 @@ public interface SystemActions {
                 + ") would remove the routes, rules and tables of providers "
                 + config.providerIds()
                 + ", and flow pinning's nftables table 'ip failover' and fwmark rules");
+      }
+
+      @Override
+      public void removeRoutesLeftBehind(List<Integer> tables) {
+        out.println(
+            "  ("
+                + reason
+                + ") would remove every route and rule of protocol "
+                + dev.failover.linux.NetlinkRouteBackendSettings.DEFAULT_ROUTE_PROTOCOL
+                + " (failover), tables "
+                + tables
+                + " among them");
       }
     };
   }

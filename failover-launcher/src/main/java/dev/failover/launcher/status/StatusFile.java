@@ -4,11 +4,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.failover.core.EngineStatus;
+import dev.failover.launcher.config.ConfigPaths;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,8 +25,9 @@ import java.util.Optional;
  * tell a live daemon from a dead one. This class does the file's I/O; its layout is the document's.
  *
  * <p>{@link #write} replaces the file atomically (a temporary file in the same folder, then a
- * rename), so a reader never sees half a file. Not thread-safe for concurrent writers; the daemon
- * writes from one thread.
+ * rename), so a reader never sees half a file, and only a file that holds a status document already
+ * (or no file): never a file failover did not write, nor a symbolic link. Not thread-safe for
+ * concurrent writers; the daemon writes from one thread.
  */
 public final class StatusFile {
   private final Path file;
@@ -65,6 +68,15 @@ public final class StatusFile {
    * @throws IOException if the file cannot be written
    */
   public void write(StatusDocument document) throws IOException {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !ConfigPaths.holdsStatusDocument(file)) {
+      // The config was checked at load, but the file may have been swapped since.
+      throw new IOException(
+          "refusing to replace "
+              + file
+              + " (status_file): it is not a status file failover wrote (a symbolic link, not a"
+              + " regular file, or other content); failover never replaces a file it did not"
+              + " write");
+    }
     byte[] bytes = document.toJson().getBytes(StandardCharsets.UTF_8);
     Path folder = file.toAbsolutePath().getParent();
     Files.createDirectories(folder);

@@ -2,6 +2,7 @@ package dev.failover.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.core.StickyProviderFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ class CommandLineTest {
 
     assertThat(run("sticky", "--config", file.toString(), "set", "isp2")).isEqualTo(ExitCodes.OK);
 
-    assertThat(dir.resolve("sticky.provider")).hasContent("isp2");
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp2"));
     assertThat(out.toString()).contains("provider 'isp2' is forced");
   }
 
@@ -163,7 +164,7 @@ class CommandLineTest {
 
     assertThat(run("sticky", "set", "isp1", "--config", file.toString())).isEqualTo(ExitCodes.OK);
 
-    assertThat(dir.resolve("sticky.provider")).hasContent("isp1");
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp1"));
   }
 
   @Test
@@ -187,6 +188,53 @@ class CommandLineTest {
 
     assertThat(dir.resolve("sticky.provider")).doesNotExist();
     assertThat(out.toString()).contains("cleared").contains("no sticky provider was set");
+  }
+
+  /** Issue 15: 'sticky set' replaced whatever file the config named. */
+  @Test
+  void stickySet_pathNamesAFileFailoverDidNotWrite_refusesAndKeepsIt() throws Exception {
+    Path foreign = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+    Path file = config("sticky_provider_filename = \"" + foreign + "\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1"))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(foreign).hasContent("root:x:0:0:root:/root:/bin/bash\n");
+    assertThat(err.toString()).contains("Refused: " + foreign).contains("is not a sticky file");
+  }
+
+  /** Issue 15: 'sticky clear' deleted whatever file the config named. */
+  @Test
+  void stickyClear_pathNamesAFileFailoverDidNotWrite_refusesAndKeepsIt() throws Exception {
+    Path foreign = Files.writeString(dir.resolve("shadow"), "root:$6$salt$hash:19000::::::\n");
+    Path file = config("sticky_provider_filename = \"" + foreign + "\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "clear")).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(foreign).exists();
+    assertThat(err.toString()).contains("Refused: " + foreign);
+  }
+
+  @Test
+  void stickySet_systemFile_isAConfigErrorNamingTheKey() throws Exception {
+    Path file = config("sticky_provider_filename = \"/etc/passwd\"");
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1"))
+        .isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .contains("Invalid configuration: sticky_provider_filename must lie in one of failover's")
+        .contains("was /etc/passwd");
+  }
+
+  @Test
+  void stickySet_overWhatSetWrote_replacesIt() throws Exception {
+    Path file = config("");
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp1")).isEqualTo(ExitCodes.OK);
+
+    assertThat(run("sticky", "--config", file.toString(), "set", "isp2")).isEqualTo(ExitCodes.OK);
+
+    assertThat(dir.resolve("sticky.provider")).hasContent(StickyProviderFile.content("isp2"));
   }
 
   @Test
@@ -291,6 +339,43 @@ class CommandLineTest {
     assertThat(out.toString())
         .contains("would remove the routes, rules and tables of providers")
         .contains("above were only printed: nothing was stopped and no route was removed");
+    try (var left = Files.list(root)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /**
+   * Issue 15: with an invalid installed config, uninstall deleted the config and manifest, exited 0
+   * and left the daemon's routes behind for good.
+   */
+  @Test
+  void uninstall_invalidInstalledConfig_exitsNonZeroUnlessForced() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("installable.toml"),
+            Files.readString(config(""))
+                .replace(dir.resolve("status.json").toString(), "/run/failover/status.json"));
+    Path jar = Files.writeString(dir.resolve("failover.jar"), "jar");
+    Path root = Files.createDirectory(dir.resolve("root"));
+    assertThat(
+            run(
+                "install",
+                "--root",
+                root.toString(),
+                "--jar",
+                jar.toString(),
+                "--config",
+                file.toString()))
+        .isEqualTo(ExitCodes.OK);
+    Path installed = root.resolve("etc/failover/failover.toml");
+    Files.writeString(installed, "providers = 3\n");
+
+    assertThat(run("uninstall", "--root", root.toString())).isEqualTo(ExitCodes.INVALID);
+    assertThat(err.toString()).contains("Refused: uninstall changed nothing");
+    assertThat(installed).hasContent("providers = 3\n");
+
+    assertThat(run("uninstall", "--root", root.toString(), "--force")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("would remove every route and rule of protocol 201");
     try (var left = Files.list(root)) {
       assertThat(left).isEmpty();
     }

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
                     + "reassert_interval = 10\n"
                     + "foreign_default_routes = \"remove\"\n"
                     + "status_file = \"/tmp/status.json\"\n"
-                    + "rt_tables_file = \"/tmp/rt.conf\"\n"
+                    + "rt_tables_file = \"/tmp/rt_tables.d/rt.conf\"\n"
                     + "plugins_dir = \"plugins\"\n"));
 
     assertThat(config.checkInterval()).isEqualTo(Duration.ofMillis(500));
@@ -96,7 +96,7 @@ class ConfigLoaderTest {
     assertThat(config.reassertInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.foreignDefaultRoutes()).isEqualTo(ForeignDefaultRoutes.REMOVE);
     assertThat(config.statusFile()).isEqualTo(Path.of("/tmp/status.json"));
-    assertThat(config.rtTablesFile()).isEqualTo(Path.of("/tmp/rt.conf"));
+    assertThat(config.rtTablesFile()).isEqualTo(Path.of("/tmp/rt_tables.d/rt.conf"));
     assertThat(config.pluginsDir()).isEqualTo(Path.of("/etc/failover/plugins"));
     assertThat(config.providerIds()).containsExactly("isp1", "isp2");
     assertThat(config.providers().get(1).gateway().getHostAddress()).isEqualTo("192.168.1.1");

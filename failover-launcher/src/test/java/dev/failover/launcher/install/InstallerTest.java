@@ -56,7 +56,7 @@ class InstallerTest {
     config = Files.writeString(work.resolve("my.toml"), CONFIG);
   }
 
-  private Installer installer() {
+  private Installer installer() throws IOException {
     return new Installer(root, new PrintWriter(output, true), actions, loader);
   }
 
@@ -254,7 +254,7 @@ class InstallerTest {
     Map<String, String> before = tree();
     installer().install(options(Optional.of(config), false));
     Files.createDirectories(root.resolve("run/failover"));
-    Files.writeString(root.resolve("run/failover/status.json"), "{}");
+    Files.writeString(root.resolve("run/failover/status.json"), "{\n  \"format\" : 1\n}");
 
     installer().uninstall(false);
 
@@ -345,10 +345,248 @@ class InstallerTest {
                 + " file's folder /etc/failover: /etc/failover/sticky");
   }
 
+  // ---- Issue 15: bad input gets a clear error and loses nothing.
+
+  private void writeInstalledConfig(String text) throws IOException {
+    Files.writeString(root.resolve(Installer.CONFIG_PATH), text);
+  }
+
+  @Test
+  void install_rtTablesFileIsASystemFile_isRefusedAndTheFileKept() throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/bash\n");
+    Map<String, String> before = tree();
+    Files.writeString(config, "rt_tables_file = \"/etc/passwd\"\n" + CONFIG);
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(config), false)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("rt_tables_file must be a .conf file in an rt_tables.d folder")
+        .hasMessageContaining("was /etc/passwd");
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @Test
+  void install_rtTablesFileIsAnotherPackagesNames_isRefusedNamingIt() throws Exception {
+    populate();
+    Map<String, String> before = tree();
+    Files.writeString(config, "rt_tables_file = \"/etc/iproute2/rt_tables.d/vpn.conf\"\n" + CONFIG);
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(config), false)))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining(root.resolve("etc/iproute2/rt_tables.d/vpn.conf").toString())
+        .hasMessageContaining("not written by failover");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+  }
+
+  @Test
+  void uninstall_manifestNamesAForeignFile_refusesAndChangesNothing() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/root:/bin/bash\n");
+    Path manifest = root.resolve(Installer.MANIFEST_PATH);
+    Files.writeString(manifest, Files.readString(manifest) + "file etc/passwd\n");
+    Map<String, String> before = tree();
+    actions.systemctl.clear();
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining(root.resolve("etc/passwd").toString())
+        .hasMessageContaining("which failover did not write");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+    assertThat(actions.removedRoutesOf).isEmpty();
+  }
+
+  @Test
+  void uninstall_manifestIsNotFailovers_refuses() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve(Installer.MANIFEST_PATH), "file etc/passwd\n");
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("is not a manifest failover wrote");
+    assertThat(root.resolve(Installer.JAR_PATH)).exists();
+  }
+
+  @Test
+  void uninstall_stickyFileNamesAForeignFile_keepsIt() throws Exception {
+    Files.writeString(config, "sticky_provider_filename = \"/etc/failover/notes\"\n" + CONFIG);
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/failover/notes"), "my notes about the uplinks\n");
+
+    installer().uninstall(false);
+
+    assertThat(root.resolve("etc/failover/notes")).hasContent("my notes about the uplinks\n");
+    assertThat(output.toString()).contains("kept " + root.resolve("etc/failover/notes"));
+  }
+
+  @Test
+  void uninstall_installedConfigNamesASystemStickyFile_refusesAndKeepsIt() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.writeString(root.resolve("etc/shadow"), "root:$6$salt$hash:19000::::::\n");
+    writeInstalledConfig("sticky_provider_filename = \"/etc/shadow\"\n" + CONFIG);
+    Map<String, String> before = tree();
+    actions.systemctl.clear();
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("uninstall changed nothing")
+        .hasMessageContaining("sticky_provider_filename must lie in one of failover's folders");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+  }
+
+  @Test
+  void uninstall_pluginsDirIsAVendorFolder_keepsItsJars() throws Exception {
+    Files.createDirectories(root.resolve("opt/vendor/java"));
+    Files.writeString(root.resolve("opt/vendor/java/library.jar"), "a vendor's jar");
+    Files.writeString(config, "plugins_dir = \"/opt/vendor/java\"\n" + CONFIG);
+    installer().install(options(Optional.of(config), false));
+
+    installer().uninstall(false);
+
+    assertThat(root.resolve("opt/vendor/java/library.jar")).hasContent("a vendor's jar");
+    assertThat(output.toString()).contains("kept the plugins folder");
+  }
+
+  @Test
+  void uninstall_invalidInstalledConfig_changesNothingAndSaysWhy() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    writeInstalledConfig(CONFIG.replace("check_interval = 2", "check_interval = -1"));
+    Map<String, String> before = tree();
+    actions.systemctl.clear();
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("uninstall changed nothing")
+        .hasMessageContaining("check_interval")
+        .hasMessageContaining("--force")
+        .hasMessageContaining("[101]");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+    assertThat(actions.removedRoutesOf).isEmpty();
+    assertThat(actions.removedLeftBehind).isEmpty();
+  }
+
+  @Test
+  void uninstall_invalidInstalledConfigForced_removesRoutesByProtocolAndTheFiles()
+      throws Exception {
+    Map<String, String> before = tree();
+    installer().install(options(Optional.of(config), false));
+    writeInstalledConfig("this is = not toml [");
+
+    installer().uninstall(false, true);
+
+    assertThat(actions.removedLeftBehind).containsExactly(List.of(101));
+    assertThat(actions.removedRoutesOf).isEmpty();
+    assertThat(actions.systemctl).contains(List.of("disable", "--now", "failover.service"));
+    assertThat(tree()).isEqualTo(before);
+  }
+
+  @Test
+  void uninstall_missingInstalledConfig_refusesUnlessForced() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.delete(root.resolve(Installer.CONFIG_PATH));
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("it cannot be read");
+    assertThat(root.resolve(Installer.JAR_PATH)).exists();
+  }
+
+  @Test
+  void install_aNewFileCannotGoWhereTheConfigSays_leavesThePreviousInstallWhole() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Files.createDirectories(root.resolve("opt"));
+    Files.writeString(root.resolve("opt/blocked"), "a file where a folder must go");
+    Path other =
+        Files.writeString(
+            work.resolve("other.toml"),
+            "rt_tables_file = \"/opt/blocked/rt_tables.d/failover.conf\"\n" + CONFIG);
+    Map<String, String> before = tree();
+    actions.systemctl.clear();
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(other), true)))
+        .hasMessageContaining("rt_tables_file")
+        .hasMessageContaining("Not a directory");
+    assertThat(tree()).isEqualTo(before);
+    assertThat(actions.systemctl).isEmpty();
+  }
+
+  @Test
+  void install_movedRtTablesFile_removesTheOldOne() throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Path other =
+        Files.writeString(
+            work.resolve("other.toml"),
+            "rt_tables_file = \"/etc/iproute2/rt_tables.d/uplinks.conf\"\n" + CONFIG);
+
+    installer().install(options(Optional.of(other), true));
+
+    assertThat(root.resolve("etc/iproute2/rt_tables.d/failover.conf")).doesNotExist();
+    assertThat(root.resolve("etc/iproute2/rt_tables.d/uplinks.conf")).content().contains("101");
+  }
+
+  /** Issue 15: --root was a lexical prefix check, so a symbolic link inside the root escaped it. */
+  @Test
+  void install_folderUnderTheRootLinksOutside_isRefusedAndNothingWrittenOutside() throws Exception {
+    Path outside = Files.createDirectories(work.resolve("outside"));
+    Files.createSymbolicLink(root.resolve("etc"), outside);
+
+    assertThatThrownBy(() -> installer().install(options(Optional.of(config), false)))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("leaves the root " + root.toRealPath())
+        .hasMessageContaining("through a symbolic link");
+    try (Stream<Path> files = Files.list(outside)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void uninstall_folderUnderTheRootLinksOutside_isRefusedAndNothingRemovedOutside()
+      throws Exception {
+    installer().install(options(Optional.of(config), false));
+    Path outside = Files.createDirectories(work.resolve("outside/iproute2/rt_tables.d"));
+    Files.writeString(outside.resolve("failover.conf"), RoutingTableNamesHeader.TEXT);
+    Path tables = root.resolve("etc/iproute2");
+    deleteTree(tables);
+    Files.createSymbolicLink(tables, work.resolve("outside/iproute2"));
+
+    assertThatThrownBy(() -> installer().uninstall(false))
+        .isInstanceOf(InstallRefusedException.class)
+        .hasMessageContaining("through a symbolic link");
+    assertThat(outside.resolve("failover.conf")).exists();
+    assertThat(root.resolve(Installer.JAR_PATH)).exists();
+  }
+
+  @Test
+  void installer_rootThroughASymbolicLink_worksOnTheRealRoot() throws Exception {
+    Path link = Files.createSymbolicLink(work.resolve("root-link"), root);
+
+    new Installer(link, new PrintWriter(output, true), actions, loader)
+        .install(options(Optional.of(config), false));
+
+    assertThat(root.resolve(Installer.JAR_PATH)).exists();
+  }
+
+  private static void deleteTree(Path folder) throws IOException {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  /** The header of the routing-table names files, as failover-linux writes it. */
+  private static final class RoutingTableNamesHeader {
+    static final String TEXT = dev.failover.linux.RoutingTableNames.HEADER + "101 isp1\n";
+  }
+
   /** Records what would touch systemd and the kernel. */
   private static final class RecordingActions implements SystemActions {
     final List<List<String>> systemctl = new ArrayList<>();
     final List<List<String>> removedRoutesOf = new ArrayList<>();
+    final List<List<Integer>> removedLeftBehind = new ArrayList<>();
     boolean runsSystemctl = true;
     boolean removesRoutes = true;
 
@@ -370,6 +608,11 @@ class InstallerTest {
     @Override
     public void removeRoutes(FailoverConfig config) {
       removedRoutesOf.add(config.providerIds());
+    }
+
+    @Override
+    public void removeRoutesLeftBehind(List<Integer> tables) {
+      removedLeftBehind.add(List.copyOf(tables));
     }
   }
 

@@ -57,6 +57,48 @@ class StatusFileTest {
     assertThat(file.readDocument().orElseThrow().writtenAt()).isEqualTo(NOW.plusSeconds(5));
   }
 
+  /** Issue 15: status_file replaced any file at every tick and made it world-readable. */
+  @Test
+  void write_overAFileFailoverDidNotWrite_refusesAndKeepsIt() throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret.txt"), "private\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    StatusFile file = new StatusFile(secret);
+
+    assertThatThrownBy(
+            () ->
+                file.write(
+                    TestStatuses.afterOneTick(engineDir),
+                    Duration.ofSeconds(5),
+                    dir.resolve("s"),
+                    true,
+                    NOW))
+        .hasMessageContaining("refusing to replace " + secret + " (status_file)");
+
+    assertThat(secret).hasContent("private\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void write_overASymbolicLink_refusesAndLeavesTheTarget() throws Exception {
+    Path target = Files.writeString(dir.resolve("target.json"), "{\"format\": 1}");
+    Path link = Files.createSymbolicLink(dir.resolve("status.json"), target);
+
+    assertThatThrownBy(
+            () ->
+                new StatusFile(link)
+                    .write(
+                        TestStatuses.afterOneTick(engineDir),
+                        Duration.ofSeconds(5),
+                        dir.resolve("s"),
+                        true,
+                        NOW))
+        .hasMessageContaining("refusing to replace " + link);
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(target).hasContent("{\"format\": 1}");
+  }
+
   @Test
   void readDocument_noFile_isEmpty() throws Exception {
     assertThat(new StatusFile(dir.resolve("absent.json")).readDocument()).isEmpty();

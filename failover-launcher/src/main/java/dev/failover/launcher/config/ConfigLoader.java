@@ -13,8 +13,6 @@ import dev.failover.api.TestScenario;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +125,19 @@ public final class ConfigLoader {
           "rt_table_name",
           "rt_table_id");
 
+  /**
+   * The largest config file read, in bytes. A real config is a few kilobytes (the example, with
+   * its comments, is under 10 KB); the bound keeps a wrong or hostile file from filling the
+   * daemon's 32 MB heap ({@code -Xmx32m} in the unit) while it is parsed: a 12 MB file did.
+   */
+  public static final int MAX_CONFIG_BYTES = 256 * 1024;
+
+  /** At most this many problems are listed; the rest are counted. */
+  static final int MAX_PROBLEMS = 50;
+
   private final Function<Path, ScenarioFactories> factories;
+  private final boolean buildTestCases;
+  private final boolean root;
 
   /** A loader that finds test case types on the class path and in the config's plugins folder. */
   public ConfigLoader() {
@@ -139,7 +149,34 @@ public final class ConfigLoader {
    * folder; the loader closes what it returns.
    */
   public ConfigLoader(Function<Path, ScenarioFactories> factories) {
+    this(factories, true, ProcessUser.isRoot());
+  }
+
+  /**
+   * @param buildTestCases whether the test cases are built through their factories (loading the
+   *     plugins); false only parses them
+   * @param root whether the process runs as root: if not, a test case that cannot work here (no
+   *     ICMP socket without root) is noted as not verified instead of refused
+   */
+  ConfigLoader(Function<Path, ScenarioFactories> factories, boolean buildTestCases, boolean root) {
     this.factories = checkNotNull(factories, "factories");
+    this.buildTestCases = buildTestCases;
+    this.root = root;
+  }
+
+  /**
+   * A loader that checks the file's own rules but builds no test case: it loads no plugin and opens
+   * no socket. For the commands that only need the config's paths and providers ({@code status},
+   * {@code sticky}), which run without root and must not run plugin code; a test case's type and
+   * settings are not checked.
+   */
+  public static ConfigLoader parsingOnly() {
+    return new ConfigLoader(
+        dir -> {
+          throw new IllegalStateException("a parsing-only loader loads no plugins");
+        },
+        false,
+        ProcessUser.isRoot());
   }
 
   /**
@@ -159,12 +196,7 @@ public final class ConfigLoader {
    */
   public LoadedConfig check(Path file) throws InvalidConfigException {
     checkNotNull(file, "file");
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
-    }
+    String text = ConfigFile.read(file, MAX_CONFIG_BYTES);
     Path folder = file.toAbsolutePath().getParent();
     return check(text, folder == null ? Path.of("/") : folder);
   }
@@ -195,7 +227,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new InvalidConfigException("the file is not valid TOML: " + describeIo(e), e);
     }
-    List<String> problems = new ArrayList<>();
+    Problems problems = new Problems();
     Table top = new Table("", root, problems);
     FailoverConfig.Builder builder =
         FailoverConfig.builder()
@@ -231,7 +263,7 @@ public final class ConfigLoader {
                                     Arrays.stream(ForeignDefaultRoutes.values())
                                         .map(ForeignDefaultRoutes::configName)
                                         .toList(),
-                                    name))));
+                                    Messages.shorten(name)))));
     top.path("status_file", baseDir).ifPresent(builder::statusFile);
     top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
     top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
@@ -246,8 +278,9 @@ public final class ConfigLoader {
       problems.add(
           "providers is required: add one [[providers]] table per uplink, most preferred first");
     }
+    checkAddressClasses(root, problems);
     if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
+      throw problems.exception();
     }
 
     FailoverConfig config;
@@ -261,11 +294,68 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       problems.add(String.valueOf(e.getMessage()));
     }
-    checkTestCases(config, problems);
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
+    List<String> unverified = new ArrayList<>();
+    if (buildTestCases) {
+      checkTestCases(config, problems, unverified);
     }
-    return new LoadedConfig(config, notes(config, top, baseDir));
+    if (!problems.isEmpty()) {
+      throw problems.exception();
+    }
+    List<String> notes = new ArrayList<>(notes(config, top, baseDir));
+    notes.addAll(unverified);
+    return new LoadedConfig(config, notes);
+  }
+
+  /**
+   * The address classes no provider or probe target can have ({@link AddressRules}), read from
+   * the tree as written, so that the rules stand apart from the parsing of providers and test
+   * cases; a value that is missing or does not parse is reported by that parsing.
+   */
+  private static void checkAddressClasses(ObjectNode root, List<String> problems) {
+    for (Map.Entry<String, ObjectNode> provider : tablesOf(root, "providers").entrySet()) {
+      String path = provider.getKey();
+      textOf(provider.getValue(), "ipv4_address")
+          .flatMap(text -> AddressRules.providerAddress(path + ".ipv4_address", text))
+          .ifPresent(problems::add);
+      textOf(provider.getValue(), "gateway")
+          .flatMap(text -> AddressRules.providerAddress(path + ".gateway", text))
+          .ifPresent(problems::add);
+      textOf(provider.getValue(), "network")
+          .flatMap(text -> AddressRules.providerNetwork(path + ".network", text))
+          .ifPresent(problems::add);
+    }
+    for (Map.Entry<String, ObjectNode> testCase : tablesOf(root, "test_cases").entrySet()) {
+      Optional<String> type = textOf(testCase.getValue(), "type");
+      // The built-in types' address keys; a plugin's keys are its own to check.
+      String key =
+          type.equals(Optional.of("ping")) ? "target"
+              : type.equals(Optional.of("tcp")) ? "host" : null;
+      if (key != null) {
+        String path = testCase.getKey() + "." + key;
+        textOf(testCase.getValue(), key)
+            .flatMap(text -> AddressRules.probeTarget(path, text))
+            .ifPresent(problems::add);
+      }
+    }
+  }
+
+  /** The tables of the array of tables {@code key}, by path; none if it is not one. */
+  private static Map<String, ObjectNode> tablesOf(ObjectNode root, String key) {
+    Map<String, ObjectNode> tables = new LinkedHashMap<>();
+    JsonNode array = root.get(key);
+    if (array != null && array.isArray()) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i).isObject()) {
+          tables.put(key + "[" + i + "]", (ObjectNode) array.get(i));
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static Optional<String> textOf(ObjectNode table, String key) {
+    JsonNode value = table.get(key);
+    return value != null && value.isTextual() ? Optional.of(value.textValue()) : Optional.empty();
   }
 
   /**
@@ -286,7 +376,7 @@ public final class ConfigLoader {
         problems.add(
             String.format(
                 "flush_flows_on_down must be one of %s, was '%s'",
-                FlowPinningConfig.flushNames(), flushName.get()));
+                FlowPinningConfig.flushNames(), Messages.shorten(flushName.get())));
       }
     }
     int mask = top.mark("fwmark_mask").orElse(defaults.fwmarkMask());
@@ -374,7 +464,14 @@ public final class ConfigLoader {
     return List.copyOf(notes);
   }
 
-  private void checkTestCases(FailoverConfig config, List<String> problems) {
+  /**
+   * Builds every test case once through its factory, so that the factory's own checks run. A test
+   * case that cannot work in this process (a factory's {@link IllegalStateException}, such as no
+   * ICMP socket) is a problem for root, who runs the daemon, and a note in {@code unverified} for
+   * another user, who cannot tell whether root could run it.
+   */
+  private void checkTestCases(
+      FailoverConfig config, List<String> problems, List<String> unverified) {
     ScenarioFactories types;
     try {
       types = factories.apply(config.pluginsDir());
@@ -397,6 +494,16 @@ public final class ConfigLoader {
           }
         } catch (IllegalArgumentException e) {
           problems.add(String.valueOf(e.getMessage()));
+        } catch (IllegalStateException e) {
+          if (root) {
+            problems.add(String.valueOf(e.getMessage()));
+          } else {
+            unverified.add(
+                String.format(
+                    "test_cases[%s] not verified: it cannot run as this user (%s); the daemon"
+                        + " runs as root, so run check-config as root to verify it",
+                    i, e.getMessage()));
+          }
         }
       }
     } catch (IOException e) {
@@ -484,17 +591,17 @@ public final class ConfigLoader {
     if (value == null) {
       return "nothing";
     } else if (value instanceof String) {
-      return "'" + value + "'";
+      return "'" + Messages.shorten((String) value) + "'";
     } else if (value instanceof JsonNode) {
       JsonNode node = (JsonNode) value;
       if (node.isTextual()) {
-        return "'" + node.textValue() + "' (string)";
+        return "'" + Messages.shorten(node.textValue()) + "' (string)";
       } else if (node.isArray()) {
         return "an array";
       } else if (node.isObject()) {
         return "a table";
       }
-      return node.asText() + " (" + typeName(node) + ")";
+      return Messages.shorten(node.asText()) + " (" + typeName(node) + ")";
     } else if (value instanceof List) {
       return "an array";
     } else if (value instanceof Map) {
@@ -516,7 +623,8 @@ public final class ConfigLoader {
 
   private static String describeSyntax(JacksonException e) {
     JsonLocation location = e.getLocation();
-    String message = e.getOriginalMessage();
+    // The parser's message may quote the text at fault: escaped and cut like a value.
+    String message = Messages.shorten(String.valueOf(e.getOriginalMessage()));
     if (location == null || location.getLineNr() < 1) {
       return message;
     }
@@ -652,7 +760,17 @@ public final class ConfigLoader {
         return fail(
             key, "a number of seconds " + (zeroAllowed ? ">=" : ">") + " 0 and <= 86400", v);
       }
-      return Optional.of(Durations.ofSeconds(seconds));
+      Duration duration = Durations.ofSeconds(seconds);
+      if (duration.compareTo(Durations.MIN_CONFIGURED) < 0 && !(zeroAllowed && seconds == 0)) {
+        return fail(
+            key,
+            (zeroAllowed ? "0 or " : "")
+                + "at least "
+                + Durations.format(Durations.MIN_CONFIGURED)
+                + " (the floor of every duration in the file)",
+            v);
+      }
+      return Optional.of(duration);
     }
 
     /** A finite number, integer or float; its range is the reader's to check. */
@@ -714,16 +832,41 @@ public final class ConfigLoader {
       for (String key : unknown) {
         String replaced = REPLACED_KEYS.get(key);
         problems.add(
-            pathOf(key)
+            pathOf(Messages.shorten(key))
                 + " is not a known key"
                 + (replaced != null
                     ? " (" + replaced + ")"
                     : suggestion(key, known).map(s -> " (did you mean '" + s + "'?)").orElse(""))
-                + ", was "
-                + describe(node.get(key))
+                // The value is not echoed: an unknown key's value may be anything, of any length.
                 + "; known keys: "
                 + String.join(", ", known));
       }
+    }
+  }
+
+  /**
+   * The problems found so far. After {@link #MAX_PROBLEMS} they are only counted: a file of a
+   * hundred thousand unknown keys would otherwise make a message of a hundred megabytes.
+   */
+  private static final class Problems extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+    private int dropped;
+
+    @Override
+    public boolean add(String problem) {
+      if (size() >= MAX_PROBLEMS) {
+        dropped++;
+        return true;
+      }
+      return super.add(problem);
+    }
+
+    InvalidConfigException exception() {
+      List<String> listed = new ArrayList<>(this);
+      if (dropped > 0) {
+        listed.add("and " + dropped + " more problems, not listed");
+      }
+      return new InvalidConfigException(listed);
     }
   }
 

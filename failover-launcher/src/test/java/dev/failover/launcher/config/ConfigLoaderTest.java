@@ -450,7 +450,7 @@ class ConfigLoaderTest {
     assertThat(problem(config("chek_interval = 5")))
         .contains("chek_interval is not a known key")
         .contains("did you mean 'check_interval'?")
-        .contains("was 5 (integer)");
+        .doesNotContain("was 5");
   }
 
   @Test
@@ -467,7 +467,7 @@ class ConfigLoaderTest {
 
     assertThat(problem(toml))
         .contains("providers[1].metric is not a known key")
-        .contains("was 5 (integer)")
+        .doesNotContain("was 5")
         .contains("known keys: id, interface_name");
   }
 
@@ -478,7 +478,7 @@ class ConfigLoaderTest {
 
     assertThat(problem(toml))
         .contains("test_cases[0].count is not a key that test case type 'fake' knows")
-        .contains("was 3 (number)");
+        .doesNotContain("was 3");
   }
 
   @Test

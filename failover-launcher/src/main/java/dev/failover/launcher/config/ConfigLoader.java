@@ -493,16 +493,15 @@ public final class ConfigLoader {
                     i, first, scenario.name()));
           }
         } catch (IllegalArgumentException e) {
-          problems.add(String.valueOf(e.getMessage()));
-        } catch (IllegalStateException e) {
-          if (root) {
-            problems.add(String.valueOf(e.getMessage()));
-          } else {
+          // ScenarioFactories reports a factory's IllegalStateException as the cause.
+          if (!root && e.getCause() instanceof IllegalStateException) {
             unverified.add(
                 String.format(
                     "test_cases[%s] not verified: it cannot run as this user (%s); the daemon"
                         + " runs as root, so run check-config as root to verify it",
-                    i, e.getMessage()));
+                    i, e.getCause().getMessage()));
+          } else {
+            problems.add(String.valueOf(e.getMessage()));
           }
         }
       }

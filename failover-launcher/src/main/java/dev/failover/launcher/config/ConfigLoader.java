@@ -135,6 +135,9 @@ public final class ConfigLoader {
   /** At most this many problems are listed; the rest are counted. */
   static final int MAX_PROBLEMS = 50;
 
+  /** At most this many unknown keys of one table are listed; the rest are counted. */
+  static final int MAX_UNKNOWN_KEYS_LISTED = 10;
+
   private final Function<Path, ScenarioFactories> factories;
   private final boolean buildTestCases;
   private final boolean root;
@@ -828,7 +831,17 @@ public final class ConfigLoader {
       Set<String> unknown = new LinkedHashSet<>();
       node.fieldNames().forEachRemaining(unknown::add);
       unknown.removeAll(known);
+      int listed = 0;
       for (String key : unknown) {
+        if (listed++ == MAX_UNKNOWN_KEYS_LISTED) {
+          // Each listed key costs a typo search and a message: a file of many keys is cut short.
+          problems.add(
+              String.format(
+                  "%s %d more unknown keys, not listed",
+                  path.isEmpty() ? "and" : path + ": and",
+                  unknown.size() - MAX_UNKNOWN_KEYS_LISTED));
+          break;
+        }
         String replaced = REPLACED_KEYS.get(key);
         problems.add(
             pathOf(Messages.shorten(key))
@@ -869,8 +882,14 @@ public final class ConfigLoader {
     }
   }
 
+  /** Longer keys get no suggestion: the longest known key has 32 characters. */
+  private static final int MAX_SUGGESTED_KEY_LENGTH = 64;
+
   /** The known key closest to {@code key}, if it is a likely typo of it. */
   static Optional<String> suggestion(String key, List<String> known) {
+    if (key.length() > MAX_SUGGESTED_KEY_LENGTH) {
+      return Optional.empty(); // no typo of a known key, and the distance would be costly
+    }
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {

@@ -250,7 +250,7 @@ class ConfigEdgesTest {
   }
 
   @Test
-  void parse_manyUnknownKeys_listsABoundedNumberOfProblems() {
+  void parse_manyUnknownKeys_listsABoundedNumberOfThem() {
     StringBuilder toml = new StringBuilder();
     for (int i = 0; i < 10_000; i++) {
       toml.append("unknown_").append(i).append(" = ").append(i).append('\n');
@@ -261,9 +261,23 @@ class ConfigEdgesTest {
             InvalidConfigException.class,
             () -> loader.parse(toml + PROVIDERS + TEST_CASE, BASE));
 
+    assertThat(e.problems()).hasSize(ConfigLoader.MAX_UNKNOWN_KEYS_LISTED + 1);
+    assertThat(e.problems().get(ConfigLoader.MAX_UNKNOWN_KEYS_LISTED))
+        .isEqualTo(
+            "and " + (10_000 - ConfigLoader.MAX_UNKNOWN_KEYS_LISTED) + " more unknown keys, not"
+                + " listed");
+  }
+
+  @Test
+  void parse_manyProblems_listsABoundedNumber() {
+    String toml = "[[providers]]\n".repeat(1_000) + TEST_CASE;
+
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> loader.parse(toml, BASE));
+
     assertThat(e.problems()).hasSize(ConfigLoader.MAX_PROBLEMS + 1);
     assertThat(e.problems().get(ConfigLoader.MAX_PROBLEMS))
-        .isEqualTo("and " + (10_000 - ConfigLoader.MAX_PROBLEMS) + " more problems, not listed");
+        .isEqualTo("and " + (7 * 1_000 - ConfigLoader.MAX_PROBLEMS) + " more problems, not listed");
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.failover.api.TestScenario;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -801,7 +802,16 @@ public final class ConfigLoader {
     }
 
     Optional<Path> path(String key, Path baseDir) {
-      return string(key).map(text -> baseDir.resolve(text).normalize());
+      Optional<String> text = string(key);
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(baseDir.resolve(text.get()).normalize());
+      } catch (InvalidPathException e) {
+        // A NUL character, or text that is not valid Unicode (a lone surrogate).
+        return fail(key, "a path without NUL characters, in valid Unicode", node.get(key));
+      }
     }
 
     /** An array of tables, {@code [[key]]}. */

@@ -290,6 +290,14 @@ class ConfigEdgesTest {
         .doesNotContain("hidden");
   }
 
+  /** Found by {@link ConfigFuzzTest}: an InvalidPathException escaped the loader. */
+  @Test
+  void parse_pathWithANulCharacter_namesTheKey() {
+    assertThat(problem("status_file = \"/run/a\\u0000b\"\n" + PROVIDERS + TEST_CASE))
+        .contains("status_file must be a path without NUL characters")
+        .contains("\\u0000");
+  }
+
   @Test
   void messagesEscape_keepsPrintableTextAndEscapesControls() {
     assertThat(Messages.escape("plain ü € text")).isEqualTo("plain ü € text");

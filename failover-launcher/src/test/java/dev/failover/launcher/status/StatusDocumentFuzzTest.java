@@ -64,6 +64,21 @@ class StatusDocumentFuzzTest {
     assertThat(StatusReport.render(document, NOW)).contains("main provider");
   }
 
+  @Test
+  void readDocument_fifo_isRefusedWithoutBlocking(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("status.json");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    IOException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                org.junit.jupiter.api.Assertions.assertThrows(
+                    IOException.class, () -> new StatusFile(fifo).readDocument()));
+
+    assertThat(e).hasMessage("status file " + fifo + " is not a regular file");
+  }
+
   /** Found by the fuzz test: the age of an instant far off overflowed {@code toMillis()}. */
   @Test
   void render_instantsFarOff_renderWithoutOverflow() throws Exception {

@@ -44,6 +44,13 @@ import org.jspecify.annotations.Nullable;
  * are reported together. Test cases are built once through their factories, so that a factory's own
  * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
  *
+ * <p>Issue 15's edges: every duration is at least {@link Durations#MIN_CONFIGURED}; addresses no
+ * uplink or probe can have are refused ({@link AddressRules}); the file is read only if it is a
+ * regular file of at most {@link #MAX_CONFIG_BYTES} ({@link ConfigFile}); messages escape control
+ * characters and never echo an unknown key's value ({@link Messages}), and their number is
+ * bounded. {@link #parsingOnly()} builds no test case, for the commands that must run no plugin
+ * code.
+ *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
  * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
  * config file, as the original resolved its sticky file against its own folder, and {@link #check}
@@ -128,7 +135,7 @@ public final class ConfigLoader {
 
   /**
    * The largest config file read, in bytes. A real config is a few kilobytes (the example, with
-   * its comments, is under 10 KB); the bound keeps a wrong or hostile file from filling the
+   * its comments, is about 12 KB); the bound keeps a wrong or hostile file from filling the
    * daemon's 32 MB heap ({@code -Xmx32m} in the unit) while it is parsed: a 12 MB file did.
    */
   public static final int MAX_CONFIG_BYTES = 256 * 1024;

@@ -68,9 +68,9 @@ public final class FailoverCommand implements Runnable {
   }
 
   /**
-   * Parses and checks {@code file} as {@link #checkConfig}, but only parsing: no plugin is loaded and no test case is built (so no
-   * socket is opened), for the commands that need only the config's paths and providers and run
-   * without root ({@code status}, {@code sticky}).
+   * Parses and checks {@code file} as {@link #checkConfig}, but only parsing: no plugin is loaded
+   * and no test case is built (so no socket is opened), for the commands that need only the
+   * config's paths and providers and run without root ({@code status}, {@code sticky}).
    */
   static Optional<FailoverConfig> parseConfig(Path file, PrintWriter err) {
     try {

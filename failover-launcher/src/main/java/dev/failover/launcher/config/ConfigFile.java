@@ -17,8 +17,9 @@ import java.nio.file.Path;
  * writes to it, so a config that is a FIFO hung every command, and a folder or a device is no
  * config either. Only a regular file is opened, and at most {@code maxBytes + 1} bytes are read,
  * so that a file that grows after the look, or lies about its size ({@code /proc}), is still
- * bounded. The look and the open are two steps: whoever may replace the file between them may
- * write the config anyway. Stateless.
+ * bounded. The open is non-blocking ({@link NonBlockingOpen}) and the open file is looked at
+ * again, so that a file replaced by a FIFO between the look and the open cannot block either.
+ * Stateless.
  */
 final class ConfigFile {
   private static final int TYPE_MASK = 0170000;
@@ -44,8 +45,8 @@ final class ConfigFile {
           "config file " + shown + " must be a regular file, was " + typeName(mode));
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(maxBytes + 1);
+    try {
+      bytes = readBytes(file, maxBytes + 1);
     } catch (IOException e) {
       throw new InvalidConfigException("cannot read config file " + shown + ": " + describe(e), e);
     }
@@ -65,6 +66,21 @@ final class ConfigFile {
     } catch (CharacterCodingException e) {
       throw new InvalidConfigException(
           "config file " + shown + " must be UTF-8 text, as TOML is: " + describe(e), e);
+    }
+  }
+
+  /**
+   * At most {@code limit} bytes, opened non-blocking where the C library can be reached, so that
+   * a file replaced by a FIFO after the look cannot block the open either.
+   */
+  private static byte[] readBytes(Path file, int limit) throws IOException {
+    try {
+      return NonBlockingOpen.readRegular(file, limit);
+    } catch (LinkageError e) {
+      // No JNA native library for this platform: the look above is all the protection there is.
+      try (InputStream in = Files.newInputStream(file)) {
+        return in.readNBytes(limit);
+      }
     }
   }
 

@@ -130,7 +130,8 @@ class ConfigTrustCommandLineTest {
     run("status", "--config", file.toString());
 
     assertThat(out.toString())
-        .startsWith("status file: " + dir.resolve("status.json") + " (status_file of " + file + ")");
+        .startsWith(
+            "status file: " + dir.resolve("status.json") + " (status_file of " + file + ")");
   }
 
   @Test

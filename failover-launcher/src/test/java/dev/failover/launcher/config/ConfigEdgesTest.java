@@ -156,6 +156,34 @@ class ConfigEdgesTest {
         .isEqualTo("config file " + fifo + " must be a regular file, was a FIFO (named pipe)");
   }
 
+  /** The open itself, for a FIFO that replaced the file after it was looked at. */
+  @Test
+  void readRegular_fifo_opensWithoutBlockingAndIsRefused(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("swapped.toml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    java.io.IOException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                assertThrows(
+                    java.io.IOException.class, () -> NonBlockingOpen.readRegular(fifo, 100)));
+
+    assertThat(e).hasMessage("not a regular file once opened (it was replaced)");
+  }
+
+  @Test
+  void readRegular_regularFile_readsAtMostTheLimit(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a.toml"), "0123456789");
+
+    assertThat(NonBlockingOpen.readRegular(file, 4))
+        .isEqualTo("0123".getBytes(StandardCharsets.UTF_8));
+    assertThat(NonBlockingOpen.readRegular(file, 100)).hasSize(10);
+    assertThatThrownBy(() -> NonBlockingOpen.readRegular(dir.resolve("absent"), 4))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("No such file");
+  }
+
   @Test
   void load_configThatIsAFolderOrADevice_isRefused(@TempDir Path dir) {
     assertThatThrownBy(() -> loader.load(dir))

@@ -37,7 +37,8 @@ public final class TextMutations {
   public record Mutation(Kind kind, int position, int length, String text) {
     @Override
     public String toString() {
-      String shown = text.length() > 40 ? text.substring(0, 40) + "...(" + text.length() + ")" : text;
+      String shown =
+          text.length() > 40 ? text.substring(0, 40) + "...(" + text.length() + ")" : text;
       return kind + "@" + position + (kind == Kind.DELETE ? "+" + length : "") + " "
           + Messages.escape(shown);
     }
@@ -126,7 +127,8 @@ public final class TextMutations {
       case INSERT:
         return text.substring(0, at) + mutation.text() + text.substring(at);
       case DELETE:
-        return text.substring(0, at) + text.substring(Math.min(text.length(), at + mutation.length()));
+        return text.substring(0, at)
+            + text.substring(Math.min(text.length(), at + mutation.length()));
       case REPLACE_VALUE:
         return replaceValue(text, mutation.position(), mutation.text());
       default:

@@ -346,6 +346,25 @@ public final class ConfigLoader {
         textOf(testCase.getValue(), key)
             .flatMap(text -> AddressRules.probeTarget(path, text))
             .ifPresent(problems::add);
+        checkTimeoutFloor(testCase.getKey(), testCase.getValue(), problems);
+      }
+    }
+  }
+
+  /**
+   * The floor of durations for a built-in test case's {@code timeout}, which its factory reads
+   * (through failover-api's {@code ScenarioSettings}, which knows no floor).
+   */
+  private static void checkTimeoutFloor(String path, ObjectNode testCase, List<String> problems) {
+    JsonNode timeout = testCase.get("timeout");
+    if (timeout != null && timeout.isNumber()) {
+      double seconds = timeout.doubleValue();
+      if (seconds > 0 && Durations.ofSeconds(seconds).compareTo(Durations.MIN_CONFIGURED) < 0) {
+        problems.add(
+            String.format(
+                "%s.timeout must be at least %s (the floor of every duration in the file), was"
+                    + " %s",
+                path, Durations.format(Durations.MIN_CONFIGURED), describe(timeout)));
       }
     }
   }

@@ -76,6 +76,17 @@ class ConfigEdgesTest {
   }
 
   @Test
+  void parse_pingTimeoutOfOneNanosecond_isBelowTheFloor() {
+    assertThat(
+            problem(
+                PROVIDERS
+                    + "[[test_cases]]\ntype = \"ping\"\ntarget = \"192.0.2.1\"\n"
+                    + "timeout = 0.000000001\n"))
+        .contains("test_cases[0].timeout must be at least 0.01 s")
+        .contains("was 1E-9 (float)");
+  }
+
+  @Test
   void parse_failbackDwellBelowTheFloor_mayBeZeroButNotTiny() throws Exception {
     assertThat(loader.parse("failback_dwell = 0\n" + PROVIDERS + TEST_CASE, BASE)).isNotNull();
     assertThat(problem("failback_dwell = 0.000001\n" + PROVIDERS + TEST_CASE))

@@ -148,7 +148,7 @@ public final class ConfigLoader {
 
   private final Function<Path, ScenarioFactories> factories;
   private final boolean buildTestCases;
-  private final boolean root;
+  private final boolean runningAsRoot;
 
   /** A loader that finds test case types on the class path and in the config's plugins folder. */
   public ConfigLoader() {
@@ -172,7 +172,7 @@ public final class ConfigLoader {
   ConfigLoader(Function<Path, ScenarioFactories> factories, boolean buildTestCases, boolean root) {
     this.factories = checkNotNull(factories, "factories");
     this.buildTestCases = buildTestCases;
-    this.root = root;
+    this.runningAsRoot = root;
   }
 
   /**
@@ -524,7 +524,7 @@ public final class ConfigLoader {
           }
         } catch (IllegalArgumentException e) {
           // ScenarioFactories reports a factory's IllegalStateException as the cause.
-          if (!root && e.getCause() instanceof IllegalStateException) {
+          if (!runningAsRoot && e.getCause() instanceof IllegalStateException) {
             unverified.add(
                 String.format(
                     "test_cases[%s] not verified: it cannot run as this user (%s); the daemon"

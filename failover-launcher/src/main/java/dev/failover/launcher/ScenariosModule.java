@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * The configured test cases, built by the {@code TestScenarioFactory} of each one's type, found
- * through {@code ServiceLoader} on the class path and in the jars of {@code plugins_dir}.
+ * through {@code ServiceLoader} on the class path and in the jars of {@code plugins_dir}, which
+ * are loaded only if the folder and every jar are root's and writable by nobody else ({@code
+ * PluginJars}).
  *
  * <p>The set keeps the configured order (the order of each round's results), so it is provided
  * whole rather than contributed element by element: Dagger's multibound sets do not keep order.

@@ -7,6 +7,7 @@ import dev.failover.launcher.config.ConfigLoader;
 import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.config.LoadedConfig;
+import dev.failover.launcher.config.Messages;
 import dev.failover.launcher.config.TestCaseConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,14 +18,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code check-config FILE}: checks a config without touching anything, and summarises it. */
+/**
+ * {@code check-config FILE}: checks a config without touching anything, and summarises it.
+ *
+ * <p>Plugin jars: their files are checked first ({@code PluginJars}: root's and writable by nobody
+ * else), and only then loaded, so that the test cases of their types are checked too; code that
+ * does not pass never runs. Without root, a test case that needs root to work (an ICMP socket)
+ * becomes a note saying it was not verified, not a refusal.
+ */
 @Command(
     name = "check-config",
     header = "Checks a config file; touches nothing.",
     mixinStandardHelpOptions = true,
     description = {
       "Checks a config file: prints OK and a summary, or 'Invalid configuration: ...' naming the"
-          + " key, the rule and the value, and exits with 2. Touches nothing."
+          + " key, the rule and the value, and exits with 2. Touches nothing.",
+      "The jars of plugins_dir are loaded (to check their test cases) only after the folder and"
+          + " every jar have passed the ownership checks (root's, writable by nobody else). Run as"
+          + " another user, it notes what it could not verify without root (such as opening an"
+          + " ICMP socket) instead of refusing the config."
     })
 final class CheckConfigCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -88,7 +100,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     out.println("status file: " + config.statusFile());
     out.println("foreign default routes: " + config.foreignDefaultRoutes().configName());
     for (String note : loaded.get().notes()) {
-      out.println("note: " + note);
+      out.println("note: " + Messages.escape(note));
     }
     out.flush();
     return ExitCodes.OK;

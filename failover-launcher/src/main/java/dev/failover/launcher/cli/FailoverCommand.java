@@ -68,16 +68,24 @@ public final class FailoverCommand implements Runnable {
   }
 
   /**
-   * Loads and checks {@code file}; on failure prints {@code Invalid configuration: <message>} to
-   * {@code err}, without a stack trace, and returns empty.
+   * Parses and checks {@code file} as {@link #checkConfig}, but only parsing: no plugin is loaded
+   * and no test case is built (so no socket is opened), for the commands that need only the
+   * config's paths and providers and run without root ({@code status}, {@code sticky}).
    */
-  static Optional<FailoverConfig> loadConfig(Path file, PrintWriter err) {
-    return checkConfig(file, err).map(LoadedConfig::config);
+  static Optional<FailoverConfig> parseConfig(Path file, PrintWriter err) {
+    try {
+      return Optional.of(ConfigLoader.parsingOnly().load(file));
+    } catch (InvalidConfigException e) {
+      err.println("Invalid configuration: " + e.getMessage());
+      err.flush();
+      return Optional.empty();
+    }
   }
 
   /**
-   * As {@link #loadConfig}, keeping the loader's notes (valid settings that are probably not
-   * meant, such as keys of a policy that is not selected).
+   * Loads and checks {@code file}, keeping the loader's notes (valid settings that are probably
+   * not meant, such as keys of a policy that is not selected); on failure prints {@code Invalid
+   * configuration: <message>} to {@code err}, without a stack trace, and returns empty.
    */
   static Optional<LoadedConfig> checkConfig(Path file, PrintWriter err) {
     try {

@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code sticky set ID} and {@code sticky clear}: force a provider to be main, or stop forcing,
  * through the sticky file named in the config; the daemon reads it at every tick.
+ *
+ * <p>The config is only parsed ({@link dev.failover.launcher.config.ConfigLoader#parsingOnly}):
+ * no plugin code runs and no socket is opened, whoever runs the command.
  */
 @Command(
     name = "sticky",
@@ -64,7 +67,7 @@ final class StickyCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Optional<FailoverConfig> config = FailoverCommand.loadConfig(parent.config, err);
+      Optional<FailoverConfig> config = FailoverCommand.parseConfig(parent.config, err);
       if (config.isEmpty()) {
         return ExitCodes.INVALID;
       }
@@ -102,7 +105,7 @@ final class StickyCommand implements Runnable {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       Optional<FailoverConfig> config =
-          FailoverCommand.loadConfig(parent.config, spec.commandLine().getErr());
+          FailoverCommand.parseConfig(parent.config, spec.commandLine().getErr());
       if (config.isEmpty()) {
         return ExitCodes.INVALID;
       }

@@ -13,8 +13,7 @@ import dev.failover.api.TestScenario;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +43,13 @@ import org.jspecify.annotations.Nullable;
  * cases when that policy is selected) and unknown test case types. As many problems as can be found
  * are reported together. Test cases are built once through their factories, so that a factory's own
  * checks run too. Keys of a policy that is not selected are accepted; {@link #check} notes them.
+ *
+ * <p>Issue 15's edges: every duration is at least {@link Durations#MIN_CONFIGURED}; addresses no
+ * uplink or probe can have are refused ({@link AddressRules}); the file is read only if it is a
+ * regular file of at most {@link #MAX_CONFIG_BYTES} ({@link ConfigFile}); messages escape control
+ * characters and never echo an unknown key's value ({@link Messages}), and their number is
+ * bounded. {@link #parsingOnly()} builds no test case, for the commands that must run no plugin
+ * code.
  *
  * <p>Relative paths in the file ({@code sticky_provider_filename}, {@code status_file}, {@code
  * rt_tables_file}, {@code plugins_dir}, {@code hooks_dir}) are resolved against the folder of the
@@ -130,7 +136,22 @@ public final class ConfigLoader {
           "rt_table_name",
           "rt_table_id");
 
+  /**
+   * The largest config file read, in bytes. A real config is a few kilobytes (the example, with
+   * its comments, is about 12 KB); the bound keeps a wrong or hostile file from filling the
+   * daemon's 32 MB heap ({@code -Xmx32m} in the unit) while it is parsed: a 12 MB file did.
+   */
+  public static final int MAX_CONFIG_BYTES = 256 * 1024;
+
+  /** At most this many problems are listed; the rest are counted. */
+  static final int MAX_PROBLEMS = 50;
+
+  /** At most this many unknown keys of one table are listed; the rest are counted. */
+  static final int MAX_UNKNOWN_KEYS_LISTED = 10;
+
   private final Function<Path, ScenarioFactories> factories;
+  private final boolean buildTestCases;
+  private final boolean runningAsRoot;
 
   /** A loader that finds test case types on the class path and in the config's plugins folder. */
   public ConfigLoader() {
@@ -142,7 +163,34 @@ public final class ConfigLoader {
    * folder; the loader closes what it returns.
    */
   public ConfigLoader(Function<Path, ScenarioFactories> factories) {
+    this(factories, true, ProcessUser.isRoot());
+  }
+
+  /**
+   * @param buildTestCases whether the test cases are built through their factories (loading the
+   *     plugins); false only parses them
+   * @param root whether the process runs as root: if not, a test case that cannot work here (no
+   *     ICMP socket without root) is noted as not verified instead of refused
+   */
+  ConfigLoader(Function<Path, ScenarioFactories> factories, boolean buildTestCases, boolean root) {
     this.factories = checkNotNull(factories, "factories");
+    this.buildTestCases = buildTestCases;
+    this.runningAsRoot = root;
+  }
+
+  /**
+   * A loader that checks the file's own rules but builds no test case: it loads no plugin and opens
+   * no socket. For the commands that only need the config's paths and providers ({@code status},
+   * {@code sticky}), which run without root and must not run plugin code; a test case's type and
+   * settings are not checked.
+   */
+  public static ConfigLoader parsingOnly() {
+    return new ConfigLoader(
+        dir -> {
+          throw new IllegalStateException("a parsing-only loader loads no plugins");
+        },
+        false,
+        ProcessUser.isRoot());
   }
 
   /**
@@ -163,12 +211,7 @@ public final class ConfigLoader {
    */
   public LoadedConfig check(Path file) throws InvalidConfigException {
     checkNotNull(file, "file");
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidConfigException("cannot read config file " + file + ": " + describeIo(e), e);
-    }
+    String text = ConfigFile.read(file, MAX_CONFIG_BYTES);
     Path folder = file.toAbsolutePath().getParent();
     LoadedConfig loaded = check(text, folder == null ? Path.of("/") : folder);
     ConfigPaths.checkOnDisk(loaded.config());
@@ -201,7 +244,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new InvalidConfigException("the file is not valid TOML: " + describeIo(e), e);
     }
-    List<String> problems = new ArrayList<>();
+    Problems problems = new Problems();
     Table top = new Table("", root, problems);
     FailoverConfig.Builder builder =
         FailoverConfig.builder()
@@ -237,7 +280,7 @@ public final class ConfigLoader {
                                     Arrays.stream(ForeignDefaultRoutes.values())
                                         .map(ForeignDefaultRoutes::configName)
                                         .toList(),
-                                    name))));
+                                    Messages.shorten(name)))));
     top.path("status_file", baseDir).ifPresent(builder::statusFile);
     top.path("rt_tables_file", baseDir).ifPresent(builder::rtTablesFile);
     top.path("plugins_dir", baseDir).ifPresent(builder::pluginsDir);
@@ -252,8 +295,9 @@ public final class ConfigLoader {
       problems.add(
           "providers is required: add one [[providers]] table per uplink, most preferred first");
     }
+    checkAddressClasses(root, problems);
     if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
+      throw problems.exception();
     }
 
     FailoverConfig config;
@@ -267,12 +311,88 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       problems.add(String.valueOf(e.getMessage()));
     }
-    checkTestCases(config, problems);
+    List<String> unverified = new ArrayList<>();
+    if (buildTestCases) {
+      checkTestCases(config, problems, unverified);
+    }
     ConfigPaths.check(config, problems);
     if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
+      throw problems.exception();
     }
-    return new LoadedConfig(config, notes(config, top, baseDir));
+    List<String> notes = new ArrayList<>(notes(config, top, baseDir));
+    notes.addAll(unverified);
+    return new LoadedConfig(config, notes);
+  }
+
+  /**
+   * The address classes no provider or probe target can have ({@link AddressRules}), read from
+   * the tree as written, so that the rules stand apart from the parsing of providers and test
+   * cases; a value that is missing or does not parse is reported by that parsing.
+   */
+  private static void checkAddressClasses(ObjectNode root, List<String> problems) {
+    for (Map.Entry<String, ObjectNode> provider : tablesOf(root, "providers").entrySet()) {
+      String path = provider.getKey();
+      textOf(provider.getValue(), "ipv4_address")
+          .flatMap(text -> AddressRules.providerAddress(path + ".ipv4_address", text))
+          .ifPresent(problems::add);
+      textOf(provider.getValue(), "gateway")
+          .flatMap(text -> AddressRules.providerAddress(path + ".gateway", text))
+          .ifPresent(problems::add);
+      textOf(provider.getValue(), "network")
+          .flatMap(text -> AddressRules.providerNetwork(path + ".network", text))
+          .ifPresent(problems::add);
+    }
+    for (Map.Entry<String, ObjectNode> testCase : tablesOf(root, "test_cases").entrySet()) {
+      Optional<String> type = textOf(testCase.getValue(), "type");
+      // The built-in types' address keys; a plugin's keys are its own to check.
+      String key =
+          type.equals(Optional.of("ping")) ? "target"
+              : type.equals(Optional.of("tcp")) ? "host" : null;
+      if (key != null) {
+        String path = testCase.getKey() + "." + key;
+        textOf(testCase.getValue(), key)
+            .flatMap(text -> AddressRules.probeTarget(path, text))
+            .ifPresent(problems::add);
+        checkTimeoutFloor(testCase.getKey(), testCase.getValue(), problems);
+      }
+    }
+  }
+
+  /**
+   * The floor of durations for a built-in test case's {@code timeout}, which its factory reads
+   * (through failover-api's {@code ScenarioSettings}, which knows no floor).
+   */
+  private static void checkTimeoutFloor(String path, ObjectNode testCase, List<String> problems) {
+    JsonNode timeout = testCase.get("timeout");
+    if (timeout != null && timeout.isNumber()) {
+      double seconds = timeout.doubleValue();
+      if (seconds > 0 && Durations.ofSeconds(seconds).compareTo(Durations.MIN_CONFIGURED) < 0) {
+        problems.add(
+            String.format(
+                "%s.timeout must be at least %s (the floor of every duration in the file), was"
+                    + " %s",
+                path, Durations.format(Durations.MIN_CONFIGURED), describe(timeout)));
+      }
+    }
+  }
+
+  /** The tables of the array of tables {@code key}, by path; none if it is not one. */
+  private static Map<String, ObjectNode> tablesOf(ObjectNode root, String key) {
+    Map<String, ObjectNode> tables = new LinkedHashMap<>();
+    JsonNode array = root.get(key);
+    if (array != null && array.isArray()) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i).isObject()) {
+          tables.put(key + "[" + i + "]", (ObjectNode) array.get(i));
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static Optional<String> textOf(ObjectNode table, String key) {
+    JsonNode value = table.get(key);
+    return value != null && value.isTextual() ? Optional.of(value.textValue()) : Optional.empty();
   }
 
   /**
@@ -293,7 +413,7 @@ public final class ConfigLoader {
         problems.add(
             String.format(
                 "flush_flows_on_down must be one of %s, was '%s'",
-                FlowPinningConfig.flushNames(), flushName.get()));
+                FlowPinningConfig.flushNames(), Messages.shorten(flushName.get())));
       }
     }
     int mask = top.mark("fwmark_mask").orElse(defaults.fwmarkMask());
@@ -381,7 +501,14 @@ public final class ConfigLoader {
     return List.copyOf(notes);
   }
 
-  private void checkTestCases(FailoverConfig config, List<String> problems) {
+  /**
+   * Builds every test case once through its factory, so that the factory's own checks run. A test
+   * case that cannot work in this process (a factory's {@link IllegalStateException}, such as no
+   * ICMP socket) is a problem for root, who runs the daemon, and a note in {@code unverified} for
+   * another user, who cannot tell whether root could run it.
+   */
+  private void checkTestCases(
+      FailoverConfig config, List<String> problems, List<String> unverified) {
     ScenarioFactories types;
     try {
       types = factories.apply(config.pluginsDir());
@@ -403,7 +530,16 @@ public final class ConfigLoader {
                     i, first, scenario.name()));
           }
         } catch (IllegalArgumentException e) {
-          problems.add(String.valueOf(e.getMessage()));
+          // ScenarioFactories reports a factory's IllegalStateException as the cause.
+          if (!runningAsRoot && e.getCause() instanceof IllegalStateException) {
+            unverified.add(
+                String.format(
+                    "test_cases[%s] not verified: it cannot run as this user (%s); the daemon"
+                        + " runs as root, so run check-config as root to verify it",
+                    i, e.getCause().getMessage()));
+          } else {
+            problems.add(String.valueOf(e.getMessage()));
+          }
         }
       }
     } catch (IOException e) {
@@ -509,17 +645,17 @@ public final class ConfigLoader {
     if (value == null) {
       return "nothing";
     } else if (value instanceof String) {
-      return "'" + value + "'";
+      return "'" + Messages.shorten((String) value) + "'";
     } else if (value instanceof JsonNode) {
       JsonNode node = (JsonNode) value;
       if (node.isTextual()) {
-        return "'" + node.textValue() + "' (string)";
+        return "'" + Messages.shorten(node.textValue()) + "' (string)";
       } else if (node.isArray()) {
         return "an array";
       } else if (node.isObject()) {
         return "a table";
       }
-      return node.asText() + " (" + typeName(node) + ")";
+      return Messages.shorten(node.asText()) + " (" + typeName(node) + ")";
     } else if (value instanceof List) {
       return "an array";
     } else if (value instanceof Map) {
@@ -541,7 +677,8 @@ public final class ConfigLoader {
 
   private static String describeSyntax(JacksonException e) {
     JsonLocation location = e.getLocation();
-    String message = e.getOriginalMessage();
+    // The parser's message may quote the text at fault: escaped and cut like a value.
+    String message = Messages.shorten(String.valueOf(e.getOriginalMessage()));
     if (location == null || location.getLineNr() < 1) {
       return message;
     }
@@ -677,7 +814,17 @@ public final class ConfigLoader {
         return fail(
             key, "a number of seconds " + (zeroAllowed ? ">=" : ">") + " 0 and <= 86400", v);
       }
-      return Optional.of(Durations.ofSeconds(seconds));
+      Duration duration = Durations.ofSeconds(seconds);
+      if (duration.compareTo(Durations.MIN_CONFIGURED) < 0 && !(zeroAllowed && seconds == 0)) {
+        return fail(
+            key,
+            (zeroAllowed ? "0 or " : "")
+                + "at least "
+                + Durations.format(Durations.MIN_CONFIGURED)
+                + " (the floor of every duration in the file)",
+            v);
+      }
+      return Optional.of(duration);
     }
 
     /** A finite number, integer or float; its range is the reader's to check. */
@@ -706,7 +853,16 @@ public final class ConfigLoader {
     }
 
     Optional<Path> path(String key, Path baseDir) {
-      return string(key).map(text -> baseDir.resolve(text).normalize());
+      Optional<String> text = string(key);
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(baseDir.resolve(text.get()).normalize());
+      } catch (InvalidPathException e) {
+        // A NUL character, or text that is not valid Unicode (a lone surrogate).
+        return fail(key, "a path without NUL characters, in valid Unicode", node.get(key));
+      }
     }
 
     /** An array of tables, {@code [[key]]}. */
@@ -736,24 +892,65 @@ public final class ConfigLoader {
       Set<String> unknown = new LinkedHashSet<>();
       node.fieldNames().forEachRemaining(unknown::add);
       unknown.removeAll(known);
+      int listed = 0;
       for (String key : unknown) {
+        if (listed++ == MAX_UNKNOWN_KEYS_LISTED) {
+          // Each listed key costs a typo search and a message: a file of many keys is cut short.
+          problems.add(
+              String.format(
+                  "%s %d more unknown keys, not listed",
+                  path.isEmpty() ? "and" : path + ": and",
+                  unknown.size() - MAX_UNKNOWN_KEYS_LISTED));
+          break;
+        }
         String replaced = REPLACED_KEYS.get(key);
         problems.add(
-            pathOf(key)
+            pathOf(Messages.shorten(key))
                 + " is not a known key"
                 + (replaced != null
                     ? " (" + replaced + ")"
                     : suggestion(key, known).map(s -> " (did you mean '" + s + "'?)").orElse(""))
-                + ", was "
-                + describe(node.get(key))
+                // The value is not echoed: an unknown key's value may be anything, of any length.
                 + "; known keys: "
                 + String.join(", ", known));
       }
     }
   }
 
+  /**
+   * The problems found so far. After {@link #MAX_PROBLEMS} they are only counted: a file of a
+   * hundred thousand unknown keys would otherwise make a message of a hundred megabytes.
+   */
+  private static final class Problems extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+    private int dropped;
+
+    @Override
+    public boolean add(String problem) {
+      if (size() >= MAX_PROBLEMS) {
+        dropped++;
+        return true;
+      }
+      return super.add(problem);
+    }
+
+    InvalidConfigException exception() {
+      List<String> listed = new ArrayList<>(this);
+      if (dropped > 0) {
+        listed.add("and " + dropped + " more problems, not listed");
+      }
+      return new InvalidConfigException(listed);
+    }
+  }
+
+  /** Longer keys get no suggestion: the longest known key has 32 characters. */
+  private static final int MAX_SUGGESTED_KEY_LENGTH = 64;
+
   /** The known key closest to {@code key}, if it is a likely typo of it. */
   static Optional<String> suggestion(String key, List<String> known) {
+    if (key.length() > MAX_SUGGESTED_KEY_LENGTH) {
+      return Optional.empty(); // no typo of a known key, and the distance would be costly
+    }
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {

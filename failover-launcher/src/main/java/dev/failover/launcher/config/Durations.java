@@ -5,6 +5,14 @@ import java.time.Duration;
 
 /** Conversions between durations and the (possibly fractional) seconds of the config file. */
 public final class Durations {
+  /**
+   * The shortest duration the config file may give (a timeout, an interval, a dwell that is not
+   * 0). Below it a setting means nothing: a timeout measures the scheduler's jitter on a busy
+   * router (milliseconds), not the uplink, and an interval turns the daemon into a busy loop
+   * that starves the router it should keep online; 1 ns was accepted before.
+   */
+  public static final Duration MIN_CONFIGURED = Duration.ofMillis(10);
+
   private Durations() {}
 
   /** {@code value} as seconds with no trailing zeros and a unit, such as {@code "0.3 s"}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -32,8 +33,20 @@ import org.jspecify.annotations.Nullable;
  * {@link JsonNode#toString()} would load the mapper again: use {@link #toJson} instead. Thread-safe.
  */
 public final class JacksonTrees {
-  private static final TomlFactory TOML = new TomlFactory();
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * The deepest nesting of arrays and tables read. A config nests three deep and the status file
+   * four; Jackson's own limit (1000) is deeper than the daemon's thread stacks ({@code -Xss256k})
+   * can follow, so a file of a few kilobytes of {@code [[[[...} ended in a StackOverflowError
+   * instead of a syntax error.
+   */
+  static final int MAX_NESTING_DEPTH = 32;
+
+  private static final StreamReadConstraints LIMITS =
+      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build();
+  private static final TomlFactory TOML =
+      TomlFactory.builder().streamReadConstraints(LIMITS).build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().streamReadConstraints(LIMITS).build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private JacksonTrees() {}

@@ -8,10 +8,9 @@ import dev.failover.api.TestScenario;
 import dev.failover.api.TestScenarioFactory;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +30,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A jar dropped into the plugins folder needs a {@code
  * META-INF/services/dev.failover.api.TestScenarioFactory} entry; it is loaded by a {@link
- * URLClassLoader} whose parent is this class's loader, so it sees failover-api. The plugin class
+ * URLClassLoader} whose parent is this class's loader, so it sees failover-api. The folder and
+ * the jars are checked first ({@link PluginJars}: root's, and writable by nobody else), since their
+ * code runs as root. The plugin class
  * loader stays open until {@link #close()}, because the scenarios it created keep using it.
  * Thread-safe once built.
  */
 public final class ScenarioFactories implements Closeable {
   private static final Logger logger = LoggerFactory.getLogger(ScenarioFactories.class);
+
+  /** The owner of a trusted plugins folder and of its jars. */
+  static final int ROOT_UID = 0;
 
   private final ImmutableSortedMap<String, TestScenarioFactory> byType;
   private final @Nullable URLClassLoader pluginLoader;
@@ -50,14 +53,27 @@ public final class ScenarioFactories implements Closeable {
 
   /**
    * The factories on the class path and in the {@code *.jar} files of {@code pluginsDir} (a missing
-   * folder holds none).
+   * folder holds none), which must be root's and writable by nobody else ({@link PluginJars}).
    *
    * @throws IllegalArgumentException if two factories claim the same type, a factory cannot be
-   *     instantiated, or the plugins folder cannot be read; the message names {@code plugins_dir}
+   *     instantiated, or the plugins folder cannot be read or is refused; the message names {@code
+   *     plugins_dir}
    */
   public static ScenarioFactories load(Path pluginsDir) {
+    return load(pluginsDir, ROOT_UID);
+  }
+
+  /**
+   * As {@link #load(Path)}, with the folder and the jars owned by {@code trustedUid} instead of
+   * root: for tests, which run as root and so cannot make a file that root does not own.
+   *
+   * @throws IllegalArgumentException as {@link #load(Path)}
+   */
+  static ScenarioFactories load(Path pluginsDir, int trustedUid) {
     checkNotNull(pluginsDir, "pluginsDir");
-    List<URL> jars = pluginJars(pluginsDir);
+    // Every check of the files comes first: no plugin code runs, not even a static
+    // initialiser, unless the folder and every jar in it are root's alone.
+    List<URL> jars = pluginJars(pluginsDir, trustedUid);
     ClassLoader parent = ScenarioFactories.class.getClassLoader();
     URLClassLoader pluginLoader =
         jars.isEmpty() ? null : new URLClassLoader(jars.toArray(URL[]::new), parent);
@@ -114,20 +130,15 @@ public final class ScenarioFactories implements Closeable {
     return factory.getClass().getName() + location.map(l -> " (" + l + ")").orElse("");
   }
 
-  private static List<URL> pluginJars(Path pluginsDir) {
-    if (!Files.isDirectory(pluginsDir)) {
-      return List.of();
-    }
+  private static List<URL> pluginJars(Path pluginsDir, int trustedUid) {
     List<URL> jars = new ArrayList<>();
-    // Sorted, so that the same folder always loads in the same order.
-    try (Stream<Path> files = Files.list(pluginsDir)) {
-      for (Path jar :
-          files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+    for (Path jar : PluginJars.trusted(pluginsDir, trustedUid)) {
+      try {
         jars.add(jar.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException(
+            "plugins_dir: " + Messages.escape(jar.toString()) + " cannot be a class path entry", e);
       }
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalArgumentException(
-          "plugins_dir cannot be read: " + pluginsDir + ": " + e.getMessage(), e);
     }
     return jars;
   }
@@ -175,11 +186,11 @@ public final class ScenarioFactories implements Closeable {
     if (!unread.isEmpty()) {
       String key = unread.iterator().next();
       throw new IllegalArgumentException(
+          // The value is not echoed: an unknown key's value may be anything, of any length.
           String.format(
-              "%s is not a key that test case type '%s' knows, was %s (unknown keys: %s)",
+              "%s is not a key that test case type '%s' knows (unknown keys: %s)",
               settings.pathOf(key),
               testCase.type(),
-              ConfigLoader.describe(testCase.settings().get(key)),
               unread));
     }
     return scenario;

@@ -7,6 +7,7 @@ import dev.failover.core.EngineStatus;
 import dev.failover.launcher.config.ConfigPaths;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +32,9 @@ import java.util.Optional;
  * concurrent writers; the daemon writes from one thread.
  */
 public final class StatusFile {
+  /** The largest status file read: the daemon writes about a kilobyte per provider. */
+  static final int MAX_BYTES = 4 * 1024 * 1024;
+
   private final Path file;
 
   /** The status file at {@code file}. */
@@ -117,11 +122,28 @@ public final class StatusFile {
   }
 
   private Optional<String> readText() throws IOException {
+    BasicFileAttributes attributes;
     try {
-      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+    // Looked at before it is opened: opening a FIFO would block 'failover status' for good.
+    if (!attributes.isRegularFile()) {
+      throw new IOException("status file " + file + " is not a regular file");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new IOException(
+          "status file " + file + " is larger than " + MAX_BYTES + " bytes; the daemon writes"
+              + " about a kilobyte per provider");
+    }
+    return Optional.of(new String(bytes, StandardCharsets.UTF_8));
   }
 
   /** The JSON text of a tree, indented, for {@code status --json}. */

@@ -66,7 +66,8 @@ public final class StatusReport {
   public static ObjectNode annotate(StatusDocument status, Instant now) {
     ObjectNode json = status.toTree();
     json.put("freshness", freshness(status, now).name());
-    json.put("age_seconds", age(status, now).toMillis() / 1000.0);
+    Duration age = age(status, now);
+    json.put("age_seconds", age.getSeconds() + age.getNano() / 1_000_000 / 1000.0);
     return json;
   }
 
@@ -242,11 +243,11 @@ public final class StatusReport {
 
   /** A duration for people: {@code 850 ms}, {@code 12 s}, {@code 3 min 4 s}, {@code 2 h 5 min}. */
   static String human(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis < 1_000) {
-      return millis + " ms";
-    }
     long seconds = duration.getSeconds();
+    if (seconds < 1) {
+      // Not toMillis(): it overflows for the ages of instants far off, which a file may hold.
+      return duration.getNano() / 1_000_000 + " ms";
+    }
     if (seconds < 60) {
       return seconds + " s";
     }

@@ -452,7 +452,7 @@ class ConfigLoaderTest {
     assertThat(problem(config("chek_interval = 5")))
         .contains("chek_interval is not a known key")
         .contains("did you mean 'check_interval'?")
-        .contains("was 5 (integer)");
+        .doesNotContain("was 5");
   }
 
   @Test
@@ -469,7 +469,7 @@ class ConfigLoaderTest {
 
     assertThat(problem(toml))
         .contains("providers[1].metric is not a known key")
-        .contains("was 5 (integer)")
+        .doesNotContain("was 5")
         .contains("known keys: id, interface_name");
   }
 
@@ -480,7 +480,7 @@ class ConfigLoaderTest {
 
     assertThat(problem(toml))
         .contains("test_cases[0].count is not a key that test case type 'fake' knows")
-        .contains("was 3 (number)");
+        .doesNotContain("was 3");
   }
 
   @Test

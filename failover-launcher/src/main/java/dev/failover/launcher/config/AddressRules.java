@@ -1,0 +1,92 @@
+package dev.failover.launcher.config;
+
+import dev.failover.api.Ipv4;
+import dev.failover.api.Ipv4Network;
+import java.net.Inet4Address;
+import java.util.Optional;
+
+/**
+ * The classes of IPv4 address a provider or a probe target may not have, with the reason.
+ *
+ * <p>{@code Provider} checks that its addresses parse and fit its network; these rules add what
+ * parsing accepts but no uplink can be: an address that never leaves the host (loopback, {@code
+ * 0.0.0.0/8}), one that names a group or every host (multicast, the limited broadcast), or one that
+ * is reserved ({@code 240.0.0.0/4}); and a network so wide that its link route would cover much of
+ * the internet ({@code 0.0.0.0/0} would take every destination onto the link). Stateless.
+ */
+final class AddressRules {
+  /**
+   * The shortest prefix a provider's network may have: 10.0.0.0/8 is the widest network that one
+   * link is ever given; anything wider takes public address space onto the link, and a /0 would
+   * make the provider's table route the whole internet to the link instead of its gateway.
+   */
+  static final int MIN_NETWORK_PREFIX = 8;
+
+  private AddressRules() {}
+
+  /** Why {@code address} cannot be a provider's address or gateway, or a probe's target. */
+  static Optional<String> notUnicast(Inet4Address address) {
+    int value = Ipv4.toInt(address);
+    int first = value >>> 24;
+    if (first == 0) {
+      return Optional.of("not in 0.0.0.0/8 (\"this host\": no packet is sent to it)");
+    } else if (first == 127) {
+      return Optional.of("not loopback (127.0.0.0/8: it never leaves the router)");
+    } else if (first >= 224 && first <= 239) {
+      return Optional.of("not multicast (224.0.0.0/4)");
+    } else if (value == -1) {
+      return Optional.of("not the limited broadcast address 255.255.255.255");
+    } else if (first >= 240) {
+      return Optional.of("not reserved (240.0.0.0/4)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The problem of a provider's {@code key} (an address) written as {@code text}, if it parses and
+   * is not unicast; a value that does not parse is left to {@code Provider}, which names it.
+   */
+  static Optional<String> providerAddress(String path, String text) {
+    Optional<Inet4Address> address = parse(text);
+    return address.flatMap(AddressRules::notUnicast)
+        .map(rule -> String.format("%s must be a unicast address, %s, was '%s'", path, rule,
+            Messages.shorten(text)));
+  }
+
+  /** The problem of a provider's {@code network} written as {@code text}, if it parses. */
+  static Optional<String> providerNetwork(String path, String text) {
+    Ipv4Network network;
+    try {
+      network = Ipv4Network.parse(text);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (network.prefixLength() < MIN_NETWORK_PREFIX) {
+      return Optional.of(
+          String.format(
+              "%s must have a prefix length of at least /%d (a link network, not a share of the"
+                  + " internet), was '%s'",
+              path, MIN_NETWORK_PREFIX, Messages.shorten(text)));
+    }
+    return notUnicast(network.address())
+        .map(rule -> String.format("%s must be a unicast network, %s, was '%s'", path, rule,
+            Messages.shorten(text)));
+  }
+
+  /** The problem of a probe target {@code path} written as {@code text}, if it parses. */
+  static Optional<String> probeTarget(String path, String text) {
+    return parse(text).flatMap(AddressRules::notUnicast)
+        .map(rule -> String.format(
+            "%s must be a unicast address that a probe through a provider can reach, %s, was"
+                + " '%s'",
+            path, rule, Messages.shorten(text)));
+  }
+
+  private static Optional<Inet4Address> parse(String text) {
+    try {
+      return Optional.of(Ipv4.parse(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

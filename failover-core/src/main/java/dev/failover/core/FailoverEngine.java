@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>probe:</b> each provider's scenarios ({@link ProviderScenarios}: the global ones, its
  *       own, or both) run against it, every provider concurrently on the probe executor, all
  *       within one {@code probe_timeout}, or with adaptive timeouts ({@link ProbeTimeouts}) each
- *       within its own, following its round-trip time ({@link ProbeRunner}); a hung check is cancelled and recorded as a timeout, a check that throws as
- *       a failure; each provider's {@link ProbeRound} goes into the {@link HistoryStore};
+ *       within its own, following its round-trip time ({@link ProbeRunner}); a hung check is
+ *       cancelled and recorded as a timeout, a check that throws as a failure; each provider's
+ *       {@link ProbeRound} goes into the {@link HistoryStore};
  *   <li><b>step:</b> with the histories, the sticky reading, the link states and the time (read
  *       once), {@link EngineStep#step} assesses (keeping the previous statuses where the {@link
  *       ReliabilityPolicy} throws or breaks {@link ProviderState}'s table), selects ({@link

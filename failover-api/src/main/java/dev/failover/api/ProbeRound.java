@@ -4,13 +4,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The results of every configured test case against one provider in one check round, in the order
- * the test cases are configured.
+ * The results of every test case run against one provider in one check round, in the order the test
+ * cases are configured: the global ones first (unless the provider replaces them), then the
+ * provider's own.
  *
  * <p>As in the original, a round succeeds only if every test case in it succeeded.
  *
  * @param startedAt when the round began
- * @param results one result per configured test case, never empty
+ * @param results one result per test case run through the provider, never empty
  */
 public record ProbeRound(Instant startedAt, List<TestResult> results) {
 

@@ -82,7 +82,8 @@ record DampedEvidence(
   static List<DampedEvidence> gather(
       List<ProviderHistory> histories, DampedPolicySettings settings) {
     int[] depths = new int[histories.size()];
-    int correlationDepth = histories.isEmpty() ? 0 : Integer.MAX_VALUE;
+    List<ProviderHistory> correlated = new ArrayList<>(histories.size());
+    int correlationDepth = Integer.MAX_VALUE;
     for (int p = 0; p < histories.size(); p++) {
       ProviderHistory history = histories.get(p);
       int wanted =
@@ -90,18 +91,35 @@ record DampedEvidence(
               windowSize(history, settings),
               Math.max(settings.downConsecutiveFailures(), settings.upConsecutiveSuccesses()));
       depths[p] = Math.min(history.size(), wanted);
-      // Correlation needs the round position on every provider: the shortest history limits it.
-      correlationDepth = Math.min(correlationDepth, depths[p]);
+      if (takesPart(history, settings)) {
+        correlated.add(history);
+        // Correlation needs the round position on every provider: the shortest history limits it.
+        correlationDepth = Math.min(correlationDepth, depths[p]);
+      }
     }
     boolean[][] ignored =
-        settings.targetCorrelation() && histories.size() >= 2
-            ? ignoredTargets(histories, correlationDepth, settings.maxLatency())
+        settings.targetCorrelation() && correlated.size() >= 2
+            ? ignoredTargets(correlated, correlationDepth, settings)
             : new boolean[0][];
     List<DampedEvidence> evidence = new ArrayList<>(histories.size());
     for (int p = 0; p < histories.size(); p++) {
-      evidence.add(judge(histories.get(p), depths[p], ignored, settings));
+      ProviderHistory history = histories.get(p);
+      evidence.add(
+          judge(
+              history,
+              depths[p],
+              takesPart(history, settings) ? ignored : new boolean[0][],
+              settings));
     }
     return evidence;
+  }
+
+  /**
+   * Whether target correlation compares this provider's rounds: not if it runs only targets of its
+   * own (it shares none with the others).
+   */
+  private static boolean takesPart(ProviderHistory history, DampedPolicySettings settings) {
+    return !settings.uncorrelatedProviders().contains(history.provider().id());
   }
 
   private static int windowSize(ProviderHistory history, DampedPolicySettings settings) {
@@ -179,20 +197,36 @@ record DampedEvidence(
    * Which targets to ignore at each round position (0 = newest), for positions below {@code
    * depth}; an entry is empty where none is ignored.
    *
-   * <p>The rule: at a position where every provider's round has the same number {@code n >= 2} of
-   * results, target {@code t} is ignored on every provider if it failed on every provider and some
-   * other target succeeded on at least one provider. A target that fails everywhere while the
-   * others answer somewhere is a bad target, not a bad uplink. When every target fails everywhere
-   * nothing is ignored: that is an outage of every uplink, or of the router itself.
+   * <p>The rule: only the shared targets are compared, the first {@code n} results of each round,
+   * where {@code n} is {@link DampedPolicySettings#sharedTargets()} (the global test cases, which
+   * come first in the rounds of every provider that keeps them) and the providers compared are
+   * those not in {@link DampedPolicySettings#uncorrelatedProviders()} ({@code histories} holds only
+   * those). Without {@code sharedTargets}, every result is shared, and a position is compared only
+   * if every provider's round there has the same number of results. At a position where {@code n
+   * >= 2} and every provider's round has at least {@code n} results, shared target {@code t} is
+   * ignored on every provider compared if it failed on every one of them and some other shared
+   * target succeeded on at least one. A target that fails everywhere while the others answer
+   * somewhere is a bad target, not a bad uplink. When every shared target fails everywhere nothing
+   * is ignored: that is an outage of every uplink, or of the router itself. A provider's own
+   * targets are never compared: on another provider, the same index is another target.
    */
   private static boolean[][] ignoredTargets(
-      List<ProviderHistory> histories, int depth, Optional<Duration> maxLatency) {
+      List<ProviderHistory> histories, int depth, DampedPolicySettings settings) {
+    Optional<Duration> maxLatency = settings.maxLatency();
     boolean[][] ignored = new boolean[depth][];
     Arrays.fill(ignored, NONE_IGNORED);
     for (int position = 0; position < depth; position++) {
-      int n = roundAt(histories.get(0), position).results().size();
-      if (n < 2 || !sameTargetCount(histories, position, n)) {
-        continue;
+      int n;
+      if (settings.sharedTargets().isPresent()) {
+        n = settings.sharedTargets().getAsInt();
+        if (n < 2 || !atLeastTargets(histories, position, n)) {
+          continue;
+        }
+      } else {
+        n = roundAt(histories.get(0), position).results().size();
+        if (n < 2 || !sameTargetCount(histories, position, n)) {
+          continue;
+        }
       }
       boolean[] failedEverywhere = new boolean[n];
       Arrays.fill(failedEverywhere, true);
@@ -218,6 +252,15 @@ record DampedEvidence(
   private static boolean sameTargetCount(List<ProviderHistory> histories, int position, int n) {
     for (ProviderHistory history : histories) {
       if (roundAt(history, position).results().size() != n) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean atLeastTargets(List<ProviderHistory> histories, int position, int n) {
+    for (ProviderHistory history : histories) {
+      if (roundAt(history, position).results().size() < n) {
         return false;
       }
     }

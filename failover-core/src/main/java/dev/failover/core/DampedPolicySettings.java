@@ -5,7 +5,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The settings of the {@link DampedPolicy}, one component per config key; every instance is valid.
@@ -55,6 +58,13 @@ import java.util.Optional;
  * @param targetCorrelation {@code target_correlation}: whether a target that fails on every
  *     provider in the same round, while another target answers, is ignored for that round; default
  *     true
+ * @param sharedTargets not a key: how many results at the start of each round are the same targets
+ *     on every provider that takes part in target correlation (the global {@code test_cases}, when
+ *     some providers add their own); empty (the default) means every result, compared only where
+ *     every provider's round has as many; the launcher derives it from the test cases
+ * @param uncorrelatedProviders not a key: the ids of the providers that take no part in target
+ *     correlation (those that run only test cases of their own, so share no target with the
+ *     others); empty by default; the launcher derives it from the test cases
  */
 public record DampedPolicySettings(
     int downConsecutiveFailures,
@@ -71,7 +81,9 @@ public record DampedPolicySettings(
     double flapReuseThreshold,
     Duration flapHalfLife,
     Duration flapMaxHold,
-    boolean targetCorrelation) {
+    boolean targetCorrelation,
+    OptionalInt sharedTargets,
+    Set<String> uncorrelatedProviders) {
 
   /** The default of {@code down_consecutive_failures}. */
   public static final int DEFAULT_DOWN_CONSECUTIVE_FAILURES = 3;
@@ -139,6 +151,13 @@ public record DampedPolicySettings(
     checkNotNull(failbackDwell, "failback_dwell");
     checkNotNull(flapHalfLife, "flap_half_life");
     checkNotNull(flapMaxHold, "flap_max_hold");
+    checkNotNull(sharedTargets, "sharedTargets");
+    uncorrelatedProviders =
+        Set.copyOf(checkNotNull(uncorrelatedProviders, "uncorrelatedProviders"));
+    checkArgument(
+        sharedTargets.isEmpty() || sharedTargets.getAsInt() >= 0,
+        "sharedTargets must be >= 0 when set, was %s",
+        sharedTargets);
     checkRounds("down_consecutive_failures", downConsecutiveFailures);
     checkRounds("up_consecutive_successes", upConsecutiveSuccesses);
     checkRounds("loss_window_rounds", lossWindowRounds);
@@ -221,7 +240,9 @@ public record DampedPolicySettings(
         .flapReuseThreshold(flapReuseThreshold)
         .flapHalfLife(flapHalfLife)
         .flapMaxHold(flapMaxHold)
-        .targetCorrelation(targetCorrelation);
+        .targetCorrelation(targetCorrelation)
+        .sharedTargets(sharedTargets)
+        .uncorrelatedProviders(uncorrelatedProviders);
   }
 
   /**
@@ -248,6 +269,30 @@ public record DampedPolicySettings(
         "min_targets_up must be at most the number of test_cases (%s), was %s",
         testCaseCount,
         minTargetsUp);
+  }
+
+  /**
+   * Checks these settings against the rest of the configuration as {@link #checkFits(int, int)},
+   * where providers run different numbers of test cases (some list their own): {@code
+   * min_targets_up} must fit every provider's count.
+   *
+   * @param testCaseCounts how many test cases (targets) each provider's rounds hold, by provider id
+   * @throws IllegalArgumentException as {@link #checkFits(int, int)}, naming the provider whose
+   *     count is too small
+   */
+  public void checkFits(int historyCapacity, Map<String, Integer> testCaseCounts) {
+    checkFitsHistory("down_consecutive_failures", downConsecutiveFailures, historyCapacity);
+    checkFitsHistory("up_consecutive_successes", upConsecutiveSuccesses, historyCapacity);
+    checkFitsHistory("loss_window_rounds", lossWindowRounds, historyCapacity);
+    testCaseCounts.forEach(
+        (id, count) ->
+            checkArgument(
+                minTargetsUp <= count,
+                "min_targets_up must be at most the number of test cases of every provider, but"
+                    + " provider '%s' runs %s (global and its own), was %s",
+                id,
+                count,
+                minTargetsUp));
   }
 
   /**
@@ -350,6 +395,8 @@ public record DampedPolicySettings(
     private Duration flapHalfLife = DEFAULT_FLAP_HALF_LIFE;
     private Duration flapMaxHold = DEFAULT_FLAP_MAX_HOLD;
     private boolean targetCorrelation = true;
+    private OptionalInt sharedTargets = OptionalInt.empty();
+    private Set<String> uncorrelatedProviders = Set.of();
 
     private Builder() {}
 
@@ -450,6 +497,27 @@ public record DampedPolicySettings(
     }
 
     /**
+     * Sets how many results at the start of each round are targets shared by every provider that
+     * takes part in target correlation; empty means every result (the default).
+     */
+    public Builder sharedTargets(OptionalInt value) {
+      this.sharedTargets = value;
+      return this;
+    }
+
+    /** Sets how many results at the start of each round are shared targets. */
+    public Builder sharedTargets(int value) {
+      this.sharedTargets = OptionalInt.of(value);
+      return this;
+    }
+
+    /** Sets the ids of the providers that take no part in target correlation. */
+    public Builder uncorrelatedProviders(Set<String> value) {
+      this.uncorrelatedProviders = value;
+      return this;
+    }
+
+    /**
      * The settings collected so far.
      *
      * @throws NullPointerException if a duration was set to null
@@ -471,7 +539,9 @@ public record DampedPolicySettings(
           flapReuseThreshold,
           flapHalfLife,
           flapMaxHold,
-          targetCorrelation);
+          targetCorrelation,
+          sharedTargets,
+          uncorrelatedProviders);
     }
   }
 }

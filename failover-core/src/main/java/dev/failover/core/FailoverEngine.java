@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,11 +45,12 @@ import org.slf4j.LoggerFactory;
  * and the bookkeeping of threads, and {@link EngineStep} holds every rule. A tick:
  *
  * <ol>
- *   <li><b>probe:</b> every scenario runs against every provider concurrently on the probe
- *       executor, all within one {@code probe_timeout}, or with adaptive timeouts ({@link
- *       ProbeTimeouts}) each within its own, following its round-trip time ({@link
- *       ProbeRunner}); a hung check is cancelled and recorded as a timeout, a check that throws as
- *       a failure; each provider's {@link ProbeRound} goes into the {@link HistoryStore};
+ *   <li><b>probe:</b> each provider's scenarios ({@link ProviderScenarios}: the global ones, its
+ *       own, or both) run against it, every provider concurrently on the probe executor, all
+ *       within one {@code probe_timeout}, or with adaptive timeouts ({@link ProbeTimeouts}) each
+ *       within its own, following its round-trip time ({@link ProbeRunner}); a hung check is
+ *       cancelled and recorded as a timeout, a check that throws as a failure; each provider's
+ *       {@link ProbeRound} goes into the {@link HistoryStore};
  *   <li><b>step:</b> with the histories, the sticky reading, the link states and the time (read
  *       once), {@link EngineStep#step} assesses (keeping the previous statuses where the {@link
  *       ReliabilityPolicy} throws or breaks {@link ProviderState}'s table), selects ({@link
@@ -115,7 +115,7 @@ public final class FailoverEngine {
 
   private final EngineSettings settings;
   private final Providers providers;
-  private final ImmutableList<TestScenario> scenarios;
+  private final ProviderScenarios scenarios;
   private final String policyName;
   private final RouteBackend backend;
   private final StickySource sticky;
@@ -199,7 +199,6 @@ public final class FailoverEngine {
    *
    * @throws IllegalArgumentException as the constructor without {@code timeouts}
    */
-  @Inject
   public FailoverEngine(
       EngineSettings settings,
       ProbeTimeouts timeouts,
@@ -212,23 +211,52 @@ public final class FailoverEngine {
       ExecutorService probeExecutor,
       InstantSource clock,
       Ticker ticker) {
+    this(
+        settings,
+        timeouts,
+        providers,
+        ProviderScenarios.shared(checkNotNull(scenarios, "scenarios")),
+        policy,
+        backend,
+        sticky,
+        listeners,
+        probeExecutor,
+        clock,
+        ticker);
+  }
+
+  /**
+   * Creates an engine in which a provider may run health checks of its own, in addition to the
+   * global ones or instead of them ({@link ProviderScenarios}); the other parameters are those of
+   * the constructor with a set of scenarios, which runs the same ones through every provider.
+   *
+   * @throws IllegalArgumentException if a provider would run no scenario, {@code scenarios} names
+   *     a provider that is not among {@code providers}, or the metrics {@code start_metric + number
+   *     of providers - 1} overflow
+   */
+  @Inject
+  public FailoverEngine(
+      EngineSettings settings,
+      ProbeTimeouts timeouts,
+      Providers providers,
+      ProviderScenarios scenarios,
+      ReliabilityPolicy policy,
+      RouteBackend backend,
+      StickySource sticky,
+      Set<FailoverListener> listeners,
+      ExecutorService probeExecutor,
+      InstantSource clock,
+      Ticker ticker) {
     this.settings = checkNotNull(settings, "settings");
     this.providers = checkNotNull(providers, "providers");
-    this.scenarios = ImmutableList.copyOf(checkNotNull(scenarios, "scenarios"));
+    this.scenarios = checkNotNull(scenarios, "scenarios");
     checkNotNull(policy, "policy");
     this.backend = checkNotNull(backend, "backend");
     this.sticky = checkNotNull(sticky, "sticky");
     this.listeners = ImmutableList.copyOf(checkNotNull(listeners, "listeners"));
     this.clock = checkNotNull(clock, "clock");
     this.ticker = checkNotNull(ticker, "ticker");
-    checkArgument(!this.scenarios.isEmpty(), "test_cases must not be empty");
-    Set<String> names = new HashSet<>();
-    for (TestScenario scenario : this.scenarios) {
-      checkArgument(
-          names.add(scenario.name()),
-          "test_cases must have unique names, but '%s' appears twice",
-          scenario.name());
-    }
+    checkScenarios(this.providers, scenarios);
     checkArgument(
         settings.startMetric() <= Integer.MAX_VALUE - (this.providers.size() - 1),
         "start_metric + number of providers - 1 must be <= %s, was %s + %s",
@@ -518,6 +546,32 @@ public final class FailoverEngine {
   /** The configured providers, in priority order. */
   public Providers providers() {
     return providers;
+  }
+
+  /** Every provider runs at least one scenario, and every own list belongs to a provider. */
+  private static void checkScenarios(Providers providers, ProviderScenarios scenarios) {
+    if (scenarios.allShared()) {
+      checkArgument(!scenarios.global().isEmpty(), "test_cases must not be empty");
+      return;
+    }
+    for (String id : scenarios.withOwnScenarios()) {
+      checkArgument(
+          providers.ids().contains(id),
+          "test_cases of provider '%s' given, but there is no such provider; providers: %s",
+          id,
+          providers.ids());
+    }
+    for (Provider provider : providers) {
+      checkArgument(
+          !scenarios.forProvider(provider.id()).isEmpty(),
+          "provider '%s' runs no test case: test_cases is empty and it has none of its own",
+          provider.id());
+    }
+  }
+
+  /** Which scenarios run through which provider. */
+  public ProviderScenarios scenarios() {
+    return scenarios;
   }
 
   /** The engine's settings. */

@@ -24,13 +24,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts every scenario against every provider at once and collects the results within one shared
- * deadline.
+ * Starts every scenario against every provider at once (each provider's own list, see {@link
+ * ProviderScenarios}) and collects the results within one shared deadline.
  *
  * <p>All checks are submitted before any is waited for, and every wait uses what is left of the
  * single {@code probeTimeout} measured from the start, so a round takes at most about {@code
@@ -131,13 +132,44 @@ final class ProbeRunner {
    */
   Optional<ImmutableMap<Provider, ProbeRound>> runRound(
       List<Provider> providers, List<TestScenario> scenarios, Instant startedAt) {
+    checkNotNull(scenarios, "scenarios");
+    return runRound(providers, provider -> scenarios, startedAt);
+  }
+
+  /**
+   * Runs one round: each provider's own list of scenarios ({@link ProviderScenarios#forProvider})
+   * against it.
+   *
+   * @param startedAt the time the round starts, stamped on every {@link ProbeRound}
+   * @return each provider's round (its results in the order of its list), in the order of {@code
+   *     providers}; empty if the calling thread was interrupted while waiting, in which case every
+   *     unfinished check is cancelled and the thread's interrupt flag is set again
+   */
+  Optional<ImmutableMap<Provider, ProbeRound>> runRound(
+      List<Provider> providers, ProviderScenarios scenarios, Instant startedAt) {
+    checkNotNull(scenarios, "scenarios");
+    return runRound(providers, provider -> scenarios.forProvider(provider.id()), startedAt);
+  }
+
+  private Optional<ImmutableMap<Provider, ProbeRound>> runRound(
+      List<Provider> providers,
+      Function<Provider, List<TestScenario>> scenariosOf,
+      Instant startedAt) {
     checkNotNull(startedAt, "startedAt");
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
-    // Every check starts before any is awaited: provider by provider, scenario by scenario.
-    List<Future<TestResult>> started = new ArrayList<>(providers.size() * scenarios.size());
-    List<Duration> limits = new ArrayList<>(providers.size() * scenarios.size());
+    List<List<TestScenario>> lists = new ArrayList<>(providers.size());
+    int checks = 0;
     for (Provider provider : providers) {
-      for (TestScenario scenario : scenarios) {
+      List<TestScenario> list = scenariosOf.apply(provider);
+      lists.add(list);
+      checks += list.size();
+    }
+    // Every check starts before any is awaited: provider by provider, scenario by scenario.
+    List<Future<TestResult>> started = new ArrayList<>(checks);
+    List<Duration> limits = new ArrayList<>(checks);
+    for (int p = 0; p < providers.size(); p++) {
+      Provider provider = providers.get(p);
+      for (TestScenario scenario : lists.get(p)) {
         limits.add(timeoutFor(provider, scenario));
         started.add(submit(provider, scenario));
       }
@@ -145,7 +177,9 @@ final class ProbeRunner {
     ImmutableMap.Builder<Provider, ProbeRound> rounds =
         ImmutableMap.builderWithExpectedSize(providers.size());
     int next = 0;
-    for (Provider provider : providers) {
+    for (int p = 0; p < providers.size(); p++) {
+      Provider provider = providers.get(p);
+      List<TestScenario> scenarios = lists.get(p);
       TestResult[] results = new TestResult[scenarios.size()];
       for (int i = 0; i < results.length; i++) {
         try {

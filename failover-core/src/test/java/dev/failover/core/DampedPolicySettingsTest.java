@@ -195,6 +195,36 @@ class DampedPolicySettingsTest {
   }
 
   @Test
+  void checkFits_providerWithTooFewTestCases_rejectedNamingProvider() {
+    assertThatThrownBy(
+            () ->
+                with(b -> b.minTargetsUp(2))
+                    .checkFits(50, java.util.Map.of("isp-a", 3, "tunnel", 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll("min_targets_up", "provider 'tunnel'", "runs 1", "was 2");
+  }
+
+  @Test
+  void checkFits_everyProviderRunsEnough_accepted() {
+    assertThatCode(
+            () ->
+                with(b -> b.minTargetsUp(2))
+                    .checkFits(50, java.util.Map.of("isp-a", 3, "tunnel", 2)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void sharedTargets_negative_rejected() {
+    assertRejected(b -> b.sharedTargets(-1), "sharedTargets", "was OptionalInt[-1]");
+  }
+
+  @Test
+  void defaults_sharedTargetsAllAndEveryProviderCorrelated() {
+    assertThat(DampedPolicySettings.defaults().sharedTargets()).isEmpty();
+    assertThat(DampedPolicySettings.defaults().uncorrelatedProviders()).isEmpty();
+  }
+
+  @Test
   void checkFits_defaultsWithOriginalHistoryAndTwoTargets_accepted() {
     assertThatCode(() -> DampedPolicySettings.defaults().checkFits(50, 2))
         .doesNotThrowAnyException();

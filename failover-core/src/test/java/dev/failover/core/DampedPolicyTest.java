@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -420,6 +421,77 @@ class DampedPolicyTest {
 
     assertThat(driver.state(0)).isEqualTo(DOWN);
     assertThat(driver.state(1)).isEqualTo(DOWN);
+  }
+
+  /**
+   * Each provider adds a target of its own after the shared one (its ISP's DNS server, say): the
+   * second results are different targets, so both failing is no sign of a bad target. The old
+   * rule, which compared every index of rounds of equal length, ignored them.
+   */
+  @Test
+  void assess_ownTargetsFailOnEveryProvider_notComparedAndProvidersDown() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2).sharedTargets(1)), 2);
+    driver.rounds(5, "++", "++");
+
+    driver.rounds(3, "+x", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(DOWN);
+  }
+
+  @Test
+  void assess_ownTargetAfterTwoSharedFailsEverywhere_notIgnored() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(3).sharedTargets(2)), 2);
+    driver.rounds(5, "+++", "+++");
+
+    driver.rounds(3, "++x", "++x");
+
+    assertThat(driver.state(0)).isEqualTo(DOWN);
+    assertThat(driver.state(1)).isEqualTo(DOWN);
+  }
+
+  @Test
+  void assess_sharedTargetFailsEverywhereWithOwnTargets_ignored() {
+    Driver driver = Driver.of(policy(b -> b.minTargetsUp(2).sharedTargets(2)), 2);
+    driver.rounds(5, "+++", "++");
+
+    // Shared target 2 fails on both; isp1's own third target answers.
+    driver.rounds(20, "+x+", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.state(1)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_uncorrelatedProviderAnswersAtSameIndex_sharedTargetStillIgnored() {
+    Driver driver =
+        Driver.of(
+            policy(b -> b.minTargetsUp(2).sharedTargets(2).uncorrelatedProviders(Set.of("isp3"))),
+            3);
+    driver.rounds(5, "++", "++", "++");
+
+    // isp3 runs only targets of its own: its second target answering says nothing of the shared
+    // second target, which fails on both providers that run it.
+    driver.rounds(20, "+x", "+x", "++");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.state(1)).isEqualTo(UP);
+    assertThat(driver.state(2)).isEqualTo(UP);
+  }
+
+  @Test
+  void assess_uncorrelatedProviderFailsAtIgnoredIndex_notIgnoredForIt() {
+    Driver driver =
+        Driver.of(
+            policy(b -> b.minTargetsUp(2).sharedTargets(2).uncorrelatedProviders(Set.of("isp3"))),
+            3);
+    driver.rounds(5, "++", "++", "++");
+
+    driver.rounds(3, "+x", "+x", "+x");
+
+    assertThat(driver.state(0)).isEqualTo(UP);
+    assertThat(driver.state(1)).isEqualTo(UP);
+    assertThat(driver.state(2)).isEqualTo(DOWN);
   }
 
   @Test

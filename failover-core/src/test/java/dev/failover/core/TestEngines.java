@@ -10,20 +10,26 @@ import dev.failover.api.RouteBackend;
 import dev.failover.api.TestScenario;
 import dev.failover.testkit.FakeClock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Builds engines for tests: three providers, the original policy with its defaults, a direct
- * executor and time from a {@link FakeClock}, unless told otherwise.
+ * executor and time from a {@link FakeClock}, the same scenarios for every provider, unless told
+ * otherwise.
  */
 public final class TestEngines {
   private final FakeClock clock;
   private List<Provider> providers = Fixtures.providers(3);
   private final Set<TestScenario> scenarios = new LinkedHashSet<>();
+  private final Map<String, List<TestScenario>> own = new LinkedHashMap<>();
+  private final Set<String> replacing = new HashSet<>();
   private ReliabilityPolicy policy = OriginalPolicy.withDefaults();
   private final RouteBackend backend;
   private StickySource sticky = StickySource.none();
@@ -50,6 +56,19 @@ public final class TestEngines {
 
   public TestEngines scenario(TestScenario scenario) {
     scenarios.add(scenario);
+    return this;
+  }
+
+  /**
+   * Gives provider {@code providerId} scenarios of its own: after the global ones if {@code
+   * keepGlobal}, instead of them otherwise.
+   */
+  public TestEngines ownScenarios(
+      String providerId, boolean keepGlobal, TestScenario... providerScenarios) {
+    own.put(providerId, List.of(providerScenarios));
+    if (!keepGlobal) {
+      replacing.add(providerId);
+    }
     return this;
   }
 
@@ -84,6 +103,25 @@ public final class TestEngines {
   }
 
   public FailoverEngine build() {
+    if (!own.isEmpty()) {
+      ProviderScenarios all = ProviderScenarios.shared(scenarios);
+      for (Map.Entry<String, List<TestScenario>> entry : own.entrySet()) {
+        all = all.withOwn(entry.getKey(), entry.getValue(), !replacing.contains(entry.getKey()));
+      }
+      return new FailoverEngine(
+          settings,
+          ProbeTimeouts.fixed(),
+          Providers.of(providers),
+          all,
+          policy,
+          backend,
+          sticky,
+          listeners,
+          executor,
+          clock,
+          ticker != null ? ticker : Fixtures.ticker(clock));
+    }
+    // Without own scenarios, through the constructor that runs the same ones everywhere.
     return new FailoverEngine(
         settings,
         Providers.of(providers),

@@ -10,6 +10,7 @@ import dev.failover.core.EngineStatus;
 import dev.failover.core.FailoverEngine;
 import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.FailoverConfig;
+import dev.failover.launcher.config.ProviderTestCases;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -139,6 +140,10 @@ public final class DryRun {
               .map(l -> String.format(Locale.ROOT, "(%.1f ms)", l.toNanos() / 1e6))
               .orElse(""));
       out.println("    " + report.reason());
+      ProviderTestCases own = config.providerTestCases().get(report.id());
+      if (own != null) {
+        out.println("    test cases: " + own.summary());
+      }
     }
     out.println();
     out.println(

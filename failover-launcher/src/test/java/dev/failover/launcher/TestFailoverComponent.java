@@ -11,7 +11,7 @@ import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
-import dev.failover.api.TestScenario;
+import dev.failover.core.ProviderScenarios;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.http.EventTimeline;
 import dev.failover.launcher.metrics.FailoverMetrics;
@@ -22,6 +22,7 @@ import dev.failover.testkit.FakeScheduler;
 import dev.failover.testkit.FakeTestScenario;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -111,8 +112,8 @@ interface TestFailoverComponent {
     }
 
     @Provides
-    static Set<TestScenario> scenarios(FakeTestScenario scenario) {
-      return Set.of(scenario);
+    static ProviderScenarios scenarios(FakeTestScenario scenario) {
+      return ProviderScenarios.shared(List.of(scenario));
     }
   }
 

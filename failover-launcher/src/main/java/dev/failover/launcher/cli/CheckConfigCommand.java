@@ -11,6 +11,7 @@ import dev.failover.launcher.config.Messages;
 import dev.failover.launcher.config.TestCaseConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.IntSummaryStatistics;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -89,13 +90,7 @@ final class CheckConfigCommand implements Callable<Integer> {
           p.rtTableId(),
           metric);
     }
-    out.printf(
-        Locale.ROOT,
-        "%d test cases, run through every provider each round:%n",
-        config.testCases().size());
-    for (TestCaseConfig testCase : config.testCases()) {
-      out.println("  " + testCase.table());
-    }
+    printTestCases(config, out);
     out.println("sticky file: " + config.stickyProviderFilename());
     out.println("status file: " + config.statusFile());
     out.println("foreign default routes: " + config.foreignDefaultRoutes().configName());
@@ -104,6 +99,26 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The global test cases, and each provider's own with whether it keeps the global ones. */
+  private static void printTestCases(FailoverConfig config, PrintWriter out) {
+    if (!config.globalTestCasesRun()) {
+      out.println("no global test cases run: every provider runs only its own");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "%d test cases, run through every provider each round%s:%n",
+          config.testCases().size(),
+          config.providerTestCases().isEmpty() ? "" : " (except those that run only their own)");
+      for (TestCaseConfig testCase : config.testCases()) {
+        out.println("  " + testCase.table());
+      }
+    }
+    config
+        .providerTestCases()
+        .forEach(
+            (id, own) -> out.println("provider " + id + " lists test cases: " + own.summary()));
   }
 
   /** The selected policy's settings, in the config's words. */
@@ -115,7 +130,7 @@ final class CheckConfigCommand implements Callable<Integer> {
           "down after %d failed rounds in a row or when the loss test finds packet loss nearer"
               + " %s%% than %s%% (false alarm probability %s); up after %d successes in a row and"
               + " the recovery test (false recovery probability %s), then failback_dwell %s; %d"
-              + " of %d targets must answer%s; flap damping %s",
+              + " of %s targets must answer%s; flap damping %s",
           d.downConsecutiveFailures(),
           plain(d.lossDegradedPercent()),
           plain(d.lossAcceptablePercent()),
@@ -124,7 +139,7 @@ final class CheckConfigCommand implements Callable<Integer> {
           plain(d.lossFalseRecoveryProbability()),
           Durations.format(d.failbackDwell()),
           d.minTargetsUp(),
-          config.testCases().size(),
+          targetCount(config),
           d.maxLatency().map(l -> ", within " + Durations.format(l)).orElse(""),
           d.flapPenalty() == 0
               ? "off"
@@ -136,6 +151,17 @@ final class CheckConfigCommand implements Callable<Integer> {
         "reliable with at most %d failed rounds kept and more than %d successes in a row",
         config.maxFailedChecks(),
         config.minConsecutiveSucceededChecks());
+  }
+
+  /** How many targets each round holds: one number, or the range over the providers. */
+  private static String targetCount(FailoverConfig config) {
+    IntSummaryStatistics counts =
+        config.providerIds().stream()
+            .mapToInt(id -> config.testCasesOf(id).size())
+            .summaryStatistics();
+    return counts.getMin() == counts.getMax()
+        ? String.valueOf(counts.getMin())
+        : counts.getMin() + " to " + counts.getMax();
   }
 
   private static String plain(double value) {

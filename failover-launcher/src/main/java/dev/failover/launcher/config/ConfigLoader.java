@@ -124,7 +124,9 @@ public final class ConfigLoader {
 
   /**
    * The keys of a {@code [[providers]]} table, as the fields of config.py; {@code ipv4_address},
-   * {@code network} and {@code gateway} may be omitted, to be learned from the interface.
+   * {@code network} and {@code gateway} may be omitted, to be learned from the interface. Then the
+   * provider's own test cases ({@code [[providers.test_cases]]}) and whether it keeps the global
+   * ones ({@code global_test_cases}, required with them).
    */
   static final List<String> PROVIDER_KEYS =
       List.of(
@@ -134,7 +136,9 @@ public final class ConfigLoader {
           "network",
           "gateway",
           "rt_table_name",
-          "rt_table_id");
+          "rt_table_id",
+          "test_cases",
+          "global_test_cases");
 
   /**
    * The largest config file read, in bytes. A real config is a few kilobytes (the example, with
@@ -258,7 +262,12 @@ public final class ConfigLoader {
     top.integer("min_consecutive_succeeded_checks")
         .ifPresent(builder::minConsecutiveSucceededChecks);
     top.path("sticky_provider_filename", baseDir).ifPresent(builder::stickyProviderFilename);
-    top.tables("providers").ifPresent(tables -> builder.providers(providers(tables)));
+    top.tables("providers")
+        .ifPresent(
+            tables -> {
+              builder.providers(providers(tables));
+              builder.providerTestCases(providerTestCases(tables));
+            });
     top.tables("test_cases").ifPresent(tables -> builder.testCases(testCases(tables)));
     top.string("policy").ifPresent(builder::policy);
     top.seconds("fast_check_interval").ifPresent(builder::fastCheckInterval);
@@ -342,7 +351,13 @@ public final class ConfigLoader {
           .flatMap(text -> AddressRules.providerNetwork(path + ".network", text))
           .ifPresent(problems::add);
     }
-    for (Map.Entry<String, ObjectNode> testCase : tablesOf(root, "test_cases").entrySet()) {
+    // The global test cases and each provider's own ([[providers.test_cases]]), by their paths.
+    Map<String, ObjectNode> testCases = new LinkedHashMap<>(tablesOf(root, "test_cases"));
+    for (Map.Entry<String, ObjectNode> provider : tablesOf(root, "providers").entrySet()) {
+      tablesOf(provider.getValue(), "test_cases")
+          .forEach((path, table) -> testCases.put(provider.getKey() + "." + path, table));
+    }
+    for (Map.Entry<String, ObjectNode> testCase : testCases.entrySet()) {
       Optional<String> type = textOf(testCase.getValue(), "type");
       // The built-in types' address keys; a plugin's keys are its own to check.
       String key =
@@ -542,8 +557,53 @@ public final class ConfigLoader {
           }
         }
       }
+      checkProviderTestCases(config, types, problems);
     } catch (IOException e) {
       problems.add("plugins_dir: closing the plugin jars failed: " + describeIo(e));
+    }
+  }
+
+  /**
+   * Builds each provider's own test cases through their factories, and checks that names are unique
+   * within the provider's list (the global ones too, if it keeps them).
+   */
+  private static void checkProviderTestCases(
+      FailoverConfig config, ScenarioFactories types, List<String> problems) {
+    List<String> ids = config.providerIds();
+    for (Map.Entry<String, ProviderTestCases> entry : config.providerTestCases().entrySet()) {
+      String provider = "providers[" + ids.indexOf(entry.getKey()) + "]";
+      Map<String, String> names = new HashMap<>();
+      if (entry.getValue().globalTestCases()) {
+        for (int i = 0; i < config.testCases().size(); i++) {
+          try {
+            names.putIfAbsent(
+                types.create(i, config.testCases().get(i)).name(), "test_cases[" + i + "]");
+          } catch (IllegalArgumentException e) {
+            // Reported with the global test cases.
+          }
+        }
+      }
+      List<TestCaseConfig> own = entry.getValue().testCases();
+      for (int i = 0; i < own.size(); i++) {
+        String path = provider + ".test_cases[" + i + "]";
+        try {
+          TestScenario scenario = types.create(path, own.get(i));
+          String first = names.putIfAbsent(scenario.name(), path);
+          if (first != null) {
+            problems.add(
+                String.format(
+                    "%s must differ from every other test case of provider '%s'"
+                        + " (global_test_cases = %s), but %s is the same: '%s'",
+                    path,
+                    entry.getKey(),
+                    entry.getValue().globalTestCases(),
+                    first,
+                    scenario.name()));
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add(String.valueOf(e.getMessage()));
+        }
+      }
     }
   }
 
@@ -601,6 +661,58 @@ public final class ConfigLoader {
       providers.add(provider);
     }
     return providers;
+  }
+
+  /**
+   * The test cases each provider lists of its own, by provider id (providers whose id or own test
+   * cases have problems are left out, with the problems recorded): {@code global_test_cases} is
+   * required with them and meaningless without them.
+   */
+  private Map<String, ProviderTestCases> providerTestCases(List<Table> tables) {
+    Map<String, ProviderTestCases> own = new LinkedHashMap<>();
+    for (Table table : tables) {
+      boolean hasOwn = table.has("test_cases");
+      Optional<Boolean> global = table.bool("global_test_cases");
+      if (!hasOwn) {
+        if (table.has("global_test_cases")) {
+          table.problems.add(
+              String.format(
+                  "%s is set (was %s), but %s lists no test cases of its own: add"
+                      + " [[providers.test_cases]] tables to it, or remove the key",
+                  table.pathOf("global_test_cases"),
+                  describe(table.node.get("global_test_cases")),
+                  table.path));
+        }
+        continue;
+      }
+      Optional<List<Table>> tablesOfOwn = table.tables("test_cases");
+      if (!table.has("global_test_cases")) {
+        table.problems.add(
+            String.format(
+                "%s is required when %s is given: true runs the provider's own test cases in"
+                    + " addition to the global test_cases, false runs them instead",
+                table.pathOf("global_test_cases"), table.pathOf("test_cases")));
+      }
+      if (tablesOfOwn.isEmpty()) {
+        continue;
+      }
+      if (tablesOfOwn.get().isEmpty()) {
+        table.problems.add(
+            table.pathOf("test_cases")
+                + " must hold at least one test case ([[providers.test_cases]]), was an empty"
+                + " array");
+        continue;
+      }
+      List<TestCaseConfig> testCases = testCases(tablesOfOwn.get());
+      JsonNode id = table.node.get("id");
+      if (global.isPresent()
+          && testCases.size() == tablesOfOwn.get().size()
+          && id != null
+          && id.isTextual()) {
+        own.put(id.textValue(), new ProviderTestCases(global.get(), testCases));
+      }
+    }
+    return own;
   }
 
   private List<TestCaseConfig> testCases(List<Table> tables) {

@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +44,9 @@ import org.jspecify.annotations.Nullable;
  *     a provider to force as main
  * @param providers {@code providers}: the uplinks, most preferred first, with unique ids,
  *     interfaces, addresses and tables ({@link Providers})
- * @param testCases {@code test_cases}: the health checks run through every provider each round
+ * @param testCases {@code test_cases}: the health checks run through every provider each round,
+ *     except the providers that list their own instead ({@code providerTestCases}); may be empty
+ *     only if every provider does
  * @param policy {@code policy}: the name of the reliability policy, one of {@link Policies#names()}
  * @param probeTimeout {@code probe_timeout}: how long one check may take before it counts as a
  *     timeout; at most {@code fastCheckInterval}, so a round fits in either cadence
@@ -73,6 +77,9 @@ import org.jspecify.annotations.Nullable;
  *     probe_timeout_max}: whether each probe's timeout follows the round-trip time of its target
  *     through its provider (RFC 6298), between those bounds, with late replies counted as life;
  *     {@code probe_timeout} is then the timeout before the first reply
+ * @param providerTestCases {@code [[providers.test_cases]]} and {@code global_test_cases}: the test
+ *     cases some providers list of their own, by provider id, in provider order; a provider not in
+ *     it runs the global {@code test_cases} only ({@link #testCasesOf})
  */
 public record FailoverConfig(
     Duration checkInterval,
@@ -97,7 +104,8 @@ public record FailoverConfig(
     String httpListen,
     FlowPinningConfig flowPinning,
     Optional<Path> keepalivedTrackFile,
-    ProbeTimeouts probeTimeouts) {
+    ProbeTimeouts probeTimeouts,
+    Map<String, ProviderTestCases> providerTestCases) {
 
   /**
    * Half a second: with the fast cadence and the damped policy, a blackholed main provider fails
@@ -211,6 +219,7 @@ public record FailoverConfig(
     checkNotNull(httpListen, "http_listen");
     checkNotNull(flowPinning, "flowPinning");
     checkNotNull(keepalivedTrackFile, "keepalived_track_file");
+    providerTestCases = checkProviderTestCases(providers, providerTestCases);
 
     checkInterval("check_interval", checkInterval);
     checkInterval("fast_check_interval", fastCheckInterval);
@@ -270,10 +279,7 @@ public record FailoverConfig(
         Integer.MAX_VALUE - providers.size() + 1,
         providers.size(),
         startMetric);
-    checkArgument(
-        !testCases.isEmpty(),
-        "test_cases must hold at least one test case (with none, every provider would count as"
-            + " reliable)");
+    checkGlobalTestCases(providers, testCases, providerTestCases);
     checkArgument(
         hookTimeout.compareTo(Duration.ZERO) > 0 && hookTimeout.compareTo(MAX_HOOK_TIMEOUT) <= 0,
         "hook_timeout must be a number of seconds > 0 and <= %s, was %s",
@@ -285,8 +291,109 @@ public record FailoverConfig(
     if (policy.equals(DampedPolicy.NAME)) {
       // The round counts must fit the history and min_targets_up the test cases, or the settings
       // would not mean what they say; the message names both keys.
-      dampedPolicy.checkFits(maxStoredTestResultCount, testCases.size());
+      if (providerTestCases.isEmpty()) {
+        dampedPolicy.checkFits(maxStoredTestResultCount, testCases.size());
+      } else {
+        dampedPolicy.checkFits(
+            maxStoredTestResultCount, testCaseCounts(providers, testCases, providerTestCases));
+      }
     }
+  }
+
+  /**
+   * The own test cases, keyed by ids of configured providers, in provider order.
+   *
+   * @throws IllegalArgumentException if an id names no provider
+   */
+  private static Map<String, ProviderTestCases> checkProviderTestCases(
+      Providers providers, Map<String, ProviderTestCases> providerTestCases) {
+    checkNotNull(providerTestCases, "providerTestCases");
+    for (String id : providerTestCases.keySet()) {
+      checkArgument(
+          providers.ids().contains(id),
+          "providers: test_cases are given for provider '%s', which is not configured;"
+              + " providers: %s",
+          id,
+          providers.ids());
+    }
+    Map<String, ProviderTestCases> ordered = new LinkedHashMap<>();
+    for (String id : providers.ids()) {
+      ProviderTestCases own = providerTestCases.get(id);
+      if (own != null) {
+        ordered.put(id, own);
+      }
+    }
+    return Collections.unmodifiableMap(ordered);
+  }
+
+  /** The global test cases may be empty only if no provider runs them. */
+  private static void checkGlobalTestCases(
+      Providers providers,
+      List<TestCaseConfig> testCases,
+      Map<String, ProviderTestCases> providerTestCases) {
+    if (!testCases.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < providers.size(); i++) {
+      String id = providers.ids().get(i);
+      ProviderTestCases own = providerTestCases.get(id);
+      checkArgument(
+          own != null && !own.globalTestCases(),
+          "test_cases must hold at least one test case (with none, every provider would count as"
+              + " reliable), unless every provider lists its own with global_test_cases = false;"
+              + " providers[%s] ('%s') %s",
+          i,
+          id,
+          own == null ? "lists none of its own" : "has global_test_cases = true");
+    }
+  }
+
+  private static Map<String, Integer> testCaseCounts(
+      Providers providers,
+      List<TestCaseConfig> testCases,
+      Map<String, ProviderTestCases> providerTestCases) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String id : providers.ids()) {
+      counts.put(id, testCasesOf(id, testCases, providerTestCases).size());
+    }
+    return counts;
+  }
+
+  private static List<TestCaseConfig> testCasesOf(
+      String id, List<TestCaseConfig> testCases, Map<String, ProviderTestCases> own) {
+    ProviderTestCases mine = own.get(id);
+    if (mine == null) {
+      return testCases;
+    }
+    if (!mine.globalTestCases()) {
+      return mine.testCases();
+    }
+    List<TestCaseConfig> all = new ArrayList<>(testCases);
+    all.addAll(mine.testCases());
+    return List.copyOf(all);
+  }
+
+  /**
+   * The test cases run through the provider {@code providerId}, in the order of its rounds: the
+   * global ones, then its own; only its own if it replaces the global ones; the global ones if it
+   * lists none.
+   */
+  public List<TestCaseConfig> testCasesOf(String providerId) {
+    return testCasesOf(providerId, testCases, providerTestCases);
+  }
+
+  /**
+   * Whether some provider runs the global {@code test_cases}; false if every provider lists its own
+   * with {@code global_test_cases = false} (the global ones, maybe the default, then run nowhere).
+   */
+  public boolean globalTestCasesRun() {
+    for (String id : providers.ids()) {
+      ProviderTestCases own = providerTestCases.get(id);
+      if (own == null || own.globalTestCases()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkInterval(String key, Duration value) {
@@ -346,6 +453,7 @@ public record FailoverConfig(
     private boolean adaptiveProbeTimeout = true;
     private Duration probeTimeoutMin = ProbeTimeouts.DEFAULT_MIN;
     private Duration probeTimeoutMax = ProbeTimeouts.DEFAULT_MAX;
+    private Map<String, ProviderTestCases> providerTestCases = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -409,6 +517,23 @@ public record FailoverConfig(
 
     public Builder testCases(List<TestCaseConfig> value) {
       testCases = value;
+      return this;
+    }
+
+    /**
+     * Sets the test cases provider {@code providerId} lists of its own ({@code
+     * [[providers.test_cases]]}), run in addition to the global ones if {@code globalTestCases},
+     * instead of them otherwise ({@code global_test_cases}).
+     */
+    public Builder providerTestCases(
+        String providerId, boolean globalTestCases, List<TestCaseConfig> testCases) {
+      providerTestCases.put(providerId, new ProviderTestCases(globalTestCases, testCases));
+      return this;
+    }
+
+    /** Sets every provider's own test cases at once, by provider id. */
+    public Builder providerTestCases(Map<String, ProviderTestCases> value) {
+      providerTestCases = new LinkedHashMap<>(value);
       return this;
     }
 
@@ -526,7 +651,8 @@ public record FailoverConfig(
           httpListen,
           flowPinning,
           keepalivedTrackFile,
-          new ProbeTimeouts(adaptiveProbeTimeout, probeTimeoutMin, probeTimeoutMax));
+          new ProbeTimeouts(adaptiveProbeTimeout, probeTimeoutMin, probeTimeoutMax),
+          providerTestCases);
     }
   }
 

@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableMap;
 import dev.failover.api.ReliabilityPolicy;
 import dev.failover.core.DampedPolicy;
+import dev.failover.core.DampedPolicySettings;
 import dev.failover.core.OriginalPolicy;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -57,7 +59,7 @@ public final class Policies {
               new OriginalPolicy(config.maxFailedChecks(), config.minConsecutiveSucceededChecks()),
           // FailoverConfig has already checked that the settings fit the history and test cases.
           DampedPolicy.NAME,
-          config -> new DampedPolicy(config.dampedPolicy()));
+          config -> new DampedPolicy(dampedSettings(config)));
 
   private static final ImmutableMap<String, List<String>> KEYS =
       ImmutableMap.of(OriginalPolicy.NAME, ORIGINAL_KEYS, DampedPolicy.NAME, DAMPED_KEYS);
@@ -74,6 +76,31 @@ public final class Policies {
    */
   public static List<String> keys(String name) {
     return KEYS.getOrDefault(name, List.of());
+  }
+
+  /**
+   * The damped policy's settings for {@code config}: its keys, and which targets target correlation
+   * may compare. Where providers list test cases of their own, only the global ones are shared
+   * (they come first in every round of a provider that keeps them), and a provider that runs only
+   * its own shares none, so it takes no part.
+   */
+  static DampedPolicySettings dampedSettings(FailoverConfig config) {
+    if (config.providerTestCases().isEmpty()) {
+      return config.dampedPolicy();
+    }
+    Set<String> uncorrelated = new LinkedHashSet<>();
+    config
+        .providerTestCases()
+        .forEach(
+            (id, own) -> {
+              if (!own.globalTestCases()) {
+                uncorrelated.add(id);
+              }
+            });
+    return config.dampedPolicy().toBuilder()
+        .sharedTargets(config.globalTestCasesRun() ? config.testCases().size() : 0)
+        .uncorrelatedProviders(uncorrelated)
+        .build();
   }
 
   /**

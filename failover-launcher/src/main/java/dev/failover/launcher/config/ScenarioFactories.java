@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import dev.failover.api.ScenarioSettings;
 import dev.failover.api.TestScenario;
 import dev.failover.api.TestScenarioFactory;
+import dev.failover.core.ProviderScenarios;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -161,7 +162,16 @@ public final class ScenarioFactories implements Closeable {
    *     key's path such as {@code test_cases[0].target}
    */
   public TestScenario create(int index, TestCaseConfig testCase) {
-    String path = "test_cases[" + index + "]";
+    return create("test_cases[" + index + "]", testCase);
+  }
+
+  /**
+   * Builds the scenario of {@code testCase}, whose table is at {@code path} in the config file
+   * (such as {@code providers[1].test_cases[0]}), as {@link #create(int, TestCaseConfig)} does.
+   *
+   * @throws IllegalArgumentException as {@link #create(int, TestCaseConfig)}, naming {@code path}
+   */
+  public TestScenario create(String path, TestCaseConfig testCase) {
     TestScenarioFactory factory =
         find(testCase.type())
             .orElseThrow(
@@ -217,6 +227,29 @@ public final class ScenarioFactories implements Closeable {
       scenarios.add(scenario);
     }
     return List.copyOf(scenarios);
+  }
+
+  /**
+   * Builds every scenario of {@code config}: the global test cases and each provider's own.
+   *
+   * @throws IllegalArgumentException as {@link #create}, or if two test cases run through the same
+   *     provider have the same name
+   */
+  public ProviderScenarios createScenarios(FailoverConfig config) {
+    ProviderScenarios scenarios =
+        ProviderScenarios.shared(
+            config.globalTestCasesRun() ? createAll(config.testCases()) : List.of());
+    List<String> ids = config.providerIds();
+    for (Map.Entry<String, ProviderTestCases> entry : config.providerTestCases().entrySet()) {
+      String provider = "providers[" + ids.indexOf(entry.getKey()) + "]";
+      List<TestCaseConfig> own = entry.getValue().testCases();
+      List<TestScenario> built = new ArrayList<>(own.size());
+      for (int i = 0; i < own.size(); i++) {
+        built.add(create(provider + ".test_cases[" + i + "]", own.get(i)));
+      }
+      scenarios = scenarios.withOwn(entry.getKey(), built, entry.getValue().globalTestCases());
+    }
+    return scenarios;
   }
 
   /** Closes the plugin class loader, if any. */

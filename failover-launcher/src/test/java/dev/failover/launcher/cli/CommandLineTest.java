@@ -106,6 +106,30 @@ class CommandLineTest {
   }
 
   @Test
+  void checkConfig_providerWithOwnTestCases_listsThemAndWhetherItKeepsTheGlobalOnes()
+      throws Exception {
+    Path file = config("");
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                "rt_table_id = 102\n",
+                "rt_table_id = 102\n"
+                    + "global_test_cases = false\n"
+                    + "[[providers.test_cases]]\n"
+                    + "type = \"fake\"\n"
+                    + "target = \"10.8.0.1\"\n"));
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains("1 test cases, run through every provider each round (except those that run")
+        .contains(
+            "provider isp2 lists test cases: global_test_cases = false: only its own test cases,"
+                + " instead of the global ones: {type=fake, target=10.8.0.1}");
+  }
+
+  @Test
   void checkConfig_keyOfAnotherPolicy_isOkWithANote() throws Exception {
     Path file = config("max_failed_checks = 50");
 

@@ -127,4 +127,19 @@ class ProviderTest {
         .hasMessageContaining("metrics must increase strictly");
     assertThat(RoutingState.ranked(java.util.List.of(b, a), 100).main()).contains(b);
   }
+
+  @Test
+  void of_pointToPointNetwork_acceptsBothAddressesOfA31() {
+    // A /31 has no network or broadcast address (RFC 3021): both addresses are hosts.
+    Provider p = provider("a", "eth1", "10.0.0.0", "10.0.0.0/31", "10.0.0.1", "t", 101);
+
+    assertThat(p.ipv4Address().getHostAddress()).isEqualTo("10.0.0.0");
+  }
+
+  @Test
+  void of_addressIsTheNetworkAddressOfA30_namesIpv4Address() {
+    assertThatThrownBy(() -> provider("a", "eth1", "10.0.0.0", "10.0.0.0/30", "10.0.0.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ipv4_address must be a host address of network 10.0.0.0/30");
+  }
 }

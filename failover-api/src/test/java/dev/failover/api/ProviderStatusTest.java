@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link ProviderState}'s transition table, {@link ProviderStatus} and {@link ProviderEvidence}. */
+/** {@link ProviderState}'s transitions, {@link ProviderStatus} and {@link ProviderEvidence}. */
 class ProviderStatusTest {
   private static final Provider P =
       Provider.of("isp1", "wan1", "192.168.1.11", "192.168.1.0/24", "192.168.1.1", "isp1", 101);

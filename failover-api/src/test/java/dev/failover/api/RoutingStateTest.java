@@ -69,7 +69,8 @@ class RoutingStateTest {
     assertThatThrownBy(
             () -> new RoutingState(List.of(new ProviderRoute(A, 5), new ProviderRoute(B, 4))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("route metrics must increase strictly, but provider 'b' has 4 after 5");
+        .hasMessageContaining(
+            "route metrics must increase strictly, but provider 'b' has 4 after 5");
   }
 
   @Test

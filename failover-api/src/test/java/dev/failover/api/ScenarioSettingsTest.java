@@ -76,7 +76,8 @@ class ScenarioSettingsTest {
   void integer_outOfBoundsOrNotWhole_namesKeyAndBounds() {
     assertThatThrownBy(() -> settings("port", 0).integer("port", 443, 1, 65535))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("test_cases[1].port must be a whole number between 1 and 65535, was 0 (number)");
+        .hasMessage(
+            "test_cases[1].port must be a whole number between 1 and 65535, was 0 (number)");
     assertThatThrownBy(() -> settings("port", 65536).integer("port", 443, 1, 65535))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> settings("port", 80.5).integer("port", 443, 1, 65535))

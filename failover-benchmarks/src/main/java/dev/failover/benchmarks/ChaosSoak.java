@@ -235,8 +235,8 @@ public final class ChaosSoak {
           : missed == 0 ? Report.Verdict.MET : Report.Verdict.MISSED;
       String detail = "N=" + faults.size()
           + (kind.breaks ? ", " + faults.stream().filter(Fault::mainWasHit).count()
-              + " on the main uplink (timed; " + times.size() + " moved in time), the others hit"
-              + " a backup" : "")
+              + " on the main uplink (" + times.size() + " timed, late ones included), the"
+              + " others hit a backup" : "")
           + "; on isp " + faults.stream().map(f -> Integer.toString(f.isp())).toList()
           + (missed > 0 ? "; " + missed + " violations" : "");
       report.add(metric, target, value, verdict, detail);

@@ -28,8 +28,8 @@ final class DaemonConfig {
       Path statusFile, Path hooksDir, List<String> settings) {
     StringBuilder toml = new StringBuilder();
     toml.append("# Written by ").append(writer)
-        .append(": the daemon's default settings; only the providers,\n"
-            + "# the test cases' targets, the status file's path and an empty hooks_dir are set.\n");
+        .append(": the daemon's default settings; only the providers,\n# the test cases'"
+            + " targets, the status file's path and an empty hooks_dir are set.\n");
     toml.append("status_file = \"").append(statusFile).append("\"\n");
     toml.append("hooks_dir = \"").append(hooksDir).append("\"\n");
     for (String line : settings) {

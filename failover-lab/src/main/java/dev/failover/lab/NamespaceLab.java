@@ -435,7 +435,8 @@ public final class NamespaceLab implements AutoCloseable {
   public void recreateInterface(int index) throws IOException {
     Isp isp = isp(index);
     batch(routerNamespace(), List.of(
-        "link add name " + isp.routerInterface() + " type veth peer name lan netns " + isp.namespace(),
+        "link add name " + isp.routerInterface() + " type veth peer name lan netns "
+            + isp.namespace(),
         "addr add " + isp.routerAddress().getHostAddress() + "/" + isp.network().prefixLength()
             + " dev " + isp.routerInterface(),
         "link set " + isp.routerInterface() + " up"));

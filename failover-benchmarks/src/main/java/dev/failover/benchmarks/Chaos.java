@@ -103,6 +103,9 @@ final class Chaos {
    * The run's knobs.
    *
    * @param duration how long faults are injected
+   * @param minFaults how many faults at least: the schedule runs on past {@code duration} (up to
+   *     twice as long) until it has injected that many, so that a short run under load still
+   *     covers what it should
    * @param seed the seed of every draw
    * @param eventGapMin the shortest time between two faults
    * @param eventGapMax the longest
@@ -118,6 +121,7 @@ final class Chaos {
    */
   record Settings(
       Duration duration,
+      int minFaults,
       long seed,
       Duration eventGapMin,
       Duration eventGapMax,
@@ -135,13 +139,14 @@ final class Chaos {
           "eventGapMin must be between 0 and eventGapMax, was %s", eventGapMin);
       checkArgument(!faultMin.isZero() && faultMin.compareTo(faultMax) <= 0,
           "faultMin must be > 0 and <= faultMax, was %s", faultMin);
+      checkArgument(minFaults >= 0, "minFaults must be >= 0, was %s", minFaults);
       checkArgument(!restartEvery.isNegative() && !restartEvery.isZero(),
           "restartEvery must be > 0, was %s", restartEvery);
     }
 
     /** The soak's settings: the daemon's default {@code reassert_interval} of 30 s. */
     static Settings soak(Duration duration, long seed) {
-      return new Settings(duration, seed, Duration.ofSeconds(10), Duration.ofSeconds(30),
+      return new Settings(duration, 0, seed, Duration.ofSeconds(10), Duration.ofSeconds(30),
           Duration.ofSeconds(5), Duration.ofSeconds(60),
           // A short run still has one restart, half way.
           duration.compareTo(Duration.ofMinutes(8)) < 0 ? duration.dividedBy(2)
@@ -277,6 +282,7 @@ final class Chaos {
     watch.armGaps();
     Instant start = Instant.now();
     Instant end = start.plus(settings.duration());
+    Instant hardEnd = end.plus(settings.duration());
     Instant nextEvent = start.plus(gap());
     Instant nextRestart = start.plus(settings.firstRestartAt());
     Instant nextSample = start;
@@ -284,7 +290,8 @@ final class Chaos {
     LanPing ping = LanPing.start(lab.lanNamespace(), lanTarget(),
         settings.duration().plus(settings.quietWait()).plus(Duration.ofMinutes(5)).toSeconds());
     try {
-      while (Instant.now().isBefore(end)) {
+      while (Instant.now().isBefore(end)
+          || (faults.size() < settings.minFaults() && Instant.now().isBefore(hardEnd))) {
         Instant now = Instant.now();
         endDueFaults(now);
         evaluate(now);

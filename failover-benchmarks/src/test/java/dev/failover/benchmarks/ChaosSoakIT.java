@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * daemon's rule deleted by hand). The invariants are {@link Chaos}'s: never an instant without a
  * default route, the main route on a usable uplink within each fault's bound, drift repaired
  * within {@code reassert_interval} (5 s here, so that the class takes about a minute and a half)
- * plus 5 s, and a restart that moves no route. The 30-minute run is {@link ChaosSoak}'s.
+ * plus 5 s, and a restart that moves no route. The daemon runs the original policy (see the
+ * comment in the test); the 30-minute run, with every default, is {@link ChaosSoak}'s.
  */
 class ChaosSoakIT {
   private static final long SEED = 15;
@@ -41,14 +42,20 @@ class ChaosSoakIT {
     assumeTrue(jarPath != null && Files.isRegularFile(Path.of(jarPath)),
         "failover.jar is not built: run with mvn verify (failsafe); skipped");
     Chaos.Settings settings = new Chaos.Settings(
-        Duration.ofSeconds(50), SEED,
+        Duration.ofSeconds(45), Kind.values().length - 1, SEED,
         Duration.ofSeconds(3), Duration.ofSeconds(5),
         Duration.ofSeconds(3), Duration.ofSeconds(6),
         Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(30),
         Duration.ofSeconds(3), Duration.ofSeconds(1),
         Duration.ofSeconds(5), Duration.ofSeconds(5));
 
-    Chaos.Result result = ChaosSoak.run(dir, Path.of(jarPath), settings, List.of());
+    // The original policy re-admits a restored uplink after two good rounds. With the damped
+    // default, a blackhole of the main uplink while both others sit out their failback dwell keeps
+    // the main route on the dead uplink until the dwell ends (the 30-minute soak's finding, see
+    // docs/benchmarks.md): whether a minute's schedule meets that case depends on the daemon's
+    // timing, and a test must not depend on luck.
+    Chaos.Result result =
+        ChaosSoak.run(dir, Path.of(jarPath), settings, List.of("policy = \"original\""));
 
     String report = ChaosSoak.render(result, settings, new String[0], result.start());
     System.out.println(report);

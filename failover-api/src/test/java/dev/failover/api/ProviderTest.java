@@ -181,4 +181,19 @@ class ProviderTest {
     Provider fixed = provider("b", "eth1", "192.168.1.2", "192.168.1.0/24", "192.168.1.1", "t", 101);
     assertThat(fixed.resolves(fixed)).isTrue();
   }
+
+  @Test
+  void of_pointToPointNetwork_acceptsBothAddressesOfA31() {
+    // A /31 has no network or broadcast address (RFC 3021): both addresses are hosts.
+    Provider p = provider("a", "eth1", "10.0.0.0", "10.0.0.0/31", "10.0.0.1", "t", 101);
+
+    assertThat(p.ipv4Address().getHostAddress()).isEqualTo("10.0.0.0");
+  }
+
+  @Test
+  void of_addressIsTheNetworkAddressOfA30_namesIpv4Address() {
+    assertThatThrownBy(() -> provider("a", "eth1", "10.0.0.0", "10.0.0.0/30", "10.0.0.1", "t", 101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ipv4_address must be a host address of network 10.0.0.0/30");
+  }
 }

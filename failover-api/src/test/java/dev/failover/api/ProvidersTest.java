@@ -26,6 +26,7 @@ class ProvidersTest {
     assertThat(providers.byInterface("eth3")).contains(provider(3));
     assertThat(providers.byInterface("eth9")).isEmpty();
     assertThat(providers.containsId("isp2")).isTrue();
+    assertThat(providers.containsId("isp9")).isFalse();
     assertThat(providers.rankOf("isp1")).contains(1);
     assertThat(providers.rankOf("isp9")).isEmpty();
   }

@@ -220,6 +220,17 @@ final class DaemonProcess implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Kills it with SIGKILL, as a crash or the OOM killer would: no shutdown hook runs, and whatever
+   * it put in the kernel stays.
+   *
+   * @return whether it was gone within {@code limit}
+   */
+  boolean kill(Duration limit) throws InterruptedException {
+    process.destroyForcibly();
+    return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public void close() {
     stop(Duration.ofSeconds(10));

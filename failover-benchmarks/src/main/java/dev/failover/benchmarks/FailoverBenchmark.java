@@ -15,7 +15,6 @@ import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -1157,30 +1156,9 @@ public final class FailoverBenchmark {
 
   /** The daemon's config: its defaults, with only the providers, test cases and status file set. */
   private String configText(List<Provider> providers, Path statusFile) {
-    StringBuilder toml = new StringBuilder();
-    toml.append("# Written by FailoverBenchmark: the daemon's default settings; only the providers,\n"
-        + "# the test cases' targets, the status file's path and an empty hooks_dir are set.\n");
-    toml.append("status_file = \"").append(statusFile).append("\"\n");
-    // A folder of its own (absent, so empty): the host's hooks must not run on the lab's events.
-    toml.append("hooks_dir = \"").append(workDir.resolve("hooks.d")).append("\"\n");
-    for (String line : options.settings()) {
-      toml.append(line).append('\n');
-    }
-    for (Provider p : providers) {
-      toml.append("\n[[providers]]\n")
-          .append("id = \"").append(p.id()).append("\"\n")
-          .append("interface_name = \"").append(p.interfaceName()).append("\"\n")
-          .append("ipv4_address = \"").append(p.ipv4Address().getHostAddress()).append("\"\n")
-          .append("network = \"").append(p.network()).append("\"\n")
-          .append("gateway = \"").append(p.gateway().getHostAddress()).append("\"\n")
-          .append("rt_table_name = \"").append(p.rtTableName()).append("\"\n")
-          .append("rt_table_id = ").append(p.rtTableId()).append('\n');
-    }
-    for (Inet4Address target : NamespaceLab.TARGETS.subList(0, options.targets())) {
-      toml.append("\n[[test_cases]]\ntype = \"ping\"\ntarget = \"")
-          .append(target.getHostAddress()).append("\"\n");
-    }
-    return toml.toString();
+    return DaemonConfig.toml("FailoverBenchmark", providers,
+        NamespaceLab.TARGETS.subList(0, options.targets()), statusFile,
+        workDir.resolve("hooks.d"), options.settings());
   }
 
   // ------------------------------------------------------------------------------- the report --

@@ -88,6 +88,7 @@ class FailoverEngineLinkTest {
     int storedRounds = engine.status().provider("isp1").orElseThrow().storedRounds();
 
     assertThat(engine.linkChanged("eth1", false)).isTrue();
+    assertThat(engine.linkChanged("eth1", false)).as("a repeated state").isFalse();
     EngineStatus status = engine.decideNow();
 
     assertThat(probeCalls()).isEqualTo(probes);

@@ -39,4 +39,12 @@ class ProbeTimeoutsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("<= 60 s");
   }
+
+  @Test
+  void constructor_maxEqualToMinAndMaxAMinute_accepted() {
+    assertThat(new ProbeTimeouts(true, Duration.ofMillis(300), Duration.ofMillis(300)).max())
+        .isEqualTo(Duration.ofMillis(300));
+    assertThat(new ProbeTimeouts(true, Duration.ofMillis(100), Duration.ofSeconds(60)).max())
+        .isEqualTo(Duration.ofSeconds(60));
+  }
 }

@@ -1,6 +1,7 @@
 package dev.failover.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,19 @@ class RttEstimatorTest {
     RttEstimator estimate = new RttEstimator(10, ms(500).toNanos(), 0);
 
     assertThat(estimate.timeout(INITIAL, FLOOR, CEILING)).isEqualTo(ms(501));
+  }
+
+  @Test
+  void constructor_negativeValues_rejectedNamingEach() {
+    assertThatThrownBy(() -> new RttEstimator(-1, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("samples must be >= 0, was -1");
+    assertThatThrownBy(() -> new RttEstimator(1, -1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("srttNanos must be >= 0, was -1");
+    assertThatThrownBy(() -> new RttEstimator(1, 0, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rttvarNanos must be >= 0, was -1");
+    assertThat(new RttEstimator(0, 0, 0)).isEqualTo(RttEstimator.NONE);
   }
 }

@@ -314,4 +314,30 @@ class SelectionTest {
     assertThat(decision.detail())
         .startsWith("sticky provider 'isp3' ignored: link of 'eth3' is down; ");
   }
+
+  /** The start-up hold's input: better-ranked providers with a usable link and no verdict yet. */
+  @Test
+  void unjudgedAhead_betterRankedWithoutVerdict_areListedUnlessTheirLinkIsDown() {
+    Map<String, ProviderStatus> statuses =
+        states(ProviderState.INSUFFICIENT_DATA, ProviderState.UP, ProviderState.INSUFFICIENT_DATA);
+    Decision first = select(statuses);
+
+    assertThat(first.main().id()).isEqualTo("isp2");
+    assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of(), first))
+        .extracting(Provider::id).containsExactly("isp1");
+    assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of("isp1"), first)).isEmpty();
+    Map<String, ProviderStatus> judged =
+        states(ProviderState.DOWN, ProviderState.UP, ProviderState.INSUFFICIENT_DATA);
+    assertThat(Selection.unjudgedAhead(PROVIDERS, judged, Set.of(), select(judged))).isEmpty();
+  }
+
+  @Test
+  void unjudgedAhead_fallbackDecision_isEmpty() {
+    Map<String, ProviderStatus> statuses = states(ProviderState.INSUFFICIENT_DATA,
+        ProviderState.INSUFFICIENT_DATA, ProviderState.INSUFFICIENT_DATA);
+    Decision first = select(statuses);
+
+    assertThat(first.basis()).isEqualTo(Decision.Basis.FALLBACK);
+    assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of(), first)).isEmpty();
+  }
 }

@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * (nftables drops everything the ISP forwards), {@link #loss} (drops a random share with {@code
  * numgen random}, since the kernel may lack {@code sch_netem}), {@link #linkDown} (router side:
  * admin down, the kernel deletes the routes; far side: carrier loss, the routes stay flagged
- * {@code linkdown}) and {@link #restore}.
+ * {@code linkdown}), {@link #deleteInterface} and {@link #recreateInterface} (a modem unplugged
+ * and plugged in again), {@link #deleteSourceRules} and {@link #addForeignDefaultRoute} (an
+ * operator or a DHCP client touching the router's policy), and {@link #restore}.
  *
  * <p>{@link #close()} deletes every namespace the lab made (which deletes their interfaces and
  * nftables) after killing the processes left inside them; a JVM shutdown hook does the same for a
@@ -413,10 +415,91 @@ public final class NamespaceLab implements AutoCloseable {
     }
   }
 
-  /** Clears every fault of ISP {@code index}: no dropping, both ends of the link up. */
+  /**
+   * Deletes the router's interface to ISP {@code index} (and with it the veth pair, the modem's
+   * end included), as when a USB modem is unplugged: the kernel deletes every route through it
+   * and the link disappears. {@link #recreateInterface} or {@link #restore} plugs it back in.
+   */
+  public void deleteInterface(int index) throws IOException {
+    must(List.of("ip", "-n", routerNamespace(), "link", "del", isp(index).routerInterface()));
+  }
+
+  /**
+   * Re-creates the uplink of ISP {@code index} after {@link #deleteInterface}: the same interface
+   * name and addresses on both ends, both up, and the ISP's route back to the LAN, as a modem
+   * plugged in again with a fixed configuration. Nothing else: the router's routes through it are
+   * the backend's job.
+   *
+   * @throws IOException if the interface still exists or a command fails
+   */
+  public void recreateInterface(int index) throws IOException {
+    Isp isp = isp(index);
+    batch(routerNamespace(), List.of(
+        "link add name " + isp.routerInterface() + " type veth peer name lan netns "
+            + isp.namespace(),
+        "addr add " + isp.routerAddress().getHostAddress() + "/" + isp.network().prefixLength()
+            + " dev " + isp.routerInterface(),
+        "link set " + isp.routerInterface() + " up"));
+    List<String> modem = new ArrayList<>();
+    modem.add("addr add " + isp.modemAddress().getHostAddress() + "/" + isp.network().prefixLength()
+        + " dev lan");
+    modem.add("link set lan up");
+    if (lanClient) {
+      modem.add("route replace " + LAN_NETWORK + " via " + isp.routerAddress().getHostAddress()
+          + " dev lan");
+    }
+    batch(isp.namespace(), modem);
+  }
+
+  /** Whether the router's interface to ISP {@code index} exists (see {@link #deleteInterface}). */
+  public boolean interfaceExists(int index) throws IOException {
+    return runner.run(List.of("ip", "-n", routerNamespace(), "link", "show", "dev",
+        isp(index).routerInterface())).succeeded();
+  }
+
+  /**
+   * Deletes every policy rule {@code from ADDR} of ISP {@code index}'s router address in the
+   * router namespace, whatever its table or priority, as an operator cleaning up by hand would.
+   *
+   * @return how many rules were deleted (at most 16; a lab has one per provider)
+   */
+  public int deleteSourceRules(int index) throws IOException {
+    String from = isp(index).routerAddress().getHostAddress() + "/32";
+    int deleted = 0;
+    // Bounded: each pass deletes one rule (the first that matches) or ends the loop.
+    while (deleted < 16
+        && runner.run(List.of("ip", "-n", routerNamespace(), "rule", "del", "from", from))
+            .succeeded()) {
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * Adds a default route through ISP {@code index} to the router's main table at {@code metric},
+   * with route protocol {@code dhcp}, as a DHCP client re-adding its route would: a route the
+   * daemon did not make.
+   *
+   * @throws IOException if the kernel refuses it (for example, a route at that metric exists)
+   */
+  public void addForeignDefaultRoute(int index, int metric) throws IOException {
+    checkArgument(metric >= 0, "metric must be >= 0, was %s", metric);
+    Isp isp = isp(index);
+    must(List.of("ip", "-n", routerNamespace(), "-4", "route", "add", "default", "via",
+        isp.modemAddress().getHostAddress(), "dev", isp.routerInterface(), "metric",
+        Integer.toString(metric), "proto", "dhcp"));
+  }
+
+  /**
+   * Clears every fault of ISP {@code index}: no dropping, the uplink re-created if it was deleted,
+   * both ends of the link up.
+   */
   public void restore(int index) throws IOException {
     Isp isp = isp(index);
     nft(isp.namespace(), "add table inet " + FAULT_TABLE + "\ndelete table inet " + FAULT_TABLE + "\n");
+    if (!interfaceExists(index)) {
+      recreateInterface(index);
+    }
     linkUp(index, LinkSide.FAR);
     linkUp(index, LinkSide.ROUTER);
   }

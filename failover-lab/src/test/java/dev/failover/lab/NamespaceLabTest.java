@@ -97,6 +97,70 @@ class NamespaceLabTest {
   }
 
   @Test
+  void deleteInterface_thenRecreate_uplinkCarriesTrafficAgainWithTheSameAddresses()
+      throws Exception {
+    NamespaceLab.Isp isp = lab.isp(3);
+    lab.deleteInterface(3);
+    try {
+      assertThat(lab.interfaceExists(3)).isFalse();
+      assertThat(lab.exec(isp.namespace(), "ip", "link", "show", "lan").exitCode()).isNotZero();
+    } finally {
+      lab.recreateInterface(3);
+    }
+
+    assertThat(lab.interfaceExists(3)).isTrue();
+    assertThat(lab.exec(lab.routerNamespace(), "ip", "-4", "addr", "show", "dev", "wan3").stdout())
+        .contains(isp.routerAddress().getHostAddress() + "/24");
+    CommandResult ping = lab.exec(lab.routerNamespace(),
+        "ping", "-n", "-c", "1", "-W", "2", "-I", "wan3", "192.168.1.1");
+    assertThat(ping.exitCode()).as(ping.stdout()).isZero();
+    assertThat(lab.exec(isp.namespace(), "ip", "-4", "route", "show").stdout())
+        .contains("10.10.0.0/24 via " + isp.routerAddress().getHostAddress() + " dev lan");
+  }
+
+  @Test
+  void restore_afterDeleteInterface_recreatesIt() throws Exception {
+    lab.deleteInterface(2);
+    lab.restore(2);
+
+    assertThat(lab.interfaceExists(2)).isTrue();
+    CommandResult ping = lab.exec(lab.routerNamespace(),
+        "ping", "-n", "-c", "1", "-W", "2", "-I", "wan2", "192.168.1.1");
+    assertThat(ping.exitCode()).as(ping.stdout()).isZero();
+  }
+
+  @Test
+  void deleteSourceRules_twoRulesFromTheAddress_deletesBothAndNoOther() throws Exception {
+    String router = lab.routerNamespace();
+    String own = lab.isp(1).routerAddress().getHostAddress();
+    String other = lab.isp(2).routerAddress().getHostAddress();
+    lab.exec(router, "ip", "rule", "add", "pref", "30000", "from", own, "lookup", "101");
+    lab.exec(router, "ip", "rule", "add", "pref", "30001", "from", own, "lookup", "201");
+    lab.exec(router, "ip", "rule", "add", "pref", "30000", "from", other, "lookup", "102");
+    try {
+      assertThat(lab.deleteSourceRules(1)).isEqualTo(2);
+
+      String rules = lab.exec(router, "ip", "rule", "show").stdout();
+      assertThat(rules).doesNotContain("from " + own + " ").contains("from " + other + " ");
+      assertThat(lab.deleteSourceRules(1)).isZero();
+    } finally {
+      lab.deleteSourceRules(2);
+    }
+  }
+
+  @Test
+  void addForeignDefaultRoute_metricZero_isTheMainRouteWithProtocolDhcp() throws Exception {
+    String router = lab.routerNamespace();
+    lab.addForeignDefaultRoute(2, 0);
+    try {
+      String routes = lab.exec(router, "ip", "-4", "route", "show", "default").stdout();
+      assertThat(routes).contains("default via 192.168.1.1 dev wan2 proto dhcp");
+    } finally {
+      lab.exec(router, "ip", "-4", "route", "flush", "exact", "0.0.0.0/0", "table", "main");
+    }
+  }
+
+  @Test
   void close_always_removesEveryNamespace() throws Exception {
     NamespaceLab other = NamespaceLab.builder("fl").isps(1).lanClient(false).build();
     String router = other.routerNamespace();

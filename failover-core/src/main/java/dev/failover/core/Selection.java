@@ -118,6 +118,22 @@ final class Selection {
       if (current != null && !current.equals(main)) {
         detail = wasMain(current, statuses, linkDown) + "; " + detail;
       }
+    } else if (current != null
+        && !currentLinkDown
+        && isDown(current, statuses)
+        && standIn(usable, statuses).isPresent()) {
+      // The main is judged down and nobody is eligible yet (the others sit out their failback
+      // dwell or flap damping): a provider whose probes pass carries the traffic meanwhile,
+      // rather than a blackhole (found by the chaos soak, issue 15).
+      main = standIn(usable, statuses).get();
+      basis = Decision.Basis.FALLBACK;
+      detail =
+          wasMain(current, statuses, linkDown)
+              + "; no provider is eligible; "
+              + main
+              + " is not down ("
+              + describeStatus(main, statuses)
+              + ") and carries the traffic until one is";
     } else if (current != null && (!currentLinkDown || usable.isEmpty())) {
       main = current;
       basis = Decision.Basis.FALLBACK;
@@ -126,22 +142,35 @@ final class Selection {
               ? "no provider is eligible and every link is down; keeping " + main + " as main"
               : "no provider is eligible; keeping " + main + " as main";
     } else if (current != null) {
-      main = usable.get(0);
+      Optional<Provider> recovering = standIn(usable, statuses);
+      main = recovering.orElse(usable.get(0));
       basis = Decision.Basis.FALLBACK;
       detail =
           wasMain(current, statuses, linkDown)
               + "; no provider is eligible; "
               + main
-              + " is the first provider with a usable link";
+              + (recovering.isPresent()
+                  ? " is not down (" + describeStatus(main, statuses) + ")"
+                  : " is the first provider with a usable link");
     } else if (!usable.isEmpty()) {
-      main = usable.get(0);
+      Optional<Provider> recovering = standIn(usable, statuses);
+      main = recovering.orElse(usable.get(0));
       basis = Decision.Basis.FALLBACK;
-      detail =
-          main.equals(providers.get(0))
-              ? "no provider is eligible; the first configured " + main + " is main"
-              : "no provider is eligible; "
-                  + main
-                  + " is the first configured provider with a usable link";
+      if (recovering.isPresent()) {
+        detail =
+            "no provider is eligible; "
+                + main
+                + " is not down ("
+                + describeStatus(main, statuses)
+                + ") and carries the traffic until one is";
+      } else {
+        detail =
+            main.equals(providers.get(0))
+                ? "no provider is eligible; the first configured " + main + " is main"
+                : "no provider is eligible; "
+                    + main
+                    + " is the first configured provider with a usable link";
+      }
     } else {
       main = providers.get(0);
       basis = Decision.Basis.FALLBACK;
@@ -168,6 +197,27 @@ final class Selection {
     addMissing(ranked, providers);
     return new Decision(
         main, ranked, basis, reason(providers, main, basis, previous, currentLinkDown), detail);
+  }
+
+  private static boolean isDown(Provider provider, Map<String, ProviderStatus> statuses) {
+    ProviderStatus status = statuses.get(provider.id());
+    return status != null && status.state() == ProviderState.DOWN;
+  }
+
+  /**
+   * The provider to carry the traffic while the main is down and none is eligible: the first
+   * usable one that is {@code RECOVERING}: its probes pass, only the failback dwell or flap
+   * damping holds it back. Empty if there is none; an unjudged provider does not stand in.
+   */
+  private static Optional<Provider> standIn(
+      List<Provider> usable, Map<String, ProviderStatus> statuses) {
+    for (Provider provider : usable) {
+      ProviderStatus status = statuses.get(provider.id());
+      if (status != null && status.state() == ProviderState.RECOVERING) {
+        return Optional.of(provider);
+      }
+    }
+    return Optional.empty();
   }
 
   private static void addMissing(List<Provider> ranked, List<Provider> group) {

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -693,9 +694,16 @@ class EngineStepModelTest {
         next = selectable.get(0);
         eligibleBasis = true;
       } else if (main == null) {
-        next = usable.isEmpty() ? providers.get(0) : usable.get(0);
+        next =
+            usable.isEmpty()
+                ? providers.get(0)
+                : Objects.requireNonNullElse(recovering(usable, providers, states), usable.get(0));
       } else if (linkDown.contains(main.id()) && !usable.isEmpty()) {
-        next = usable.get(0);
+        next = Objects.requireNonNullElse(recovering(usable, providers, states), usable.get(0));
+      } else if (states[providers.indexOf(main)] == ProviderState.DOWN
+          && recovering(usable, providers, states) != null) {
+        // A main judged down gives way to a recovering provider while none is eligible.
+        next = recovering(usable, providers, states);
       } else {
         next = main;
       }
@@ -812,5 +820,16 @@ class EngineStepModelTest {
       return new Answered(
           lastApplied, lastAppliedAt, failure != null, failedState, failuresInARow, event);
     }
+  }
+
+  /** The first of {@code usable} that is RECOVERING, or null. */
+  private static @org.jspecify.annotations.Nullable Provider recovering(
+      List<Provider> usable, List<Provider> providers, ProviderState[] states) {
+    for (Provider provider : usable) {
+      if (states[providers.indexOf(provider)] == ProviderState.RECOVERING) {
+        return provider;
+      }
+    }
+    return null;
   }
 }

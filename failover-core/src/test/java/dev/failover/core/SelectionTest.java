@@ -106,7 +106,8 @@ class SelectionTest {
 
     assertThat(ids(after)).containsExactly("isp3", "isp1", "isp2");
     assertThat(after.reason()).isEqualTo(SwitchReason.NONE_ELIGIBLE);
-    assertThat(after.detail()).isEqualTo("no provider is eligible; keeping provider 'isp3' as main");
+    assertThat(after.detail())
+        .isEqualTo("no provider is eligible; keeping provider 'isp3' as main");
   }
 
   @Test
@@ -282,7 +283,7 @@ class SelectionTest {
     assertThat(decision.detail())
         .isEqualTo(
             "link of 'eth2' is down (provider 'isp2' was main, DOWN: test); no provider is"
-                + " eligible; provider 'isp1' is the first provider with a usable link");
+                + " eligible; provider 'isp1' is not down (RECOVERING: test)");
     assertThat(ids(decision)).containsExactly("isp1", "isp3", "isp2");
   }
 
@@ -324,7 +325,8 @@ class SelectionTest {
 
     assertThat(first.main().id()).isEqualTo("isp2");
     assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of(), first))
-        .extracting(Provider::id).containsExactly("isp1");
+        .extracting(Provider::id)
+        .containsExactly("isp1");
     assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of("isp1"), first)).isEmpty();
     Map<String, ProviderStatus> judged =
         states(ProviderState.DOWN, ProviderState.UP, ProviderState.INSUFFICIENT_DATA);
@@ -333,11 +335,65 @@ class SelectionTest {
 
   @Test
   void unjudgedAhead_fallbackDecision_isEmpty() {
-    Map<String, ProviderStatus> statuses = states(ProviderState.INSUFFICIENT_DATA,
-        ProviderState.INSUFFICIENT_DATA, ProviderState.INSUFFICIENT_DATA);
+    Map<String, ProviderStatus> statuses =
+        states(
+            ProviderState.INSUFFICIENT_DATA,
+            ProviderState.INSUFFICIENT_DATA,
+            ProviderState.INSUFFICIENT_DATA);
     Decision first = select(statuses);
 
     assertThat(first.basis()).isEqualTo(Decision.Basis.FALLBACK);
     assertThat(Selection.unjudgedAhead(PROVIDERS, statuses, Set.of(), first)).isEmpty();
+  }
+
+  @Test
+  void select_mainDownOthersRecoveringNoneEligible_theRecoveringOneStandsIn() {
+    Decision previous = select(states(ProviderState.UP, ProviderState.UP, ProviderState.UP));
+
+    Decision decision =
+        select(states(ProviderState.DOWN, ProviderState.DOWN, ProviderState.RECOVERING), previous);
+
+    assertThat(decision.main()).isEqualTo(provider(3));
+    assertThat(decision.basis()).isEqualTo(Decision.Basis.FALLBACK);
+    assertThat(decision.reason()).isEqualTo(SwitchReason.NONE_ELIGIBLE);
+    assertThat(decision.detail())
+        .contains("provider 'isp1' was main (DOWN")
+        .contains("provider 'isp3' is not down (RECOVERING");
+  }
+
+  @Test
+  void select_mainDownNoOtherBetter_keepsTheMain() {
+    Decision previous = select(states(ProviderState.UP, ProviderState.UP, ProviderState.UP));
+
+    Decision decision =
+        select(states(ProviderState.DOWN, ProviderState.DOWN, ProviderState.DOWN), previous);
+
+    assertThat(decision.main()).isEqualTo(provider(1));
+    assertThat(decision.detail())
+        .isEqualTo("no provider is eligible; keeping provider 'isp1' as main");
+  }
+
+  @Test
+  void select_mainRecoveringNoneEligible_keepsTheMainRatherThanChurn() {
+    Decision previous = select(states(ProviderState.UP, ProviderState.UP, ProviderState.UP));
+
+    Decision decision =
+        select(
+            states(ProviderState.RECOVERING, ProviderState.DOWN, ProviderState.RECOVERING),
+            previous);
+
+    assertThat(decision.main()).isEqualTo(provider(1));
+  }
+
+  @Test
+  void select_mainDownOtherOnlyUnjudged_keepsTheMain() {
+    Decision previous = select(states(ProviderState.UP, ProviderState.UP, ProviderState.UP));
+
+    Decision decision =
+        select(
+            states(ProviderState.DOWN, ProviderState.INSUFFICIENT_DATA, ProviderState.DOWN),
+            previous);
+
+    assertThat(decision.main()).isEqualTo(provider(1));
   }
 }

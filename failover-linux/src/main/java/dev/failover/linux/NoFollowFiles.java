@@ -52,9 +52,25 @@ public final class NoFollowFiles {
    * @throws IOException if it cannot be opened or read
    */
   public static byte[] read(Path file, int maxBytes) throws IOException {
+    return read(file, maxBytes, O_NOFOLLOW);
+  }
+
+  /**
+   * As {@link #read}, but following symbolic links: for a file that may be a link (the config
+   * file), which must still be a regular file once open, and is still opened without blocking.
+   *
+   * @throws NoSuchFileException if there is no file
+   * @throws FileSystemException if it is not a regular file once open; the reason says which
+   * @throws IOException if it cannot be opened or read
+   */
+  public static byte[] readFollowingLinks(Path file, int maxBytes) throws IOException {
+    return read(file, maxBytes, 0);
+  }
+
+  private static byte[] read(Path file, int maxBytes, int linkFlag) throws IOException {
     checkNotNull(file, "file");
     checkArgument(maxBytes >= 0, "maxBytes must be >= 0, was %s", maxBytes);
-    int fd = LibC.open(file.toString(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = LibC.open(file.toString(), O_RDONLY | linkFlag | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
       int errno = Native.getLastError();
       if (errno == ENOENT) {

@@ -1,5 +1,7 @@
 package dev.failover.launcher.config;
 
+import dev.failover.linux.NoFollowFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -8,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads the config file as what it must be: a regular file of bounded size, in UTF-8.
@@ -17,7 +20,7 @@ import java.nio.file.Path;
  * writes to it, so a config that is a FIFO hung every command, and a folder or a device is no
  * config either. Only a regular file is opened, and at most {@code maxBytes + 1} bytes are read,
  * so that a file that grows after the look, or lies about its size ({@code /proc}), is still
- * bounded. The open is non-blocking ({@link NonBlockingOpen}) and the open file is looked at
+ * bounded. The open is non-blocking (failover-linux's {@code NoFollowFiles}, following links) and the open file is looked at
  * again, so that a file replaced by a FIFO between the look and the open cannot block either.
  * Stateless.
  */
@@ -75,7 +78,9 @@ final class ConfigFile {
    */
   private static byte[] readBytes(Path file, int limit) throws IOException {
     try {
-      return NonBlockingOpen.readRegular(file, limit);
+      byte[] bytes = NoFollowFiles.readFollowingLinks(file, limit);
+      // The reader hands back one byte over the limit, for a caller that tells "too large".
+      return bytes.length > limit ? Arrays.copyOf(bytes, limit) : bytes;
     } catch (LinkageError e) {
       // No JNA native library for this platform: the look above is all the protection there is.
       try (InputStream in = Files.newInputStream(file)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.failover.linux.NoFollowFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ class ConfigEdgesTest {
 
   /** The open itself, for a FIFO that replaced the file after it was looked at. */
   @Test
-  void readRegular_fifo_opensWithoutBlockingAndIsRefused(@TempDir Path dir) throws Exception {
+  void readFollowingLinks_fifo_opensWithoutBlockingAndIsRefused(@TempDir Path dir) throws Exception {
     Path fifo = dir.resolve("swapped.toml");
     assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
 
@@ -178,21 +179,24 @@ class ConfigEdgesTest {
             Duration.ofSeconds(10),
             () ->
                 assertThrows(
-                    java.io.IOException.class, () -> NonBlockingOpen.readRegular(fifo, 100)));
+                    java.io.IOException.class,
+                    () -> NoFollowFiles.readFollowingLinks(fifo, 100)));
 
-    assertThat(e).hasMessage("not a regular file once opened (it was replaced)");
+    assertThat(e).hasMessageContaining("is not a regular file (a FIFO, socket or device)");
   }
 
   @Test
-  void readRegular_regularFile_readsAtMostTheLimit(@TempDir Path dir) throws Exception {
+  void readFollowingLinks_regularFileOrALinkToOne_readsAtMostTheLimitAndOneByte(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("a.toml"), "0123456789");
 
-    assertThat(NonBlockingOpen.readRegular(file, 4))
-        .isEqualTo("0123".getBytes(StandardCharsets.UTF_8));
-    assertThat(NonBlockingOpen.readRegular(file, 100)).hasSize(10);
-    assertThatThrownBy(() -> NonBlockingOpen.readRegular(dir.resolve("absent"), 4))
-        .isInstanceOf(java.io.IOException.class)
-        .hasMessageContaining("No such file");
+    // At most the limit and one byte more, so that a caller can tell "too large".
+    assertThat(NoFollowFiles.readFollowingLinks(file, 4))
+        .isEqualTo("01234".getBytes(StandardCharsets.UTF_8));
+    assertThat(NoFollowFiles.readFollowingLinks(file, 100)).hasSize(10);
+    Path link = Files.createSymbolicLink(dir.resolve("link.toml"), file);
+    assertThat(NoFollowFiles.readFollowingLinks(link, 100)).hasSize(10);
+    assertThatThrownBy(() -> NoFollowFiles.readFollowingLinks(dir.resolve("absent"), 4))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.failover.linux.InterfaceView;
 import dev.failover.linux.LinkListener;
 import dev.failover.linux.LinkStatus;
 import dev.failover.linux.UplinkResolver;
-import dev.failover.linux.netlink.RouteMessage;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,17 +125,13 @@ final class ProviderLinks implements LinkListener {
       resolveAll();
       reportIfChanged(view.name());
     }
-    if (before != null && !foreignDefaults(before).containsAll(foreignDefaults(view))) {
+    // The view's default routes are other programs' (the monitor leaves failover's own out).
+    if (before != null && !before.defaultRoutes().containsAll(view.defaultRoutes())) {
       // A DHCP client re-added its default route (at every renewal): let the backend handle it
       // now, as foreign_default_routes says, not at the next re-assertion. One that went needs
       // nothing.
       sink.resynced();
     }
-  }
-
-  /** The view's default routes of other programs (the monitor leaves failover's own out). */
-  private static List<RouteMessage> foreignDefaults(InterfaceView view) {
-    return view.defaultRoutes();
   }
 
   /**

@@ -257,9 +257,14 @@ public final class LinkMonitor implements AutoCloseable {
         addresses.remove(link.index());
         addressMessages.remove(link.index());
       }
-      if (deleted || !LinkStatus.of(link, List.of()).usable()) {
+      boolean stateChanged =
+          previous == null
+              || previous.flags() != link.flags()
+              || previous.operState() != link.operState();
+      if (deleted || (stateChanged && !LinkStatus.of(link, List.of()).usable())) {
         // The kernel deletes the routes through an interface that goes down without a word; one
-        // that loses carrier keeps them (flagged linkdown): read them again.
+        // that loses carrier keeps them (flagged linkdown): read them again, once per change of
+        // state, not on every message the kernel repeats (statistics, MTU) while it stays down.
         rereadDefaultRoutes(link.index());
       }
       if (previous != null && !previous.name().equals(link.name())) {

@@ -220,8 +220,9 @@ final class IcmpSocket implements AutoCloseable {
    * Asks the kernel to report ICMP errors about this socket's packets (destination unreachable
    * from a gateway, or from the router itself when the gateway does not answer ARP or neighbour
    * solicitation) as errors of {@link #receive}: {@code IP_RECVERR} for IPv4, {@code
-   * IPV6_RECVERR} for IPv6. Without it the kernel drops most of them silently (for IPv6 all but
-   * "administratively prohibited" and "port unreachable") and the check times out.
+   * IPV6_RECVERR} for IPv6. Without it the kernel reports only what it deems hard errors (for
+   * IPv6 such as "administratively prohibited"), drops the rest silently ("no route", "address
+   * unreachable", "time exceeded"), and the check times out.
    */
   void reportErrors() throws ErrnoException {
     if (family == Family.IPV4) {

@@ -254,6 +254,28 @@ class SocketIcmpEchoEngineIpv6NamespaceTest {
     assertThat(result.latency()).isLessThan(LIMIT);
   }
 
+  /**
+   * The gateway's address is gone from the far side, so neighbour discovery fails (three
+   * solicitations 100 ms apart, shortened from 1 s) and the router's own stack reports "address
+   * unreachable" to the socket: a failure well before the limit, not a timeout.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void echo_gatewayDoesNotAnswerNeighbourSolicitation_failsWithAddressUnreachable(Kind kind)
+      throws Exception {
+    sysctl(router, "net/ipv6/neigh/wan0/retrans_time_ms", "100");
+    ip(far, "-6 addr del 2001:db8:1::1/64 dev up0");
+    openPingGroupRange(kind);
+    SocketIcmpEchoEngine engine = engine(kind);
+    Duration limit = Duration.ofSeconds(3);
+
+    TestResult result = in(router, () -> engine.echo(SOURCE, TARGET, limit));
+
+    assertThat(result.outcome()).as("%s", result).isEqualTo(Outcome.FAILURE);
+    assertThat(result.detail()).isEqualTo("ICMP error: No route to host");
+    assertThat(result.latency()).isLessThan(limit);
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void echo_sourceAddressNotOnTheRouter_failsWithTheBindError(Kind kind) throws Exception {

@@ -68,16 +68,6 @@ final class IcmpPacket {
   }
 
   /**
-   * An echo request with identifier {@code id}, sequence number {@code seq} and {@code payload},
-   * checksum filled in (a ping socket's kernel recomputes it, a raw socket sends it as is).
-   *
-   * @throws IllegalArgumentException if {@code id} or {@code seq} is outside 0..65535
-   */
-  static byte[] echoRequest(int id, int seq, byte[] payload) {
-    return echoRequest(Family.IPV4, id, seq, payload);
-  }
-
-  /**
    * An echo request of {@code family} with identifier {@code id}, sequence number {@code seq} and
    * {@code payload}. An IPv4 request carries its checksum (a ping socket's kernel recomputes it, a
    * raw socket sends it as is); an ICMPv6 request carries 0 there, because its checksum covers a
@@ -125,20 +115,6 @@ final class IcmpPacket {
       sum = (sum & 0xffff) + (sum >>> 16);
     }
     return (int) (~sum & 0xffff);
-  }
-
-  /**
-   * Whether the first {@code length} bytes of {@code packet} are the IPv4 echo reply to a request
-   * with {@code seq} and {@code payload}, and, unless {@code id} is negative, identifier {@code
-   * id}.
-   *
-   * @param withIpHeader whether the packet starts with its IPv4 header, as a raw socket delivers it
-   * @param id the identifier to expect, or -1 to accept any (a ping socket's kernel already matched
-   *     it to the socket)
-   */
-  static boolean isEchoReply(
-      byte[] packet, int length, boolean withIpHeader, int id, int seq, byte[] payload) {
-    return isEchoReply(Family.IPV4, packet, length, withIpHeader, id, seq, payload);
   }
 
   /**

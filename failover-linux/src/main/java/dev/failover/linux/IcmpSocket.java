@@ -159,15 +159,6 @@ final class IcmpSocket implements AutoCloseable {
   }
 
   /**
-   * Opens an IPv4 socket of {@code kind} in the calling thread's network namespace.
-   *
-   * @throws ErrnoException as {@link #open(Kind, Family)}
-   */
-  static IcmpSocket open(Kind kind) throws ErrnoException {
-    return open(kind, Family.IPV4);
-  }
-
-  /**
    * Opens a socket of {@code kind} and {@code family} in the calling thread's network namespace.
    *
    * @throws ErrnoException if the kernel refuses, typically {@code EACCES} for a ping socket

@@ -48,7 +48,7 @@ class IcmpPacketTest {
 
   @Test
   void echoRequest_always_carriesTypeIdSeqPayloadAndAValidChecksum() {
-    byte[] request = IcmpPacket.echoRequest(0xbeef, 0x0102, PAYLOAD);
+    byte[] request = IcmpPacket.echoRequest(Family.IPV4, 0xbeef, 0x0102, PAYLOAD);
 
     assertThat(request).hasSize(8 + PAYLOAD.length);
     assertThat(request[0]).isEqualTo((byte) 8);
@@ -60,31 +60,39 @@ class IcmpPacketTest {
 
   @Test
   void echoRequest_idOutOfRange_isRejected() {
-    assertThatThrownBy(() -> IcmpPacket.echoRequest(0x10000, 1, PAYLOAD))
+    assertThatThrownBy(() -> IcmpPacket.echoRequest(Family.IPV4, 0x10000, 1, PAYLOAD))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("id must be 0 to 65535, was 65536");
   }
 
   @Test
   void isEchoReply_matchingReply_isAccepted() {
-    byte[] reply = replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD));
+    byte[] reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD));
 
-    assertThat(IcmpPacket.isEchoReply(reply, reply.length, false, -1, 42, PAYLOAD)).isTrue();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, reply, reply.length, false, -1, 42, PAYLOAD))
+        .isTrue();
   }
 
   @Test
   void isEchoReply_rawPacketWithIpHeader_skipsTheHeaderAndChecksTheId() {
-    byte[] packet = withIpHeader(replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD)));
+    byte[] packet = withIpHeader(replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD)));
 
-    assertThat(IcmpPacket.isEchoReply(packet, packet.length, true, 7, 42, PAYLOAD)).isTrue();
-    assertThat(IcmpPacket.isEchoReply(packet, packet.length, true, 8, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, packet, packet.length, true, 7, 42, PAYLOAD))
+        .isTrue();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, packet, packet.length, true, 8, 42, PAYLOAD))
+        .isFalse();
   }
 
   @Test
   void isEchoReply_otherSequenceNumber_isRejected() {
-    byte[] reply = replyTo(IcmpPacket.echoRequest(7, 41, PAYLOAD));
+    byte[] reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 41, PAYLOAD));
 
-    assertThat(IcmpPacket.isEchoReply(reply, reply.length, false, -1, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, reply, reply.length, false, -1, 42, PAYLOAD))
+        .isFalse();
   }
 
   /** A reply to another check that happens to have the same sequence number (after wrapping). */
@@ -92,39 +100,49 @@ class IcmpPacketTest {
   void isEchoReply_otherChecksPayload_isRejected() {
     byte[] other = PAYLOAD.clone();
     other[15] = 'X';
-    byte[] reply = replyTo(IcmpPacket.echoRequest(7, 42, other));
+    byte[] reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, other));
 
-    assertThat(IcmpPacket.isEchoReply(reply, reply.length, false, -1, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, reply, reply.length, false, -1, 42, PAYLOAD))
+        .isFalse();
   }
 
   @Test
   void isEchoReply_ourOwnRequest_isRejected() {
-    byte[] request = IcmpPacket.echoRequest(7, 42, PAYLOAD);
+    byte[] request = IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD);
 
-    assertThat(IcmpPacket.isEchoReply(request, request.length, false, -1, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, request, request.length, false, -1, 42, PAYLOAD))
+        .isFalse();
   }
 
   @Test
   void isEchoReply_truncated_isRejected() {
-    byte[] reply = replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD));
+    byte[] reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD));
 
-    assertThat(IcmpPacket.isEchoReply(reply, reply.length - 1, false, -1, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, reply, reply.length - 1, false, -1, 42, PAYLOAD))
+        .isFalse();
   }
 
   @Test
   void isEchoReply_corruptedChecksum_isRejected() {
-    byte[] reply = replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD));
+    byte[] reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD));
     reply[3] ^= 0x01;
 
-    assertThat(IcmpPacket.isEchoReply(reply, reply.length, false, -1, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, reply, reply.length, false, -1, 42, PAYLOAD))
+        .isFalse();
   }
 
   @Test
   void isEchoReply_notIpv4Header_isRejected() {
-    byte[] packet = withIpHeader(replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD)));
+    byte[] packet = withIpHeader(replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD)));
     packet[0] = 0x60;
 
-    assertThat(IcmpPacket.isEchoReply(packet, packet.length, true, 7, 42, PAYLOAD)).isFalse();
+    assertThat(
+            IcmpPacket.isEchoReply(Family.IPV4, packet, packet.length, true, 7, 42, PAYLOAD))
+        .isFalse();
   }
 
   /** An ICMPv6 peer's reply to {@code request}: type 129, same id, seq and payload. */
@@ -173,7 +191,7 @@ class IcmpPacketTest {
   @Test
   void isEchoReply_ipv6OwnRequestOrIpv4Reply_isRejected() {
     byte[] request = IcmpPacket.echoRequest(Family.IPV6, 7, 42, PAYLOAD);
-    byte[] ipv4Reply = replyTo(IcmpPacket.echoRequest(7, 42, PAYLOAD));
+    byte[] ipv4Reply = replyTo(IcmpPacket.echoRequest(Family.IPV4, 7, 42, PAYLOAD));
 
     assertThat(IcmpPacket.isEchoReply(Family.IPV6, request, request.length, false, 7, 42, PAYLOAD))
         .isFalse();

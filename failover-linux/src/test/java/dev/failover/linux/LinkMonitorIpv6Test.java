@@ -316,6 +316,35 @@ class LinkMonitorIpv6Test {
     assertThat(view.ipv6DefaultRoutes()).containsExactly(RA_ROUTE);
   }
 
+  /** Built from notifications or read again after an overrun, the same state is the same view. */
+  @Test
+  void onSync_afterOverrunSameState_noView() {
+    start(List.of(GLOBAL), List.of());
+    AddressMessage newer = ipv6("2001:db8:2::2", 0, 0);
+    events.onAddress(newer, false);
+    kernelAdds(RA_ROUTE);
+    reported();
+
+    events.onSync(
+        new Snapshot(List.of(WAN1_UP), List.of(newer, GLOBAL), List.of(RA_ROUTE)),
+        SyncReason.OVERRUN);
+
+    assertThat(reported()).isEmpty();
+  }
+
+  @Test
+  void onSync_afterOverrunRouteGone_viewWithoutIt() {
+    start(List.of(GLOBAL), List.of(RA_ROUTE));
+    reported();
+
+    events.onSync(new Snapshot(List.of(WAN1_UP), List.of(GLOBAL), List.of()), SyncReason.OVERRUN);
+
+    assertThat(reported())
+        .singleElement()
+        .extracting(InterfaceView::ipv6DefaultRoutes)
+        .isEqualTo(List.of());
+  }
+
   /** A plain monitor does not follow IPv6 (it joins no IPv6 group): its views have none. */
   @Test
   void plainMonitor_ipv6Messages_notInTheViews() {

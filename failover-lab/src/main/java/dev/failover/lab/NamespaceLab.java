@@ -597,8 +597,27 @@ public final class NamespaceLab implements AutoCloseable {
   }
 
   /**
+   * Stops the router advertisements of ISP {@code index} with a last word: radvd, stopped with
+   * SIGTERM, sends a last RA with a router lifetime of 0 (RFC 4861, 6.2.5), so the router deletes
+   * its {@code proto ra} default route through that uplink at once, as when a modem withdraws
+   * itself as default router; its SLAAC address stays. Idempotent.
+   *
+   * @throws IllegalStateException if the lab is not dual-stack
+   */
+  public void withdrawRouterAdvertisements(int index) {
+    checkState(ipv6, "lab '%s' was built without IPv6", name);
+    isp(index);
+    synchronized (advertisers) {
+      RouterAdvertiser advertiser = advertisers.remove(index);
+      if (advertiser != null) {
+        advertiser.close();
+      }
+    }
+  }
+
+  /**
    * Starts the router advertisements of ISP {@code index} again after {@link
-   * #stopRouterAdvertisements}: its radvd starts and sends an RA at once, so the router has the
+   * #stopRouterAdvertisements} or {@link #withdrawRouterAdvertisements}: its radvd starts and sends an RA at once, so the router has the
    * default route again within milliseconds. Idempotent.
    *
    * @throws IllegalStateException if the lab is not dual-stack
@@ -796,9 +815,8 @@ public final class NamespaceLab implements AutoCloseable {
     }
     // First radvd, gracefully and by PID, so that none is left for the sweep below to kill.
     synchronized (advertisers) {
-      for (RouterAdvertiser advertiser : advertisers.values()) {
-        advertiser.close();
-      }
+      advertisers.values().forEach(RouterAdvertiser::terminate);
+      advertisers.values().forEach(RouterAdvertiser::close);
       advertisers.clear();
     }
     List<String> namespaces;

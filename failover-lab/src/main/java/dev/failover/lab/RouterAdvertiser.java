@@ -59,6 +59,13 @@ final class RouterAdvertiser implements AutoCloseable {
   static final int PREFERRED_LIFETIME_SECONDS = 300;
 
   private final Process process;
+
+  /**
+   * radvd's children seen so far: its helper outlives radvd briefly, when it is no longer a
+   * descendant (it is re-parented), so it must be known before radvd is stopped.
+   */
+  private final List<ProcessHandle> children = new ArrayList<>();
+
   private final Path pidFile;
   private final Path log;
 
@@ -180,8 +187,14 @@ final class RouterAdvertiser implements AutoCloseable {
   List<Long> pids() {
     List<Long> pids = new ArrayList<>();
     pids.add(process.pid());
-    process.descendants().forEach(child -> pids.add(child.pid()));
+    rememberChildren().forEach(child -> pids.add(child.pid()));
     return pids;
+  }
+
+  /** Adds radvd's current children to {@link #children} and returns them all. */
+  private List<ProcessHandle> rememberChildren() {
+    process.descendants().filter(child -> !children.contains(child)).forEach(children::add);
+    return children;
   }
 
   /** Whether radvd still runs. */
@@ -203,10 +216,20 @@ final class RouterAdvertiser implements AutoCloseable {
    * expires after its lifetime, as when the RAs are lost. Waits for it; idempotent.
    */
   void kill() throws InterruptedException {
-    List<ProcessHandle> children = process.descendants().toList();
+    rememberChildren();
     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    stopChildren(children);
+    stopChildren();
     deletePidFile();
+  }
+
+  /**
+   * Sends radvd SIGTERM and returns at once; {@link #close()} then waits. radvd takes about a
+   * second to exit after its last RA, so a lab stops all of its advertisers first and then waits
+   * for each.
+   */
+  void terminate() {
+    rememberChildren();
+    process.destroy();
   }
 
   /**
@@ -215,9 +238,9 @@ final class RouterAdvertiser implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<ProcessHandle> children = process.descendants().toList();
+    rememberChildren();
     DhcpServer.stop(process, Duration.ofSeconds(5));
-    stopChildren(children);
+    stopChildren();
     deletePidFile();
   }
 
@@ -226,7 +249,7 @@ final class RouterAdvertiser implements AutoCloseable {
    * helper exits by itself when radvd's end of their pipe closes; this makes sure, and makes the
    * end observable to a caller that checks the PIDs.
    */
-  private static void stopChildren(List<ProcessHandle> children) {
+  private void stopChildren() {
     for (ProcessHandle child : children) {
       child.destroyForcibly();
       try {

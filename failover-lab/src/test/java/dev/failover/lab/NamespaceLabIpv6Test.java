@@ -139,6 +139,22 @@ class NamespaceLabIpv6Test {
   }
 
   @Test
+  void withdrawRouterAdvertisements_lastRaHasLifetimeZero_defaultRouteGoesAtOnce()
+      throws Exception {
+    awaitAddress(2);
+    assertThat(await(() -> hasRaDefaultRoute(2), LEARN)).isTrue();
+    lab.withdrawRouterAdvertisements(2);
+    try {
+      // Far less than the lifetime: the router acts on the farewell RA, not on expiry.
+      assertThat(await(() -> !hasRaDefaultRoute(2), Duration.ofSeconds(2))).as(defaults()).isTrue();
+      assertThat(lab.routerIpv6Address(2)).isPresent();
+    } finally {
+      lab.startRouterAdvertisements(2);
+    }
+    assertThat(await(() -> hasRaDefaultRoute(2), LEARN)).as(defaults()).isTrue();
+  }
+
+  @Test
   void linkDownRouterSide_thenLinkUp_routerLearnsAddressAndRouteAgain() throws Exception {
     awaitAddress(3);
     lab.linkDown(3, LinkSide.ROUTER);

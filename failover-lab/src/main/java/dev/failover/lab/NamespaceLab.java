@@ -498,7 +498,7 @@ public final class NamespaceLab implements AutoCloseable {
         "show", "dev", isp.routerInterface(), "scope", "global"));
     // One line per address: "4: wan1    inet6 2001:db8:1:0:...:1/64 scope global dynamic ...".
     for (String line : result.stdout().split("\n")) {
-      String[] words = line.trim().split("\s+");
+      String[] words = line.trim().split("\\s+");
       for (int i = 0; i + 1 < words.length; i++) {
         if (words[i].equals("inet6") && !line.contains(" tentative")) {
           String address = words[i + 1].replaceFirst("/.*", "");
@@ -617,8 +617,9 @@ public final class NamespaceLab implements AutoCloseable {
 
   /**
    * Starts the router advertisements of ISP {@code index} again after {@link
-   * #stopRouterAdvertisements} or {@link #withdrawRouterAdvertisements}: its radvd starts and sends an RA at once, so the router has the
-   * default route again within milliseconds. Idempotent.
+   * #stopRouterAdvertisements} or {@link #withdrawRouterAdvertisements}: its radvd starts and
+   * sends an RA at once, so the router has the default route again within milliseconds.
+   * Idempotent.
    *
    * @throws IllegalStateException if the lab is not dual-stack
    */
@@ -661,9 +662,8 @@ public final class NamespaceLab implements AutoCloseable {
    * the ISP's RA, within about half a second, gives it its SLAAC address and default route again).
    * On the far side the ISP's own route back to the LAN, which the kernel deleted with the modem's
    * link, is put back, as the modem's own configuration would: without it the LAN client hears no
-   * reply through that ISP. In an IPv6
-   * lab the modem's IPv6 addresses, which the kernel deleted too, and its IPv6 route back to the
-   * LAN are put back the same way.
+   * reply through that ISP. In an IPv6 lab the modem's IPv6 addresses, which the kernel deleted
+   * too, and its IPv6 route back to the LAN are put back the same way.
    */
   public void linkUp(int index, LinkSide side) throws IOException {
     checkNotNull(side, "side");
@@ -774,7 +774,7 @@ public final class NamespaceLab implements AutoCloseable {
   /**
    * Clears every fault of ISP {@code index}: no dropping (of either family), the uplink re-created
    * if it was deleted, both ends of the link up, and in an IPv6 lab its router advertisements
-   * running (started again if {@link #stopRouterAdvertisements} stopped them).
+   * running (started again if they were stopped or withdrawn).
    */
   public void restore(int index) throws IOException {
     Isp isp = isp(index);
@@ -1071,6 +1071,8 @@ public final class NamespaceLab implements AutoCloseable {
   private void startAdvertiser(Isp isp) throws IOException {
     Path folder = checkNotNull(scratch, "scratch");
     synchronized (advertisers) {
+      // close() empties the map under the same lock: no radvd may start after it.
+      checkState(!closed, "lab '%s' is closed", name);
       RouterAdvertiser running = advertisers.get(isp.index());
       if (running != null && running.running()) {
         return;

@@ -1,6 +1,7 @@
 package dev.failover.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.net.InetAddresses;
@@ -218,6 +219,20 @@ class NamespaceLabIpv6Test {
     }
     assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("radvd %s", pid).isFalse());
     assertThat(folder).doesNotExist();
+  }
+
+  @Test
+  void build_ipv6Off_startsNoRadvdMakesNoFolderAndRefusesRaFaults() throws Exception {
+    try (NamespaceLab plain = NamespaceLab.builder("fl6").isps(1).lanClient(false).build()) {
+      assertThat(plain.ipv6()).isFalse();
+      assertThat(plain.advertiserPids()).isEmpty();
+      assertThat(plain.scratchFolder()).isEmpty();
+      assertThatThrownBy(() -> plain.stopRouterAdvertisements(1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("without IPv6");
+      assertThatThrownBy(() -> plain.routerIpv6Address(1))
+          .isInstanceOf(IllegalStateException.class);
+    }
   }
 
   /** Pings the first IPv6 target from ISP {@code i}'s SLAAC address through a table of its own. */

@@ -1,5 +1,6 @@
 package dev.failover.testkit;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * apply changes nothing and throws {@link RouteBackendException}; a partial apply (see {@link
  * #applyPartlyNext}) changes nothing either and returns the scripted {@link ApplyOutcome}.
  * Thread-safe.
+ *
+ * <p>It {@linkplain #supports serves} both address families and records states of either; give
+ * each engine (one per family) a fake of its own, so that {@link #lastApplied()} is that family's.
  */
 public final class FakeRouteBackend implements RouteBackend {
   private final List<RoutingState> applied = new ArrayList<>();
@@ -43,6 +47,23 @@ public final class FakeRouteBackend implements RouteBackend {
   @Override
   public synchronized Optional<RoutingState> current() {
     return lastApplied();
+  }
+
+  /** The last state of {@code family} applied whole, if any. */
+  @Override
+  public synchronized Optional<RoutingState> current(AddressFamily family) {
+    for (int i = applied.size() - 1; i >= 0; i--) {
+      if (applied.get(i).family() == family) {
+        return Optional.of(applied.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Both families. */
+  @Override
+  public boolean supports(AddressFamily family) {
+    return true;
   }
 
   /** Makes the next call of {@link #apply} fail. */

@@ -194,7 +194,7 @@ public record Provider(
       @Nullable Object ipv6Gateway) {
     Checks.checkArgument(
         ipv4 || ipv6,
-        "a provider needs ipv4 or ipv6 (or both) turned on, was ipv4 = false and ipv6 = false");
+        "ipv4 and ipv6 must not both be false: a provider needs at least one address family");
     if (!ipv4) {
       checkOff("ipv4", "ipv4_address", ipv4Address);
       checkOff("ipv4", "network", network);

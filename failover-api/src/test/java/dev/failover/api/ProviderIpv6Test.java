@@ -125,8 +125,7 @@ class ProviderIpv6Test {
                 new Provider(
                     "a", "wan1", null, null, null, "t", 101, false, false, null, null, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ipv4 or ipv6")
-        .hasMessageContaining("ipv4 = false and ipv6 = false");
+        .hasMessageContaining("ipv4 and ipv6 must not both be false");
   }
 
   @Test

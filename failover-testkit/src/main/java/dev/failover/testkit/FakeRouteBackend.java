@@ -13,7 +13,8 @@ import java.util.Optional;
  * A {@link RouteBackend} that records the states applied to it and can be told to fail, or to
  * apply only partly.
  *
- * <p>{@link #current()} returns the last state applied whole, as a perfect kernel would. A failing
+ * <p>{@link #current(AddressFamily)} returns the last state of the family applied whole, as a
+ * perfect kernel would ({@link #current()} the IPv4 one). A failing
  * apply changes nothing and throws {@link RouteBackendException}; a partial apply (see {@link
  * #applyPartlyNext}) changes nothing either and returns the scripted {@link ApplyOutcome}.
  * Thread-safe.
@@ -44,9 +45,10 @@ public final class FakeRouteBackend implements RouteBackend {
     return ApplyOutcome.complete();
   }
 
+  /** The last IPv4 state applied whole, as {@link RouteBackend#current()} says. */
   @Override
   public synchronized Optional<RoutingState> current() {
-    return lastApplied();
+    return current(AddressFamily.IPV4);
   }
 
   /** The last state of {@code family} applied whole, if any. */

@@ -172,6 +172,39 @@ class CommandLineTest {
         .startsWith("Invalid configuration: check_interval must be a number of seconds > 0");
   }
 
+  /** isp1 with IPv6 learned but its link-local gateway, and an IPv6 test case (issue 16). */
+  private Path dualStackConfig() throws Exception {
+    Path file = config("");
+    return Files.writeString(
+        file,
+        Files.readString(file)
+                .replace("rt_table_id = 101\n", "rt_table_id = 101\nipv6_gateway = \"fe80::1\"\n")
+            + "[[test_cases]]\n"
+            + "type = \"fake\"\n"
+            + "target = \"2001:db8::1\"\n");
+  }
+
+  @Test
+  void checkConfig_ipv6Provider_printsItsIpv6ValuesAndNotesThatRunRefusesThem() throws Exception {
+    Path file = dualStackConfig();
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains("IPv6 src (learned) prefix (learned) via fe80::1")
+        .contains("note: providers[0] has IPv6, which is checked but not yet routed");
+  }
+
+  @Test
+  void run_ipv6Provider_isRefusedBeforeTouchingAnything() throws Exception {
+    Path file = dualStackConfig();
+
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .startsWith("Invalid configuration: providers[0].ipv6 must be false for now");
+  }
+
   @Test
   void stickySet_knownProvider_writesTheStickyFile() throws Exception {
     Path file = config("");

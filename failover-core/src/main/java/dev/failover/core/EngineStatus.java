@@ -141,7 +141,7 @@ public record EngineStatus(
         at,
         state.ticks(),
         policy,
-        state.interval(settings, unconfigured(resolutions)),
+        state.interval(settings, unconfigured(resolutions), histories),
         decision == null ? null : decision.main().id(),
         decision == null ? null : decision.reason(),
         decision == null ? "" : decision.detail(),

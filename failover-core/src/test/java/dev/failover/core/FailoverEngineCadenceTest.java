@@ -2,6 +2,7 @@ package dev.failover.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderState;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
@@ -12,8 +13,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's cadence: {@code check_interval}, {@code fast_check_interval} while in doubt, and three
- * quarters of it for at most two rounds after a provider in service answered nothing.
+ * The engine's cadence: {@code check_interval}, {@code fast_check_interval} while in doubt, and
+ * three quarters of it for at most two rounds after a provider in service answered nothing.
  */
 class FailoverEngineCadenceTest {
   private static final Duration CHECK = Duration.ofSeconds(5);
@@ -239,5 +240,62 @@ class FailoverEngineCadenceTest {
 
     // Three providers, 300 ms each on the direct executor: 900 ms, longer than the 750 ms hurry.
     assertThat(engine.nextTickDelay()).isZero();
+  }
+
+  @Test
+  void nextTickDelay_lossTestRunning_halfFastInterval() {
+    FailoverEngine engine = engine();
+    policy.evidence("isp2", new ProviderEvidence(10, 1, 5, 0, 0.9, 0));
+
+    EngineStatus status = engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(FAST.dividedBy(2));
+    assertThat(status.interval()).isEqualTo(FAST.dividedBy(2));
+  }
+
+  @Test
+  void nextTickDelay_recoveryTestRunningOnDownProvider_halfFastInterval() {
+    FailoverEngine engine = engine();
+    policy
+        .set("isp2", ProviderState.DOWN)
+        .evidence("isp2", new ProviderEvidence(10, 0, 5, 0, 0, 2));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(FAST.dividedBy(2));
+  }
+
+  @Test
+  void nextTickDelay_recoveryScoreOfUpProvider_notATestRunning() {
+    FailoverEngine engine = engine();
+    policy.evidence("isp2", new ProviderEvidence(10, 0, 5, 0, 0, 2));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundWhileLossTestRuns_theHurryNotTheTestCadence() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+    policy.evidence("isp1", new ProviderEvidence(10, 3, 5, 1, 2.7, 0));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay())
+        .as("a late reply must get the time to come before the third silent round is judged")
+        .isEqualTo(HURRIED);
+  }
+
+  @Test
+  void nextTickDelay_lossTestRunningWithoutFastCadence_checkInterval() {
+    EngineSettings plain = new EngineSettings(CHECK, Duration.ofSeconds(4), 100, 50, 3);
+    FailoverEngine engine = engine(plain, new FakeTestScenario("ping"));
+    policy.evidence("isp2", new ProviderEvidence(10, 1, 5, 0, 0.9, 0));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
   }
 }

@@ -39,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * @param policy the reliability policy's name
  * @param interval the check interval in force after the last tick: {@code fast_check_interval}
  *     while a provider is in doubt ({@code SUSPECT}, {@code RECOVERING}, {@code
- *     INSUFFICIENT_DATA}), otherwise {@code check_interval}
+ *     INSUFFICIENT_DATA}), otherwise {@code check_interval}; half of {@code fast_check_interval}
+ *     while a sequential test runs, three quarters of it after a silent round (see {@code
+ *     EngineState.interval})
  * @param mainProviderId the main provider's id; null before the first decision
  * @param mainReason why the main provider is main (see {@link Selection}); null before the first
  *     tick
@@ -141,7 +143,7 @@ public record EngineStatus(
         at,
         state.ticks(),
         policy,
-        state.interval(settings, unconfigured(resolutions)),
+        state.interval(settings, unconfigured(resolutions), histories),
         decision == null ? null : decision.main().id(),
         decision == null ? null : decision.reason(),
         decision == null ? "" : decision.detail(),

@@ -83,7 +83,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
  * or {@code fast_check_interval} while any provider is in doubt ({@code SUSPECT}, {@code
- * RECOVERING} or {@code INSUFFICIENT_DATA}); see {@link #nextTickDelay()}.
+ * RECOVERING} or {@code INSUFFICIENT_DATA}), or three quarters of it for at most two ticks after a
+ * provider in service answered nothing; see {@link #nextTickDelay()}.
  *
  * <p><b>Links:</b> {@link #linkChanged} records whether a provider's link is usable. A provider
  * whose link is down is not selected as main whatever its policy status, keeps its route (ranked
@@ -351,7 +352,7 @@ public final class FailoverEngine {
       // Also after an Error escaped the tick, so that a failing tick does not re-run at once.
       Duration delay =
           state
-              .interval(settings, EngineStatus.unconfigured(resolutions))
+              .interval(settings, EngineStatus.unconfigured(resolutions), history.snapshot())
               .minus(stopwatch.elapsed());
       nextTickDelay = delay.isNegative() ? Duration.ZERO : delay;
       probeLock.unlock();
@@ -578,6 +579,10 @@ public final class FailoverEngine {
    * {@code fast_check_interval} while any provider is {@code SUSPECT}, {@code RECOVERING} or {@code
    * INSUFFICIENT_DATA} (a provider in doubt is judged sooner), and {@code check_interval}
    * otherwise. Since {@code probe_timeout <= fast_check_interval}, a tick fits in either interval.
+   * After a round in which a provider in service answered nothing, the next one or two ticks are
+   * hurried to three quarters of a {@code fast_check_interval}, so a blackhole's three failed
+   * rounds take 0.4 s instead of 0.5 s at the defaults (a tick longer than that is followed at
+   * once); see {@code EngineState.interval}.
    * Safe to call from any thread.
    */
   public Duration nextTickDelay() {

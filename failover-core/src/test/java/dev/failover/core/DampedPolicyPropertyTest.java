@@ -49,9 +49,9 @@ class DampedPolicyPropertyTest {
   private static final int MAX_FAILURE_RUN = DEFAULTS.downConsecutiveFailures() - 1;
 
   /** The reference model's score per lost and per answered probe, and its threshold. */
-  private static final double LOST = Math.log(20.0 / 6);
+  private static final double LOST = Math.log(20.0 / 8);
 
-  private static final double ANSWERED = Math.log(80.0 / 94);
+  private static final double ANSWERED = Math.log(80.0 / 92);
   private static final double THRESHOLD = Math.log(1e4);
 
   /** Rounds of unbroken success after which a down provider surely fails back (once damped). */

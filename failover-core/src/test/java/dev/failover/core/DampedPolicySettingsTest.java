@@ -30,7 +30,7 @@ class DampedPolicySettingsTest {
     assertThat(settings.downConsecutiveFailures()).isEqualTo(3);
     assertThat(settings.upConsecutiveSuccesses()).isEqualTo(5);
     assertThat(settings.lossWindowRounds()).isEqualTo(50);
-    assertThat(settings.lossAcceptablePercent()).isEqualTo(6.0);
+    assertThat(settings.lossAcceptablePercent()).isEqualTo(8.0);
     assertThat(settings.lossDegradedPercent()).isEqualTo(20.0);
     assertThat(settings.lossFalseAlarmProbability()).isEqualTo(1e-4);
     assertThat(settings.lossFalseRecoveryProbability()).isEqualTo(1e-3);
@@ -116,8 +116,8 @@ class DampedPolicySettingsTest {
   void scores_defaults_areTheLogLikelihoodRatiosAndWaldThresholds() {
     DampedPolicySettings settings = DampedPolicySettings.defaults();
 
-    assertThat(settings.lostProbeScore()).isCloseTo(Math.log(20.0 / 6), within(1e-12));
-    assertThat(settings.answeredProbeScore()).isCloseTo(Math.log(80.0 / 94), within(1e-12));
+    assertThat(settings.lostProbeScore()).isCloseTo(Math.log(20.0 / 8), within(1e-12));
+    assertThat(settings.answeredProbeScore()).isCloseTo(Math.log(80.0 / 92), within(1e-12));
     assertThat(settings.lossThreshold()).isCloseTo(Math.log(1e4), within(1e-12));
     assertThat(settings.recoveryThreshold()).isCloseTo(Math.log(1e3), within(1e-12));
   }

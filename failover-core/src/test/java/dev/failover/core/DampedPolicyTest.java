@@ -129,11 +129,11 @@ class DampedPolicyTest {
     DampedPolicySettings settings = DampedPolicySettings.defaults();
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(50, "+");
-    // One probe in 3 lost (33%): each cycle adds ln(20/6) + 2 ln(80/94) = 0.881 to the score,
+    // One probe in 3 lost (33%): each cycle adds ln(20/8) + 2 ln(80/92) = 0.637 to the score,
     // which never falls back to 0; the lost probe that takes it to ln(10^4) = 9.21 fires.
     double perCycle = settings.lostProbeScore() + 2 * settings.answeredProbeScore();
     int cycles = (int) Math.ceil((settings.lossThreshold() - settings.lostProbeScore()) / perCycle);
-    assertThat(cycles).isEqualTo(10);
+    assertThat(cycles).isEqualTo(14);
 
     for (int i = 0; i < cycles; i++) {
       driver.round("x").rounds(2, "+");
@@ -145,19 +145,19 @@ class DampedPolicyTest {
 
     assertThat(driver.state(0)).isEqualTo(DOWN);
     assertThat(driver.status(0).reason())
-        .contains("packet loss degraded: loss test score 10.02 reached 9.21")
-        .contains("(acceptable 6%, degraded 20%)", "11 of the last 50 probes lost (22%)");
+        .contains("packet loss degraded: loss test score 9.83 reached 9.21")
+        .contains("(acceptable 8%, degraded 20%)", "15 of the last 50 probes lost (30%)");
   }
 
   @Test
-  void assess_isolatedLostProbe_lossScoreBackToZeroAfterEightAnswers() {
+  void assess_isolatedLostProbe_lossScoreBackToZeroAfterSevenAnswers() {
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(5, "+");
 
     driver.round("x");
-    assertThat(driver.status(0).evidence().lossScore()).isCloseTo(Math.log(20.0 / 6), within(1e-9));
-    // ln(20/6) = 1.204 is 7.47 answers of ln(94/80) = 0.161 each.
-    driver.rounds(7, "+");
+    assertThat(driver.status(0).evidence().lossScore()).isCloseTo(Math.log(20.0 / 8), within(1e-9));
+    // ln(20/8) = 0.916 is 6.56 answers of ln(92/80) = 0.140 each.
+    driver.rounds(6, "+");
     assertThat(driver.status(0).evidence().lossScore()).isGreaterThan(0);
     driver.round("+");
 
@@ -169,8 +169,9 @@ class DampedPolicyTest {
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(5, "++");
 
-    // 50% packet loss: every round has an answer (reachable), each adds 1.204 - 0.161 = 1.043.
-    driver.rounds(8, "+x");
+    // 50% packet loss: every round has an answer (reachable); the first adds ln(20/8) = 0.916,
+    // each later one 0.916 - 0.140 = 0.776, so the 12th reaches 9.21.
+    driver.rounds(11, "+x");
     assertThat(driver.state(0)).isEqualTo(UP);
     driver.round("+x");
 
@@ -200,11 +201,11 @@ class DampedPolicyTest {
     DampedPolicySettings settings = DampedPolicySettings.defaults();
     Driver driver = Driver.of(DampedPolicy.withDefaults(), 1);
     driver.rounds(5, "+").rounds(3, "x");
-    // The recovery score starts at 0 when the provider goes down and gains ln(94/80) = 0.161 per
-    // answered probe: ln(10^3) = 6.91 takes 43 of them, whatever the window still holds.
+    // The recovery score starts at 0 when the provider goes down and gains ln(92/80) = 0.140 per
+    // answered probe: ln(10^3) = 6.91 takes 50 of them, whatever the window still holds.
     int needed =
         (int) Math.ceil(settings.recoveryThreshold() / -settings.answeredProbeScore());
-    assertThat(needed).isEqualTo(43);
+    assertThat(needed).isEqualTo(50);
 
     driver.rounds(needed - 1, "+");
     assertThat(driver.state(0)).isEqualTo(DOWN);
@@ -213,7 +214,7 @@ class DampedPolicyTest {
     assertThat(driver.state(0)).isEqualTo(RECOVERING);
     assertThat(driver.status(0).eligible()).isFalse();
     assertThat(driver.status(0).reason())
-        .contains("43 consecutive successful rounds, loss acceptable")
+        .contains("50 consecutive successful rounds, loss acceptable")
         .contains("failback dwell of 30 s");
   }
 
@@ -224,7 +225,7 @@ class DampedPolicyTest {
     assertThat(driver.state(0)).isEqualTo(DOWN);
 
     // Then 1 lost probe in 6 (17%): runs of 5 successes, as up_consecutive_successes wants, but
-    // each cycle takes 1.204 - 5 * 0.161 = 0.40 from the recovery score.
+    // each cycle takes 0.916 - 5 * 0.140 = 0.22 from the recovery score.
     for (int i = 0; i < 100; i++) {
       driver.rounds(5, "+").round("x");
     }
@@ -638,7 +639,7 @@ class DampedPolicyTest {
 
     driver.resetHistory(0).assessOnly();
     assertThat(driver.state(0)).isEqualTo(DOWN);
-    driver.rounds(42, "+");
+    driver.rounds(49, "+");
     assertThat(driver.state(0)).isEqualTo(DOWN);
     driver.round("+");
 

@@ -124,10 +124,11 @@ class FailoverEngineAdaptiveTimeoutTest {
       assertThat(engine.status().mainProvider()).hasValue("isp1");
     }
 
-    // The next round `phase` later, judged lost after the 0.1 s floor; two more rounds at 0.2 s:
-    // phase + 0.5 s, so at most 0.98 s, 0.74 s in the middle of the cadence.
+    // The next round `phase` later, judged lost after the 0.1 s floor; two more rounds hurried to
+    // 0.15 s apart after a silent one: phase + 0.4 s, so at most 0.88 s, 0.64 s in the middle of
+    // the cadence.
     for (int i = 0; i < detections.size(); i++) {
-      assertThat(detections.get(i)).isEqualTo(Duration.ofMillis(40L * i + 500));
+      assertThat(detections.get(i)).isEqualTo(Duration.ofMillis(40L * i + 400));
     }
   }
 }

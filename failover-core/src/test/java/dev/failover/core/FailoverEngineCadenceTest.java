@@ -2,7 +2,9 @@ package dev.failover.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderState;
+import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
 import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeRouteBackend;
@@ -10,7 +12,10 @@ import dev.failover.testkit.FakeTestScenario;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The engine's cadence: {@code check_interval}, or {@code fast_check_interval} while in doubt. */
+/**
+ * The engine's cadence: {@code check_interval}, {@code fast_check_interval} while in doubt, and
+ * three quarters of it for at most two rounds after a provider in service answered nothing.
+ */
 class FailoverEngineCadenceTest {
   private static final Duration CHECK = Duration.ofSeconds(5);
   private static final Duration FAST = Duration.ofSeconds(1);
@@ -149,5 +154,148 @@ class FailoverEngineCadenceTest {
     assertThat(status.provider("isp1").orElseThrow().state()).isEqualTo(ProviderState.SUSPECT);
     assertThat(status.interval()).isEqualTo(FAST);
     assertThat(engine.nextTickDelay()).isEqualTo(FAST);
+  }
+
+  private static final Duration HURRIED = FAST.multipliedBy(3).dividedBy(4);
+  private static final TestResult LOST = TestResult.timeout(Duration.ofMillis(800));
+
+  @Test
+  void nextTickDelay_silentRoundOfProviderInService_threeQuartersOfFastInterval() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp2", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+
+    EngineStatus status = engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(HURRIED);
+    assertThat(status.interval()).isEqualTo(HURRIED);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundsInARow_hurriedTwiceThenTheDoubtCadence() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+    policy.set("isp1", ProviderState.SUSPECT);
+
+    engine.runOnce();
+    assertThat(engine.nextTickDelay()).isEqualTo(HURRIED);
+    engine.runOnce();
+    assertThat(engine.nextTickDelay()).isEqualTo(HURRIED);
+    engine.runOnce();
+    assertThat(engine.nextTickDelay())
+        .as("a provider the policy never declares down is not probed faster for long")
+        .isEqualTo(FAST);
+  }
+
+  @Test
+  void nextTickDelay_answerAfterSilentRound_noLongerHurried() {
+    FakeTestScenario scenario =
+        new FakeTestScenario("ping").script("isp1", LOST, TestResult.success(Duration.ZERO));
+    FailoverEngine engine = engine(SETTINGS, scenario);
+
+    engine.runOnce();
+    assertThat(engine.nextTickDelay()).isEqualTo(HURRIED);
+    engine.runOnce();
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundOfDownProvider_notHurried() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+    policy.set("isp1", ProviderState.DOWN);
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).as("a down provider is out of service").isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundOfProviderWithLinkDown_notHurried() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+    engine.linkChanged("eth1", false);
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_noFastCadenceConfigured_silentRoundNotHurried() {
+    EngineSettings plain = new EngineSettings(CHECK, Duration.ofSeconds(4), 100, 50, 3);
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(plain, scenario);
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundLongerThanTheHurry_nextStartsRightAfter() {
+    FailoverEngine engine =
+        engine(SETTINGS, new ClockAdvancingScenario(clock, Duration.ofMillis(300), LOST));
+
+    engine.runOnce();
+
+    // Three providers, 300 ms each on the direct executor: 900 ms, longer than the 750 ms hurry.
+    assertThat(engine.nextTickDelay()).isZero();
+  }
+
+  @Test
+  void nextTickDelay_lossTestRunning_halfFastInterval() {
+    FailoverEngine engine = engine();
+    policy.evidence("isp2", new ProviderEvidence(10, 1, 5, 0, 0.9, 0));
+
+    EngineStatus status = engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(FAST.dividedBy(2));
+    assertThat(status.interval()).isEqualTo(FAST.dividedBy(2));
+  }
+
+  @Test
+  void nextTickDelay_recoveryTestRunningOnDownProvider_halfFastInterval() {
+    FailoverEngine engine = engine();
+    policy
+        .set("isp2", ProviderState.DOWN)
+        .evidence("isp2", new ProviderEvidence(10, 0, 5, 0, 0, 2));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(FAST.dividedBy(2));
+  }
+
+  @Test
+  void nextTickDelay_recoveryScoreOfUpProvider_notATestRunning() {
+    FailoverEngine engine = engine();
+    policy.evidence("isp2", new ProviderEvidence(10, 0, 5, 0, 0, 2));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
+  }
+
+  @Test
+  void nextTickDelay_silentRoundWhileLossTestRuns_theHurryNotTheTestCadence() {
+    FakeTestScenario scenario = new FakeTestScenario("ping").always("isp1", LOST);
+    FailoverEngine engine = engine(SETTINGS, scenario);
+    policy.evidence("isp1", new ProviderEvidence(10, 3, 5, 1, 2.7, 0));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay())
+        .as("a late reply must get the time to come before the third silent round is judged")
+        .isEqualTo(HURRIED);
+  }
+
+  @Test
+  void nextTickDelay_lossTestRunningWithoutFastCadence_checkInterval() {
+    EngineSettings plain = new EngineSettings(CHECK, Duration.ofSeconds(4), 100, 50, 3);
+    FailoverEngine engine = engine(plain, new FakeTestScenario("ping"));
+    policy.evidence("isp2", new ProviderEvidence(10, 1, 5, 0, 0.9, 0));
+
+    engine.runOnce();
+
+    assertThat(engine.nextTickDelay()).isEqualTo(CHECK);
   }
 }

@@ -1,5 +1,6 @@
 package dev.failover.core;
 
+import dev.failover.api.ProviderEvidence;
 import dev.failover.api.ProviderHistory;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStatus;
@@ -16,11 +17,18 @@ import java.util.Map;
  */
 public final class ScriptedPolicy implements ReliabilityPolicy {
   private final Map<String, ProviderState> states = new HashMap<>();
+  private final Map<String, ProviderEvidence> evidence = new HashMap<>();
   private int calls;
 
   /** From the next assessment on, {@code providerId} is in {@code state}. */
   public synchronized ScriptedPolicy set(String providerId, ProviderState state) {
     states.put(providerId, state);
+    return this;
+  }
+
+  /** From the next assessment on, {@code providerId}'s status carries {@code figures}. */
+  public synchronized ScriptedPolicy evidence(String providerId, ProviderEvidence figures) {
+    evidence.put(providerId, figures);
     return this;
   }
 
@@ -43,11 +51,11 @@ public final class ScriptedPolicy implements ReliabilityPolicy {
       String id = history.provider().id();
       ProviderState state = states.getOrDefault(id, ProviderState.UP);
       ProviderStatus before = previous.get(id);
-      result.put(
-          id,
+      ProviderStatus status =
           before != null && before.state() == state
               ? before
-              : ProviderStatus.of(state, now, "scripted " + state));
+              : ProviderStatus.of(state, now, "scripted " + state);
+      result.put(id, status.withEvidence(evidence.getOrDefault(id, ProviderEvidence.NONE)));
     }
     return result;
   }

@@ -27,8 +27,10 @@ import java.util.SplittableRandom;
  * probe per target; the policy assesses both after each round, as the engine does. The next round
  * starts {@code fast} after the last one while any provider is in doubt ({@code SUSPECT}, {@code
  * RECOVERING}, {@code INSUFFICIENT_DATA}, a loss score above 0, or a recovery score above 0 while
- * {@code DOWN}), and {@code normal} after it otherwise: the rule of failover-core's {@code
- * EngineState.interval}. The trial
+ * {@code DOWN}), and {@code normal} after it otherwise; but {@code 3/4 fast} for at most two rounds
+ * after a round in which a provider in service answered nothing, and otherwise {@code fast / 2}
+ * while a sequential test runs (a loss score above 0, or a recovery score above 0 while {@code
+ * DOWN}): the rule of failover-core's {@code EngineState.interval}. The trial
  * starts with clean rounds until the primary is eligible and its loss score is 0; then the loss
  * starts, and the clock with it. A lost probe is a {@link TestResult#timeout}, an answered one a
  * success after {@link Traces#DEFAULT_LATENCY}.
@@ -188,9 +190,59 @@ public final class LossTrials {
     }
 
     private Duration advance() {
-      Duration step = inDoubt() ? fast : normal;
+      Duration step;
+      if (hurried()) {
+        step = fast.multipliedBy(3).dividedBy(4);
+      } else if (testRunning()) {
+        step = fast.dividedBy(2);
+      } else {
+        step = inDoubt() ? fast : normal;
+      }
       now = now.plus(step);
       return step;
+    }
+
+    /**
+     * The engine's hurry after a silent round ({@code EngineState.interval}): a provider in service
+     * whose newest 1 or 2 rounds in a row had no answer, with a fast cadence configured.
+     */
+    private boolean hurried() {
+      if (fast.compareTo(normal) >= 0) {
+        return false;
+      }
+      for (int p = 0; p < 2; p++) {
+        ProviderStatus status = statuses.get(providers.get(p).id());
+        if (status == null
+            || status.state() == ProviderState.DOWN
+            || status.state() == ProviderState.RECOVERING) {
+          continue;
+        }
+        int silent = 0;
+        for (var it = rounds.get(p).descendingIterator(); it.hasNext() && silent <= 2; ) {
+          if (it.next().results().stream().anyMatch(TestResult::succeeded)) {
+            break;
+          }
+          silent++;
+        }
+        if (silent >= 1 && silent <= 2) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A sequential test runs, with a fast cadence configured: the engine's half fast cadence. */
+    private boolean testRunning() {
+      if (fast.compareTo(normal) >= 0) {
+        return false;
+      }
+      for (ProviderStatus status : statuses.values()) {
+        if (status.evidence().lossScore() > 0
+            || (status.state() == ProviderState.DOWN && status.evidence().recoveryScore() > 0)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private boolean inDoubt() {

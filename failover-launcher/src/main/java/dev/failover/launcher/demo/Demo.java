@@ -648,10 +648,10 @@ public final class Demo {
               + " answered probes: "
               + rounds
               + " rounds, about "
-              + ForPeople.duration(config.fastCheckInterval().multipliedBy(rounds))
-              + " at fast_check_interval "
-              + ForPeople.duration(config.fastCheckInterval())
-              + "), then it must stay healthy for failback_dwell ("
+              + ForPeople.duration(testCadence().multipliedBy(rounds))
+              + " at a round every "
+              + ForPeople.duration(testCadence())
+              + " while the test runs), then it must stay healthy for failback_dwell ("
               + ForPeople.duration(dwell)
               + ")"
               + (step == 3 ? flapNote() : ""));
@@ -717,6 +717,15 @@ public final class Demo {
           fault.lan().silence(),
           count.lost(),
           gaps);
+    }
+
+    /**
+     * The engine's cadence while a sequential test runs: half of {@code fast_check_interval}, when
+     * that is shorter than {@code check_interval} (docs/architecture.md, "Cadence").
+     */
+    private Duration testCadence() {
+      Duration fast = config.fastCheckInterval();
+      return fast.compareTo(config.checkInterval()) < 0 ? fast.dividedBy(2) : fast;
     }
 
     /** The fewest answered probes in a row after which the recovery test finds the loss fine. */

@@ -281,11 +281,16 @@ public final class HookRunner {
     }
   }
 
-  /** SIGTERM to the hook and what it started, then SIGKILL to what is left after a grace. */
+  /**
+   * SIGTERM to the hook and what it started, then SIGKILL to what is left after a grace. The tree
+   * is listed first (once the hook is gone, its children are no longer its descendants), and the
+   * hook is signalled before its children: the other way round, a shell waiting for a child it
+   * started would see that child end and run its next command before its own signal came.
+   */
   private static void kill(Process process) {
     List<ProcessHandle> tree = process.descendants().toList();
-    tree.forEach(ProcessHandle::destroy);
     process.destroy();
+    tree.forEach(ProcessHandle::destroy);
     boolean exited = false;
     try {
       exited = process.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);

@@ -125,7 +125,8 @@ public record StatusDocument(
     json.put("running", running);
     json.put("pid", pid);
     json.put("check_interval", seconds(checkInterval));
-    // The interval in force: fast_check_interval while a provider is in doubt.
+    // The interval in force: faster than check_interval while a provider is in doubt, under a
+    // loss test or silent (EngineState.interval).
     json.put("interval", seconds(status.interval()));
     json.put("status_at", status.at().toString());
     json.put("ticks", status.ticks());

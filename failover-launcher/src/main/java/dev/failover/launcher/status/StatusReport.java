@@ -195,7 +195,7 @@ public final class StatusReport {
         "checks every %s s (%s)%n",
         Durations.seconds(interval),
         fast
-            ? "fast_check_interval: a provider is in doubt; check_interval is "
+            ? "faster: a provider is in doubt, under a loss test or silent; check_interval is "
                 + Durations.format(checkInterval)
             : "check_interval");
   }

@@ -316,8 +316,8 @@ class CommandLineTest {
         .contains("default routes: isp2 metric 100, isp1 metric 101")
         .contains("sticky: none")
         .contains(
-            "checks every 0.2 s (fast_check_interval: a provider is in doubt; check_interval is"
-                + " 0.5 s)")
+            "checks every 0.2 s (faster: a provider is in doubt, under a loss test or silent;"
+                + " check_interval is 0.5 s)")
         .contains("isp1             no       DOWN  DOWN")
         .contains("isp2             yes      up    UP")
         .contains("+++--xx")

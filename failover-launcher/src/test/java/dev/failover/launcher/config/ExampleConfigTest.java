@@ -79,9 +79,9 @@ class ExampleConfigTest {
         config.fastCheckInterval().multipliedBy(damped.downConsecutiveFailures());
     assertThat(comments).contains("(" + Durations.format(downAfter) + " at the fast cadence)");
     // The loss test's figures quoted in the comments are the documented ones for these defaults.
-    assertThat(damped.lossAcceptablePercent()).isEqualTo(6.0);
+    assertThat(damped.lossAcceptablePercent()).isEqualTo(8.0);
     assertThat(damped.lossDegradedPercent()).isEqualTo(20.0);
-    assertThat(comments).contains("20% loss is left after about 9 s");
+    assertThat(comments).contains("20% loss is left after about 8 s");
     int needed =
         (int) Math.ceil(damped.recoveryThreshold() / -damped.answeredProbeScore());
     assertThat(comments).contains(needed + " answered probes after an outage");

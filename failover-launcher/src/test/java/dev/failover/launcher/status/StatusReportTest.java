@@ -59,8 +59,8 @@ class StatusReportTest {
         .contains("100.0%")
         .contains("10.0 ms")
         .contains(
-            "checks every 0.2 s (fast_check_interval: a provider is in doubt; check_interval is"
-                + " 5 s)")
+            "checks every 0.15 s (faster: a provider is in doubt, under a loss test or silent;"
+                + " check_interval is 5 s)")
         .contains(" up    INSUFFICIENT_DATA ")
         .doesNotContain("?");
   }

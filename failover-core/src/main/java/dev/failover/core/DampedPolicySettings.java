@@ -96,7 +96,7 @@ public record DampedPolicySettings(
 
   /**
    * The default of {@code loss_acceptable_percent}: 8 %, so that a link losing 5 % each way (9.75 %
-   * of the pings) is rarely left (about 3 % of such minutes) while 20 % loss is left in about 6 s
+   * of the pings) is rarely left (about 3 % of such minutes) while 20 % loss is left in about 8 s
    * (docs/policy-damped.md, "The loss test"; it was 6 %, which left such a link in about a fifth of
    * its minutes).
    */

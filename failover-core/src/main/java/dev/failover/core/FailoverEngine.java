@@ -83,8 +83,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
  * or {@code fast_check_interval} while any provider is in doubt ({@code SUSPECT}, {@code
- * RECOVERING} or {@code INSUFFICIENT_DATA}), or three quarters of it for at most two ticks after a
- * provider in service answered nothing; see {@link #nextTickDelay()}.
+ * RECOVERING} or {@code INSUFFICIENT_DATA}), half of it while a policy's sequential test runs, or
+ * three quarters of it for at most two ticks after a provider in service answered nothing; see
+ * {@link #nextTickDelay()}.
  *
  * <p><b>Links:</b> {@link #linkChanged} records whether a provider's link is usable. A provider
  * whose link is down is not selected as main whatever its policy status, keeps its route (ranked
@@ -579,10 +580,12 @@ public final class FailoverEngine {
    * {@code fast_check_interval} while any provider is {@code SUSPECT}, {@code RECOVERING} or {@code
    * INSUFFICIENT_DATA} (a provider in doubt is judged sooner), and {@code check_interval}
    * otherwise. Since {@code probe_timeout <= fast_check_interval}, a tick fits in either interval.
-   * After a round in which a provider in service answered nothing, the next one or two ticks are
-   * hurried to three quarters of a {@code fast_check_interval}, so a blackhole's three failed
-   * rounds take 0.4 s instead of 0.5 s at the defaults (a tick longer than that is followed at
-   * once); see {@code EngineState.interval}.
+   * While a policy's sequential test runs (a loss score above 0, or a recovery score above 0
+   * while {@code DOWN}) the interval is half a {@code fast_check_interval}: the test decides on
+   * probes. After a round in which a provider in service answered nothing, the next one or two
+   * ticks are hurried to three quarters of a {@code fast_check_interval}, so a blackhole's three
+   * failed rounds take 0.4 s instead of 0.5 s at the defaults (a tick longer than that is followed
+   * at once); see {@code EngineState.interval}.
    * Safe to call from any thread.
    */
   public Duration nextTickDelay() {

@@ -167,16 +167,17 @@ class FailoverComponentTest {
   }
 
   @Test
-  void daemon_aProviderInDoubt_ticksAtTheFastCheckInterval() throws Exception {
+  void daemon_aSilentProviderInDoubt_ticksSoonerThanTheFastCheckInterval() throws Exception {
     scenario.always(providers.get(0).id(), TestResult.failure(Duration.ofMillis(5), "down"));
     TestFailoverComponent component = TestFailoverComponent.create(config(), scenario);
     component.daemon().startAsync();
     component.scheduler().runDueTasks();
-    // One failed round: the first provider is not judged yet, so it is in doubt.
-    assertThat(component.daemon().engine().status().interval())
-        .isEqualTo(FailoverConfig.DEFAULT_FAST_CHECK_INTERVAL);
+    // One round without an answer: the first provider is not judged yet (in doubt) and silent, so
+    // the next round is hurried to three quarters of fast_check_interval.
+    Duration hurried = FailoverConfig.DEFAULT_FAST_CHECK_INTERVAL.multipliedBy(3).dividedBy(4);
+    assertThat(component.daemon().engine().status().interval()).isEqualTo(hurried);
 
-    component.scheduler().advance(FailoverConfig.DEFAULT_FAST_CHECK_INTERVAL);
+    component.scheduler().advance(hurried);
 
     assertThat(component.daemon().engine().status().ticks()).isEqualTo(2);
   }

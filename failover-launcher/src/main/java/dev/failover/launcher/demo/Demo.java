@@ -269,13 +269,6 @@ public final class Demo {
                     + "; every other key at its default)"));
     RouteWatch routes = RouteWatch.start(built.routerNamespace());
     watch = routes;
-    LanClient client =
-        LanClient.start(
-            built.lanNamespace(),
-            NamespaceLab.TARGETS.get(0),
-            LAN_INTERVAL,
-            Duration.ofMinutes(10));
-    lan = client;
     LanFlows flows =
         LanFlows.start(built, new InetSocketAddress(NamespaceLab.TARGETS.get(2), CALL_PORT));
     calls = flows;
@@ -289,7 +282,7 @@ public final class Demo {
     daemon = process;
     forward(process, t);
 
-    Steps steps = new Steps(t, built, routes, client, process, config);
+    Steps steps = new Steps(t, built, routes, process, config);
     steps.awaitReady();
     routes.armGaps();
     Measured blackhole =
@@ -510,29 +503,29 @@ public final class Demo {
     private final Transcript t;
     private final NamespaceLab lab;
     private final RouteWatch routes;
-    private final LanClient client;
     private final Process process;
     private final FailoverConfig config;
     private final StatusFile status;
     private final Progress progress = new Progress();
+    // Started once the daemon is ready (see awaitReady).
+    private @Nullable LanClient client;
 
     Steps(
-        Transcript t,
-        NamespaceLab lab,
-        RouteWatch routes,
-        LanClient client,
-        Process process,
-        FailoverConfig config) {
+        Transcript t, NamespaceLab lab, RouteWatch routes, Process process, FailoverConfig config) {
       this.t = t;
       this.lab = lab;
       this.routes = routes;
-      this.client = client;
       this.process = process;
       this.config = config;
       this.status = new StatusFile(config.statusFile());
     }
 
-    /** Waits until isp1 is main and every provider is UP, printing the verdicts as they come. */
+    /**
+     * Waits until isp1 is main and every provider is UP, printing the verdicts as they come; then
+     * starts the LAN client. Not before: its ping is one flow, NATed to the uplink of its first
+     * echo for good, and before the daemon runs the only default route is the one ISP 3's DHCP
+     * client made, so an earlier ping would cross ISP 3 all along and see none of the faults.
+     */
     void awaitReady() throws IOException, InterruptedException {
       long deadline = System.nanoTime() + READY_LIMIT.toNanos();
       while (true) {
@@ -544,12 +537,20 @@ public final class Demo {
           t.say(
               "ready: isp1 is main and every provider is UP; routes: "
                   + describe(lab, KernelRoutes.read(lab.routerNamespace())));
-          Instant now = Instant.now();
-          LanClient.Count lastSecond = lanCount(now.minusSeconds(1), now);
+          LanClient started =
+              LanClient.start(
+                  lab.lanNamespace(),
+                  NamespaceLab.TARGETS.get(0),
+                  LAN_INTERVAL,
+                  Duration.ofMinutes(10));
+          client = started;
+          lan = started;
+          Instant from = Instant.now();
+          LanClient.Count firstSecond = lanCount(from, from.plusSeconds(1));
           t.say(
-              "the LAN client sent "
-                  + lastSecond.sent()
-                  + " echoes in the last second (ping sends one every 10 ms, or as often as this"
+              "the LAN client started pinging through isp1 and sent "
+                  + firstSecond.sent()
+                  + " echoes in its first second (ping sends one every 10 ms, or as often as this"
                   + " machine's timers let it)");
           return;
         }
@@ -778,6 +779,7 @@ public final class Demo {
     }
 
     private LanClient.Count lanCount(Instant from, Instant to) throws InterruptedException {
+      LanClient client = checkNotNull(this.client, "the LAN client starts when the daemon is ready");
       if (!client.awaitUntil(to, Duration.ofSeconds(10))) {
         t.say("(the LAN client's ping has not reported up to that instant; counting what it said)");
       }

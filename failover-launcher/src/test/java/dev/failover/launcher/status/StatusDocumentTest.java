@@ -87,8 +87,9 @@ class StatusDocumentTest {
     assertThat(json.path("written_at").asText()).isEqualTo(NOW.toString());
     assertThat(json.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
     assertThat(json.path("check_interval").asDouble()).isEqualTo(5.0);
-    // The first provider timed out once: not judged yet, in doubt, so the fast cadence is on.
-    assertThat(json.path("interval").asDouble()).isEqualTo(0.2);
+    // The first provider timed out once: not judged yet and silent, so the next round is hurried
+    // to three quarters of the 0.2 s fast cadence.
+    assertThat(json.path("interval").asDouble()).isEqualTo(0.15);
     assertThat(json.path("ticks").asLong()).isEqualTo(1);
     assertThat(json.path("main").path("provider").asText()).isEqualTo(second);
     // The first decision: STARTUP, whose detail says the sticky file forces it.

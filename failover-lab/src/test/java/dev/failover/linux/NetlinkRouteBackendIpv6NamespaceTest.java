@@ -1,0 +1,239 @@
+package dev.failover.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.failover.api.AddressFamily;
+import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
+import dev.failover.api.Provider;
+import dev.failover.api.Providers;
+import dev.failover.api.RoutingState;
+import dev.failover.lab.NamespaceLab;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link NetlinkRouteBackend} with IPv6 states against the real kernel, in a fresh dual-stack
+ * namespace lab per test: every uplink's IPv6 gateway is {@code fe80::1} (the modems' link-local
+ * address), each ISP's radvd puts a {@code proto ra} default route per uplink in the router's main
+ * table at metric 1024, and each uplink gets a static address {@code 2001:db8:i::100} (no duplicate
+ * address detection, so it is usable at once). {@code ip} is the independent oracle.
+ */
+class NetlinkRouteBackendIpv6NamespaceTest {
+  private NamespaceLab lab;
+  private RouterShell router;
+  private Provider p1;
+  private Provider p2;
+  private Provider p3;
+  private NetlinkRouteBackend backend;
+
+  @BeforeAll
+  static void needsRootAndRadvd() {
+    assumeTrue(
+        NamespaceLab.ipv6UnavailableReason().isEmpty(),
+        NamespaceLab.ipv6UnavailableReason().orElse(""));
+  }
+
+  @BeforeEach
+  void startLab() throws Exception {
+    lab = NamespaceLab.builder("fl").lanClient(false).ipv6(true).build();
+    router = new RouterShell(lab);
+    List<Provider> providers = new ArrayList<>();
+    for (NamespaceLab.Isp isp : lab.isps()) {
+      int i = providers.size() + 1;
+      router.must(
+          "-6", "addr", "add", "2001:db8:" + i + "::100/64", "dev", isp.routerInterface(),
+          "nodad");
+      providers.add(
+          isp.provider()
+              .withIpv6(
+                  Ipv6.parse("2001:db8:" + i + "::100"),
+                  Ipv6Network.parse("2001:db8:" + i + "::/64"),
+                  Ipv6.parse("fe80::1")));
+    }
+    p1 = providers.get(0);
+    p2 = providers.get(1);
+    p3 = providers.get(2);
+    backend =
+        new NetlinkRouteBackend(
+            NetlinkRouteBackendSettings.defaults(),
+            Providers.of(providers),
+            LabNetlink.router(lab));
+  }
+
+  @AfterEach
+  void closeLab() {
+    if (backend != null) {
+      backend.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private static RoutingState v6(Provider... ranked) {
+    return RoutingState.ranked(AddressFamily.IPV6, List.of(ranked), 100);
+  }
+
+  private static RoutingState v4(Provider... ranked) {
+    return RoutingState.ranked(AddressFamily.IPV4, List.of(ranked), 100);
+  }
+
+  /** The main table's IPv6 default routes this backend made (protocol 201), in metric order. */
+  private List<String> ourV6Defaults() throws Exception {
+    return router.ip("-6", "route", "show", "table", "main", "default", "proto", "201");
+  }
+
+  @Test
+  void apply_ipv6IdenticalLinkLocalGateways_kernelHoldsTheLayout() throws Exception {
+    ApplyOutcome outcome = backend.apply(v6(p1, p2, p3));
+
+    assertThat(outcome.isComplete()).as("%s", outcome).isTrue();
+    assertThat(ourV6Defaults())
+        .containsExactly(
+            "default via fe80::1 dev wan1 src 2001:db8:1::100 metric 100 pref medium",
+            "default via fe80::1 dev wan2 src 2001:db8:2::100 metric 101 pref medium",
+            "default via fe80::1 dev wan3 src 2001:db8:3::100 metric 102 pref medium");
+    assertThat(router.ip("-6", "route", "show", "table", "102"))
+        .containsExactlyInAnyOrder(
+            "2001:db8:2::/64 dev wan2 proto 201 src 2001:db8:2::100 metric 1024 pref medium",
+            "default via fe80::1 dev wan2 proto 201 metric 1024 pref medium",
+            "unreachable default dev lo proto 201 metric 4294967295 pref medium");
+    assertThat(router.ip("-6", "rule", "show"))
+        .containsExactly(
+            "0:\tfrom all lookup local",
+            "30000:\tfrom 2001:db8:1::100 lookup 101 proto 201",
+            "30000:\tfrom 2001:db8:2::100 lookup 102 proto 201",
+            "30000:\tfrom 2001:db8:3::100 lookup 103 proto 201",
+            "32766:\tfrom all lookup main");
+    // The router advertisements' routes sit above ours (metric 1024) and are left alone.
+    assertThat(router.ip("-6", "route", "show", "table", "main", "default", "proto", "ra"))
+        .hasSize(3);
+    assertThat(backend.current(AddressFamily.IPV6)).contains(v6(p1, p2, p3));
+  }
+
+  @Test
+  void apply_ipv6SameStateTwice_secondSendsNothing() throws Exception {
+    backend.apply(v6(p1, p2, p3));
+
+    List<String> events;
+    try (RouteMonitor monitor = RouteMonitor.start(lab, "route", "rule")) {
+      backend.apply(v6(p1, p2, p3));
+      events = monitor.stop();
+    }
+
+    // Only the router advertisements' own refreshes may show up.
+    assertThat(events).allMatch(e -> e.contains("proto ra"), "only RA refreshes");
+  }
+
+  @Test
+  void apply_ipv6SwitchesWhileMonitorWatches_ourDefaultNeverMissing() throws Exception {
+    backend.apply(v6(p1, p2, p3));
+    List<RoutingState> plan =
+        List.of(v6(p2, p1, p3), v6(p3, p2, p1), v6(p1, p3, p2), v6(p2, p3), v6(p3), v6(p1, p2, p3));
+
+    List<String> events;
+    try (RouteMonitor monitor = RouteMonitor.start(lab, "route")) {
+      for (RoutingState state : plan) {
+        assertThat(backend.apply(state).isComplete()).isTrue();
+      }
+      events = monitor.stop();
+    }
+
+    Map<Long, String> ours = new TreeMap<>();
+    for (long metric = 100; metric <= 102; metric++) {
+      ours.put(metric, "initial");
+    }
+    int replacements = 0;
+    int deletions = 0;
+    for (String event : events) {
+      boolean deleted = event.startsWith("Deleted ");
+      String route = deleted ? event.substring("Deleted ".length()) : event;
+      if (!route.startsWith("default via fe80::1 ")
+          || route.contains(" table ")
+          || !route.contains(" proto 201 ")) {
+        continue;
+      }
+      long metric = RouteMonitor.metric(route);
+      if (deleted) {
+        deletions++;
+        ours.remove(metric);
+      } else {
+        replacements++;
+        ours.put(metric, route);
+      }
+      assertThat(ours).as("our IPv6 defaults after '%s' (all: %s)", event, events).isNotEmpty();
+    }
+    assertThat(replacements).as("events: %s", events).isGreaterThanOrEqualTo(10);
+    assertThat(deletions).as("only shrinking the state deletes: %s", events).isEqualTo(2);
+    assertThat(ourV6Defaults())
+        .containsExactly(
+            "default via fe80::1 dev wan1 src 2001:db8:1::100 metric 100 pref medium",
+            "default via fe80::1 dev wan2 src 2001:db8:2::100 metric 101 pref medium",
+            "default via fe80::1 dev wan3 src 2001:db8:3::100 metric 102 pref medium");
+  }
+
+  @Test
+  void apply_ipv6State_leavesIpv4AsItWasAndTheReverse() throws Exception {
+    backend.apply(v4(p1, p2, p3));
+    String ipv4Before = router.dump();
+
+    backend.apply(v6(p3, p1));
+    backend.apply(v6(p2));
+
+    assertThat(router.dump()).isEqualTo(ipv4Before);
+    assertThat(backend.current()).contains(v4(p1, p2, p3));
+    List<String> ipv6Before = router.ip("-6", "route", "show", "table", "all", "proto", "201");
+    List<String> ipv6RulesBefore = router.ip("-6", "rule", "show");
+
+    backend.apply(v4(p3, p2));
+    backend.apply(v4(p1));
+
+    assertThat(router.ip("-6", "route", "show", "table", "all", "proto", "201"))
+        .isEqualTo(ipv6Before);
+    assertThat(router.ip("-6", "rule", "show")).isEqualTo(ipv6RulesBefore);
+    assertThat(backend.current(AddressFamily.IPV6)).contains(v6(p2));
+    assertThat(backend.current(AddressFamily.IPV4)).contains(v4(p1));
+  }
+
+  @Test
+  void apply_ipv6EmptyState_removesOurIpv6DefaultsAndKeepsTablesAndRules() throws Exception {
+    backend.apply(v6(p1, p2, p3));
+
+    backend.apply(new RoutingState(List.of(), AddressFamily.IPV6));
+
+    assertThat(ourV6Defaults()).isEmpty();
+    assertThat(router.ip("-6", "rule", "show")).hasSize(5);
+    assertThat(backend.current(AddressFamily.IPV6))
+        .isEqualTo(Optional.of(new RoutingState(List.of(), AddressFamily.IPV6)));
+  }
+
+  @Test
+  void apply_ipv6RemoveForeign_deletesRouterAdvertisementRoutesOnceOursAreIn() throws Exception {
+    NetlinkRouteBackend removing =
+        new NetlinkRouteBackend(
+            NetlinkRouteBackendSettings.defaults().withForeignRoutes(ForeignRouteHandling.REMOVE),
+            Providers.of(List.of(p1, p2, p3)),
+            LabNetlink.router(lab));
+    try {
+      ApplyOutcome outcome = removing.apply(v6(p1, p2, p3));
+
+      assertThat(outcome.isComplete()).as("%s", outcome).isTrue();
+      assertThat(router.ip("-6", "route", "show", "table", "main", "default"))
+          .allMatch(r -> r.contains(" proto 201 "), "only ours")
+          .hasSize(3);
+      assertThat(router.mainDefaults()).as("IPv4 untouched").isNotEmpty();
+    } finally {
+      removing.close();
+    }
+  }
+}

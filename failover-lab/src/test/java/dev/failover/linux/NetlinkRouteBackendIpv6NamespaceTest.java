@@ -1,17 +1,16 @@
 package dev.failover.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
-import dev.failover.api.Ipv6;
-import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
+import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.lab.NamespaceLab;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,19 +46,7 @@ class NetlinkRouteBackendIpv6NamespaceTest {
   void startLab() throws Exception {
     lab = NamespaceLab.builder("fl").lanClient(false).ipv6(true).build();
     router = new RouterShell(lab);
-    List<Provider> providers = new ArrayList<>();
-    for (NamespaceLab.Isp isp : lab.isps()) {
-      int i = providers.size() + 1;
-      router.must(
-          "-6", "addr", "add", "2001:db8:" + i + "::100/64", "dev", isp.routerInterface(),
-          "nodad");
-      providers.add(
-          isp.provider()
-              .withIpv6(
-                  Ipv6.parse("2001:db8:" + i + "::100"),
-                  Ipv6Network.parse("2001:db8:" + i + "::/64"),
-                  Ipv6.parse("fe80::1")));
-    }
+    List<Provider> providers = LabNetlink.dualStackProviders(lab);
     p1 = providers.get(0);
     p2 = providers.get(1);
     p3 = providers.get(2);
@@ -115,9 +102,10 @@ class NetlinkRouteBackendIpv6NamespaceTest {
             "30000:\tfrom 2001:db8:2::100 lookup 102 proto 201",
             "30000:\tfrom 2001:db8:3::100 lookup 103 proto 201",
             "32766:\tfrom all lookup main");
-    // The router advertisements' routes sit above ours (metric 1024) and are left alone.
+    // The router advertisements' routes (as many as have arrived) sit above ours, at 1024, and
+    // are left alone.
     assertThat(router.ip("-6", "route", "show", "table", "main", "default", "proto", "ra"))
-        .hasSize(3);
+        .allMatch(r -> r.contains(" metric 1024 "), "RA routes at their own metric");
     assertThat(backend.current(AddressFamily.IPV6)).contains(v6(p1, p2, p3));
   }
 
@@ -205,16 +193,21 @@ class NetlinkRouteBackendIpv6NamespaceTest {
     assertThat(backend.current(AddressFamily.IPV4)).contains(v4(p1));
   }
 
+  /**
+   * As in IPv4, a deletion needs a desired default route in place: an empty state deletes none of
+   * ours (the last IPv6 default route is never deleted by accident) and says so.
+   */
   @Test
-  void apply_ipv6EmptyState_removesOurIpv6DefaultsAndKeepsTablesAndRules() throws Exception {
+  void apply_ipv6EmptyState_keepsOurDefaultsAndFails() throws Exception {
     backend.apply(v6(p1, p2, p3));
 
-    backend.apply(new RoutingState(List.of(), AddressFamily.IPV6));
+    assertThatThrownBy(() -> backend.apply(new RoutingState(List.of(), AddressFamily.IPV6)))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("stale default route default via fe80::1 dev wan1");
 
-    assertThat(ourV6Defaults()).isEmpty();
+    assertThat(ourV6Defaults()).hasSize(3);
     assertThat(router.ip("-6", "rule", "show")).hasSize(5);
-    assertThat(backend.current(AddressFamily.IPV6))
-        .isEqualTo(Optional.of(new RoutingState(List.of(), AddressFamily.IPV6)));
+    assertThat(backend.current(AddressFamily.IPV6)).isEqualTo(Optional.of(v6(p1, p2, p3)));
   }
 
   @Test
@@ -225,15 +218,33 @@ class NetlinkRouteBackendIpv6NamespaceTest {
             Providers.of(List.of(p1, p2, p3)),
             LabNetlink.router(lab));
     try {
+      // One that takes precedence over ours, and so is there whenever the RAs' routes come.
+      router.must("-6", "route", "add", "default", "via", "fe80::1", "dev", "wan2", "proto", "ra",
+          "metric", "50");
+      String ipv4Before = router.dump();
       ApplyOutcome outcome = removing.apply(v6(p1, p2, p3));
 
       assertThat(outcome.isComplete()).as("%s", outcome).isTrue();
       assertThat(router.ip("-6", "route", "show", "table", "main", "default"))
           .allMatch(r -> r.contains(" proto 201 "), "only ours")
           .hasSize(3);
-      assertThat(router.mainDefaults()).as("IPv4 untouched").isNotEmpty();
+      assertThat(router.dump()).as("IPv4 untouched").isEqualTo(ipv4Before);
     } finally {
       removing.close();
     }
+  }
+
+  @Test
+  void apply_ipv6DemoteForeign_copiesItAboveOursAndDeletesTheOriginal() throws Exception {
+    router.must("-6", "route", "add", "default", "via", "fe80::1", "dev", "wan2", "proto", "dhcp",
+        "metric", "50");
+
+    ApplyOutcome outcome = backend.apply(v6(p1, p2, p3));
+
+    assertThat(outcome.isComplete()).as("%s", outcome).isTrue();
+    assertThat(router.ip("-6", "route", "show", "table", "main", "default", "proto", "dhcp"))
+        .containsExactly("default via fe80::1 dev wan2 metric 103 pref medium");
+    assertThat(ourV6Defaults()).hasSize(3);
+    assertThat(backend.current(AddressFamily.IPV6)).contains(v6(p1, p2, p3));
   }
 }

@@ -247,4 +247,29 @@ class NetlinkRouteBackendIpv6NamespaceTest {
     assertThat(ourV6Defaults()).hasSize(3);
     assertThat(backend.current(AddressFamily.IPV6)).contains(v6(p1, p2, p3));
   }
+
+  /** A provider without an IPv6 gateway (a point-to-point link) is reached through its device. */
+  @Test
+  void apply_ipv6ProviderWithoutGateway_defaultThroughTheDevice() throws Exception {
+    Provider noGateway = p1.withIpv6(p1.ipv6Address(), p1.ipv6Prefix(), null);
+    NetlinkRouteBackend devOnly =
+        new NetlinkRouteBackend(
+            NetlinkRouteBackendSettings.defaults(),
+            Providers.of(List.of(noGateway, p2)),
+            LabNetlink.router(lab));
+    try {
+      ApplyOutcome outcome = devOnly.apply(v6(noGateway, p2));
+
+      assertThat(outcome.isComplete()).as("%s", outcome).isTrue();
+      assertThat(ourV6Defaults())
+          .containsExactly(
+              "default dev wan1 src 2001:db8:1::100 metric 100 pref medium",
+              "default via fe80::1 dev wan2 src 2001:db8:2::100 metric 101 pref medium");
+      assertThat(router.ip("-6", "route", "show", "table", "101"))
+          .contains("default dev wan1 proto 201 metric 1024 pref medium");
+      assertThat(devOnly.current(AddressFamily.IPV6)).contains(v6(noGateway, p2));
+    } finally {
+      devOnly.close();
+    }
+  }
 }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Ipv6;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderRoute;
 import dev.failover.api.Providers;
@@ -20,6 +21,7 @@ import dev.failover.linux.netlink.RtNetlink;
 import dev.failover.linux.netlink.RuleMessage;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -75,6 +77,24 @@ import org.slf4j.LoggerFactory;
  * deletes the routes of an interface that goes down, silently). A request the kernel refuses is a
  * failure: the rest is applied, and {@link RouteBackendException} names the request, the errno and
  * the kernel's own message.
+ *
+ * <p><b>Address families.</b> A {@link RoutingState} covers one family, and so does everything an
+ * apply reads, changes and verifies: the kernel keeps IPv4 and IPv6 routes and rules apart, and
+ * every dump here is of the state's family ({@link KernelState} reads one), so applying an IPv6
+ * state cannot delete or replace an IPv4 route or rule, nor the reverse. The layout is the same in
+ * both: a provider's table (one table id for both families) holds its prefix route, its default
+ * route and the unreachable last resort; the rule is {@code from ADDR/128 lookup TABLE} at the
+ * same priority; the main table's IPv6 default routes are replaced at their metrics, which is
+ * atomic as in IPv4 (the kernel keys an IPv6 route by table, destination and metric). Every IPv6
+ * route names its device, so the usual link-local gateway {@code fe80::1}, the same on every
+ * uplink, is told apart by its interface. The kernel's own IPv6 default routes from router
+ * advertisements ({@code proto ra}, metric 1024 unless {@code accept_ra_defrtr_metric} says
+ * otherwise) are foreign routes like a DHCP client's; they sit above the usual metrics of ours
+ * and are then left alone whatever {@link ForeignRouteHandling} says, except {@code REMOVE}, which
+ * deletes them; the kernel re-adds such a route with the next advertisement, and the next apply
+ * deletes it again (docs/architecture.md: turn {@code accept_ra_defrtr} off on the uplinks to be
+ * rid of them). Which family's state was applied last, which providers were skipped or refused,
+ * and the providers' values in force are kept per family.
  *
  * <p>The providers given to the constructor (usually every configured one) always keep their tables
  * and rules, whether or not a routing state lists them, so that probes bound to their addresses
@@ -571,9 +591,10 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   /**
    * Removes what this backend made: its rules, its routes in every table but main (the kernel walks
    * every table and sends only routes of this backend's protocol), and its default routes in the
-   * main table, for the {@code uninstall} command.
+   * main table, for the {@code uninstall} command; of both families, IPv4 first.
    *
-   * <p>The default routes are removed only if another default route remains in the main table, or
+   * <p>The default routes of a family are removed only if another default route of that family
+   * remains in the main table, or
    * when {@code evenLastDefaultRoute} is true: uninstalling over SSH must not cut the line by
    * accident.
    *
@@ -1159,7 +1180,12 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   private static String addr(Provider p, Family f) {
     InetAddress address = f.address(p);
-    return address == null ? "(none)" : address.getHostAddress();
+    return address == null ? "(none)" : text(address);
+  }
+
+  /** An address as {@code ip} prints it (RFC 5952 for IPv6: {@code 2001:db8:1::100}). */
+  private static String text(InetAddress address) {
+    return address instanceof Inet6Address v6 ? Ipv6.toText(v6) : address.getHostAddress();
   }
 
   private static List<String> texts(List<Planned> planned) {
@@ -1201,7 +1227,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     record Network(InetAddress address, int prefixLength) {
       @Override
       public String toString() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return text(address) + "/" + prefixLength;
       }
     }
 

@@ -62,7 +62,8 @@ record KernelState(
    * @param name its name (the kernel's bytes, decoded as UTF-8)
    * @param up whether it is administratively up (flag UP)
    * @param carrier whether it has carrier (LOWER_UP, not NO-CARRIER)
-   * @param addresses its addresses of the family that was read
+   * @param addresses its addresses of the family that was read, without IPv6 addresses still
+   *     tentative or that failed duplicate address detection
    */
   record Link(int index, String name, boolean up, boolean carrier, List<InetAddress> addresses) {
     Link {
@@ -236,7 +237,13 @@ record KernelState(
       InetAddress a = address.interfaceAddress();
       boolean ofFamily =
           family == AddressFamily.INET6 ? a instanceof Inet6Address : a instanceof Inet4Address;
-      if (ofFamily) {
+      // An IPv6 address still in duplicate address detection, or that failed it, is not held yet:
+      // the kernel refuses it as a route's source, and nothing can be sent from it.
+      boolean unusable =
+          a instanceof Inet6Address
+              && (address.flags() & (InterfaceView.IFA_F_TENTATIVE | InterfaceView.IFA_F_DADFAILED))
+                  != 0;
+      if (ofFamily && !unusable) {
         addresses.computeIfAbsent(address.index(), i -> new ArrayList<>()).add(a);
       }
     }

@@ -102,12 +102,12 @@ record KernelState(
   }
 
   /**
-   * Reads the state of {@code family}: the links and their addresses of that family, every rule of
-   * it, its main table's default routes, and its routes of {@code protocol} in {@code tables} and in
-   * every table a rule of {@code protocol} looks up (so that the tables of a provider no longer
-   * configured are found while its rule is there). Nothing of the other family is read, so what is
-   * computed from the result never touches it. A dump the kernel flags as interrupted is read
-   * again, up to 3 times.
+   * Reads the state of {@code family}: the links and their addresses of that family, every rule
+   * of it, its main table's default routes, and its routes of {@code protocol} in {@code tables}
+   * and in every table a rule of {@code protocol} looks up (so that the tables of a provider no
+   * longer configured are found while its rule is there). Nothing of the other family is read,
+   * so what is computed from the result never touches it. A dump the kernel flags as interrupted
+   * is read again, up to 3 times.
    *
    * @throws NetlinkException if a dump fails; {@code netlink} is unusable then
    */

@@ -122,9 +122,11 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   /**
    * Every provider this backend manages, by id, with the values in force: the configured ones,
    * each as the last routing state named it (a learned address or gateway), and any other a state
-   * named. One whose address is still to be learned has no table routes and no rule.
+   * named. One whose address is still to be learned has no table routes and no rule. Per family:
+   * an IPv6 state's providers carry their IPv6 values in force, not necessarily their IPv4 ones.
    */
-  private final Map<AddressFamily, Map<String, Provider>> known = new EnumMap<>(AddressFamily.class);
+  private final Map<AddressFamily, Map<String, Provider>> known =
+      new EnumMap<>(AddressFamily.class);
 
   /** The state applied last per family, to tell a repair of drift from a change. */
   private final Map<AddressFamily, RoutingState> lastApplied = new EnumMap<>(AddressFamily.class);
@@ -825,7 +827,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   /** The provider a default route goes through, matched by interface and gateway. */
   private Optional<Provider> providerOf(RouteMessage route, KernelState state, Family f) {
     return routable(f).stream()
-        .filter(p -> isOnInterface(route, p, state) && Objects.equals(f.gateway(p), route.gateway()))
+        .filter(
+            p -> isOnInterface(route, p, state) && Objects.equals(f.gateway(p), route.gateway()))
         .findFirst();
   }
 

@@ -208,6 +208,25 @@ class CommandLineTest {
   }
 
   @Test
+  void run_ipv6ProviderWithEveryValueSet_isRefusedBecauseTheRouteBackendRoutesIpv4Only()
+      throws Exception {
+    Path file = dualStackConfig();
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                "ipv6_gateway = \"fe80::1\"\n",
+                "ipv6_gateway = \"fe80::1\"\nipv6_address = \"2001:db8:1::2\"\n"
+                    + "ipv6_prefix = \"2001:db8:1::/64\"\n"));
+
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .startsWith("Invalid configuration: providers [isp1] have IPv6")
+        .contains("this version's route backend routes IPv4 only");
+  }
+
+  @Test
   void stickySet_knownProvider_writesTheStickyFile() throws Exception {
     Path file = config("");
 

@@ -2,9 +2,13 @@ package dev.failover.launcher;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import dev.failover.api.AddressFamily;
+import dev.failover.api.Provider;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.systemd.SystemdNotify;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The daemon's object graph: config → engine → Linux route backend, test cases and link watch;
@@ -52,31 +56,49 @@ public interface FailoverComponent {
   /**
    * The component for {@code config}, telling systemd through {@code notify} how it is doing.
    *
-   * @throws IllegalArgumentException as {@link #create(FailoverConfig)}, or if a provider has IPv6,
-   *     which this daemon does not route yet
+   * <p>A config in which a provider has IPv6 gets a second engine for IPv6 (see {@code
+   * CoreModule.ipv6Service}); building the daemon then fails if the route backend does not serve
+   * IPv6.
+   *
+   * @throws IllegalArgumentException as {@link #create(FailoverConfig)}, or if a provider has IPv6
+   *     in a way this daemon does not run yet: no provider has IPv4, or a provider omits an IPv6
+   *     value to learn it from its interface
    */
   static FailoverComponent create(FailoverConfig config, SystemdNotify notify) {
-    refuseIpv6(config);
+    refuseIpv6NotRunYet(config);
     return DaggerFailoverComponent.factory().create(config, notify);
   }
 
   /**
-   * The config accepts IPv6 (issue 16), but the daemon still runs one IPv4 engine: the IPv6 engine,
-   * the link and address events of IPv6 and the netlink routes of IPv6 are not wired in yet
-   * (docs/architecture.md, "IPv6 (in progress)"). A provider with IPv6 would get no IPv6 failover,
-   * and one with IPv6 only would not be managed at all, without a word; so the daemon refuses the
-   * config instead, naming the key, as for any config it cannot run.
+   * The config accepts these (issue 16), but the daemon does not run them yet
+   * (docs/architecture.md, "IPv6 (in progress)"), and each would leave IPv6 unmanaged without a
+   * word, so the daemon refuses the config instead, naming the key, as for any config it cannot
+   * run:
+   *
+   * <ul>
+   *   <li>IPv6 without any IPv4: the status file, the page, the hooks, the metrics and the track
+   *       file still follow the IPv4 engine, which needs a provider to judge;
+   *   <li>learned IPv6 values: the link watch does not pass IPv6 resolutions on yet, so such a
+   *       provider's IPv6 would stay unconfigured for good.
+   * </ul>
    */
-  private static void refuseIpv6(FailoverConfig config) {
-    for (int i = 0; i < config.providers().size(); i++) {
-      dev.failover.api.Provider provider = config.providers().get(i);
-      if (provider.ipv6()) {
+  static void refuseIpv6NotRunYet(FailoverConfig config) {
+    List<Provider> providers = config.providers();
+    if (providers.stream().noneMatch(provider -> provider.has(AddressFamily.IPV4))) {
+      throw new IllegalArgumentException(
+          "providers: at least one provider must have IPv4 for now: the status, hooks and metrics"
+              + " of this version's daemon follow the IPv4 engine (issue 16); providers: "
+              + providers.stream().map(Provider::id).toList());
+    }
+    for (int i = 0; i < providers.size(); i++) {
+      Provider provider = providers.get(i);
+      if (provider.learnsFromInterface(AddressFamily.IPV6)) {
         throw new IllegalArgumentException(
             String.format(
-                java.util.Locale.ROOT,
-                "providers[%s].ipv6 must be false for now: this version's daemon routes IPv4 only"
-                    + " (the IPv6 engine is not wired in yet, issue 16), so %s would have no"
-                    + " IPv6 failover; check-config accepts the IPv6 keys, run does not yet",
+                Locale.ROOT,
+                "providers[%s]: ipv6_address, ipv6_prefix and ipv6_gateway must be set for now:"
+                    + " this version's daemon does not learn IPv6 values from the interface yet"
+                    + " (issue 16), so %s would have no IPv6 failover",
                 i,
                 provider));
       }

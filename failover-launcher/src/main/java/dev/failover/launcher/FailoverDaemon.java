@@ -7,7 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import com.google.common.util.concurrent.Uninterruptibles;
-import dev.failover.api.Provider;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
@@ -55,7 +55,13 @@ import org.slf4j.LoggerFactory;
  * closes, the {@code stopping} hooks run (for at most {@value Observability#STOP_HOOKS_MILLIS} ms),
  * the link watch stops (its process and thread end), the daemon's threads are shut down, and the
  * route backend's netlink socket is closed.
- * Thread-safe.
+ *
+ * <p><b>IPv6</b> (issue 16): when a provider has IPv6, a second engine judges and routes IPv6 in
+ * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
+ * IPv4 one, on the same tick thread. Both hear every link change (a link that goes down takes
+ * both families of its provider with it) and every request to re-apply; each hears the
+ * resolutions of its family. The status file and page, the hooks, the metrics and the track file
+ * still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in progress)"). Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -65,6 +71,7 @@ public final class FailoverDaemon {
   static final long TICK_GRACE_MILLIS = 500;
 
   private final FailoverService service;
+  private final Optional<FailoverService> ipv6Service;
   private final StatusPublisher publisher;
   private final DaemonExecutors executors;
   private final LinkWatch links;
@@ -83,6 +90,7 @@ public final class FailoverDaemon {
   @Inject
   FailoverDaemon(
       FailoverService service,
+      @Ipv6Service Optional<FailoverService> ipv6Service,
       DaemonExecutors executors,
       @StatusFilePath Path statusFile,
       @CheckInterval Duration checkInterval,
@@ -95,6 +103,7 @@ public final class FailoverDaemon {
       UplinkTrackFile trackFile,
       RouteBackend backend) {
     this.service = checkNotNull(service, "service");
+    this.ipv6Service = checkNotNull(ipv6Service, "ipv6Service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
@@ -112,7 +121,9 @@ public final class FailoverDaemon {
             StatusDocument.of(
                     service.engine().status(), checkInterval, stickyFile, true, clock.instant())
                 .toTree();
-    this.services = new ServiceManager(List.of(service, publisher));
+    List<Service> all = new ArrayList<>(List.of(service, publisher));
+    ipv6Service.ifPresent(all::add);
+    this.services = new ServiceManager(all);
     services.addListener(
         new ServiceManager.Listener() {
           @Override
@@ -131,9 +142,26 @@ public final class FailoverDaemon {
         MoreExecutors.directExecutor());
   }
 
-  /** The engine, for its status and desired state. */
+  /** The IPv4 engine, for its status and desired state. */
   public FailoverEngine engine() {
     return service.engine();
+  }
+
+  /**
+   * The engine of {@code family}: empty for IPv6 when no provider has IPv6. The IPv4 engine is
+   * always there ({@link FailoverComponent#create} refuses a config without IPv4).
+   */
+  public Optional<FailoverEngine> engine(AddressFamily family) {
+    return family == AddressFamily.IPV4
+        ? Optional.of(service.engine())
+        : ipv6Service.map(FailoverService::engine);
+  }
+
+  /** The services of both families: the IPv4 one, then the IPv6 one if there is one. */
+  private List<FailoverService> familyServices() {
+    List<FailoverService> all = new ArrayList<>(List.of(service));
+    ipv6Service.ifPresent(all::add);
+    return all;
   }
 
   /**
@@ -152,13 +180,23 @@ public final class FailoverDaemon {
         new LinkWatch.Sink() {
           @Override
           public void linkChanged(String interfaceName, boolean usable) {
-            service.linkChanged(interfaceName, usable);
+            // A link carries both families: both engines re-decide at once. An engine ignores an
+            // interface none of its providers uses (an IPv4-only provider's, for the IPv6 one).
+            for (FailoverService each : familyServices()) {
+              each.linkChanged(interfaceName, usable);
+            }
           }
 
           @Override
           public void providerResolved(ProviderResolution resolution) {
+            Optional<FailoverService> target =
+                resolution.family() == AddressFamily.IPV4 ? Optional.of(service) : ipv6Service;
+            if (target.isEmpty()) {
+              logger.warn("{} is of a family no engine runs; ignored", resolution);
+              return;
+            }
             try {
-              service.providerResolved(resolution);
+              target.get().providerResolved(resolution);
             } catch (IllegalArgumentException e) {
               logger.error("{} resolved to values that cannot be used; ignored", resolution, e);
             }
@@ -167,8 +205,11 @@ public final class FailoverDaemon {
           @Override
           public void resynced() {
             // A decision always re-applies, and the backend reads the kernel afresh: the routes
-            // a hidden down-and-up deleted come back at once instead of at the next re-assertion.
-            service.requestDecision();
+            // a hidden down-and-up deleted come back at once instead of at the next re-assertion;
+            // in both families.
+            for (FailoverService each : familyServices()) {
+              each.requestDecision();
+            }
           }
         });
     List<Provider> learned = new ArrayList<>();
@@ -192,7 +233,7 @@ public final class FailoverDaemon {
   }
 
   /**
-   * Waits until both services run.
+   * Waits until every service runs (the engines' and the status writer).
    *
    * @throws IllegalStateException if one failed to start
    * @throws TimeoutException if they did not start within {@code limit}
@@ -243,6 +284,7 @@ public final class FailoverDaemon {
   public boolean failed() {
     return failed.get()
         || service.state() == Service.State.FAILED
+        || ipv6Service.map(six -> six.state() == Service.State.FAILED).orElse(false)
         || publisher.state() == Service.State.FAILED;
   }
 

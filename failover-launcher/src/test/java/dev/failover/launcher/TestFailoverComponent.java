@@ -7,6 +7,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
 import dagger.Provides;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
@@ -68,11 +69,16 @@ interface TestFailoverComponent {
   @Component.Factory
   interface Factory {
     TestFailoverComponent create(
-        @BindsInstance FailoverConfig config, @BindsInstance FakeTestScenario scenario);
+        @BindsInstance FailoverConfig config, @BindsInstance List<FakeTestScenario> scenarios);
   }
 
   static TestFailoverComponent create(FailoverConfig config, FakeTestScenario scenario) {
-    return DaggerTestFailoverComponent.factory().create(config, scenario);
+    return create(config, List.of(scenario));
+  }
+
+  /** With several scenarios, such as one per address family for a dual-stack config. */
+  static TestFailoverComponent create(FailoverConfig config, List<FakeTestScenario> scenarios) {
+    return DaggerTestFailoverComponent.factory().create(config, scenarios);
   }
 
   /** The fake backend, the scripted scenario, the fake link watch and the fake preparation. */
@@ -112,8 +118,8 @@ interface TestFailoverComponent {
     }
 
     @Provides
-    static ProviderScenarios scenarios(FakeTestScenario scenario) {
-      return ProviderScenarios.shared(List.of(scenario));
+    static ProviderScenarios scenarios(List<FakeTestScenario> scenarios) {
+      return ProviderScenarios.shared(List.copyOf(scenarios));
     }
   }
 
@@ -168,10 +174,15 @@ interface TestFailoverComponent {
     }
   }
 
-  /** The fake backend, closeable as the netlink backend is, counting its closes. */
+  /**
+   * The fake backend, closeable as the netlink backend is, counting its closes; it serves both
+   * families, as the fake does, unless told to serve IPv4 only, as this version's netlink backend
+   * does.
+   */
   final class ClosingBackend implements RouteBackend, AutoCloseable {
     private final FakeRouteBackend delegate;
     private final AtomicInteger closes = new AtomicInteger();
+    private volatile boolean ipv4Only;
 
     ClosingBackend(FakeRouteBackend delegate) {
       this.delegate = delegate;
@@ -186,6 +197,21 @@ interface TestFailoverComponent {
     @Override
     public Optional<RoutingState> current() {
       return delegate.current();
+    }
+
+    @Override
+    public Optional<RoutingState> current(AddressFamily family) {
+      return delegate.current(family);
+    }
+
+    @Override
+    public boolean supports(AddressFamily family) {
+      return family == AddressFamily.IPV4 || !ipv4Only;
+    }
+
+    /** From now on, serves IPv4 only; call it before the component builds its daemon. */
+    void serveIpv4Only() {
+      ipv4Only = true;
     }
 
     @Override

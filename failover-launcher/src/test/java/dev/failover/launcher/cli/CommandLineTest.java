@@ -202,7 +202,28 @@ class CommandLineTest {
     assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
 
     assertThat(err.toString())
-        .startsWith("Invalid configuration: providers[0].ipv6 must be false for now");
+        .startsWith(
+            "Invalid configuration: providers[0]: ipv6_address, ipv6_prefix and ipv6_gateway"
+                + " must be set for now");
+  }
+
+  @Test
+  void run_ipv6ProviderWithEveryValueSet_isRefusedBecauseTheRouteBackendRoutesIpv4Only()
+      throws Exception {
+    Path file = dualStackConfig();
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                "ipv6_gateway = \"fe80::1\"\n",
+                "ipv6_gateway = \"fe80::1\"\nipv6_address = \"2001:db8:1::2\"\n"
+                    + "ipv6_prefix = \"2001:db8:1::/64\"\n"));
+
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString())
+        .startsWith("Invalid configuration: providers [isp1] have IPv6")
+        .contains("this version's route backend routes IPv4 only");
   }
 
   @Test

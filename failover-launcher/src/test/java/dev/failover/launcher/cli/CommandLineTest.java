@@ -208,7 +208,7 @@ class CommandLineTest {
   }
 
   @Test
-  void run_ipv6ProviderWithEveryValueSet_isRefusedBecauseTheRouteBackendRoutesIpv4Only()
+  void run_ipv6ProviderWithEveryValueSet_isRefusedUntilIpv6IsRoutedWhole()
       throws Exception {
     Path file = dualStackConfig();
     Files.writeString(
@@ -223,7 +223,7 @@ class CommandLineTest {
 
     assertThat(err.toString())
         .startsWith("Invalid configuration: providers [isp1] have IPv6")
-        .contains("this version's route backend routes IPv4 only");
+        .contains("which this version's daemon does not route yet");
   }
 
   @Test

@@ -51,6 +51,17 @@ interface CoreModule {
   @Multibinds
   Set<FailoverListener> listeners();
 
+  /**
+   * The IPv6 engine's listeners, which other modules may add with {@code @IntoSet @Ipv6Service};
+   * none by default. Apart from the IPv4 engine's, because a listener of one family's events must
+   * know which family it hears (a metric's label, a hook's {@code FAILOVER_FAMILY}, the status
+   * page's section), so each family's listener is an instance of its own, or a per-family view of
+   * a shared one.
+   */
+  @Multibinds
+  @Ipv6Service
+  Set<FailoverListener> ipv6Listeners();
+
   /** What hears how long each scheduled tick took (see {@link TimeModule}); none by default. */
   @Multibinds
   Set<TickObserver> tickObservers();
@@ -91,9 +102,8 @@ interface CoreModule {
    * that the two never call the backend at once.
    *
    * <p>Built by hand rather than injected, because the IPv4 engine is the unqualified one and both
-   * are the same class. Its engine hears no listeners yet: the hooks, metrics, flow pinning and
-   * status page speak of one main provider and have no family label, so an IPv6 switch would read
-   * as an IPv4 one (docs/architecture.md, "IPv6 (in progress)").
+   * are the same class. Its engine hears the {@code @Ipv6Service} listeners ({@link
+   * #ipv6Listeners}).
    *
    * @throws IllegalArgumentException if a provider has IPv6 and {@code backend} does not
    *     {@linkplain RouteBackend#supports serve} IPv6: the daemon refuses the config rather than
@@ -112,7 +122,8 @@ interface CoreModule {
       ExecutorService probeExecutor,
       InstantSource clock,
       Ticker ticker,
-      ScheduledExecutorService tickExecutor) {
+      ScheduledExecutorService tickExecutor,
+      @Ipv6Service Set<FailoverListener> listeners) {
     if (providers.having(AddressFamily.IPV6).isEmpty()) {
       return Optional.empty();
     }
@@ -130,7 +141,7 @@ interface CoreModule {
             policy,
             backend,
             sticky,
-            Set.of(),
+            listeners,
             probeExecutor,
             clock,
             ticker);

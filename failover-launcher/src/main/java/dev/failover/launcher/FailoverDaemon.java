@@ -111,15 +111,27 @@ public final class FailoverDaemon {
     this.observability = checkNotNull(observability, "observability");
     this.trackFile = checkNotNull(trackFile, "trackFile");
     this.backend = checkNotNull(backend, "backend");
-    // The status writer reads the engine of this very service.
+    // The status writer reads the engines of these very services, both families in one file.
+    Optional<FailoverEngine> ipv6Engine = ipv6Service.map(FailoverService::engine);
     this.publisher =
         new StatusPublisher(
-            service.engine(), statusFile, checkInterval, stickyFile, clock, executors.tick());
-    // The page's JSON holds the same document as the status file, made from the live engine.
+            service.engine(),
+            ipv6Engine,
+            statusFile,
+            checkInterval,
+            stickyFile,
+            clock,
+            executors.tick());
+    // The page's JSON holds the same document as the status file, made from the live engines.
     this.statusDocument =
         () ->
             StatusDocument.of(
-                    service.engine().status(), checkInterval, stickyFile, true, clock.instant())
+                    service.engine().status(),
+                    ipv6Engine.map(FailoverEngine::status),
+                    checkInterval,
+                    stickyFile,
+                    true,
+                    clock.instant())
                 .toTree();
     List<Service> all = new ArrayList<>(List.of(service, publisher));
     ipv6Service.ifPresent(all::add);

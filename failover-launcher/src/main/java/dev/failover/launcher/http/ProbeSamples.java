@@ -23,12 +23,12 @@ import org.jspecify.annotations.Nullable;
  * charts: round-trip time and loss per {@value #BUCKET_SECONDS}-second bucket, per address family
  * (each family's engine probes its own path: {@link #forFamily}).
  *
- * <p>Each provider has a ring of {@value #SLOTS} buckets in primitive arrays, allocated once, so
- * the memory is fixed whatever the cadence or the uptime: about 5 KB per provider and family (80 KB
- * for 16 IPv4-only providers). A
- * round goes into the bucket of its start time (the engine's clock), adding its checks, its lost
- * checks and the round-trip times of its successful checks; a bucket is reused (reset) when its
- * slot comes round again, 15 minutes later. Rounds are recorded in order; one that comes older than
+ * <p>Each provider has a ring of {@value #SLOTS} buckets per family it has, in primitive arrays,
+ * allocated once, so the memory is fixed whatever the cadence or the uptime: about 5 KB per ring
+ * (80 KB for 16 IPv4-only providers, 160 KB for 16 dual-stack ones). A round goes into the bucket
+ * of its start time (the engine's clock), adding its checks, its lost checks and the round-trip
+ * times of its successful checks; a bucket is reused (reset) when its slot comes round again, 15
+ * minutes later. Rounds are recorded in order; one that comes older than
  * its slot's bucket (a clock stepped back) resets the slot. Bucketing, rather than a point per
  * round, keeps the page's data the same size at any cadence: 180 points per provider, like
  * pfSense's and OPNsense's consolidated RRD graphs.

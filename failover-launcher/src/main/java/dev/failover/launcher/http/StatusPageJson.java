@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * the IPv4 engine's checks, as before IPv6, and {@code ipv6_samples}, there only when the status
  * document has its {@code ipv6} block (the daemon runs an IPv6 engine), the IPv6 engine's, of the
  * providers with IPv6; a chart never mixes the two paths. Each timeline entry's {@code family}
- * ({@code ipv4} or {@code ipv6}) says which engine decided it. {@code now} is the daemon's clock, against which the page draws the
- * window (the browser's clock may differ). Made anew at each request, from snapshots. Thread-safe.
+ * ({@code ipv4} or {@code ipv6}) says which engine decided it. {@code now} is the daemon's clock,
+ * against which the page draws the window (the browser's clock may differ). Made anew at each
+ * request, from snapshots. Thread-safe.
  */
 public final class StatusPageJson implements Supplier<String> {
   /** The version of this layout; bumped when a key changes meaning or disappears. */

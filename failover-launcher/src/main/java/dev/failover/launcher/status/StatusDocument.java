@@ -22,6 +22,7 @@ import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +39,12 @@ import org.jspecify.annotations.Nullable;
  * The status file's content, and its JSON layout: the one definition that the daemon writes ({@link
  * #toJson}) and that {@code failover status}, the tests and the benchmark read ({@link #parse}).
  *
- * <p>It is the engine's {@link EngineStatus} plus what a reader needs to tell a live daemon from a
- * dead one: when the file was written, the configured check interval, the daemon's process id,
- * whether it stopped, and which sticky file the engine reads. The engine's status is reused as it
- * is rather than copied into a parallel set of records, so that its validation holds for a status
- * read back, and a component added to it does not compile here until the layout says where it goes.
+ * <p>It is the engine's {@link EngineStatus} (each family's: see IPv6 below) plus what a reader
+ * needs to tell a live daemon from a dead one: when the file was written, the configured check
+ * interval, the daemon's process id, whether it stopped, and which sticky file the engine reads.
+ * The engine's status is reused as it is rather than copied into a parallel set of records, so
+ * that its validation holds for a status read back, and a component added to it does not compile
+ * here until the layout says where it goes.
  *
  * <p>The layout, version {@value #FORMAT} (keys snake_case like the config's; instants ISO-8601,
  * intervals in seconds, latency in milliseconds):
@@ -63,6 +65,34 @@ import org.jspecify.annotations.Nullable;
  * unconfigured} is not null, why it cannot be used (its values are then null). It is optional on
  * reading.
  *
+ * <p><b>IPv6</b> (issue 16). A daemon with an IPv6 engine (a provider has IPv6) judges and routes
+ * each family apart, so the document holds both engines' status:
+ *
+ * <pre>{@code
+ * format, written_at, running, pid, check_interval,
+ * family "ipv4", interval, ..., providers [...]     (the IPv4 engine, as above)
+ * ipv6 {family "ipv6", interval, status_at, ticks, policy, main, ranking, start_metric, sticky,
+ *       last_applied_at, last_apply_error,
+ *       providers [{... as above, uplink {unconfigured, interface_name, ipv6_address,
+ *                                         ipv6_prefix, ipv6_gateway, rt_table_name,
+ *                                         rt_table_id}}]}
+ * }</pre>
+ *
+ * <p>The top level stays the IPv4 engine's, so that a script written before IPv6 ({@code
+ * .main.provider}, {@code .providers[].selectable}) keeps reading what it always read, the IPv4
+ * default route, rather than whichever family came first; and a document without IPv6 is exactly
+ * the document of before, without {@code family} or {@code ipv6}: a reader that compares or keeps
+ * copies sees no change. The IPv6 engine's status is an object of the same keys under {@code
+ * ipv6} (the keys of the daemon, such as {@code pid}, only at the top), there only when the IPv6
+ * engine runs, so that {@code .ipv6 == null} tells a script that the daemon routes no IPv6 at all,
+ * which is not the same as an IPv6 without a main provider ({@code .ipv6.main.provider == null}).
+ * Beside it, each block names its family ({@code family}: {@code ipv4}, {@code ipv6}: the config's
+ * keys), so that a block taken out of the document still says what it is about. The IPv6 block
+ * lists the providers that have IPv6 only, and its {@code uplink} keys are the config's IPv6 keys,
+ * so that no value is shown under another family's name. Its sticky file is the daemon's one (the
+ * same for both), its sticky reading that of the IPv6 engine (a sticky provider without IPv6 is
+ * ignored there).
+ *
  * <p>Every key is required; those that may be {@code null} are the nullable components of {@link
  * EngineStatus}. {@code reliable} is {@link EngineStatus.ProviderReport#eligible()}, and {@code
  * selectable} is written for scripts, and checked on reading, as {@code reliable} and {@code
@@ -77,7 +107,8 @@ import org.jspecify.annotations.Nullable;
  * @param pid the daemon's process id
  * @param checkInterval the configured {@code check_interval}, by which a reader tells staleness
  * @param stickyFile the sticky file the engine reads, for the reader's information
- * @param engine what the engine knows
+ * @param engine what the IPv4 engine knows
+ * @param ipv6 what the IPv6 engine knows; empty when the daemon runs none (no provider has IPv6)
  */
 public record StatusDocument(
     Instant writtenAt,
@@ -166,7 +197,8 @@ public record StatusDocument(
     // The family is said only beside an "ipv6" block, so that an IPv4-only document stays exactly
     // what it was before IPv6 (its readers compare it, and some keep a copy).
     putEngine(json, engine, ipv6.isPresent() ? AddressFamily.IPV4 : null);
-    ipv6.ifPresent(six -> putEngine(json.putObject(AddressFamily.IPV6.key()), six, AddressFamily.IPV6));
+    ipv6.ifPresent(
+        six -> putEngine(json.putObject(AddressFamily.IPV6.key()), six, AddressFamily.IPV6));
     return json;
   }
 
@@ -245,11 +277,9 @@ public record StatusDocument(
       uplink.put(
           "gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
     } else {
-      uplink.put(
-          "ipv6_address", p == null ? null : p.address(family).map(AddressFamily::text).orElse(null));
+      uplink.put("ipv6_address", p == null ? null : text(p.address(family)));
       uplink.put("ipv6_prefix", p == null ? null : p.networkText(family).orElse(null));
-      uplink.put(
-          "ipv6_gateway", p == null ? null : p.gateway(family).map(AddressFamily::text).orElse(null));
+      uplink.put("ipv6_gateway", p == null ? null : text(p.gateway(family)));
     }
     uplink.put("rt_table_name", p == null ? null : p.rtTableName());
     if (p == null) {
@@ -257,6 +287,10 @@ public record StatusDocument(
     } else {
       uplink.put("rt_table_id", p.rtTableId());
     }
+  }
+
+  private static @Nullable String text(Optional<InetAddress> address) {
+    return address.map(AddressFamily::text).orElse(null);
   }
 
   private static @Nullable ProviderResolution readUplink(

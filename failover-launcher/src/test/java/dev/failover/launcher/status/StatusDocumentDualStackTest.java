@@ -133,8 +133,8 @@ class StatusDocumentDualStackTest {
     assertThat(uplink.path("ipv6_prefix").asText()).isEqualTo("2001:db8:1::/64");
     assertThat(uplink.path("ipv6_gateway").asText()).isEqualTo("fe80::1");
     assertThat(uplink.has("ipv4_address")).isFalse();
-    assertThat(json.path("ipv6").path("providers").get(1).path("uplink").path("unconfigured").asText())
-        .isEqualTo("no IPv6 address yet");
+    JsonNode unconfigured = json.path("ipv6").path("providers").get(1).path("uplink");
+    assertThat(unconfigured.path("unconfigured").asText()).isEqualTo("no IPv6 address yet");
     assertThat(StatusDocument.parse(document.toJson(), FILE)).isEqualTo(document);
   }
 

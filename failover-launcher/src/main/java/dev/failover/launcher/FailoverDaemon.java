@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
  * IPv4 one, on the same tick thread. Both hear every link change (a link that goes down takes
  * both families of its provider with it) and every request to re-apply; each hears the
- * resolutions of its family. The status file and page, the hooks, the metrics and the track file
- * still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in progress)"). Thread-safe.
+ * resolutions of its family. The status file and page show both engines; the hooks, the metrics
+ * and the track file still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in
+ * progress)"). Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {

@@ -27,6 +27,7 @@ import java.util.Locale;
       FlowPinningModule.class,
       LinkWatchModule.class,
       ObservabilityModule.class,
+      StatusPageIpv6Module.class,
       SystemdModule.class,
       TrackFileModule.class,
       TimeModule.class

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
  * IPv4 one, on the same tick thread. Both hear every link change (a link that goes down takes
  * both families of its provider with it) and every request to re-apply; each hears the
- * resolutions of its family. The status file and page, the hooks, the metrics and the track file
- * still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in progress)"). Thread-safe.
+ * resolutions of its family. The status file and page show both engines; the hooks, the metrics
+ * and the track file still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in
+ * progress)"). Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -111,15 +112,27 @@ public final class FailoverDaemon {
     this.observability = checkNotNull(observability, "observability");
     this.trackFile = checkNotNull(trackFile, "trackFile");
     this.backend = checkNotNull(backend, "backend");
-    // The status writer reads the engine of this very service.
+    // The status writer reads the engines of these very services, both families in one file.
+    Optional<FailoverEngine> ipv6Engine = ipv6Service.map(FailoverService::engine);
     this.publisher =
         new StatusPublisher(
-            service.engine(), statusFile, checkInterval, stickyFile, clock, executors.tick());
-    // The page's JSON holds the same document as the status file, made from the live engine.
+            service.engine(),
+            ipv6Engine,
+            statusFile,
+            checkInterval,
+            stickyFile,
+            clock,
+            executors.tick());
+    // The page's JSON holds the same document as the status file, made from the live engines.
     this.statusDocument =
         () ->
             StatusDocument.of(
-                    service.engine().status(), checkInterval, stickyFile, true, clock.instant())
+                    service.engine().status(),
+                    ipv6Engine.map(FailoverEngine::status),
+                    checkInterval,
+                    stickyFile,
+                    true,
+                    clock.instant())
                 .toTree();
     List<Service> all = new ArrayList<>(List.of(service, publisher));
     ipv6Service.ifPresent(all::add);

@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
       ConfigModule.class,
       CoreModule.class,
       ObservabilityModule.class,
+      StatusPageIpv6Module.class,
       TrackFileModule.class,
       TestFailoverComponent.FakeLinuxModule.class,
       TestFailoverComponent.FakeTimeModule.class

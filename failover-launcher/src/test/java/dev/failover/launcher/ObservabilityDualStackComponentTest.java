@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -304,5 +305,22 @@ class ObservabilityDualStackComponentTest {
         .allSatisfy(line -> assertThat(line).endsWith(" UP"));
     assertThat(track6()).hasContent("0"); // isp2's IPv6 still serves
     assertThat(track4()).hasContent("0");
+  }
+
+  @Test
+  void startedReason_dualStack_namesEveryProviderThenTheIpv6Ones() {
+    FailoverDaemon daemon = TestFailoverComponent.create(config(), List.of(v4, v6)).daemon();
+    Map<AddressFamily, FailoverEngine> engines = new EnumMap<>(AddressFamily.class);
+    engines.put(AddressFamily.IPV4, daemon.engine(AddressFamily.IPV4).orElseThrow());
+    engines.put(AddressFamily.IPV6, daemon.engine(AddressFamily.IPV6).orElseThrow());
+
+    assertThat(Observability.startedReason(engines))
+        .startsWith(
+            "failover started with 3 providers (isp1, isp2, isp3), IPv6 through 2 (isp1, isp2),"
+                + " policy '");
+    assertThat(
+            Observability.startedReason(
+                Map.of(AddressFamily.IPV4, engines.get(AddressFamily.IPV4))))
+        .startsWith("failover started with 3 providers (isp1, isp2, isp3), policy '");
   }
 }

@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -79,7 +81,7 @@ public final class FailoverDaemon {
   private final RoutePreparation preparation;
   private final Providers providers;
   private final Observability observability;
-  private final UplinkTrackFile trackFile;
+  private final UplinkTrackFiles trackFiles;
   private final RouteBackend backend;
   private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
@@ -101,7 +103,7 @@ public final class FailoverDaemon {
       RoutePreparation preparation,
       Providers providers,
       Observability observability,
-      UplinkTrackFile trackFile,
+      UplinkTrackFiles trackFiles,
       RouteBackend backend) {
     this.service = checkNotNull(service, "service");
     this.ipv6Service = checkNotNull(ipv6Service, "ipv6Service");
@@ -110,7 +112,7 @@ public final class FailoverDaemon {
     this.preparation = checkNotNull(preparation, "preparation");
     this.providers = checkNotNull(providers, "providers");
     this.observability = checkNotNull(observability, "observability");
-    this.trackFile = checkNotNull(trackFile, "trackFile");
+    this.trackFiles = checkNotNull(trackFiles, "trackFiles");
     this.backend = checkNotNull(backend, "backend");
     // The status writer reads the engines of these very services, both families in one file.
     Optional<FailoverEngine> ipv6Engine = ipv6Service.map(FailoverService::engine);
@@ -234,8 +236,12 @@ public final class FailoverDaemon {
     }
     preparation.prepare(learned);
     // Before the first tick, so that the hooks hear 'started' before any change.
-    observability.start(service.engine(), statusDocument);
-    trackFile.attach(service.engine()::status);
+    Map<AddressFamily, FailoverEngine> engines = new EnumMap<>(AddressFamily.class);
+    for (AddressFamily family : AddressFamily.values()) {
+      engine(family).ifPresent(engine -> engines.put(family, engine));
+    }
+    observability.start(engines, statusDocument);
+    trackFiles.attach(engines);
     services.startAsync();
     return this;
   }

@@ -72,7 +72,8 @@ public final class ConfigLoader {
           "rt_tables_file",
           "plugins_dir",
           "hooks_dir",
-          "keepalived_track_file");
+          "keepalived_track_file",
+          "keepalived_track_file_ipv6");
 
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
@@ -109,7 +110,8 @@ public final class ConfigLoader {
               "pin_flows",
               "flush_flows_on_down",
               "fwmark_mask",
-              "keepalived_track_file")
+              "keepalived_track_file",
+              "keepalived_track_file_ipv6")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -311,6 +313,7 @@ public final class ConfigLoader {
     top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
     top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
     top.path("keepalived_track_file", baseDir).ifPresent(builder::keepalivedTrackFile);
+    top.path("keepalived_track_file_ipv6", baseDir).ifPresent(builder::keepalivedTrackFileIpv6);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     flowPinning(top, problems).ifPresent(builder::flowPinning);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);

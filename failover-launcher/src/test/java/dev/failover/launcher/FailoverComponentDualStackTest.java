@@ -201,12 +201,13 @@ class FailoverComponentDualStackTest {
   }
 
   @Test
-  void refuseIpv6NotRunYet_learnedIpv6Values_isRefusedNamingTheProvider() {
+  void refuseIpv6NotRunYet_learnedIpv6Values_areRefusedOnlyAsAnyIpv6Is() {
     Provider learning = TestProviders.withSharedGateway(1).get(0).withIpv6(null, null, null);
 
+    // The link watch passes IPv6 resolutions on: only the blanket refusal of IPv6 is left.
     assertThatThrownBy(() -> FailoverComponent.refuseIpv6NotRunYet(config(List.of(learning))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("providers[0]: ipv6_address, ipv6_prefix and ipv6_gateway");
+        .hasMessageStartingWith("providers [isp1] have IPv6, which this version's daemon");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 final class FakeLinkWatch implements LinkWatch {
   private final Map<String, Boolean> atStart = new HashMap<>();
   private @Nullable Sink sink;
+  private @Nullable Providers providers;
   private int starts;
   private int stops;
 
@@ -31,9 +33,14 @@ final class FakeLinkWatch implements LinkWatch {
     checkState(this.sink == null, "started twice");
     this.sink = sink;
     starts++;
+    this.providers = providers;
     for (Provider provider : providers) {
-      sink.linkChanged(
-          provider.interfaceName(), atStart.getOrDefault(provider.interfaceName(), true));
+      for (AddressFamily family : provider.families()) {
+        sink.linkChanged(
+            provider.interfaceName(),
+            family,
+            atStart.getOrDefault(provider.interfaceName(), true));
+      }
     }
   }
 
@@ -42,10 +49,25 @@ final class FakeLinkWatch implements LinkWatch {
     stops++;
   }
 
-  /** Reports a change, as the watch's thread would. */
+  /**
+   * Reports a change of the link itself, as the watch's thread would: in every family of the
+   * provider on {@code interfaceName}.
+   */
   void change(String interfaceName, boolean usable) {
+    checkState(sink != null && providers != null, "not started");
+    for (Provider provider : providers) {
+      if (provider.interfaceName().equals(interfaceName)) {
+        for (AddressFamily family : provider.families()) {
+          sink.linkChanged(interfaceName, family, usable);
+        }
+      }
+    }
+  }
+
+  /** Reports a change in {@code family} only (an address of that family lost or back). */
+  void change(String interfaceName, AddressFamily family, boolean usable) {
     checkState(sink != null, "not started");
-    sink.linkChanged(interfaceName, usable);
+    sink.linkChanged(interfaceName, family, usable);
   }
 
   int starts() {

@@ -60,8 +60,8 @@ public interface FailoverComponent {
    * IPv6.
    *
    * @throws IllegalArgumentException as {@link #create(FailoverConfig)}, or if a provider has IPv6
-   *     in a way this daemon does not run yet: no provider has IPv4, or (until the lead lifts
-   *     it) any provider has IPv6
+   *     in a way this daemon does not run yet: no provider has IPv4, or (for now) any provider has
+   *     IPv6
    */
   static FailoverComponent create(FailoverConfig config, SystemdNotify notify) {
     refuseIpv6NotRunYet(config);

@@ -47,27 +47,27 @@ import org.slf4j.LoggerFactory;
  * its address a provider can neither send its probes of that family nor carry its routes ({@code
  * src ADDR}), whatever the link says. The flag is per family so that a dual-stack provider that
  * loses only its IPv4 address (or only its IPv6 one) is dropped only by that family's engine; an
- * IPv6-only provider is never judged by an IPv4 address. For a family whose address is learned,
- * the flag is the link's alone: its address coming and going is its resolution (unconfigured
- * without one). A link that goes down or up changes every family's flag at once, and each is
- * reported, back to back. Without a view of the interface yet (the monitor could not start), the
- * IPv6 flag is the link's alone, and the probes judge.
+ * IPv6-only provider is never judged by an IPv4 address. For a family whose address is learned, the
+ * flag is the link's alone: its address coming and going is its resolution (unconfigured without
+ * one). A link that goes down or up changes every family's flag at once, and each is reported, back
+ * to back. Without a view of the interface yet (the monitor could not start), the IPv6 flag is the
+ * link's alone, and the probes judge.
  *
  * <p><b>Learned values</b> ({@link UplinkResolver} for IPv4, {@link Ipv6UplinkResolver} for IPv6):
- * a provider that omits its address, network or gateway of a family is resolved in that family
- * from its interface's view each time the view changes (a lease renewed with a new address, a
- * gateway learned from the DHCP client's default route, a SLAAC address, a router advertisement's
- * default route, an interface created, deleted or created again), and every change of its
- * resolution is passed on; configured values win over the interface's. Two providers cannot share
- * a learned address (their rules would clash): in IPv4 the second in priority order is
- * unconfigured while the first holds it; in IPv6 likewise, and a learned IPv6 address that is
- * another provider's configured {@code ipv6_address} is never taken. Each resolver note (several
- * addresses, an on-link gateway, a configured value the interface lacks) is logged once, when it
- * first appears. When a foreign default route through a provider's interface is added (a DHCP
- * client re-adds its own at every renewal; the kernel re-adds a router advertisement's {@code
- * proto ra} route that was removed), the sink is asked to apply the routes again, so that {@code
- * foreign_default_routes} handles it at once; a route that went, or an advertisement that only
- * refreshed a route's lifetime (the views do not carry expiries), asks for nothing.
+ * a provider that omits its address, network or gateway of a family is resolved in that family from
+ * its interface's view each time the view changes (a lease renewed with a new address, a gateway
+ * learned from the DHCP client's default route, a SLAAC address, a router advertisement's default
+ * route, an interface created, deleted or created again), and every change of its resolution is
+ * passed on; configured values win over the interface's. Two providers cannot share a learned
+ * address (their rules would clash): in IPv4 the second in priority order is unconfigured while the
+ * first holds it; in IPv6 likewise, and a learned IPv6 address that is another provider's
+ * configured {@code ipv6_address} is never taken. Each resolver note (several addresses, an on-link
+ * gateway, a configured value the interface lacks) is logged once, when it first appears. When a
+ * foreign default route through a provider's interface is added (a DHCP client re-adds its own at
+ * every renewal; the kernel re-adds a router advertisement's {@code proto ra} route that was
+ * removed), the sink is asked to apply the routes again, so that {@code foreign_default_routes}
+ * handles it at once; a route that went, or an advertisement that only refreshed a route's lifetime
+ * (the views do not carry expiries), asks for nothing.
  *
  * <p>Until {@link #reportInitial} nothing is passed on, so that the monitor's start-up report (an
  * interface's link first, its addresses next) never shows a provider as briefly unusable; then
@@ -198,11 +198,11 @@ final class ProviderLinks implements LinkListener {
   }
 
   /**
-   * Reports every provider once: first the resolution of each that learns values (IPv4, then
-   * IPv6), then each link, in every family its provider has. An interface the monitor has not
-   * reported (absent, or the monitor could not start) is read with {@code read}; if that is empty
-   * too (the read failed), the link counts as usable, as the engine assumes until told otherwise,
-   * and the probes judge it.
+   * Reports every provider once: first the resolution of each that learns values (IPv4, then IPv6),
+   * then each link, in every family its provider has. An interface the monitor has not reported
+   * (absent, or the monitor could not start) is read with {@code read}; if that is empty too (the
+   * read failed), the link counts as usable, as the engine assumes until told otherwise, and the
+   * probes judge it.
    *
    * @throws IllegalStateException if called twice
    */
@@ -328,13 +328,12 @@ final class ProviderLinks implements LinkListener {
   }
 
   /**
-   * {@code provider} with the IPv6 values of {@code uplink}: the configured prefix if there is
-   * one (the learned address must lie in it), else the learned address's own; its IPv4 values stay
-   * as configured. Unconfigured, with the reason, if the resolver found no values or the provider
+   * {@code provider} with the IPv6 values of {@code uplink}: the configured prefix if there is one
+   * (the learned address must lie in it), else the learned address's own; its IPv4 values stay as
+   * configured. Unconfigured, with the reason, if the resolver found no values or the provider
    * refuses the learned ones.
    */
-  private static ProviderResolution ipv6Resolution(
-      Provider provider, Ipv6UplinkResolution uplink) {
+  private static ProviderResolution ipv6Resolution(Provider provider, Ipv6UplinkResolution uplink) {
     @Nullable Ipv6Uplink values = uplink.uplink();
     if (values == null) {
       return ProviderResolution.unconfigured(provider.id(), AddressFamily.IPV6, uplink.reason());
@@ -395,8 +394,7 @@ final class ProviderLinks implements LinkListener {
         return Optional.of(link);
       }
       return Optional.of(
-          link
-              && addresses.getOrDefault(interfaceName, Set.of()).contains(provider.ipv4Address()));
+          link && addresses.getOrDefault(interfaceName, Set.of()).contains(provider.ipv4Address()));
     }
     @Nullable InterfaceView view = views.get(interfaceName);
     if (provider.ipv6Address() == null || view == null) {
@@ -469,8 +467,8 @@ final class ProviderLinks implements LinkListener {
   }
 
   /**
-   * One line on the flags of {@code families} of {@code provider}: without the family when they
-   * are all of its families and alike (a single-family provider, a link down), else per family.
+   * One line on the flags of {@code families} of {@code provider}: without the family when they are
+   * all of its families and alike (a single-family provider, a link down), else per family.
    */
   private String describe(Provider provider, Set<AddressFamily> families) {
     List<String> states = new ArrayList<>();
@@ -501,7 +499,10 @@ final class ProviderLinks implements LinkListener {
     if (address == null) {
       return "not usable (no address learned yet)";
     }
-    return "not usable (address " + AddressFamily.text(address) + " is not on it"
-        + (family == AddressFamily.IPV6 ? " or not usable yet" : "") + ")";
+    return "not usable (address "
+        + AddressFamily.text(address)
+        + " is not on it"
+        + (family == AddressFamily.IPV6 ? " or not usable yet" : "")
+        + ")";
   }
 }

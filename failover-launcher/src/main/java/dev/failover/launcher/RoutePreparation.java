@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>The first round's probes are bound to the providers' addresses; until each provider's table
  * and {@code from ADDR} rule exist, such a probe follows the main table and may leave (and succeed)
- * through another uplink, so that the first decision would be wrong. This holds in each family:
- * the IPv6 tables and rules are prepared too, for the providers with IPv6.
+ * through another uplink, so that the first decision would be wrong. This holds in each family: the
+ * IPv6 tables and rules are prepared too, for the providers with IPv6.
  */
 interface RoutePreparation {
 

@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +19,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class FakeLinkWatch implements LinkWatch {
   private final Map<String, Boolean> atStart = new HashMap<>();
+  private final List<ProviderResolution> resolvedAtStart = new ArrayList<>();
   private @Nullable Sink sink;
   private @Nullable Providers providers;
   private int starts;
   private int stops;
+
+  /** A resolution reported at start, before the links, as the real watch reports learned values. */
+  FakeLinkWatch resolvedAtStart(ProviderResolution resolution) {
+    resolvedAtStart.add(resolution);
+    return this;
+  }
 
   /** The state reported for {@code interfaceName} at start. */
   FakeLinkWatch initially(String interfaceName, boolean usable) {
@@ -34,6 +43,7 @@ final class FakeLinkWatch implements LinkWatch {
     this.sink = sink;
     starts++;
     this.providers = providers;
+    resolvedAtStart.forEach(sink::providerResolved);
     for (Provider provider : providers) {
       for (AddressFamily family : provider.families()) {
         sink.linkChanged(

@@ -4,8 +4,8 @@ import dev.failover.api.ProviderResolution;
 import java.util.List;
 
 /**
- * A {@link RoutePreparation} for tests: counts its calls and keeps the learned resolutions of
- * the last one. Not thread-safe.
+ * A {@link RoutePreparation} for tests: counts its calls and keeps the learned resolutions of the
+ * last one. Not thread-safe.
  */
 final class FakeRoutePreparation implements RoutePreparation {
   private int calls;

@@ -36,7 +36,7 @@ class ProviderLinksLearnedTest {
                 String name, dev.failover.api.AddressFamily family, boolean usable) {
               reported.add(
                   name
-                      + (family == dev.failover.api.AddressFamily.IPV4 ? "" : "/" + family)
+                      + (family == dev.failover.api.AddressFamily.IPV4 ? "" : "/" + family.name())
                       + "="
                       + usable);
             }

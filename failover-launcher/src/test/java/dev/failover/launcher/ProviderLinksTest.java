@@ -29,7 +29,8 @@ class ProviderLinksTest {
           new LinkWatch.Sink() {
             @Override
             public void linkChanged(String name, AddressFamily family, boolean usable) {
-              reported.add(name + (family == AddressFamily.IPV4 ? "" : "/" + family) + "=" + usable);
+              reported.add(
+                  name + (family == AddressFamily.IPV4 ? "" : "/" + family.name()) + "=" + usable);
             }
 
             @Override

@@ -8,7 +8,6 @@ import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.systemd.SystemdNotify;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The daemon's object graph: config → engine → Linux route backend, test cases and link watch;
@@ -62,8 +61,8 @@ public interface FailoverComponent {
    * IPv6.
    *
    * @throws IllegalArgumentException as {@link #create(FailoverConfig)}, or if a provider has IPv6
-   *     in a way this daemon does not run yet: no provider has IPv4, or a provider omits an IPv6
-   *     value to learn it from its interface
+   *     in a way this daemon does not run yet: no provider has IPv4, or (for now) any provider has
+   *     IPv6
    */
   static FailoverComponent create(FailoverConfig config, SystemdNotify notify) {
     refuseIpv6NotRunYet(config);
@@ -79,9 +78,10 @@ public interface FailoverComponent {
    * <ul>
    *   <li>IPv6 without any IPv4: the status file, the page, the hooks, the metrics and the track
    *       file still follow the IPv4 engine, which needs a provider to judge;
-   *   <li>learned IPv6 values: the link watch does not pass IPv6 resolutions on yet, so such a
-   *       provider's IPv6 would stay unconfigured for good.
+   *   <li>IPv6 at all, until the status, hooks and metrics follow both engines.
    * </ul>
+   *
+   * <p>Learned IPv6 values are no longer refused: the link watch passes IPv6 resolutions on.
    */
   static void refuseIpv6NotRunYet(FailoverConfig config) {
     List<Provider> providers = config.providers();
@@ -91,35 +91,21 @@ public interface FailoverComponent {
               + " of this version's daemon follow the IPv4 engine (issue 16); providers: "
               + providers.stream().map(Provider::id).toList());
     }
-    for (int i = 0; i < providers.size(); i++) {
-      Provider provider = providers.get(i);
-      if (provider.learnsFromInterface(AddressFamily.IPV6)) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "providers[%s]: ipv6_address, ipv6_prefix and ipv6_gateway must be set for now:"
-                    + " this version's daemon does not learn IPv6 values from the interface yet"
-                    + " (issue 16), so %s would have no IPv6 failover",
-                i,
-                provider));
-      }
-    }
     List<String> withIpv6 =
         providers.stream()
             .filter(provider -> provider.has(AddressFamily.IPV6))
             .map(Provider::id)
             .toList();
-    // Until the route backend prepares IPv6 tables and rules at start and status, hooks, metrics
-    // and flow pinning follow both engines, a daemon routing IPv6 would do it half-way: refused.
+    // Until status, hooks, metrics and flow pinning follow both engines, a daemon routing IPv6
+    // would do it half-way: refused.
     // This also keeps tests that run the daemon outside a namespace from touching the host's
     // IPv6 routes now that the backend can route IPv6.
     if (!withIpv6.isEmpty()) {
       throw new IllegalArgumentException(
           "providers "
               + withIpv6
-              + " have IPv6, which this version's daemon does not route yet (issue 16: the route"
-              + " backend's IPv6 preparation and the status, hooks and metrics per family are"
-              + " still missing)");
+              + " have IPv6, which this version's daemon does not route yet (issue 16: the status,"
+              + " hooks and metrics per family are still missing)");
     }
   }
 }

@@ -194,12 +194,12 @@ public final class FailoverDaemon {
         providers,
         new LinkWatch.Sink() {
           @Override
-          public void linkChanged(String interfaceName, boolean usable) {
-            // A link carries both families: both engines re-decide at once. An engine ignores an
-            // interface none of its providers uses (an IPv4-only provider's, for the IPv6 one).
-            for (FailoverService each : familyServices()) {
-              each.linkChanged(interfaceName, usable);
-            }
+          public void linkChanged(String interfaceName, AddressFamily family, boolean usable) {
+            // Per family: a dual-stack link that lost only its IPv4 address stays usable for
+            // IPv6. A link down comes in both families, back to back: both engines re-decide.
+            Optional<FailoverService> target =
+                family == AddressFamily.IPV4 ? Optional.of(service) : ipv6Service;
+            target.ifPresent(each -> each.linkChanged(interfaceName, usable));
           }
 
           @Override
@@ -227,11 +227,19 @@ public final class FailoverDaemon {
             }
           }
         });
-    List<Provider> learned = new ArrayList<>();
-    for (ProviderResolution resolution : service.engine().resolutions().values()) {
-      Provider provider = resolution.provider();
-      if (provider != null && providers.byId(provider.id()).orElseThrow().learnsFromInterface()) {
-        learned.add(provider);
+    // The learned values of both families, so that the first round's probes of each leave
+    // through their own uplinks.
+    List<ProviderResolution> learned = new ArrayList<>();
+    for (FailoverService each : familyServices()) {
+      for (ProviderResolution resolution : each.engine().resolutions().values()) {
+        Provider provider = resolution.provider();
+        if (provider != null
+            && providers
+                .byId(provider.id())
+                .orElseThrow()
+                .learnsFromInterface(resolution.family())) {
+          learned.add(resolution);
+        }
       }
     }
     preparation.prepare(learned);

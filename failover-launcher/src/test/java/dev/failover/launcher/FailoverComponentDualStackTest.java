@@ -7,6 +7,7 @@ import dev.failover.api.AddressFamily;
 import dev.failover.api.Ipv6;
 import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.RoutingState;
 import dev.failover.api.TestResult;
 import dev.failover.launcher.config.FailoverConfig;
@@ -179,6 +180,49 @@ class FailoverComponentDualStackTest {
   }
 
   @Test
+  void daemon_mainLosesItsIpv4AddressOnly_movesTheIpv4MainAndLeavesIpv6Alone() {
+    TestFailoverComponent component = started(providers);
+
+    component.links().change("eth1", AddressFamily.IPV4, false);
+    component.scheduler().runDueTasks();
+
+    assertThat(main(component, AddressFamily.IPV4)).contains("isp2");
+    assertThat(main(component, AddressFamily.IPV6)).contains("isp1");
+  }
+
+  @Test
+  void startAsync_learnedValuesOfBothFamilies_arePreparedBeforeTheFirstRound() {
+    // isp1 learns everything: a DHCP lease and SLAAC with a router advertisement.
+    Provider learning =
+        Provider.of("isp1", "eth1", null, null, null, "isp1", 101).withIpv6(null, null, null);
+    Provider leased =
+        Provider.of("isp1", "eth1", "192.168.1.101", "192.168.1.0/24", "192.168.1.1", "isp1", 101)
+            .withIpv6(null, null, null);
+    Provider slaac =
+        learning.withIpv6(
+            Ipv6.parse("2001:db8:1::a"),
+            Ipv6Network.parse("2001:db8:1::/64"),
+            Ipv6.parse("fe80::1"));
+    TestFailoverComponent component =
+        TestFailoverComponent.create(config(List.of(learning, providers.get(1))), List.of(v4, v6));
+    component
+        .links()
+        .resolvedAtStart(ProviderResolution.resolved(leased))
+        .resolvedAtStart(ProviderResolution.resolved(slaac, AddressFamily.IPV6));
+
+    component.daemon().startAsync();
+
+    assertThat(component.preparation().learned())
+        .containsExactly(
+            ProviderResolution.resolved(leased),
+            ProviderResolution.resolved(slaac, AddressFamily.IPV6));
+    component.scheduler().runDueTasks();
+    assertThat(main(component, AddressFamily.IPV6)).contains("isp1");
+    assertThat(component.backend().current(AddressFamily.IPV6).orElseThrow().main().orElseThrow())
+        .isEqualTo(slaac);
+  }
+
+  @Test
   void refuseIpv6NotRunYet_noProviderHasIpv4_isRefused() {
     Provider ipv6Only =
         new Provider(
@@ -201,12 +245,13 @@ class FailoverComponentDualStackTest {
   }
 
   @Test
-  void refuseIpv6NotRunYet_learnedIpv6Values_isRefusedNamingTheProvider() {
+  void refuseIpv6NotRunYet_learnedIpv6Values_areRefusedOnlyAsAnyIpv6Is() {
     Provider learning = TestProviders.withSharedGateway(1).get(0).withIpv6(null, null, null);
 
+    // The link watch passes IPv6 resolutions on: only the blanket refusal of IPv6 is left.
     assertThatThrownBy(() -> FailoverComponent.refuseIpv6NotRunYet(config(List.of(learning))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("providers[0]: ipv6_address, ipv6_prefix and ipv6_gateway");
+        .hasMessageStartingWith("providers [isp1] have IPv6, which this version's daemon");
   }
 
   @Test

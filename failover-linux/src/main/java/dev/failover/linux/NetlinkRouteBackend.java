@@ -518,36 +518,82 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * provider's address would follow the main table, leave through whatever uplink that names, and
    * might succeed for a provider that is down, so that the first decision would be wrong.
    *
-   * <p>For each provider: its table's network route, default route and unreachable last-resort
-   * default, then its {@code from ADDR lookup TABLE} rule, as {@link #apply} makes them. A provider
-   * whose interface is missing, down or without its address gets only the unreachable default and
-   * the rule (neither needs the interface), with a warning: its probes then fail instead of leaking
-   * through another uplink, and the first apply after the interface returns adds the rest.
-   * Idempotent: what is in place already is not touched, so a second call sends no request.
-   * Thread-safe, like every method of this class.
+   * <p>For each provider, in each family it has (IPv4 first; IPv6 only when a provider has IPv6,
+   * so that an IPv4-only router's IPv6 is never read): its table's network route, default route
+   * and unreachable last-resort default, then its {@code from ADDR lookup TABLE} rule ({@code
+   * ADDR/32}, {@code ADDR/128}, the same table and priority in both), as {@link #apply} makes
+   * them. A provider whose interface is missing, down or without its address of the family (for
+   * IPv6: also one still tentative) gets only the unreachable default and the rule (neither needs
+   * the interface), with a warning: its probes then fail instead of leaking through another
+   * uplink, and the first apply after the interface returns adds the rest. Idempotent: what is in
+   * place already is not touched, so a second call sends no request. Thread-safe, like every
+   * method of this class.
    *
    * @return the requests that were sent, as {@code ip} would word them; empty if everything was in
    *     place
    * @throws RouteBackendException if the kernel state cannot be read or a request failed (the other
-   *     requests were still carried out; the first apply retries)
+   *     requests, and the other family, were still carried out; the first apply retries)
    */
   public synchronized List<String> prepare() throws RouteBackendException {
-    return prepare(List.of());
+    return prepare(List.of(), List.of());
   }
 
   /**
-   * As {@link #prepare()}, with the values in force of the providers that learn theirs from the
-   * interface ({@code resolved}: a DHCP lease's address, say). A learned provider not among them
-   * gets only its table's unreachable default: it has no address for a rule yet.
+   * As {@link #prepare()}, with the IPv4 values in force of the providers that learn theirs from
+   * the interface ({@code resolved}: a DHCP lease's address, say). A learned provider not among
+   * them gets only its table's unreachable default: it has no address for a rule yet.
    *
    * @throws IllegalArgumentException if a provider of {@code resolved} contradicts its configured
    *     values
    */
   public synchronized List<String> prepare(List<Provider> resolved) throws RouteBackendException {
-    // IPv4 only so far: the launcher runs no IPv6 engine yet, and a resolution carries one
-    // family's values (issue 16).
-    Family f = Family.IPV4;
-    for (Provider given : checkNotNull(resolved, "resolved")) {
+    return prepare(resolved, List.of());
+  }
+
+  /**
+   * As {@link #prepare()}, with the values in force of the providers that learn theirs from the
+   * interface, per family: {@code resolvedIpv4} carry their learned IPv4 values (a DHCP lease),
+   * {@code resolvedIpv6} their learned IPv6 values (a SLAAC address, a router advertisement's
+   * gateway), as the resolutions of each family name them. A learned provider not among those of
+   * a family gets only its table's unreachable default of that family: it has no address for a
+   * rule yet.
+   *
+   * @throws IllegalArgumentException if a provider of either list contradicts its configured
+   *     values (checked before anything is read or sent)
+   */
+  public synchronized List<String> prepare(
+      List<Provider> resolvedIpv4, List<Provider> resolvedIpv6) throws RouteBackendException {
+    checkResolved(checkNotNull(resolvedIpv4, "resolvedIpv4"));
+    checkResolved(checkNotNull(resolvedIpv6, "resolvedIpv6"));
+    List<String> sent = new ArrayList<>();
+    @Nullable RouteBackendException failed = null;
+    try {
+      sent.addAll(prepare(resolvedIpv4, Family.IPV4));
+    } catch (RouteBackendException e) {
+      failed = e;
+    }
+    boolean ipv6 =
+        !resolvedIpv6.isEmpty()
+            || configured.values().stream().anyMatch(p -> p.has(AddressFamily.IPV6));
+    if (ipv6) {
+      try {
+        sent.addAll(prepare(resolvedIpv6, Family.IPV6));
+      } catch (RouteBackendException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return sent;
+  }
+
+  private void checkResolved(List<Provider> resolved) {
+    for (Provider given : resolved) {
       @Nullable Provider asConfigured = configured.get(given.id());
       checkArgument(
           asConfigured != null && given.resolves(asConfigured),
@@ -555,6 +601,12 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
           given.id(),
           given,
           asConfigured);
+    }
+  }
+
+  /** {@link #prepare(List, List)} for one family, with that family's learned providers. */
+  private List<String> prepare(List<Provider> resolved, Family f) throws RouteBackendException {
+    for (Provider given : resolved) {
       known(f).put(given.id(), given);
     }
     KernelState state = read(f);
@@ -566,9 +618,10 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       Optional<String> reason = unavailable(provider, state, f);
       if (reason.isPresent()) {
         logger.warn(
-            "provider '{}': {}; preparing only its rule and its table's unreachable default",
+            "provider '{}': {}; preparing only its {} rule and its table's unreachable default",
             provider.id(),
-            reason.get());
+            reason.get(),
+            f.api());
         addLeakGuardRequest(provider, state, requests, f);
       } else {
         addTableRequests(provider, state, requests, f);
@@ -582,7 +635,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     if (requests.isEmpty()) {
       return List.of();
     }
-    logger.info("preparing {} table route(s)/rule(s): {}", requests.size(), texts(requests));
+    logger.info(
+        "preparing {} {} table route(s)/rule(s): {}", requests.size(), f.api(), texts(requests));
     List<Failure> failures = transact(requests);
     if (!failures.isEmpty()) {
       throw failure(failures, List.of(), Map.of());

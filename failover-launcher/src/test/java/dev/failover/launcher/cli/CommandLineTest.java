@@ -202,9 +202,7 @@ class CommandLineTest {
     assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
 
     assertThat(err.toString())
-        .startsWith(
-            "Invalid configuration: providers[0]: ipv6_address, ipv6_prefix and ipv6_gateway"
-                + " must be set for now");
+        .startsWith("Invalid configuration: providers [isp1] have IPv6");
   }
 
   @Test

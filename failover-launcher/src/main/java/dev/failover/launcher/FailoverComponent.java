@@ -103,22 +103,5 @@ public interface FailoverComponent {
                 provider));
       }
     }
-    List<String> withIpv6 =
-        providers.stream()
-            .filter(provider -> provider.has(AddressFamily.IPV6))
-            .map(Provider::id)
-            .toList();
-    // Until the route backend prepares IPv6 tables and rules at start and status, hooks, metrics
-    // and flow pinning follow both engines, a daemon routing IPv6 would do it half-way: refused.
-    // This also keeps tests that run the daemon outside a namespace from touching the host's
-    // IPv6 routes now that the backend can route IPv6.
-    if (!withIpv6.isEmpty()) {
-      throw new IllegalArgumentException(
-          "providers "
-              + withIpv6
-              + " have IPv6, which this version's daemon does not route yet (issue 16: the route"
-              + " backend's IPv6 preparation and the status, hooks and metrics per family are"
-              + " still missing)");
-    }
   }
 }

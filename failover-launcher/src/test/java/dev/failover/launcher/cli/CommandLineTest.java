@@ -195,6 +195,11 @@ class CommandLineTest {
         .contains("note: providers[0] has IPv6, which is checked but not yet routed");
   }
 
+  /**
+   * Runs the daemon in-process, outside any namespace: only a config the daemon refuses may get
+   * here. When learned IPv6 values are run, this test must go (or move into a namespace), or it
+   * would route the host's own IPv6.
+   */
   @Test
   void run_ipv6Provider_isRefusedBeforeTouchingAnything() throws Exception {
     Path file = dualStackConfig();
@@ -205,25 +210,6 @@ class CommandLineTest {
         .startsWith(
             "Invalid configuration: providers[0]: ipv6_address, ipv6_prefix and ipv6_gateway"
                 + " must be set for now");
-  }
-
-  @Test
-  void run_ipv6ProviderWithEveryValueSet_isRefusedUntilIpv6IsRoutedWhole()
-      throws Exception {
-    Path file = dualStackConfig();
-    Files.writeString(
-        file,
-        Files.readString(file)
-            .replace(
-                "ipv6_gateway = \"fe80::1\"\n",
-                "ipv6_gateway = \"fe80::1\"\nipv6_address = \"2001:db8:1::2\"\n"
-                    + "ipv6_prefix = \"2001:db8:1::/64\"\n"));
-
-    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
-
-    assertThat(err.toString())
-        .startsWith("Invalid configuration: providers [isp1] have IPv6")
-        .contains("which this version's daemon does not route yet");
   }
 
   @Test

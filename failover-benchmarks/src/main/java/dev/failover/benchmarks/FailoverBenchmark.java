@@ -76,6 +76,12 @@ public final class FailoverBenchmark {
    */
   private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(10);
 
+  /** The most providers the default {@code fwmark_mask} (4 bits) numbers. */
+  private static final int WIDE_MASK_FROM = 15;
+
+  /** The mask a larger lab's config sets: 5 bits, 31 providers, the default's bits and one more. */
+  private static final String WIDE_MASK = "0x1f000000";
+
   /** What a failback may take beyond the dwell (issue 11). */
   private static final Duration FAILBACK_SLACK = Duration.ofSeconds(10);
 
@@ -1395,10 +1401,18 @@ public final class FailoverBenchmark {
 
   /** The daemon's config: its defaults, with only the providers, test cases and status file set. */
   private String configText(List<Provider> providers, Path statusFile, boolean ipv6) {
+    List<String> settings = new ArrayList<>(options.settings());
+    if (providers.size() > WIDE_MASK_FROM
+        && settings.stream().noneMatch(line -> line.startsWith("fwmark_mask "))) {
+      // The default mask numbers 15 providers; the daemon refuses a 16th.
+      settings.add("fwmark_mask = " + WIDE_MASK);
+      logger.info("{} providers: fwmark_mask = {} (the default 0x0f000000 has room for {})",
+          providers.size(), WIDE_MASK, WIDE_MASK_FROM);
+    }
     return DaemonConfig.toml("FailoverBenchmark", providers,
         NamespaceLab.TARGETS.subList(0, options.targets()),
         ipv6 ? NamespaceLab.TARGETS_V6.subList(0, options.targets()) : List.of(), statusFile,
-        workDir.resolve("hooks.d"), options.settings());
+        workDir.resolve("hooks.d"), settings);
   }
 
   // ------------------------------------------------------------------------------- the report --

@@ -221,43 +221,4 @@ class FailoverComponentDualStackTest {
     assertThat(component.backend().current(AddressFamily.IPV6).orElseThrow().main().orElseThrow())
         .isEqualTo(slaac);
   }
-
-  @Test
-  void refuseIpv6NotRunYet_noProviderHasIpv4_isRefused() {
-    Provider ipv6Only =
-        new Provider(
-            "isp1",
-            "eth1",
-            null,
-            null,
-            null,
-            "isp1",
-            101,
-            false,
-            true,
-            Ipv6.parse("2001:db8:1::2"),
-            Ipv6Network.parse("2001:db8:1::/64"),
-            Ipv6.parse("fe80::1"));
-
-    assertThatThrownBy(() -> FailoverComponent.refuseIpv6NotRunYet(config(List.of(ipv6Only))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("providers: at least one provider must have IPv4 for now");
-  }
-
-  @Test
-  void refuseIpv6NotRunYet_learnedIpv6Values_areRefusedOnlyAsAnyIpv6Is() {
-    Provider learning = TestProviders.withSharedGateway(1).get(0).withIpv6(null, null, null);
-
-    // The link watch passes IPv6 resolutions on: only the blanket refusal of IPv6 is left.
-    assertThatThrownBy(() -> FailoverComponent.refuseIpv6NotRunYet(config(List.of(learning))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("providers [isp1] have IPv6, which this version's daemon");
-  }
-
-  @Test
-  void refuseIpv6NotRunYet_dualStackWithEveryValueSet_isRefusedUntilIpv6IsRoutedWhole() {
-    assertThatThrownBy(() -> FailoverComponent.refuseIpv6NotRunYet(config(providers)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("which this version's daemon does not route yet");
-  }
 }

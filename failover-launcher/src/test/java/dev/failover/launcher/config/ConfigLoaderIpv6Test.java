@@ -105,15 +105,19 @@ class ConfigLoaderIpv6Test {
   }
 
   @Test
-  void check_ipv6Provider_notesThatTheDaemonDoesNotRouteItYet() throws Exception {
+  void check_ipv6Provider_isRunWithoutANote() throws Exception {
     LoadedConfig loaded =
         loader.check(provider1("ipv6 = true\n") + provider2("") + V4_TEST + V6_TEST, BASE);
 
-    assertThat(loaded.notes())
-        .anySatisfy(
-            note ->
-                assertThat(note)
-                    .startsWith("providers[0] has IPv6, which is checked but not yet routed"));
+    assertThat(loaded.notes()).noneSatisfy(note -> assertThat(note).contains("IPv6"));
+  }
+
+  @Test
+  void parse_noProviderHasIpv4_namesTheRuleAndTheProviders() {
+    assertThat(problem(provider2("ipv4 = false\nipv6 = true\n") + V6_TEST))
+        .contains(
+            "providers: at least one provider must have IPv4: this version runs IPv6 beside IPv4,"
+                + " not alone (issue 16); every provider has ipv4 = false: [isp2]");
   }
 
   @Test

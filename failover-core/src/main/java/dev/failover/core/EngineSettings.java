@@ -34,7 +34,7 @@ import java.time.Duration;
  * @param family the address family the engine judges and routes: it probes the providers that have
  *     it with the test cases of it, and hands the backend routing states of it; {@code IPV4} unless
  *     given (the constructors without it, {@link #defaults()}), as every engine was before IPv6.
- *     A dual-stack router runs one engine per family (docs/architecture.md, "IPv6 (in progress)")
+ *     A dual-stack router runs one engine per family (docs/architecture.md, "IPv6 (dual stack)")
  */
 public record EngineSettings(
     Duration checkInterval,

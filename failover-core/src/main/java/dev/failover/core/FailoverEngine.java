@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * verdicts, takes resolutions of its family, and hands the backend routing states of its family. A
  * dual-stack router runs two engines over the same providers, one per family, so that a provider
  * whose IPv6 is down and IPv4 up loses the IPv6 main route and keeps the IPv4 one
- * (docs/architecture.md, "IPv6 (in progress)"). The family is a setting rather than a parameter of
+ * (docs/architecture.md, "IPv6 (dual stack)"). The family is a setting rather than a parameter of
  * its own so that the engine's injected constructor keeps its shape, and because it is what the
  * other settings are for: one engine's cadence, metrics and history.
  *

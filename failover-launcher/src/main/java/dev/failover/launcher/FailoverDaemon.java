@@ -60,11 +60,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>IPv6</b> (issue 16): when a provider has IPv6, a second engine judges and routes IPv6 in
  * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
- * IPv4 one, on the same tick thread. Both hear every link change (a link that goes down takes
- * both families of its provider with it) and every request to re-apply; each hears the
- * resolutions of its family. The status file and page show both engines; the hooks, the metrics
- * and the track file still follow the IPv4 engine only (docs/architecture.md, "IPv6 (in
- * progress)"). Thread-safe.
+ * IPv4 one, on the same tick thread. Each hears the link flags and resolutions of its family (a
+ * link that goes down is reported in both, so it takes both families of its provider with it),
+ * and both hear every request to re-apply. The status file and page, the hooks, the metrics, flow
+ * pinning and the track files follow both engines, each with its family (docs/architecture.md,
+ * "IPv6 (dual stack)"). Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -164,7 +164,7 @@ public final class FailoverDaemon {
 
   /**
    * The engine of {@code family}: empty for IPv6 when no provider has IPv6. The IPv4 engine is
-   * always there ({@link FailoverComponent#create} refuses a config without IPv4).
+   * always there (the config's rules refuse a config in which no provider has IPv4).
    */
   public Optional<FailoverEngine> engine(AddressFamily family) {
     return family == AddressFamily.IPV4

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The IPv6 side of an uplink as configured: its interface and whichever of address, prefix length
  * and gateway the operator names; {@link Ipv6UplinkResolver} learns the rest from the interface.
- * The groundwork for IPv6 providers (issue 16): failover-api has no IPv6 provider type yet.
+ * The launcher's {@code ProviderLinks} makes one from a provider's IPv6 values (issue 16).
  *
  * @param interfaceName the uplink's interface
  * @param address the uplink's own global address, or null to learn it (SLAAC, DHCPv6)

@@ -10,7 +10,10 @@ import java.util.Optional;
  * leave the system without a default route while they work: a switch of the main provider replaces
  * routes in place rather than deleting and re-adding them.
  *
- * <p>The engine calls a backend from one thread at a time.
+ * <p>An engine calls a backend from one thread at a time. The engines of two families that share
+ * one backend (a dual-stack daemon: one engine per family, each on a thread of its own) call it
+ * from two threads, so a backend shared that way must be thread-safe, as failover-linux's
+ * {@code NetlinkRouteBackend} is (its calls are serialised).
  *
  * <p><b>Address families.</b> A {@link RoutingState} covers one family, and the engine of a family
  * hands over only states of its family; a backend applies them without touching the other family's

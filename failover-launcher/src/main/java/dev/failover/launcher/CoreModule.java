@@ -98,8 +98,9 @@ interface CoreModule {
    * The IPv6 engine's service, when a provider has IPv6: an engine of its own ({@link
    * EngineSettings#withFamily}), so that each family of each provider gets its own verdict and each
    * family its own main route, with the same policy, cadence, test cases (the engine keeps those of
-   * its family), sticky file and route backend as the IPv4 engine, and on the same tick thread, so
-   * that the two never call the backend at once.
+   * its family), sticky file and route backend as the IPv4 engine, on a tick thread of its own
+   * ({@link DaemonExecutors#ipv6Tick}), so that an IPv6 round waiting out its timeouts never holds
+   * back an IPv4 round; the backend serialises the two engines' calls.
    *
    * <p>Built by hand rather than injected, because the IPv4 engine is the unqualified one and both
    * are the same class. Its engine hears the {@code @Ipv6Service} listeners ({@link
@@ -122,7 +123,7 @@ interface CoreModule {
       ExecutorService probeExecutor,
       InstantSource clock,
       Ticker ticker,
-      ScheduledExecutorService tickExecutor,
+      @Ipv6Service ScheduledExecutorService tickExecutor,
       @Ipv6Service Set<FailoverListener> listeners) {
     if (providers.having(AddressFamily.IPV6).isEmpty()) {
       return Optional.empty();

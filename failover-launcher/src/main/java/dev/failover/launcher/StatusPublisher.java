@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Made by {@link FailoverDaemon} for the engines of its services (not injected, so that it can
  * never get an engine of its own): the IPv4 one and, when a provider has IPv6, the IPv6 one, both
  * in one document ({@link StatusDocument}), so that a reader sees the two families of one moment
- * and one write never undoes the other's. It runs on the tick thread, which both engines share, so
- * a write never overlaps a tick of either, and looks every {@value #MAX_POLL_MILLIS} ms (or every
+ * and one write never undoes the other's. It runs on the IPv4 engine's tick thread, so a write
+ * never overlaps an IPv4 tick, and reads each engine's last status snapshot, which never waits for
+ * a tick of the other family's thread; it looks every {@value #MAX_POLL_MILLIS} ms (or every
  * check interval, if shorter) whether either engine's status changed (a tick, or a decision on a
  * link change) since its last write; the file is therefore at most that much behind the engines. A
  * failed write is logged at WARN once until a write succeeds again, and never stops the daemon: the

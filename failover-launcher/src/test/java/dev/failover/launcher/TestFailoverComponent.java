@@ -169,6 +169,14 @@ interface TestFailoverComponent {
       return TimeModule.tickExecutor(executors, observers, ticker);
     }
 
+    /** The IPv6 engine ticks on the same fake scheduler: every test drives one. */
+    @Provides
+    @Ipv6Service
+    static ScheduledExecutorService ipv6TickExecutor(
+        DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+      return TimeModule.ipv6TickExecutor(executors, observers, ticker);
+    }
+
     @Provides
     static ExecutorService probeExecutor(DaemonExecutors executors) {
       return executors.probes();

@@ -60,9 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>IPv6</b> (issue 16): when a provider has IPv6, a second engine judges and routes IPv6 in
  * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
- * IPv4 one, on a tick thread of its own ({@link DaemonExecutors}). Each hears the link flags and resolutions of its family (a
- * link that goes down is reported in both, so it takes both families of its provider with it),
- * and both hear every request to re-apply. The status file and page, the hooks, the metrics, flow
+ * IPv4 one, on a tick thread of its own ({@link DaemonExecutors}). Each hears the link flags and
+ * resolutions of its family (a link that goes down is reported in both, so it takes both families
+ * of its provider with it), and both hear every request to re-apply. The status file and page, the hooks, the metrics, flow
  * pinning and the track files follow both engines, each with its family (docs/architecture.md,
  * "IPv6 (dual stack)"). Thread-safe.
  */

@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * The configured uplinks, most preferred first: a non-empty list of {@link Provider}s whose ids,
- * interfaces, source addresses, table ids and table names are each unique, validated once, with
- * lookups by id and by interface.
+ * interfaces, source addresses (IPv4 and IPv6), table ids and table names are each unique,
+ * validated once, with lookups by id and by interface. IPv6 gateways need not be unique, and
+ * usually are not: every uplink's is often {@code fe80::1}, told apart by its interface.
  *
  * <p>It is a {@link List} (read-only, in priority order), so code that only iterates needs nothing
  * else; code that needs the guarantees (the engine, the history store, the route backend) takes
@@ -39,8 +40,8 @@ public final class Providers extends AbstractList<Provider> implements RandomAcc
    *
    * @throws NullPointerException if the list or an element is null
    * @throws IllegalArgumentException if the list is empty, or two providers share an id, an
-   *     interface, a source address, a table id or a table name; the message names the field as
-   *     the config does, such as {@code providers[2].interface_name}
+   *     interface, an IPv4 or IPv6 source address, a table id or a table name; the message names
+   *     the field as the config does, such as {@code providers[2].interface_name}
    */
   public static Providers of(List<Provider> inPriorityOrder) {
     if (inPriorityOrder instanceof Providers already) {
@@ -54,6 +55,8 @@ public final class Providers extends AbstractList<Provider> implements RandomAcc
         list,
         "ipv4_address",
         p -> p.ipv4Address() == null ? null : p.ipv4Address().getHostAddress());
+    checkUnique(
+        list, "ipv6_address", p -> p.ipv6Address() == null ? null : Ipv6.toText(p.ipv6Address()));
     checkUnique(list, "rt_table_id", p -> String.valueOf(p.rtTableId()));
     checkUnique(list, "rt_table_name", Provider::rtTableName);
     return new Providers(list);
@@ -106,6 +109,15 @@ public final class Providers extends AbstractList<Provider> implements RandomAcc
   /** Whether a provider has id {@code id}. */
   public boolean containsId(String id) {
     return byId.containsKey(Checks.checkNotNull(id, "id"));
+  }
+
+  /**
+   * The providers that have {@code family}, in priority order; empty if none has it (so not a
+   * {@code Providers}, which is never empty).
+   */
+  public List<Provider> having(AddressFamily family) {
+    Checks.checkNotNull(family, "family");
+    return list.stream().filter(p -> p.has(family)).toList();
   }
 
   /** The ids, in priority order. */

@@ -10,7 +10,16 @@ import java.util.Optional;
  * leave the system without a default route while they work: a switch of the main provider replaces
  * routes in place rather than deleting and re-adding them.
  *
- * <p>The engine calls a backend from one thread at a time.
+ * <p>An engine calls a backend from one thread at a time. The engines of two families that share
+ * one backend (a dual-stack daemon: one engine per family, each on a thread of its own) call it
+ * from two threads, so a backend shared that way must be thread-safe, as failover-linux's
+ * {@code NetlinkRouteBackend} is (its calls are serialised).
+ *
+ * <p><b>Address families.</b> A {@link RoutingState} covers one family, and the engine of a family
+ * hands over only states of its family; a backend applies them without touching the other family's
+ * routes. A backend says which families it serves ({@link #supports}); an engine refuses a backend
+ * that does not serve its family, so that a backend written before IPv6 is never handed IPv6 routes
+ * it would misread.
  */
 public interface RouteBackend {
 
@@ -32,12 +41,31 @@ public interface RouteBackend {
   ApplyOutcome apply(RoutingState desired) throws RouteBackendException;
 
   /**
-   * Reads back the routing state the system holds now, as far as this backend manages it, or empty
-   * if this backend cannot read it.
+   * Whether this backend can apply {@link RoutingState}s of {@code family}. The default serves IPv4
+   * alone, as every backend did before IPv6.
+   */
+  default boolean supports(AddressFamily family) {
+    return family == AddressFamily.IPV4;
+  }
+
+  /**
+   * Reads back the IPv4 routing state the system holds now, as far as this backend manages it, or
+   * empty if this backend cannot read it.
    *
    * @throws RouteBackendException if reading failed
    */
   default Optional<RoutingState> current() throws RouteBackendException {
     return Optional.empty();
+  }
+
+  /**
+   * Reads back the routing state of {@code family} the system holds now, as far as this backend
+   * manages it, or empty if this backend cannot read it. The default gives {@link #current()} for
+   * IPv4 and empty for IPv6.
+   *
+   * @throws RouteBackendException if reading failed
+   */
+  default Optional<RoutingState> current(AddressFamily family) throws RouteBackendException {
+    return family == AddressFamily.IPV4 ? current() : Optional.empty();
   }
 }

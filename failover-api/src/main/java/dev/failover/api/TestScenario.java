@@ -34,7 +34,25 @@ public interface TestScenario {
    */
   String name();
 
-  /** Runs the check once through {@code provider}, giving up after {@code timeout}. */
+  /**
+   * The address family this check tests: an engine of that family runs it, through the providers
+   * that have the family, and counts its results towards that family's verdict only.
+   *
+   * <p>A check that targets an IPv6 address returns {@link AddressFamily#IPV6} and sends from the
+   * provider's {@linkplain Provider#address(AddressFamily) IPv6 address}. The default is {@link
+   * AddressFamily#IPV4}, because every scenario written before IPv6 probes from {@link
+   * Provider#ipv4Address()}: run through an IPv6-only provider, it would fail and judge a working
+   * uplink down. A check that means to test both families is two scenarios, one of each, so that
+   * each result is evidence about one family's path.
+   */
+  default AddressFamily family() {
+    return AddressFamily.IPV4;
+  }
+
+  /**
+   * Runs the check once through {@code provider}, giving up after {@code timeout}. The provider
+   * has this scenario's {@link #family()} and is resolved for it.
+   */
   TestResult check(Provider provider, Duration timeout);
 
   /**

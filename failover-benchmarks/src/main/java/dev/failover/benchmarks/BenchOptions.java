@@ -77,7 +77,12 @@ record BenchOptions(
     RESOURCES16,
     MISSING,
     PROCESSES,
-    BIG_TABLE;
+    BIG_TABLE,
+    BLACKHOLE_V6,
+    LINKDOWN_ROUTER_V6,
+    LINKDOWN_FAR_V6,
+    RESOURCES3_V6,
+    RESOURCES16_V6;
 
     String optionName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -101,7 +106,10 @@ record BenchOptions(
           "                       resources16), missing (ISP 3's interface deleted: the daemon's",
           "                       CPU while it cannot apply), processes (programs the daemon",
           "                       starts in steady state and per switch, seen by strace), big-table",
-          "                       (start-up and a switch with 100,000 routes in another table);",
+          "                       (start-up and a switch with 100,000 routes in another table),",
+          "                       ipv6 (= blackhole-v6, linkdown-router-v6, linkdown-far-v6,",
+          "                       resources3-v6, resources16-v6: a dual-stack lab, both families",
+          "                       measured side by side, the 16-provider one dual-stack too);",
           "                       default: all",
           "  --reps N             repetitions of each failover measurement (default 5)",
           "  --failback-reps N    blackhole repetitions that also measure the failback (default 1)",
@@ -251,6 +259,11 @@ record BenchOptions(
                     Phase.LOSS5, Phase.LOSS5_UP, Phase.LOSS5_DOWN, Phase.LOSS20, Phase.LOSS20_UP,
                     Phase.LOSS_BURSTY));
         case "resources" -> phases.addAll(List.of(Phase.RESOURCES3, Phase.RESOURCES16));
+        case "ipv6" ->
+            phases.addAll(
+                List.of(
+                    Phase.BLACKHOLE_V6, Phase.LINKDOWN_ROUTER_V6, Phase.LINKDOWN_FAR_V6,
+                    Phase.RESOURCES3_V6, Phase.RESOURCES16_V6));
         default -> {
           Phase phase = null;
           for (Phase candidate : Phase.values()) {

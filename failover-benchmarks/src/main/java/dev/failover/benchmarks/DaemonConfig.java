@@ -1,14 +1,18 @@
 package dev.failover.benchmarks;
 
+import dev.failover.api.AddressFamily;
+import dev.failover.api.Ipv6;
 import dev.failover.api.Provider;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The daemon's config for a lab: its defaults, with only the providers, the ping test cases, the
  * status file's path and an empty hooks folder set, plus any extra lines a harness asks for. The
- * one definition shared by {@link FailoverBenchmark} and {@link ChaosSoak}.
+ * one definition shared by {@link FailoverBenchmark} and {@link ChaosSoak}. A provider with IPv6
+ * gets its IPv6 values written out (a benchmark measures the routing, not the learning).
  */
 final class DaemonConfig {
   private DaemonConfig() {}
@@ -26,6 +30,15 @@ final class DaemonConfig {
    */
   static String toml(String writer, List<Provider> providers, List<Inet4Address> targets,
       Path statusFile, Path hooksDir, List<String> settings) {
+    return toml(writer, providers, targets, List.of(), statusFile, hooksDir, settings);
+  }
+
+  /**
+   * As {@link #toml(String, List, List, Path, Path, List)}, with one {@code ping} test case per
+   * IPv6 target too ({@code targetsV6}, which a config whose providers have IPv6 needs).
+   */
+  static String toml(String writer, List<Provider> providers, List<Inet4Address> targets,
+      List<Inet6Address> targetsV6, Path statusFile, Path hooksDir, List<String> settings) {
     StringBuilder toml = new StringBuilder();
     toml.append("# Written by ").append(writer)
         .append(": the daemon's default settings; only the providers,\n# the test cases'"
@@ -44,10 +57,19 @@ final class DaemonConfig {
           .append("gateway = \"").append(p.gateway().getHostAddress()).append("\"\n")
           .append("rt_table_name = \"").append(p.rtTableName()).append("\"\n")
           .append("rt_table_id = ").append(p.rtTableId()).append('\n');
+      if (p.has(AddressFamily.IPV6)) {
+        toml.append("ipv6_address = \"").append(Ipv6.toText(p.ipv6Address())).append("\"\n")
+            .append("ipv6_prefix = \"").append(p.ipv6Prefix()).append("\"\n")
+            .append("ipv6_gateway = \"").append(Ipv6.toText(p.ipv6Gateway())).append("\"\n");
+      }
     }
     for (Inet4Address target : targets) {
       toml.append("\n[[test_cases]]\ntype = \"ping\"\ntarget = \"")
           .append(target.getHostAddress()).append("\"\n");
+    }
+    for (Inet6Address target : targetsV6) {
+      toml.append("\n[[test_cases]]\ntype = \"ping\"\ntarget = \"")
+          .append(Ipv6.toText(target)).append("\"\n");
     }
     return toml.toString();
   }

@@ -2,6 +2,7 @@ package dev.failover.benchmarks;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.benchmarks.BenchOptions.Phase;
 import dev.failover.core.DampedPolicySettings;
@@ -15,6 +16,7 @@ import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * next. A fault is timed from the instant just before the command that makes it; the main route
  * has moved when the route at the main metric (the lowest before the fault) names another device.
  *
+ * <p>The IPv6 phases (issue 16) run on a dual-stack lab ({@link NamespaceLab.Builder#ipv6}: radvd
+ * in every ISP, every IPv6 gateway {@code fe80::1}), whose providers have both families with their
+ * IPv6 values configured, and IPv6 ping test cases beside the IPv4 ones; a second {@link
+ * RouteWatch} follows the IPv6 default routes (not the kernel's {@code proto ra} ones), so that
+ * each fault is timed in both families from the same instant, and instants without an IPv6
+ * default route are counted apart.
+ *
  * <p>Everything the benchmark makes is removed in a {@code finally} block and by a shutdown hook;
  * every wait is bounded. Needs root. See docs/benchmarks.md for the command and the results.
  */
@@ -67,6 +76,12 @@ public final class FailoverBenchmark {
    */
   private static final Duration HOLD_BEFORE_RESTORE = Duration.ofSeconds(10);
 
+  /** The most providers the default {@code fwmark_mask} (4 bits) numbers. */
+  private static final int WIDE_MASK_FROM = 15;
+
+  /** The mask a larger lab's config sets: 5 bits, 31 providers, the default's bits and one more. */
+  private static final String WIDE_MASK = "0x1f000000";
+
   /** What a failback may take beyond the dwell (issue 11). */
   private static final Duration FAILBACK_SLACK = Duration.ofSeconds(10);
 
@@ -78,6 +93,8 @@ public final class FailoverBenchmark {
   private final Report report = new Report();
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
   private final List<RouteWatch.Gap> gaps = new ArrayList<>();
+  private final List<RouteWatch.Gap> gapsV6 = new ArrayList<>();
+  private int sessionsV6;
   private @Nullable String daemonPolicy;
   private @Nullable String daemonCheckInterval;
   private @Nullable String config3;
@@ -164,27 +181,44 @@ public final class FailoverBenchmark {
     if (options.any(Phase.BLACKHOLE, Phase.FAILBACK, Phase.LINKDOWN_ROUTER, Phase.LINKDOWN_FAR,
         Phase.LOSS5, Phase.LOSS5_UP, Phase.LOSS5_DOWN, Phase.LOSS20, Phase.LOSS20_UP,
         Phase.LOSS_BURSTY, Phase.RTT_UP, Phase.RESOURCES3, Phase.MISSING)) {
-      try (Lab lab = Lab.build(this, 3, 0, true)) {
+      try (Lab lab = Lab.build(this, 3, 0, true, false)) {
         failures |= runThreeProviderPhases(lab);
         gaps.addAll(lab.watch.gaps());
       }
     }
     if (options.any(Phase.PROCESSES)) {
-      try (Lab lab = Lab.build(this, 3, 0, false)) {
+      try (Lab lab = Lab.build(this, 3, 0, false, false)) {
         failures |= !processes(lab);
         gaps.addAll(lab.watch.gaps());
       }
     }
     if (options.any(Phase.BIG_TABLE)) {
-      try (Lab lab = Lab.build(this, 3, 0, true)) {
+      try (Lab lab = Lab.build(this, 3, 0, true, false)) {
         failures |= !bigTable(lab);
         gaps.addAll(lab.watch.gaps());
       }
     }
     if (options.any(Phase.RESOURCES16)) {
-      try (Lab lab = Lab.build(this, 16, 16, false)) {
+      try (Lab lab = Lab.build(this, 16, 16, false, false)) {
         failures |= !resources(lab, "16 providers", false);
         gaps.addAll(lab.watch.gaps());
+      }
+    }
+    boolean ipv6 = options.any(Phase.BLACKHOLE_V6, Phase.LINKDOWN_ROUTER_V6,
+        Phase.LINKDOWN_FAR_V6, Phase.RESOURCES3_V6, Phase.RESOURCES16_V6);
+    if (options.any(Phase.BLACKHOLE_V6, Phase.LINKDOWN_ROUTER_V6, Phase.LINKDOWN_FAR_V6,
+        Phase.RESOURCES3_V6)) {
+      try (Lab lab = Lab.build(this, 3, 0, false, true)) {
+        failures |= runDualStackPhases(lab);
+        gaps.addAll(lab.watch.gaps());
+        gapsV6.addAll(lab.watchV6().gaps());
+      }
+    }
+    if (options.any(Phase.RESOURCES16_V6)) {
+      try (Lab lab = Lab.build(this, 16, 16, false, true)) {
+        failures |= !resources(lab, "16 providers, dual-stack", false);
+        gaps.addAll(lab.watch.gaps());
+        gapsV6.addAll(lab.watchV6().gaps());
       }
     }
     report.add(
@@ -193,6 +227,15 @@ public final class FailoverBenchmark {
         gaps.isEmpty()
             ? "over " + sessions + " daemon runs, from each daemon's first route to its stop"
             : gaps.toString());
+    if (ipv6) {
+      report.add(
+          "instants without an IPv6 default route", "0", Integer.toString(gapsV6.size()),
+          gapsV6.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED,
+          gapsV6.isEmpty()
+              ? "over " + sessionsV6 + " dual-stack daemon runs, from each daemon's first IPv6"
+                  + " route to its stop (the kernel's proto ra routes not counted)"
+              : gapsV6.toString());
+    }
     String text = render(args, began, commit);
     System.out.println(text);
     if (options.out().isPresent()) {
@@ -281,6 +324,141 @@ public final class FailoverBenchmark {
       failures |= !missingInterface(lab);
     }
     return failures;
+  }
+
+  /** The phases on the dual-stack 3-provider lab; returns whether a measurement failed. */
+  private boolean runDualStackPhases(Lab lab) throws InterruptedException {
+    boolean failures = false;
+    if (options.any(Phase.BLACKHOLE_V6)) {
+      failures |= !dualStackFailovers(lab, Fault.BLACKHOLE);
+    }
+    if (options.any(Phase.LINKDOWN_ROUTER_V6)) {
+      failures |= !dualStackFailovers(lab, Fault.LINK_ROUTER);
+    }
+    if (options.any(Phase.LINKDOWN_FAR_V6)) {
+      failures |= !dualStackFailovers(lab, Fault.LINK_FAR);
+    }
+    if (options.any(Phase.RESOURCES3_V6)) {
+      failures |= !resources(lab, "3 providers, dual-stack", true);
+    }
+    return failures;
+  }
+
+  /**
+   * One failover in both families: the time from the fault to each family's main route moving.
+   *
+   * @param fromEventV4 for a link fault, from the kernel's link notification to the IPv4 move
+   * @param fromEventV6 the same for the IPv6 move
+   */
+  private record DualSample(Duration ipv4, Duration ipv6, Optional<Duration> fromEventV4,
+      Optional<Duration> fromEventV6) {}
+
+  /**
+   * {@code reps} failovers of one kind on the dual-stack lab, each timed in both families from the
+   * same fault (a blackhole of ISP 1 drops both families); returns whether all were measured.
+   */
+  private boolean dualStackFailovers(Lab lab, Fault fault) throws InterruptedException {
+    List<DualSample> samples = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (int rep = 1; rep <= options.reps(); rep++) {
+      Session session = null;
+      try {
+        session = startSession(lab);
+        DualSample sample = dualStackFailover(session, fault);
+        samples.add(sample);
+        logger.info("{} dual-stack {}/{}: IPv4 main route moved after {}, IPv6 after {}", fault,
+            rep, options.reps(), Stats.seconds(sample.ipv4()), Stats.seconds(sample.ipv6()));
+      } catch (IOException | IllegalStateException e) {
+        logger.warn("{} dual-stack repetition {} failed", fault, rep, e);
+        problems.add("rep " + rep + ": " + e.getMessage());
+      } finally {
+        endSession(session);
+      }
+    }
+    for (boolean v6 : new boolean[] {false, true}) {
+      String metric = fault.metric + ", dual-stack lab, " + (v6 ? "IPv6" : "IPv4");
+      if (samples.isEmpty()) {
+        report.failed(metric, fault.target, String.join("; ", problems));
+        continue;
+      }
+      List<Duration> times =
+          samples.stream().map(sample -> v6 ? sample.ipv6() : sample.ipv4()).toList();
+      Duration median = Stats.median(times);
+      Duration max = Stats.max(times);
+      boolean met =
+          fault == Fault.BLACKHOLE
+              ? max.compareTo(Duration.ofMillis(1000)) <= 0
+                  && median.compareTo(Duration.ofMillis(700)) <= 0
+              : max.compareTo(Duration.ofMillis(300)) <= 0;
+      String detail = "N=" + samples.size() + ": " + Stats.list(times) + " s; the other family"
+          + " from the same faults: " + Stats.list(samples.stream()
+              .map(sample -> v6 ? sample.ipv4() : sample.ipv6()).toList()) + " s";
+      List<Duration> fromEvent = samples.stream()
+          .map(sample -> v6 ? sample.fromEventV6() : sample.fromEventV4())
+          .flatMap(Optional::stream).toList();
+      if (!fromEvent.isEmpty()) {
+        detail += "; from the kernel's link event: median " + Stats.millis(Stats.median(fromEvent))
+            + " ms, max " + Stats.millis(Stats.max(fromEvent)) + " ms";
+      }
+      if (!problems.isEmpty()) {
+        detail += "; failed: " + String.join("; ", problems);
+      }
+      report.add(metric, fault.target,
+          "median " + Stats.seconds(median) + ", max " + Stats.seconds(max),
+          met && problems.isEmpty() ? Report.Verdict.MET : Report.Verdict.MISSED, detail);
+    }
+    return problems.isEmpty();
+  }
+
+  /** Breaks ISP 1 and waits until the main route of each family leaves it. */
+  private DualSample dualStackFailover(Session session, Fault fault)
+      throws IOException, InterruptedException {
+    Lab lab = session.lab;
+    RouteWatch watchV6 = lab.watchV6();
+    Route before4 = lab.watch.main().orElseThrow(() -> new IllegalStateException("no main route"));
+    Route before6 =
+        watchV6.main().orElseThrow(() -> new IllegalStateException("no IPv6 main route"));
+    checkState(before4.dev().equals(lab.primaryInterface())
+            && before6.dev().equals(lab.primaryInterface()),
+        "the main routes are on %s and %s, not on ISP 1's %s", before4.dev(), before6.dev(),
+        lab.primaryInterface());
+    Instant broke = Instant.now();
+    switch (fault) {
+      case BLACKHOLE -> lab.lab.blackhole(1);
+      case LINK_ROUTER -> lab.lab.linkDown(1, LinkSide.ROUTER);
+      case LINK_FAR -> lab.lab.linkDown(1, LinkSide.FAR);
+    }
+    Instant moved4 = awaitMoved(lab.watch, before4, broke, "IPv4");
+    Instant moved6 = awaitMoved(watchV6, before6, broke, "IPv6");
+    session.checkAlive();
+    Optional<Duration> event4 = Optional.empty();
+    Optional<Duration> event6 = Optional.empty();
+    if (fault != Fault.BLACKHOLE) {
+      event4 = lab.watch.firstLinkLossSince(broke, before4.dev())
+          .map(event -> nonNegative(Duration.between(event.at(), moved4)));
+      event6 = lab.watch.firstLinkLossSince(broke, before4.dev())
+          .map(event -> nonNegative(Duration.between(event.at(), moved6)));
+    }
+    return new DualSample(nonNegative(Duration.between(broke, moved4)),
+        nonNegative(Duration.between(broke, moved6)), event4, event6);
+  }
+
+  /** When the route at {@code before}'s metric named another device, after {@code broke}. */
+  private Instant awaitMoved(RouteWatch watch, Route before, Instant broke, String family)
+      throws InterruptedException {
+    Optional<MainChange> moved =
+        watch.awaitChange(
+            broke,
+            c -> c.main() != null
+                && !c.main().dev().equals(before.dev())
+                && c.main().metric() == before.metric(),
+            options.failoverWait());
+    if (moved.isEmpty()) {
+      throw new IllegalStateException("the " + family + " main route did not leave "
+          + before.dev() + " within " + options.failoverWait().toSeconds() + " s; routes now "
+          + watch.routes());
+    }
+    return moved.get().at();
   }
 
   /** The ways to break the primary uplink. */
@@ -922,6 +1100,10 @@ public final class FailoverBenchmark {
   private Session startSession(Lab lab) throws IOException, InterruptedException {
     lab.reset();
     lab.watch.armGaps();
+    if (lab.watchV6 != null) {
+      lab.watchV6.armGaps();
+      sessionsV6++;
+    }
     DaemonProcess daemon =
         DaemonProcess.start(lab.lab.routerNamespace(), options.java(), jvmFlags, jarCopy,
             lab.config, workDir.resolve("daemon.log"));
@@ -929,18 +1111,22 @@ public final class FailoverBenchmark {
     sessions++;
     Session session = new Session(lab, daemon);
     int want = lab.providers.size();
-    boolean ready =
-        lab.watch.await(
-            routes -> routes.size() >= want
-                && routes.values().iterator().next().dev().equals(lab.primaryInterface()),
-            READY_WAIT);
+    boolean ready = true;
+    for (RouteWatch watch : lab.watches()) {
+      ready = ready && watch.await(
+          routes -> routes.size() >= want
+              && routes.values().iterator().next().dev().equals(lab.primaryInterface()),
+          READY_WAIT);
+    }
     if (ready) {
       ready = stable(lab);
     }
     if (!ready) {
       String why = "the daemon did not keep " + want + " default routes with ISP 1 first for "
           + options.settle().toSeconds() + " s within " + READY_WAIT.toSeconds() + " s; routes "
-          + lab.watch.routes() + "; log tail:\n" + daemon.logTail(30);
+          + lab.watch.routes()
+          + (lab.watchV6 == null ? "" : ", IPv6 routes " + lab.watchV6.routes())
+          + "; log tail:\n" + daemon.logTail(30);
       endSession(session);
       throw new IllegalStateException(why);
     }
@@ -961,16 +1147,23 @@ public final class FailoverBenchmark {
     while (System.nanoTime() - deadline < 0) {
       Instant from = Instant.now();
       settle();
-      Optional<Route> main = lab.watch.main();
-      if (main.isPresent() && main.get().dev().equals(primary)
-          && lab.watch.changesSince(from).isEmpty()) {
+      boolean steady = true;
+      for (RouteWatch watch : lab.watches()) {
+        Optional<Route> main = watch.main();
+        steady = steady && main.isPresent() && main.get().dev().equals(primary)
+            && watch.changesSince(from).isEmpty();
+      }
+      if (steady) {
         return true;
       }
-      logger.info("the main route moved while settling ({}); waiting for it to return to {}",
-          lab.watch.changesSince(from), primary);
-      lab.watch.await(
-          routes -> !routes.isEmpty() && routes.values().iterator().next().dev().equals(primary),
-          Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      for (RouteWatch watch : lab.watches()) {
+        logger.info("a main route moved while settling ({}); waiting for it to return to {}",
+            watch.changesSince(from), primary);
+        watch.await(
+            routes -> !routes.isEmpty()
+                && routes.values().iterator().next().dev().equals(primary),
+            Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
     }
     return false;
   }
@@ -983,12 +1176,14 @@ public final class FailoverBenchmark {
     readStatus(session.lab);
     session.daemon.stop(STOP_WAIT);
     unregister(session.daemon);
-    try {
-      session.lab.watch.sync();
-    } catch (IOException e) {
-      logger.warn("could not synchronise with ip monitor", e);
+    for (RouteWatch watch : session.lab.watches()) {
+      try {
+        watch.sync();
+      } catch (IOException e) {
+        logger.warn("could not synchronise with ip monitor", e);
+      }
+      watch.disarmGaps(Instant.now());
     }
-    session.lab.watch.disarmGaps(Instant.now());
     try {
       session.lab.reset();
     } catch (IOException e) {
@@ -1050,15 +1245,18 @@ public final class FailoverBenchmark {
     final NamespaceLab lab;
     final @Nullable ExtraUplinks extra;
     final RouteWatch watch;
+    /** The IPv6 default routes' watch of a dual-stack lab, else null. */
+    final @Nullable RouteWatch watchV6;
     final List<Provider> providers;
     final Path config;
     final Path statusFile;
     final boolean lanClient;
 
     private Lab(FailoverBenchmark bench, NamespaceLab lab, @Nullable ExtraUplinks extra,
-        RouteWatch watch, List<Provider> providers, Path config, Path statusFile,
-        boolean lanClient) {
+        RouteWatch watch, @Nullable RouteWatch watchV6, List<Provider> providers, Path config,
+        Path statusFile, boolean lanClient) {
       this.bench = bench;
+      this.watchV6 = watchV6;
       this.lanClient = lanClient;
       this.lab = lab;
       this.extra = extra;
@@ -1070,16 +1268,18 @@ public final class FailoverBenchmark {
 
     /**
      * Builds a lab of {@code wanted} ISPs, plus extra ones up to {@code total} if larger; a lab
-     * whose builder refuses that many (older ones stop at 9) gets 9 and {@link ExtraUplinks}.
+     * whose builder refuses that many (older ones stop at 9) gets 9 and {@link ExtraUplinks}. A
+     * dual-stack lab ({@code ipv6}) has all {@code wanted} ISPs in the lab itself (extra uplinks
+     * are IPv4 only), each provider with its IPv6 values configured.
      */
-    static Lab build(FailoverBenchmark bench, int wanted, int total, boolean lanClient)
-        throws IOException, InterruptedException {
+    static Lab build(FailoverBenchmark bench, int wanted, int total, boolean lanClient,
+        boolean ipv6) throws IOException, InterruptedException {
       int isps = wanted;
       NamespaceLab lab;
       try {
-        lab = NamespaceLab.builder(PREFIX).isps(isps).lanClient(lanClient).build();
+        lab = NamespaceLab.builder(PREFIX).isps(isps).lanClient(lanClient).ipv6(ipv6).build();
       } catch (IllegalArgumentException e) {
-        if (wanted <= 9) {
+        if (wanted <= 9 || ipv6) {
           throw e;
         }
         logger.info("the lab refuses {} ISPs ({}); using 9 and adding the rest", wanted,
@@ -1090,8 +1290,16 @@ public final class FailoverBenchmark {
       bench.register(lab);
       ExtraUplinks extra = null;
       RouteWatch watch = null;
+      RouteWatch watchV6 = null;
       try {
         List<Provider> providers = new ArrayList<>(lab.providers());
+        if (ipv6) {
+          for (int i = 0; i < providers.size(); i++) {
+            providers.set(i, withIpv6(lab, i + 1, providers.get(i)));
+          }
+          watchV6 = RouteWatch.startIpv6(lab.routerNamespace());
+          bench.register(watchV6);
+        }
         if (total > isps) {
           extra = ExtraUplinks.add(lab, isps + 1, total);
           bench.register(extra);
@@ -1100,21 +1308,52 @@ public final class FailoverBenchmark {
         watch = RouteWatch.start(lab.routerNamespace());
         bench.register(watch);
         Path statusFile = bench.workDir.resolve("status-" + lab.name() + ".json");
-        String toml = bench.configText(providers, statusFile);
+        String toml = bench.configText(providers, statusFile, ipv6);
         Path config = bench.workDir.resolve("failover-" + providers.size() + ".toml");
         Files.writeString(config, toml, StandardCharsets.UTF_8);
-        if (providers.size() == 3) {
+        if (providers.size() == 3 && !ipv6) {
           bench.config3 = toml;
         }
         logger.info("lab {} ready: {} providers; config {}", lab.name(), providers.size(), config);
-        return new Lab(bench, lab, extra, watch, List.copyOf(providers), config, statusFile,
-            lanClient);
+        return new Lab(bench, lab, extra, watch, watchV6, List.copyOf(providers), config,
+            statusFile, lanClient);
       } catch (IOException | RuntimeException | InterruptedException e) {
+        closeQuietly(bench, watchV6);
         closeQuietly(bench, watch);
         closeQuietly(bench, extra);
         closeQuietly(bench, lab);
         throw e;
       }
+    }
+
+    /**
+     * ISP {@code index}'s provider with its IPv6 values: the router's SLAAC address (waited for,
+     * at most {@link #READY_WAIT}), the ISP's /64, and the modem's {@code fe80::1}.
+     */
+    private static Provider withIpv6(NamespaceLab lab, int index, Provider provider)
+        throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + READY_WAIT.toNanos();
+      Optional<Inet6Address> address = lab.routerIpv6Address(index);
+      while (address.isEmpty()) {
+        checkState(System.nanoTime() - deadline < 0,
+            "the router has no SLAAC address on ISP %s's uplink within %s s", index,
+            READY_WAIT.toSeconds());
+        pause(Duration.ofMillis(50));
+        address = lab.routerIpv6Address(index);
+      }
+      return provider.withIpv6(address.get(),
+          Ipv6Network.parse(lab.ipv6Prefix(index).toString()), NamespaceLab.MODEM_LINK_LOCAL);
+    }
+
+    /** The IPv6 watch of this dual-stack lab. */
+    RouteWatch watchV6() {
+      checkState(watchV6 != null, "lab %s is not dual-stack", lab.name());
+      return watchV6;
+    }
+
+    /** The watches of the families the lab has. */
+    List<RouteWatch> watches() {
+      return watchV6 == null ? List.of(watch) : List.of(watch, watchV6);
     }
 
     String primaryInterface() {
@@ -1132,10 +1371,16 @@ public final class FailoverBenchmark {
       }
       Shell.run(List.of("ip", "-n", lab.routerNamespace(), "-4", "route", "flush", "exact",
           "0.0.0.0/0", "table", "main"));
+      if (watchV6 != null) {
+        // The kernel's proto ra routes go too; the next advertisement brings them back.
+        Shell.run(List.of("ip", "-n", lab.routerNamespace(), "-6", "route", "flush", "exact",
+            "::/0", "table", "main"));
+      }
     }
 
     @Override
     public void close() {
+      closeQuietly(bench, watchV6);
       closeQuietly(bench, watch);
       closeQuietly(bench, extra);
       closeQuietly(bench, lab);
@@ -1155,10 +1400,19 @@ public final class FailoverBenchmark {
   }
 
   /** The daemon's config: its defaults, with only the providers, test cases and status file set. */
-  private String configText(List<Provider> providers, Path statusFile) {
+  private String configText(List<Provider> providers, Path statusFile, boolean ipv6) {
+    List<String> settings = new ArrayList<>(options.settings());
+    if (providers.size() > WIDE_MASK_FROM
+        && settings.stream().noneMatch(line -> line.startsWith("fwmark_mask "))) {
+      // The default mask numbers 15 providers; the daemon refuses a 16th.
+      settings.add("fwmark_mask = " + WIDE_MASK);
+      logger.info("{} providers: fwmark_mask = {} (the default 0x0f000000 has room for {})",
+          providers.size(), WIDE_MASK, WIDE_MASK_FROM);
+    }
     return DaemonConfig.toml("FailoverBenchmark", providers,
-        NamespaceLab.TARGETS.subList(0, options.targets()), statusFile,
-        workDir.resolve("hooks.d"), options.settings());
+        NamespaceLab.TARGETS.subList(0, options.targets()),
+        ipv6 ? NamespaceLab.TARGETS_V6.subList(0, options.targets()) : List.of(), statusFile,
+        workDir.resolve("hooks.d"), settings);
   }
 
   // ------------------------------------------------------------------------------- the report --

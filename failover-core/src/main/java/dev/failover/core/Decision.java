@@ -3,6 +3,7 @@ package dev.failover.core;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.RoutingState;
 import dev.failover.api.SwitchReason;
@@ -55,8 +56,11 @@ record Decision(
     }
   }
 
-  /** The routing state that puts {@link #ranked} at metrics {@code startMetric}, +1, +2, ... */
-  RoutingState routingState(int startMetric) {
-    return RoutingState.ranked(ranked, startMetric);
+  /**
+   * The routing state of {@code family} that puts {@link #ranked} at metrics {@code startMetric},
+   * +1, +2, ...
+   */
+  RoutingState routingState(AddressFamily family, int startMetric) {
+    return RoutingState.ranked(family, ranked, startMetric);
   }
 }

@@ -3,6 +3,7 @@ package dev.failover.core;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import java.time.Duration;
 
 /**
@@ -30,6 +31,10 @@ import java.time.Duration;
  *     provider is in doubt, that is {@code SUSPECT}, {@code RECOVERING} or {@code
  *     INSUFFICIENT_DATA} ({@code fast_check_interval}); greater than zero and at most {@code
  *     checkInterval}; equal to {@code checkInterval} turns the fast cadence off
+ * @param family the address family the engine judges and routes: it probes the providers that have
+ *     it with the test cases of it, and hands the backend routing states of it; {@code IPV4} unless
+ *     given (the constructors without it, {@link #defaults()}), as every engine was before IPv6.
+ *     A dual-stack router runs one engine per family (docs/architecture.md, "IPv6 (dual stack)")
  */
 public record EngineSettings(
     Duration checkInterval,
@@ -37,7 +42,8 @@ public record EngineSettings(
     int startMetric,
     int historyCapacity,
     int reassertEveryTicks,
-    Duration fastCheckInterval) {
+    Duration fastCheckInterval,
+    AddressFamily family) {
 
   /** The original's {@code CHECK_INTERVAL}. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -55,6 +61,7 @@ public record EngineSettings(
     checkNotNull(checkInterval, "check_interval");
     checkNotNull(probeTimeout, "probe_timeout");
     checkNotNull(fastCheckInterval, "fast_check_interval");
+    checkNotNull(family, "family");
     checkArgument(
         checkInterval.compareTo(Duration.ZERO) > 0,
         "check_interval must be > 0, was %s",
@@ -96,8 +103,30 @@ public record EngineSettings(
   }
 
   /**
-   * Settings without a fast cadence: {@code fastCheckInterval} equals {@code checkInterval}, as in
-   * the original, which probed at one pace whatever happened.
+   * IPv4 settings, as every engine's were before IPv6.
+   *
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public EngineSettings(
+      Duration checkInterval,
+      Duration probeTimeout,
+      int startMetric,
+      int historyCapacity,
+      int reassertEveryTicks,
+      Duration fastCheckInterval) {
+    this(
+        checkInterval,
+        probeTimeout,
+        startMetric,
+        historyCapacity,
+        reassertEveryTicks,
+        fastCheckInterval,
+        AddressFamily.IPV4);
+  }
+
+  /**
+   * IPv4 settings without a fast cadence: {@code fastCheckInterval} equals {@code checkInterval},
+   * as in the original, which probed at one pace whatever happened.
    *
    * @throws IllegalArgumentException as the canonical constructor
    */
@@ -129,7 +158,24 @@ public record EngineSettings(
         startMetric,
         historyCapacity,
         reassertEveryTicks,
-        fastCheckInterval);
+        fastCheckInterval,
+        family);
+  }
+
+  /**
+   * These settings for an engine of {@code family}: the same cadence, metrics and history, so that
+   * both families of a dual-stack router are judged alike. The start metric may stay the same: the
+   * kernel keeps each family's default routes apart.
+   */
+  public EngineSettings withFamily(AddressFamily family) {
+    return new EngineSettings(
+        checkInterval,
+        probeTimeout,
+        startMetric,
+        historyCapacity,
+        reassertEveryTicks,
+        fastCheckInterval,
+        checkNotNull(family, "family"));
   }
 
   /** Whether the fast cadence differs from the normal one. */

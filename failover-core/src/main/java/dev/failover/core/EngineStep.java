@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
@@ -68,17 +69,20 @@ final class EngineStep {
   private final Providers providers;
   private final ReliabilityPolicy policy;
   private final int startMetric;
+  private final AddressFamily family;
   private final int reassertEveryTicks;
 
   /**
    * @param providers the configured providers, in priority order
-   * @param settings the start metric and the re-assertion interval come from here
+   * @param settings the start metric, the family of the routing states and the re-assertion
+   *     interval come from here
    * @param policy judges the providers; called once per tick
    */
   EngineStep(Providers providers, EngineSettings settings, ReliabilityPolicy policy) {
     this.providers = checkNotNull(providers, "providers");
     this.policy = checkNotNull(policy, "policy");
     this.startMetric = checkNotNull(settings, "settings").startMetric();
+    this.family = settings.family();
     this.reassertEveryTicks = settings.reassertEveryTicks();
   }
 
@@ -317,7 +321,7 @@ final class EngineStep {
                   next.detail(),
                   input.now())));
     }
-    RoutingState wanted = next.routingState(startMetric);
+    RoutingState wanted = next.routingState(family, startMetric);
     ApplyLedger ledger = input.isTick() ? state.ledger().ticked() : state.ledger();
     boolean apply = !input.isTick() || ledger.changed(wanted) || ledger.due(reassertEveryTicks);
     EngineState decided =

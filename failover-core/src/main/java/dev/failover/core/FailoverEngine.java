@@ -8,6 +8,7 @@ import com.google.common.base.Ticker;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.ProbeRound;
@@ -70,6 +71,16 @@ import org.slf4j.LoggerFactory;
  *       follows the apply, so that a switch waits for no log line and no listener.
  * </ol>
  *
+ * <p><b>Address family:</b> an engine judges and routes one family, {@link
+ * EngineSettings#family()} (IPv4 unless set). It takes only the providers that have that family,
+ * runs only the scenarios of it ({@link ProviderScenarios#forFamily}), keeps its own histories and
+ * verdicts, takes resolutions of its family, and hands the backend routing states of its family. A
+ * dual-stack router runs two engines over the same providers, one per family, so that a provider
+ * whose IPv6 is down and IPv4 up loses the IPv6 main route and keeps the IPv4 one
+ * (docs/architecture.md, "IPv6 (dual stack)"). The family is a setting rather than a parameter of
+ * its own so that the engine's injected constructor keeps its shape, and because it is what the
+ * other settings are for: one engine's cadence, metrics and history.
+ *
  * <p><b>Cadence:</b> the next tick is due {@code check_interval} after the start of the last one,
  * or {@code fast_check_interval} while any provider is in doubt ({@code SUSPECT}, {@code
  * RECOVERING} or {@code INSUFFICIENT_DATA}), half of it while a policy's sequential test runs, or
@@ -116,6 +127,7 @@ public final class FailoverEngine {
   public static final int MAX_RETRY_BACKOFF_TICKS = ApplyLedger.MAX_RETRY_BACKOFF_TICKS;
 
   private final EngineSettings settings;
+  private final AddressFamily family;
   private final Providers providers;
   private final ProviderScenarios scenarios;
   private final String policyName;
@@ -152,8 +164,9 @@ public final class FailoverEngine {
   /**
    * Creates an engine; nothing runs until the first {@link #runOnce()}.
    *
-   * @param settings the engine's settings
-   * @param providers the uplinks in priority order (most preferred first)
+   * @param settings the engine's settings, among them its address family
+   * @param providers the uplinks in priority order (most preferred first); the engine takes those
+   *     that have its family
    * @param scenarios the health checks run against every provider, in configured order (the order
    *     of each {@link ProbeRound}'s results); not empty, with unique names
    * @param policy judges the providers
@@ -232,9 +245,10 @@ public final class FailoverEngine {
    * global ones or instead of them ({@link ProviderScenarios}); the other parameters are those of
    * the constructor with a set of scenarios, which runs the same ones through every provider.
    *
-   * @throws IllegalArgumentException if a provider would run no scenario, {@code scenarios} names
-   *     a provider that is not among {@code providers}, or the metrics {@code start_metric + number
-   *     of providers - 1} overflow
+   * @throws IllegalArgumentException if no provider has the engine's family, a provider of the
+   *     family would run no scenario of it, {@code scenarios} names a provider that is not among
+   *     {@code providers}, the backend does not {@linkplain RouteBackend#supports serve} the
+   *     family, or the metrics {@code start_metric + number of providers - 1} overflow
    */
   @Inject
   public FailoverEngine(
@@ -250,15 +264,31 @@ public final class FailoverEngine {
       InstantSource clock,
       Ticker ticker) {
     this.settings = checkNotNull(settings, "settings");
-    this.providers = checkNotNull(providers, "providers");
-    this.scenarios = checkNotNull(scenarios, "scenarios");
+    this.family = settings.family();
+    checkNotNull(providers, "providers");
+    checkNotNull(scenarios, "scenarios");
+    List<Provider> ofFamily = providers.having(family);
+    checkArgument(
+        !ofFamily.isEmpty(),
+        "no provider has %s, so an %s engine has nothing to judge; providers: %s",
+        family,
+        family,
+        providers.ids());
+    this.providers = Providers.of(ofFamily);
+    this.scenarios = scenarios.forFamily(family);
     checkNotNull(policy, "policy");
     this.backend = checkNotNull(backend, "backend");
+    checkArgument(
+        backend.supports(family),
+        "the route backend %s does not serve %s, so an %s engine cannot use it",
+        backend,
+        family,
+        family);
     this.sticky = checkNotNull(sticky, "sticky");
     this.listeners = ImmutableList.copyOf(checkNotNull(listeners, "listeners"));
     this.clock = checkNotNull(clock, "clock");
     this.ticker = checkNotNull(ticker, "ticker");
-    checkScenarios(this.providers, scenarios);
+    checkScenarios(providers, this.providers, scenarios, this.scenarios, family);
     checkArgument(
         settings.startMetric() <= Integer.MAX_VALUE - (this.providers.size() - 1),
         "start_metric + number of providers - 1 must be <= %s, was %s + %s",
@@ -278,10 +308,12 @@ public final class FailoverEngine {
     for (Provider provider : this.providers) {
       initial.put(
           provider.id(),
-          provider.learnsFromInterface()
+          provider.learnsFromInterface(family)
               ? ProviderResolution.unconfigured(
-                  provider.id(), "not learned from interface " + provider.interfaceName() + " yet")
-              : ProviderResolution.resolved(provider));
+                  provider.id(),
+                  family,
+                  "not learned from interface " + provider.interfaceName() + " yet")
+              : ProviderResolution.resolved(provider, family));
     }
     this.resolutions = initial.buildOrThrow();
     Instant now = clock.instant();
@@ -407,19 +439,30 @@ public final class FailoverEngine {
    * for a decision at once. Safe to call from any thread; never waits for a tick.
    *
    * @return whether the recorded resolution changed
-   * @throws IllegalArgumentException if the id names no configured provider, or the resolved
-   *     provider has another interface or table than the configured one, or contradicts a
-   *     configured value
+   * @throws IllegalArgumentException if the resolution is of another family than the engine's, the
+   *     id names no configured provider of the family, or the resolved provider has another
+   *     interface or table than the configured one, or contradicts a configured value
    */
   public boolean providerResolved(ProviderResolution resolution) {
     checkNotNull(resolution, "resolution");
+    checkArgument(
+        resolution.family() == family,
+        "an %s engine takes %s resolutions, but the one of provider '%s' is %s",
+        family,
+        family,
+        resolution.providerId(),
+        resolution.family());
     Provider configured =
         providers
             .byId(resolution.providerId())
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "no configured provider has id '" + resolution.providerId() + "'"));
+                        "no configured provider with "
+                            + family
+                            + " has id '"
+                            + resolution.providerId()
+                            + "'"));
     Provider given = resolution.provider();
     if (given != null) {
       checkArgument(
@@ -440,14 +483,20 @@ public final class FailoverEngine {
       logger.info("{} is unconfigured: {}", configured, resolution.reason());
     } else {
       logger.info(
-          "{} resolved: {} on {}, network {}, {}",
+          "{} resolved for {}: {} on {}, network {}, {}",
           configured,
-          given.ipv4Address().getHostAddress(),
+          family,
+          given.address(family).map(AddressFamily::text).orElse("?"),
           given.interfaceName(),
-          given.network(),
-          given.gateway() == null
-              ? "no gateway (point-to-point)"
-              : "gateway " + given.gateway().getHostAddress() + (given.onlink() ? " on-link" : ""));
+          given.networkText(family).orElse("?"),
+          given
+              .gateway(family)
+              .map(
+                  gw ->
+                      "gateway "
+                          + AddressFamily.text(gw)
+                          + (family == AddressFamily.IPV4 && given.onlink() ? " on-link" : ""))
+              .orElse("no gateway (point-to-point)"));
     }
     return true;
   }
@@ -551,33 +600,53 @@ public final class FailoverEngine {
     return Optional.ofNullable(state.desired());
   }
 
-  /** The configured providers, in priority order. */
+  /** The configured providers that have the engine's family, in priority order. */
   public Providers providers() {
     return providers;
   }
 
-  /** Every provider runs at least one scenario, and every own list belongs to a provider. */
-  private static void checkScenarios(Providers providers, ProviderScenarios scenarios) {
-    if (scenarios.allShared()) {
-      checkArgument(!scenarios.global().isEmpty(), "test_cases must not be empty");
-      return;
+  /** The address family the engine judges and routes. */
+  public AddressFamily family() {
+    return family;
+  }
+
+  /**
+   * Every own list belongs to a configured provider, and every provider of the family runs at
+   * least one scenario of it.
+   */
+  private static void checkScenarios(
+      Providers all,
+      Providers ofFamily,
+      ProviderScenarios configured,
+      ProviderScenarios scenarios,
+      AddressFamily family) {
+    if (configured.allShared()) {
+      checkArgument(!configured.global().isEmpty(), "test_cases must not be empty");
     }
-    for (String id : scenarios.withOwnScenarios()) {
+    for (String id : configured.withOwnScenarios()) {
       checkArgument(
-          providers.ids().contains(id),
+          all.ids().contains(id),
           "test_cases of provider '%s' given, but there is no such provider; providers: %s",
           id,
-          providers.ids());
+          all.ids());
     }
-    for (Provider provider : providers) {
+    for (Provider provider : ofFamily) {
       checkArgument(
-          !scenarios.forProvider(provider.id()).isEmpty(),
+          !configured.forProvider(provider.id()).isEmpty(),
           "provider '%s' runs no test case: test_cases is empty and it has none of its own",
           provider.id());
+      checkArgument(
+          !scenarios.forProvider(provider.id()).isEmpty(),
+          "provider '%s' has %s but runs no %s test case: none of its test cases targets an %s"
+              + " address",
+          provider.id(),
+          family,
+          family,
+          family);
     }
   }
 
-  /** Which scenarios run through which provider. */
+  /** Which scenarios of the engine's family run through which provider. */
   public ProviderScenarios scenarios() {
     return scenarios;
   }

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.TestScenario;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,6 +29,11 @@ import java.util.Set;
  * estimate and its log lines); the same scenario may appear in several providers' lists. The global
  * list may be empty only if every provider that runs anything has its own list instead; {@link
  * FailoverEngine} checks that every provider has at least one scenario. Immutable and thread-safe.
+ *
+ * <p><b>Address families.</b> Each scenario tests one family ({@link TestScenario#family()}): a
+ * ping of {@code 2001:db8::1} is evidence about a provider's IPv6 path, not its IPv4 one. An engine
+ * runs only the scenarios of its family ({@link #forFamily}), so a dual-stack router configures one
+ * list, and each family's engine takes its part of it.
  */
 public final class ProviderScenarios {
   private final ImmutableList<TestScenario> global;
@@ -86,6 +92,50 @@ public final class ProviderScenarios {
             : ImmutableSet.<String>builder().addAll(replacing).add(providerId).build());
   }
 
+  /**
+   * The scenarios of {@code family} only, each list (global and own) keeping its order. A provider
+   * that replaces the global scenarios still replaces them, so if none of its own is of {@code
+   * family}, it runs nothing in that family (and {@link FailoverEngine} refuses it if it has the
+   * family); an own list left empty is dropped from {@link #withOwnScenarios()}.
+   */
+  public ProviderScenarios forFamily(AddressFamily family) {
+    checkNotNull(family, "family");
+    Map<String, ImmutableList<TestScenario>> owned = new LinkedHashMap<>();
+    own.forEach(
+        (id, list) -> {
+          ImmutableList<TestScenario> kept = ofFamily(list, family);
+          if (!kept.isEmpty()) {
+            owned.put(id, kept);
+          }
+        });
+    return new ProviderScenarios(ofFamily(global, family), ImmutableMap.copyOf(owned), replacing);
+  }
+
+  private static ImmutableList<TestScenario> ofFamily(
+      List<TestScenario> scenarios, AddressFamily family) {
+    return scenarios.stream()
+        .filter(scenario -> scenario.family() == family)
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /**
+   * The families the scenarios test, global and own, in {@link AddressFamily} order; a family none
+   * of them tests cannot be judged.
+   */
+  public ImmutableSet<AddressFamily> families() {
+    ImmutableSet.Builder<AddressFamily> families = ImmutableSet.builder();
+    for (AddressFamily family : AddressFamily.values()) {
+      boolean tested = global.stream().anyMatch(s -> s.family() == family);
+      for (List<TestScenario> list : own.values()) {
+        tested |= list.stream().anyMatch(s -> s.family() == family);
+      }
+      if (tested) {
+        families.add(family);
+      }
+    }
+    return families.build();
+  }
+
   private static void checkUnique(String what, List<TestScenario> scenarios) {
     Set<String> names = new HashSet<>();
     for (TestScenario scenario : scenarios) {
@@ -105,11 +155,11 @@ public final class ProviderScenarios {
    */
   public ImmutableList<TestScenario> forProvider(String providerId) {
     ImmutableList<TestScenario> mine = own.get(providerId);
+    if (replacing.contains(providerId)) {
+      return mine == null ? ImmutableList.of() : mine;
+    }
     if (mine == null) {
       return global;
-    }
-    if (replacing.contains(providerId)) {
-      return mine;
     }
     return ImmutableList.<TestScenario>builder().addAll(global).addAll(mine).build();
   }

@@ -17,7 +17,7 @@ class DecisionTest {
     Decision d = new Decision(provider(2), List.of(provider(2), provider(1)),
         Decision.Basis.ELIGIBLE, SwitchReason.FAILOVER, "isp1 is down");
 
-    assertThat(d.routingState(100).routes())
+    assertThat(d.routingState(dev.failover.api.AddressFamily.IPV4, 100).routes())
         .containsExactly(new ProviderRoute(provider(2), 100), new ProviderRoute(provider(1), 101));
   }
 

@@ -3,6 +3,7 @@ package dev.failover.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.AddressFamily;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -162,5 +163,31 @@ class EngineSettingsTest {
     assertThatThrownBy(() -> EngineSettings.ticksFor(Duration.ZERO, FIVE_S))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("reassert_interval must be > 0, was PT0S");
+  }
+
+  @Test
+  void withFamily_ipv6_replacesOnlyTheFamilyAndFastCadenceKeepsIt() {
+    EngineSettings v4 =
+        new EngineSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), 100, 50, 3)
+            .withFastCheckInterval(Duration.ofSeconds(2));
+
+    EngineSettings v6 = v4.withFamily(AddressFamily.IPV6);
+
+    assertThat(v4.family()).isEqualTo(AddressFamily.IPV4);
+    assertThat(v6.family()).isEqualTo(AddressFamily.IPV6);
+    assertThat(v6.withFamily(AddressFamily.IPV4)).isEqualTo(v4);
+    assertThat(v6.withFastCheckInterval(Duration.ofSeconds(3)).family())
+        .isEqualTo(AddressFamily.IPV6);
+  }
+
+  @Test
+  void constructor_nullFamily_throwsNamingIt() {
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    Duration.ofSeconds(5), Duration.ofSeconds(1), 100, 50, 3, Duration.ofSeconds(5),
+                    null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("family");
   }
 }

@@ -433,7 +433,9 @@ class EngineStepModelTest {
     }
     // One main: the decision's, at start_metric; every provider once, metrics one apart.
     RoutingState desired = after.desired();
-    assertThat(desired).as("%s: desired", where).isEqualTo(decision.routingState(START_METRIC));
+    assertThat(desired)
+        .as("%s: desired", where)
+        .isEqualTo(decision.routingState(dev.failover.api.AddressFamily.IPV4, START_METRIC));
     List<ProviderRoute> routes = desired.routes();
     assertThat(routes)
         .extracting(ProviderRoute::provider)

@@ -227,7 +227,7 @@ class SelectionTest {
   void routingState_ranking_metricsFromStartMetric() {
     Decision decision = select(states(ProviderState.DOWN, ProviderState.UP, ProviderState.UP));
 
-    assertThat(decision.routingState(100).routes())
+    assertThat(decision.routingState(dev.failover.api.AddressFamily.IPV4, 100).routes())
         .containsExactly(
             new ProviderRoute(provider(2), 100),
             new ProviderRoute(provider(3), 101),

@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * device; carrier loss keeps the routes (flagged {@code linkdown}), and so does the model. Routes
  * of other tables, IPv6 routes and non-unicast defaults are ignored.
  *
+ * <p>{@link #startIpv6} watches the IPv6 default routes instead ({@code ip -6}), with the same
+ * model: the kernel keys an IPv6 route by table, destination and metric, so a replace of a metric
+ * replaces the entry there too. The kernel's own router-advertisement routes ({@code proto ra}) are
+ * ignored: they sit at metric 1024 on every uplink that hears an advertisement, so counting them
+ * would hide every instant without a default route of the daemon's.
+ *
  * <p>Times are the timestamps {@code ip -ts} prints (the wall clock, microseconds), so they compare
  * with {@link Instant#now()} taken around a fault. A gap (no default route left) is counted only
  * while {@link #armGaps armed} and after the model held a default route since arming, so that the
@@ -95,6 +101,7 @@ public final class RouteWatch implements AutoCloseable {
   public record LinkEvent(Instant at, String dev, boolean usable) {}
 
   private final String namespace;
+  private final boolean ipv6;
   private final @Nullable Process process;
   private final Thread reader;
   private final ZoneId zone = ZoneId.systemDefault();
@@ -118,7 +125,13 @@ public final class RouteWatch implements AutoCloseable {
    * a process, through {@link #accept} alone (the tests of the model).
    */
   RouteWatch(String namespace, @Nullable Process process) {
+    this(namespace, process, false);
+  }
+
+  /** As {@link #RouteWatch(String, Process)}, of the IPv6 default routes if {@code ipv6}. */
+  RouteWatch(String namespace, @Nullable Process process, boolean ipv6) {
     this.namespace = namespace;
+    this.ipv6 = ipv6;
     this.process = process;
     this.reader = new Thread(this::read, "route-watch-" + namespace);
     reader.setDaemon(true);
@@ -131,11 +144,26 @@ public final class RouteWatch implements AutoCloseable {
    * @throws IOException if the monitor cannot start or does not show the marker within 10 s
    */
   public static RouteWatch start(String namespace) throws IOException, InterruptedException {
+    return start(namespace, false);
+  }
+
+  /**
+   * Starts {@code ip -6 -ts monitor route link} in {@code namespace}: a watch of the IPv6 default
+   * routes of the main table, but for the kernel's router-advertisement routes (see the class
+   * comment); otherwise as {@link #start(String)}.
+   */
+  public static RouteWatch startIpv6(String namespace) throws IOException, InterruptedException {
+    return start(namespace, true);
+  }
+
+  private static RouteWatch start(String namespace, boolean ipv6)
+      throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder("ip", "-n", namespace, "-ts", "monitor", "route", "link")
+        new ProcessBuilder(
+                "ip", "-n", namespace, ipv6 ? "-6" : "-4", "-ts", "monitor", "route", "link")
             .redirectErrorStream(true)
             .start();
-    RouteWatch watch = new RouteWatch(namespace, process);
+    RouteWatch watch = new RouteWatch(namespace, process, ipv6);
     watch.reader.start();
     try {
       watch.sync();
@@ -160,12 +188,15 @@ public final class RouteWatch implements AutoCloseable {
       while (true) {
         String marker;
         synchronized (this) {
-          marker = "198.18." + (markers / 250 % 250) + "." + (markers % 250 + 1);
+          marker =
+              ipv6
+                  ? "2001:db8:ffff::" + Integer.toHexString(markers % 0xffff + 1)
+                  : "198.18." + (markers / 250 % 250) + "." + (markers % 250 + 1);
           markers++;
         }
         List<String> add =
-            List.of("ip", "-n", namespace, "route", "replace", "blackhole", marker, "table",
-                Integer.toString(MARKER_TABLE));
+            List.of("ip", "-n", namespace, family(), "route", "replace", "blackhole", marker,
+                "table", Integer.toString(MARKER_TABLE));
         CommandResult result = RUNNER.run(add);
         if (!result.succeeded()) {
           throw new IOException(String.join(" ", add) + " failed (exit " + result.exitCode()
@@ -195,10 +226,14 @@ public final class RouteWatch implements AutoCloseable {
     } finally {
       for (String marker : added) {
         RUNNER.run(
-            List.of("ip", "-n", namespace, "route", "del", "blackhole", marker, "table",
-                Integer.toString(MARKER_TABLE)));
+            List.of("ip", "-n", namespace, family(), "route", "del", "blackhole", marker,
+                "table", Integer.toString(MARKER_TABLE)));
       }
     }
+  }
+
+  private String family() {
+    return ipv6 ? "-6" : "-4";
   }
 
   /**
@@ -371,7 +406,8 @@ public final class RouteWatch implements AutoCloseable {
       linkEvents.add(new LinkEvent(at, link.group(2),
           !deleted && flags.contains("UP") && flags.contains("LOWER_UP")));
       if (deleted || !flags.contains("UP")) {
-        // The kernel drops the IPv4 routes of a downed interface without telling anyone.
+        // The kernel drops the IPv4 routes of a downed interface without telling anyone (it does
+        // tell of the IPv6 ones; a deletion of a route no longer held changes nothing).
         String dev = link.group(2);
         if (routes.values().removeIf(r -> r.dev().equals(dev))) {
           changed(at, "interface " + dev + " went down");
@@ -388,8 +424,11 @@ public final class RouteWatch implements AutoCloseable {
     }
     Matcher via = VIA.matcher(body);
     String gateway = via.find() ? via.group(1) : "";
-    if (gateway.contains(":")) {
+    if (!ipv6 && gateway.contains(":")) {
       return; // an IPv6 route
+    }
+    if (ipv6 && body.contains(" proto ra ")) {
+      return; // the kernel's router-advertisement route, see the class comment
     }
     Matcher metric = METRIC.matcher(body);
     long value = metric.find() ? Long.parseLong(metric.group(1)) : 0;

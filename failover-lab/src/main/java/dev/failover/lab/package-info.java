@@ -6,7 +6,8 @@
  * namespace. Everything the lab creates lives in namespaces it created itself and is removed on
  * {@code close()} and by a JVM shutdown hook, which is why it lives in its own module and never in
  * the daemon's code path; the host namespace's routes, rules, interfaces and nftables are never
- * touched. Needs root, {@code ip} and {@code nft}.
+ * touched. Needs root, {@code ip} and {@code nft}; a dual-stack lab also needs {@code radvd}, which
+ * it runs inside the ISP namespaces with its files in a scratch folder of its own.
  */
 @NullMarked
 package dev.failover.lab;

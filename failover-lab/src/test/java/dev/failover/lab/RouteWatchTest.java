@@ -54,6 +54,33 @@ class RouteWatchTest {
   }
 
   @Test
+  void accept_ipv6Watch_followsIpv6DefaultsAndIgnoresTheKernelsRouterAdvertisementRoutes() {
+    RouteWatch v6 = new RouteWatch("fx-test-rt", null, true);
+    v6.armGaps();
+    v6.accept("default via fe80::1 dev wan2 proto ra metric 1024 expires 1790sec pref medium",
+        now);
+    v6.accept("default via fe80::1 dev wan1 proto 201 src 2001:db8:1::2 metric 100 pref medium",
+        now);
+
+    v6.accept(
+        "Deleted default via fe80::1 dev wan1 proto 201 src 2001:db8:1::2 metric 100 pref medium",
+        now);
+    v6.accept("default via fe80::1 dev wan2 proto 201 src 2001:db8:2::2 metric 100 pref medium",
+        now);
+
+    assertThat(v6.routes()).containsOnlyKeys(100L);
+    assertThat(v6.main()).hasValueSatisfying(r -> assertThat(r.dev()).isEqualTo("wan2"));
+    assertThat(v6.gaps()).as("the RA route does not hide the gap").hasSize(1);
+  }
+
+  @Test
+  void accept_ipv4Watch_ignoresIpv6Routes() {
+    line("default via fe80::1 dev wan1 proto 201 metric 100 pref medium");
+
+    assertThat(watch.routes()).isEmpty();
+  }
+
+  @Test
   void firstLinkLossSince_carrierLostThenBack_isTheLossStampedByIp() {
     // ip -ts stamps local time, which the watch reads in the system's zone.
     Instant lost =

@@ -3,6 +3,7 @@ package dev.failover.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Providers;
 import dev.failover.api.RoutingState;
 import dev.failover.lab.NamespaceLab;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * client), deletion by mark over ctnetlink, and the user's own marks outside the mask.
  */
 class FlowPinningNamespaceTest {
+  private static final dev.failover.linux.netlink.AddressFamily INET =
+      dev.failover.linux.netlink.AddressFamily.INET;
   private static final int MASK = FlowPinningSettings.DEFAULT_FWMARK_MASK;
 
   private NamespaceLab lab;
@@ -80,7 +83,7 @@ class FlowPinningNamespaceTest {
     pinning.install();
     LabNetlink.backend(lab).apply(RoutingState.ranked(providers, 100));
 
-    assertThat(router("nft", "list", "table", "ip", "failover"))
+    assertThat(router("nft", "list", "table", "inet", "failover"))
         .contains("chain mark_new", "chain restore_forwarded", "chain restore_local")
         .contains("oifname \"wan1\" ct mark set ct mark & 0xf1ffffff | 0x01000000");
     assertThat(router("ip", "rule", "show"))
@@ -95,6 +98,40 @@ class FlowPinningNamespaceTest {
     pinning.install();
 
     assertThat(router("ip", "rule", "show").lines().filter(l -> l.contains("fwmark"))).hasSize(2);
+    assertThat(router("ip", "-6", "rule", "show"))
+        .as("IPv4-only providers: no IPv6 rule")
+        .doesNotContain("fwmark");
+  }
+
+  @Test
+  void install_ipv4OnlyProviders_inetTableGuardsEveryRuleToIpv4() throws Exception {
+    pinning.install();
+
+    assertThat(
+            router("nft", "list", "table", "inet", "failover")
+                .lines()
+                .filter(l -> l.contains("ct direction original")))
+        .hasSize(6)
+        .allMatch(l -> l.strip().startsWith("meta nfproto ipv4 "));
+  }
+
+  @Test
+  void install_overTheIpTableOfAnEarlierVersion_replacesItByTheInetTable() throws Exception {
+    CommandResult legacy =
+        lab.runnerIn(lab.routerNamespace())
+            .run(
+                List.of("nft", "-f", "-"),
+                "table ip failover {\n  chain mark_new {\n"
+                    + "    type filter hook postrouting priority mangle; policy accept;\n"
+                    + "  }\n}\n",
+                java.time.Duration.ofSeconds(10));
+    assertThat(legacy.exitCode()).as(legacy.stderr()).isZero();
+
+    pinning.install();
+
+    assertThat(router("nft", "list", "tables"))
+        .contains("table inet failover")
+        .doesNotContain("table ip failover");
   }
 
   @Test
@@ -108,14 +145,14 @@ class FlowPinningNamespaceTest {
 
     assertThat(pinning.flowCounts()).containsEntry("isp1", 1L).containsEntry("isp2", 1L);
 
-    pinning.release(providers.get(0));
+    pinning.release(providers.get(0), AddressFamily.IPV4);
 
     assertThat(pinning.flowCounts()).containsEntry("isp1", 0L).containsEntry("isp2", 1L);
     assertThat(router("ip", "rule", "show"))
         .doesNotContain("lookup 101 proto 202")
         .contains("fwmark 0x2000000/0xf000000 lookup 102 proto 202");
 
-    pinning.pin(providers.get(0));
+    pinning.pin(providers.get(0), AddressFamily.IPV4);
     assertThat(router("ip", "rule", "show")).contains("lookup 101 proto 202");
   }
 
@@ -136,7 +173,7 @@ class FlowPinningNamespaceTest {
     ping("192.0.2.1");
 
     try (CtNetlink conntrack = lab.callIn(lab.routerNamespace(), CtNetlink::open)) {
-      assertThat(conntrack.countByMark(0x01000042, 0xffffffff))
+      assertThat(conntrack.countByMark(INET, 0x01000042, 0xffffffff))
           .as("the user's 0x42 and isp1's 0x01000000 side by side")
           .isEqualTo(1);
     }
@@ -173,7 +210,7 @@ class FlowPinningNamespaceTest {
   void install_withoutPinning_marksButAddsNoRuleAndNoRestoreChain() throws Exception {
     pinning(new FlowPinningSettings(false, FlushFlowsOnDown.PROVIDER, MASK, 29000, 202)).install();
 
-    assertThat(router("nft", "list", "table", "ip", "failover"))
+    assertThat(router("nft", "list", "table", "inet", "failover"))
         .contains("chain mark_new")
         .doesNotContain("restore");
     assertThat(router("ip", "rule", "show")).doesNotContain("fwmark");

@@ -1,12 +1,17 @@
 package dev.failover.linux;
 
 import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
+import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.linux.netlink.NetlinkException;
 import dev.failover.linux.netlink.RtNetlink;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +51,33 @@ final class LabNetlink implements RtNetlink.Opener {
     try (NetlinkRouteBackend backend = backend(lab)) {
       return backend.apply(state);
     }
+  }
+
+  /**
+   * The providers of a dual-stack {@code lab} with IPv6 values of their own: each uplink {@code i}
+   * gets the static address {@code 2001:db8:i::100/64} (added {@code nodad}, so usable at once and
+   * not waiting for SLAAC), its ISP's prefix and the gateway {@code fe80::1}, the same on every
+   * uplink.
+   */
+  static List<Provider> dualStackProviders(NamespaceLab lab) throws IOException {
+    List<Provider> providers = new ArrayList<>();
+    for (NamespaceLab.Isp isp : lab.isps()) {
+      int i = providers.size() + 1;
+      CommandResult added =
+          lab.exec(
+              lab.routerNamespace(), "ip", "-6", "addr", "add", "2001:db8:" + i + "::100/64",
+              "dev", isp.routerInterface(), "nodad");
+      if (added.exitCode() != 0) {
+        throw new IOException("cannot add the IPv6 address of uplink " + i + ": " + added.stderr());
+      }
+      providers.add(
+          isp.provider()
+              .withIpv6(
+                  Ipv6.parse("2001:db8:" + i + "::100"),
+                  Ipv6Network.parse("2001:db8:" + i + "::/64"),
+                  NamespaceLab.MODEM_LINK_LOCAL));
+    }
+    return providers;
   }
 
   @Override

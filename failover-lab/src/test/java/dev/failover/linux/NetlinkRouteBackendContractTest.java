@@ -3,6 +3,7 @@ package dev.failover.linux;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.failover.api.Provider;
+import dev.failover.api.Providers;
 import dev.failover.api.RouteBackend;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.testkit.RouteBackendContractTest;
@@ -15,13 +16,22 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class NetlinkRouteBackendContractTest extends RouteBackendContractTest {
   private NamespaceLab lab;
+  private List<Provider> providers;
   private NetlinkRouteBackend backend;
 
+  /**
+   * A dual-stack lab where radvd is there, so that the IPv6 case runs too (the providers get IPv6
+   * addresses of their own, see {@link LabNetlink#dualStackProviders}); else an IPv4 lab, where
+   * the IPv6 case is skipped with its reason.
+   */
   @BeforeEach
   void startLab() throws Exception {
     assumeTrue(NamespaceLab.unavailableReason().isEmpty(), NamespaceLab.unavailableReason().orElse(""));
-    lab = NamespaceLab.builder("fl").lanClient(false).build();
-    backend = LabNetlink.backend(lab);
+    boolean dualStack = NamespaceLab.ipv6UnavailableReason().isEmpty();
+    lab = NamespaceLab.builder("fl").lanClient(false).ipv6(dualStack).build();
+    providers = dualStack ? LabNetlink.dualStackProviders(lab) : lab.providers();
+    backend = new NetlinkRouteBackend(
+        NetlinkRouteBackendSettings.defaults(), Providers.of(providers), LabNetlink.router(lab));
   }
 
   @AfterEach
@@ -41,7 +51,7 @@ class NetlinkRouteBackendContractTest extends RouteBackendContractTest {
 
   @Override
   protected List<Provider> providers() {
-    return lab.providers();
+    return providers;
   }
 
   /** The kernel's whole IPv4 routing state in the router namespace. */

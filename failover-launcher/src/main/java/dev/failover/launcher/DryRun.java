@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderRoute;
@@ -60,13 +61,18 @@ public final class DryRun {
             config.providers(),
             new LinkWatch.Sink() {
               @Override
-              public void linkChanged(String interfaceName, boolean usable) {
-                engine.linkChanged(interfaceName, usable);
+              public void linkChanged(String interfaceName, AddressFamily family, boolean usable) {
+                // The dry run decides for IPv4 only.
+                if (family == AddressFamily.IPV4) {
+                  engine.linkChanged(interfaceName, usable);
+                }
               }
 
               @Override
               public void providerResolved(ProviderResolution resolution) {
-                engine.providerResolved(resolution);
+                if (resolution.family() == AddressFamily.IPV4) {
+                  engine.providerResolved(resolution);
+                }
               }
             });
       } finally {

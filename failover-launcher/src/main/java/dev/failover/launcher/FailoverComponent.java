@@ -23,6 +23,7 @@ import jakarta.inject.Singleton;
       FlowPinningModule.class,
       LinkWatchModule.class,
       ObservabilityModule.class,
+      StatusPageIpv6Module.class,
       SystemdModule.class,
       TrackFileModule.class,
       TimeModule.class
@@ -51,6 +52,10 @@ public interface FailoverComponent {
 
   /**
    * The component for {@code config}, telling systemd through {@code notify} how it is doing.
+   *
+   * <p>A config in which a provider has IPv6 gets a second engine for IPv6 (see {@code
+   * CoreModule.ipv6Service}); building the daemon then fails if the route backend does not serve
+   * IPv6.
    *
    * @throws IllegalArgumentException as {@link #create(FailoverConfig)}
    */

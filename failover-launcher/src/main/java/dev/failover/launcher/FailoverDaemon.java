@@ -7,7 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import com.google.common.util.concurrent.Uninterruptibles;
-import dev.failover.api.Provider;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -55,7 +57,14 @@ import org.slf4j.LoggerFactory;
  * closes, the {@code stopping} hooks run (for at most {@value Observability#STOP_HOOKS_MILLIS} ms),
  * the link watch stops (its process and thread end), the daemon's threads are shut down, and the
  * route backend's netlink socket is closed.
- * Thread-safe.
+ *
+ * <p><b>IPv6</b> (issue 16): when a provider has IPv6, a second engine judges and routes IPv6 in
+ * a service of its own ({@link Ipv6Service}), started, stopped and watched for failure with the
+ * IPv4 one, on a tick thread of its own ({@link DaemonExecutors}). Each hears the link flags and
+ * resolutions of its family (a link that goes down is reported in both, so it takes both families
+ * of its provider with it), and both hear every request to re-apply. The status file and page, the hooks, the metrics, flow
+ * pinning and the track files follow both engines, each with its family (docs/architecture.md,
+ * "IPv6 (dual stack)"). Thread-safe.
  */
 @Singleton
 public final class FailoverDaemon {
@@ -65,13 +74,14 @@ public final class FailoverDaemon {
   static final long TICK_GRACE_MILLIS = 500;
 
   private final FailoverService service;
+  private final Optional<FailoverService> ipv6Service;
   private final StatusPublisher publisher;
   private final DaemonExecutors executors;
   private final LinkWatch links;
   private final RoutePreparation preparation;
   private final Providers providers;
   private final Observability observability;
-  private final UplinkTrackFile trackFile;
+  private final UplinkTrackFiles trackFiles;
   private final RouteBackend backend;
   private final Supplier<JsonNode> statusDocument;
   private final ServiceManager services;
@@ -83,6 +93,7 @@ public final class FailoverDaemon {
   @Inject
   FailoverDaemon(
       FailoverService service,
+      @Ipv6Service Optional<FailoverService> ipv6Service,
       DaemonExecutors executors,
       @StatusFilePath Path statusFile,
       @CheckInterval Duration checkInterval,
@@ -92,27 +103,42 @@ public final class FailoverDaemon {
       RoutePreparation preparation,
       Providers providers,
       Observability observability,
-      UplinkTrackFile trackFile,
+      UplinkTrackFiles trackFiles,
       RouteBackend backend) {
     this.service = checkNotNull(service, "service");
+    this.ipv6Service = checkNotNull(ipv6Service, "ipv6Service");
     this.executors = checkNotNull(executors, "executors");
     this.links = checkNotNull(links, "links");
     this.preparation = checkNotNull(preparation, "preparation");
     this.providers = checkNotNull(providers, "providers");
     this.observability = checkNotNull(observability, "observability");
-    this.trackFile = checkNotNull(trackFile, "trackFile");
+    this.trackFiles = checkNotNull(trackFiles, "trackFiles");
     this.backend = checkNotNull(backend, "backend");
-    // The status writer reads the engine of this very service.
+    // The status writer reads the engines of these very services, both families in one file.
+    Optional<FailoverEngine> ipv6Engine = ipv6Service.map(FailoverService::engine);
     this.publisher =
         new StatusPublisher(
-            service.engine(), statusFile, checkInterval, stickyFile, clock, executors.tick());
-    // The page's JSON holds the same document as the status file, made from the live engine.
+            service.engine(),
+            ipv6Engine,
+            statusFile,
+            checkInterval,
+            stickyFile,
+            clock,
+            executors.tick());
+    // The page's JSON holds the same document as the status file, made from the live engines.
     this.statusDocument =
         () ->
             StatusDocument.of(
-                    service.engine().status(), checkInterval, stickyFile, true, clock.instant())
+                    service.engine().status(),
+                    ipv6Engine.map(FailoverEngine::status),
+                    checkInterval,
+                    stickyFile,
+                    true,
+                    clock.instant())
                 .toTree();
-    this.services = new ServiceManager(List.of(service, publisher));
+    List<Service> all = new ArrayList<>(List.of(service, publisher));
+    ipv6Service.ifPresent(all::add);
+    this.services = new ServiceManager(all);
     services.addListener(
         new ServiceManager.Listener() {
           @Override
@@ -131,9 +157,26 @@ public final class FailoverDaemon {
         MoreExecutors.directExecutor());
   }
 
-  /** The engine, for its status and desired state. */
+  /** The IPv4 engine, for its status and desired state. */
   public FailoverEngine engine() {
     return service.engine();
+  }
+
+  /**
+   * The engine of {@code family}: empty for IPv6 when no provider has IPv6. The IPv4 engine is
+   * always there (the config's rules refuse a config in which no provider has IPv4).
+   */
+  public Optional<FailoverEngine> engine(AddressFamily family) {
+    return family == AddressFamily.IPV4
+        ? Optional.of(service.engine())
+        : ipv6Service.map(FailoverService::engine);
+  }
+
+  /** The services of both families: the IPv4 one, then the IPv6 one if there is one. */
+  private List<FailoverService> familyServices() {
+    List<FailoverService> all = new ArrayList<>(List.of(service));
+    ipv6Service.ifPresent(all::add);
+    return all;
   }
 
   /**
@@ -151,14 +194,24 @@ public final class FailoverDaemon {
         providers,
         new LinkWatch.Sink() {
           @Override
-          public void linkChanged(String interfaceName, boolean usable) {
-            service.linkChanged(interfaceName, usable);
+          public void linkChanged(String interfaceName, AddressFamily family, boolean usable) {
+            // Per family: a dual-stack link that lost only its IPv4 address stays usable for
+            // IPv6. A link down comes in both families, back to back: both engines re-decide.
+            Optional<FailoverService> target =
+                family == AddressFamily.IPV4 ? Optional.of(service) : ipv6Service;
+            target.ifPresent(each -> each.linkChanged(interfaceName, usable));
           }
 
           @Override
           public void providerResolved(ProviderResolution resolution) {
+            Optional<FailoverService> target =
+                resolution.family() == AddressFamily.IPV4 ? Optional.of(service) : ipv6Service;
+            if (target.isEmpty()) {
+              logger.warn("{} is of a family no engine runs; ignored", resolution);
+              return;
+            }
             try {
-              service.providerResolved(resolution);
+              target.get().providerResolved(resolution);
             } catch (IllegalArgumentException e) {
               logger.error("{} resolved to values that cannot be used; ignored", resolution, e);
             }
@@ -167,21 +220,36 @@ public final class FailoverDaemon {
           @Override
           public void resynced() {
             // A decision always re-applies, and the backend reads the kernel afresh: the routes
-            // a hidden down-and-up deleted come back at once instead of at the next re-assertion.
-            service.requestDecision();
+            // a hidden down-and-up deleted come back at once instead of at the next re-assertion;
+            // in both families.
+            for (FailoverService each : familyServices()) {
+              each.requestDecision();
+            }
           }
         });
-    List<Provider> learned = new ArrayList<>();
-    for (ProviderResolution resolution : service.engine().resolutions().values()) {
-      Provider provider = resolution.provider();
-      if (provider != null && providers.byId(provider.id()).orElseThrow().learnsFromInterface()) {
-        learned.add(provider);
+    // The learned values of both families, so that the first round's probes of each leave
+    // through their own uplinks.
+    List<ProviderResolution> learned = new ArrayList<>();
+    for (FailoverService each : familyServices()) {
+      for (ProviderResolution resolution : each.engine().resolutions().values()) {
+        Provider provider = resolution.provider();
+        if (provider != null
+            && providers
+                .byId(provider.id())
+                .orElseThrow()
+                .learnsFromInterface(resolution.family())) {
+          learned.add(resolution);
+        }
       }
     }
     preparation.prepare(learned);
     // Before the first tick, so that the hooks hear 'started' before any change.
-    observability.start(service.engine(), statusDocument);
-    trackFile.attach(service.engine()::status);
+    Map<AddressFamily, FailoverEngine> engines = new EnumMap<>(AddressFamily.class);
+    for (AddressFamily family : AddressFamily.values()) {
+      engine(family).ifPresent(engine -> engines.put(family, engine));
+    }
+    observability.start(engines, statusDocument);
+    trackFiles.attach(engines);
     services.startAsync();
     return this;
   }
@@ -192,7 +260,7 @@ public final class FailoverDaemon {
   }
 
   /**
-   * Waits until both services run.
+   * Waits until every service runs (the engines' and the status writer).
    *
    * @throws IllegalStateException if one failed to start
    * @throws TimeoutException if they did not start within {@code limit}
@@ -243,6 +311,7 @@ public final class FailoverDaemon {
   public boolean failed() {
     return failed.get()
         || service.state() == Service.State.FAILED
+        || ipv6Service.map(six -> six.state() == Service.State.FAILED).orElse(false)
         || publisher.state() == Service.State.FAILED;
   }
 

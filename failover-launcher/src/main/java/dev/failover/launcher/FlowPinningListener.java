@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Provider;
@@ -10,9 +11,9 @@ import dev.failover.api.ProviderStateChanged;
 import dev.failover.api.Providers;
 import dev.failover.api.RoutingState;
 import dev.failover.linux.FlowPinningException;
-import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides, from the engine's events, when a provider's flows are released and when they are pinned
- * again (docs/linux.md, "Flow pinning"), and asks {@link PinnedFlows} to do it.
+ * Decides, from one family's engine's events, when a provider's flows of that family are released
+ * and when they are pinned again (docs/linux.md, "Flow pinning"), and asks {@link PinnedFlows} to
+ * do it.
+ *
+ * <p>One instance per family, each hearing its own engine ({@link FlowPinningModule}): the IPv4
+ * engine's verdicts, links and main route decide about the IPv4 flows, the IPv6 engine's about the
+ * IPv6 flows, so an IPv6-only outage releases the provider's IPv6 flows and leaves its IPv4 flows
+ * pinned. Only the providers that have the family are considered.
  *
  * <p>A provider is <em>unusable</em> when the policy says {@code DOWN} or its link is not usable
  * (down, no carrier, interface gone, address gone); it is <em>usable</em> when its state is
@@ -44,8 +51,9 @@ import org.slf4j.LoggerFactory;
 final class FlowPinningListener implements FailoverListener {
   private static final Logger logger = LoggerFactory.getLogger(FlowPinningListener.class);
 
+  private final AddressFamily family;
   private final PinnedFlows flows;
-  private final Providers providers;
+  private final List<Provider> providers;
   private final LinkUsability linkUsable;
   private final Map<String, ProviderState> states = new HashMap<>();
   private final Set<String> released = new HashSet<>();
@@ -53,16 +61,20 @@ final class FlowPinningListener implements FailoverListener {
   private boolean applied;
 
   /**
-   * @param linkUsable whether the link of the provider with the given id is usable now
+   * @param family the family of the engine this listener hears, and of the flows it moves
+   * @param providers every provider; those without {@code family} are left alone
+   * @param linkUsable whether the link of the provider with the given id is usable now, in the
+   *     view of {@code family}'s engine
    */
-  @Inject
-  FlowPinningListener(PinnedFlows flows, Providers providers, LinkUsability linkUsable) {
+  FlowPinningListener(
+      AddressFamily family, PinnedFlows flows, Providers providers, LinkUsability linkUsable) {
+    this.family = checkNotNull(family, "family");
     this.flows = checkNotNull(flows, "flows");
-    this.providers = checkNotNull(providers, "providers");
+    this.providers = checkNotNull(providers, "providers").having(family);
     this.linkUsable = checkNotNull(linkUsable, "linkUsable");
   }
 
-  /** Whether the link of a provider is usable now: the engine's view, for the listener. */
+  /** Whether the link of a provider is usable now: its engine's view, for the listener. */
   @FunctionalInterface
   interface LinkUsability {
     boolean usable(String providerId);
@@ -76,6 +88,12 @@ final class FlowPinningListener implements FailoverListener {
 
   @Override
   public void onRoutesApplied(RoutingState desired, ApplyOutcome outcome) {
+    if (desired.family() != family) {
+      // Another family's main route says nothing about where this family's flows can go; each
+      // engine has listeners of its own, so this is not expected to happen.
+      logger.warn("flow pinning of {} ignored a routing state of {}", family, desired.family());
+      return;
+    }
     appliedMain = desired.main().map(Provider::id).orElse(null);
     applied = true;
     sync();
@@ -93,20 +111,24 @@ final class FlowPinningListener implements FailoverListener {
       boolean usable = state.eligible() && link;
       try {
         if (unusable && !released.contains(p.id()) && !p.id().equals(appliedMain)) {
-          flows.release(p);
+          flows.release(p, family);
           released.add(p.id());
         } else if (usable && released.contains(p.id())) {
-          flows.pin(p);
+          flows.pin(p, family);
           released.remove(p.id());
         }
       } catch (FlowPinningException | RuntimeException e) {
-        logger.error("flow pinning of provider '{}' failed; retried at the next event", p.id(), e);
+        logger.error(
+            "flow pinning of provider '{}' ({}) failed; retried at the next event",
+            p.id(),
+            family,
+            e);
       }
     }
   }
 
   @Override
   public String toString() {
-    return "FlowPinningListener[released " + released + "]";
+    return "FlowPinningListener[" + family + ", released " + released + "]";
   }
 }

@@ -1,9 +1,11 @@
 package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkState;
+import static dev.failover.api.AddressFamily.IPV4;
+import static dev.failover.api.AddressFamily.IPV6;
 
-import dev.failover.api.Provider;
 import dev.failover.api.Providers;
+import dev.failover.linux.Ipv6UplinkResolver;
 import dev.failover.linux.LinkMonitor;
 import dev.failover.linux.LinkStatus;
 import dev.failover.linux.NetlinkRouteBackendSettings;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link LinkWatch} of the daemon: failover-linux's {@link LinkMonitor} (one rtnetlink socket
  * subscribed to the link and address notifications, and its thread) feeding a {@link
- * ProviderLinks}.
+ * ProviderLinks}, with an {@link UplinkResolver} where a provider learns IPv4 values and an {@link
+ * Ipv6UplinkResolver} where one learns IPv6 values. The monitor follows the default routes and the
+ * IPv6 addresses where a provider learns values or has IPv6.
  *
  * <p>{@link #start} returns once every provider interface has been reported: the monitor's own
  * start-up report, and {@link LinkStatus#read} for an interface it did not report (missing). If the
@@ -44,13 +48,19 @@ final class LinuxLinkWatch implements LinkWatch {
 
   @Override
   public void start(Providers providers, Sink sink) {
-    boolean learning = providers.stream().anyMatch(Provider::learnsFromInterface);
+    boolean learnsIpv4 = providers.stream().anyMatch(p -> p.learnsFromInterface(IPV4));
+    boolean learnsIpv6 = providers.stream().anyMatch(p -> p.learnsFromInterface(IPV6));
     ProviderLinks links =
-        new ProviderLinks(providers, sink, learning ? new UplinkResolver(ownRouteProtocol) : null);
-    // Default routes are followed only where a provider learns its gateway from them: a router
-    // that loads a large table would otherwise only overrun the socket.
+        new ProviderLinks(
+            providers,
+            sink,
+            learnsIpv4 ? new UplinkResolver(ownRouteProtocol) : null,
+            learnsIpv6 ? new Ipv6UplinkResolver(ownRouteProtocol) : null);
+    // Default routes are followed only where a provider learns its gateway from them, or has IPv6
+    // (the IPv6 addresses, which its usable flag needs, come with them): a router that loads a
+    // large table would otherwise only overrun the socket.
     LinkMonitor created =
-        learning
+        learnsIpv4 || providers.stream().anyMatch(p -> p.has(IPV6))
             ? LinkMonitor.followingDefaultRoutes(links, ownRouteProtocol)
             : new LinkMonitor(links);
     synchronized (lock) {

@@ -2,21 +2,26 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.RouteBackendException;
 import dev.failover.linux.FlowPinning;
 import dev.failover.linux.FlowPinningException;
 import dev.failover.linux.NetlinkRouteBackend;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link RoutePreparation} of the daemon: {@link NetlinkRouteBackend#prepare()} on the engine's own
- * backend, with a failure logged at WARN and otherwise ignored (the engine's first apply installs
- * the same tables and rules, and retries on every tick). Thread-safe, as the backend is.
+ * The {@link RoutePreparation} of the daemon: {@link NetlinkRouteBackend#prepare(List, List)} on
+ * the engines' own backend, with the learned values of each family (the IPv4 tables and rules,
+ * then the IPv6 ones where a provider has IPv6), a failure logged at WARN and otherwise ignored
+ * (each engine's first apply installs the same tables and rules, and retries on every tick).
+ * Thread-safe, as the backend is.
  *
  * <p>Then flow pinning's nftables table and {@code fwmark} rules are installed ({@link
  * FlowPinning#install()}, the one {@code nft} run of the daemon's life), so that every flow is
@@ -42,9 +47,17 @@ final class LinuxRoutePreparation implements RoutePreparation {
   }
 
   @Override
-  public void prepare(List<Provider> resolved) {
+  public void prepare(List<ProviderResolution> learned) {
+    List<Provider> ipv4 = new ArrayList<>();
+    List<Provider> ipv6 = new ArrayList<>();
+    for (ProviderResolution resolution : learned) {
+      Provider provider = resolution.provider();
+      if (provider != null) {
+        (resolution.family() == AddressFamily.IPV4 ? ipv4 : ipv6).add(provider);
+      }
+    }
     try {
-      backend.prepare(resolved);
+      backend.prepare(ipv4, ipv6);
     } catch (RouteBackendException e) {
       logger.warn(
           "could not prepare the providers' tables and rules before the first round ({}); the"

@@ -1,8 +1,10 @@
 package dev.failover.launcher;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failover.api.AddressFamily;
 import dev.failover.core.FailoverEngine;
 import dev.failover.launcher.config.FailoverConfig;
 import dev.failover.launcher.hooks.HookEvent;
@@ -18,7 +20,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,23 +75,19 @@ final class Observability {
   }
 
   /**
-   * Starts listening and queues the {@code started} event; before the engine's first tick, so that
+   * Starts listening and queues the {@code started} event; before the engines' first tick, so that
    * the hooks hear {@code started} before any change.
    *
-   * @param engine the daemon's engine, whose status the metrics and the page show
+   * @param engines the daemon's engine of each address family it runs (IPv4, and IPv6 when a
+   *     provider has it), whose status the metrics show under their {@code family} label
    * @param statusDocument the status document as a JSON tree, as the status file holds it
    */
-  synchronized void start(FailoverEngine engine, Supplier<? extends JsonNode> statusDocument) {
-    metrics.attach(engine::status);
+  synchronized void start(
+      Map<AddressFamily, FailoverEngine> engines, Supplier<? extends JsonNode> statusDocument) {
+    checkArgument(!engines.isEmpty(), "engines must not be empty");
+    engines.forEach((family, engine) -> metrics.attach(family, engine::status));
     hooks.describe();
-    hooks.submit(
-        HookEvent.started(
-            clock.instant(),
-            String.format(
-                "failover started with %s providers (%s), policy '%s'",
-                engine.providers().size(),
-                String.join(", ", engine.providers().ids()),
-                engine.policyName())));
+    hooks.submit(HookEvent.started(clock.instant(), startedReason(engines)));
     if (listen.isEmpty()) {
       logger.info("http_listen is empty: no /metrics and no status page");
       return;
@@ -131,6 +133,33 @@ final class Observability {
   /** The address the listener is bound to; empty if it is off or could not bind. */
   synchronized Optional<InetSocketAddress> httpAddress() {
     return Optional.ofNullable(bound);
+  }
+
+  /**
+   * {@code failover started with 3 providers (isp1, isp2, isp3), policy 'damped'}, and the IPv6
+   * ones when a provider has IPv6: {@code ..., IPv6 through 2 (isp1, isp2), policy ...}.
+   */
+  static String startedReason(Map<AddressFamily, FailoverEngine> engines) {
+    Set<String> ids = new LinkedHashSet<>();
+    engines.values().forEach(engine -> ids.addAll(engine.providers().ids()));
+    FailoverEngine any = engines.values().iterator().next();
+    StringBuilder reason =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "failover started with %s providers (%s)",
+                ids.size(),
+                String.join(", ", ids)));
+    FailoverEngine ipv6 = engines.get(AddressFamily.IPV6);
+    if (ipv6 != null && engines.size() > 1) {
+      reason.append(
+          String.format(
+              Locale.ROOT,
+              ", IPv6 through %s (%s)",
+              ipv6.providers().size(),
+              String.join(", ", ipv6.providers().ids())));
+    }
+    return reason.append(", policy '").append(any.policyName()).append("'").toString();
   }
 
   private static String hostAndPort(InetSocketAddress address) {

@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.Providers;
 import dev.failover.launcher.config.FailoverConfig;
@@ -18,22 +19,41 @@ import jakarta.inject.Singleton;
 /**
  * Hooks, metrics and the status page's memory (charts, timeline): what they hear of the engine,
  * added to the engine's listeners, round observers and tick observers; {@link Observability} starts
- * and stops them with the daemon.
+ * and stops them with the daemon. The metrics and the hooks hear the IPv6 engine too ({@link
+ * Ipv6Service} listeners), each family through a view that labels its events with the family.
  */
 @Module
 interface ObservabilityModule {
 
-  @Binds
+  @Provides
   @IntoSet
-  FailoverListener metricsEvents(FailoverMetrics metrics);
+  static FailoverListener metricsEvents(FailoverMetrics metrics) {
+    return metrics.events(AddressFamily.IPV4);
+  }
+
+  @Provides
+  @IntoSet
+  @Ipv6Service
+  static FailoverListener ipv6MetricsEvents(FailoverMetrics metrics) {
+    return metrics.events(AddressFamily.IPV6);
+  }
 
   @Binds
   @IntoSet
   FailoverListener timelineEvents(EventTimeline timeline);
 
-  @Binds
+  @Provides
   @IntoSet
-  FailoverListener hookEvents(HookListener hooks);
+  static FailoverListener hookEvents(HookRunner runner) {
+    return new HookListener(runner, AddressFamily.IPV4);
+  }
+
+  @Provides
+  @IntoSet
+  @Ipv6Service
+  static FailoverListener ipv6HookEvents(HookRunner runner) {
+    return new HookListener(runner, AddressFamily.IPV6);
+  }
 
   @Binds
   @IntoSet
@@ -65,10 +85,5 @@ interface ObservabilityModule {
   @Singleton
   static HookRunner hooks(FailoverConfig config, FailoverMetrics metrics) {
     return new HookRunner(config.hooksDir(), config.hookTimeout(), metrics);
-  }
-
-  @Provides
-  static HookListener hookListener(HookRunner runner) {
-    return new HookListener(runner);
   }
 }

@@ -1,6 +1,6 @@
 package dev.failover.launcher;
 
-import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import java.util.List;
 
 /**
@@ -10,16 +10,18 @@ import java.util.List;
  *
  * <p>The first round's probes are bound to the providers' addresses; until each provider's table
  * and {@code from ADDR} rule exist, such a probe follows the main table and may leave (and succeed)
- * through another uplink, so that the first decision would be wrong.
+ * through another uplink, so that the first decision would be wrong. This holds in each family: the
+ * IPv6 tables and rules are prepared too, for the providers with IPv6.
  */
 interface RoutePreparation {
 
   /**
-   * Installs every provider's table and rule, and no main-table default route. Never throws: a
-   * failure is logged, and the first apply of the engine retries what is missing.
+   * Installs every provider's table and rule in each family it has, and no main-table default
+   * route. Never throws: a failure is logged, and the first apply of the engine retries what is
+   * missing.
    *
-   * @param resolved the providers whose values were learned from their interfaces so far, with
-   *     those values (empty when every provider's values are configured)
+   * @param learned the resolutions, of either family, of the providers that learn values of that
+   *     family from their interfaces and resolved so far (empty when every value is configured)
    */
-  void prepare(List<Provider> resolved);
+  void prepare(List<ProviderResolution> learned);
 }

@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.base.Ticker;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
@@ -11,10 +12,13 @@ import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.launcher.systemd.SystemdNotify;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * third of {@code WatchdogSec}, between the ticks. A tick that hangs (a probe the timeout did not
  * stop, a route request that never returns) holds the thread, the pings stop, and systemd restarts
  * the service. The pings stop with the daemon, whose tick thread ends. The tick thread is the raw
- * one, not the timed view the metrics observe, so pings are not counted as ticks.
+ * one, not the timed view the metrics observe, so pings are not counted as ticks. A dual-stack
+ * daemon's IPv6 engine ticks on a thread of its own: that thread records a heartbeat at the same
+ * period, and a ping is sent only while every heartbeat is younger than {@code WatchdogSec}, so a
+ * hung IPv6 tick stops the pings too (logged at ERROR once).
  *
  * <p>Called on the engine's thread (as every {@link FailoverListener}); never throws.
  */
@@ -41,8 +48,12 @@ final class SystemdNotifier implements FailoverListener {
 
   private final SystemdNotify notify;
   private final ScheduledExecutorService tickThread;
+  private final List<ScheduledExecutorService> otherTickThreads;
   private final Duration probeTimeout;
+  private final Ticker ticker;
+  private final List<AtomicLong> heartbeats = new ArrayList<>();
   private boolean ready;
+  private boolean staleLogged;
   private boolean watchdogStarted;
   private String mainStatus = "no main provider yet";
 
@@ -53,9 +64,25 @@ final class SystemdNotifier implements FailoverListener {
    */
   SystemdNotifier(
       SystemdNotify notify, ScheduledExecutorService tickThread, Duration probeTimeout) {
+    this(notify, tickThread, List.of(), probeTimeout, Ticker.systemTicker());
+  }
+
+  /**
+   * @param otherTickThreads the other engines' tick threads (the IPv6 one), each of which must keep
+   *     running for the pings to go on
+   * @param ticker reads the heartbeats' age
+   */
+  SystemdNotifier(
+      SystemdNotify notify,
+      ScheduledExecutorService tickThread,
+      List<ScheduledExecutorService> otherTickThreads,
+      Duration probeTimeout,
+      Ticker ticker) {
     this.notify = checkNotNull(notify, "notify");
     this.tickThread = checkNotNull(tickThread, "tickThread");
+    this.otherTickThreads = List.copyOf(otherTickThreads);
     this.probeTimeout = checkNotNull(probeTimeout, "probeTimeout");
+    this.ticker = checkNotNull(ticker, "ticker");
   }
 
   @Override
@@ -120,12 +147,38 @@ final class SystemdNotifier implements FailoverListener {
           probeTimeout.toMillis(),
           interval.toMillis());
     }
+    long periodMillis = Math.max(1, period.toMillis());
     try {
+      for (ScheduledExecutorService other : otherTickThreads) {
+        AtomicLong heartbeat = new AtomicLong(ticker.read());
+        heartbeats.add(heartbeat);
+        other.scheduleAtFixedRate(
+            () -> heartbeat.set(ticker.read()), 0, periodMillis, TimeUnit.MILLISECONDS);
+      }
       tickThread.scheduleAtFixedRate(
-          notify::watchdog, 0, Math.max(1, period.toMillis()), TimeUnit.MILLISECONDS);
+          () -> pingWhileEveryTickThreadRuns(interval), 0, periodMillis, TimeUnit.MILLISECONDS);
       logger.info("systemd watchdog: pinging every {} ms from the tick thread", period.toMillis());
     } catch (RejectedExecutionException e) {
       logger.warn("cannot schedule the systemd watchdog pings; the daemon is stopping", e);
     }
+  }
+
+  /** Pings unless another tick thread's heartbeat is older than {@code interval}. */
+  private void pingWhileEveryTickThreadRuns(Duration interval) {
+    long now = ticker.read();
+    for (AtomicLong heartbeat : heartbeats) {
+      long age = now - heartbeat.get();
+      if (age > interval.toNanos()) {
+        if (!staleLogged) {
+          staleLogged = true;
+          logger.error(
+              "the IPv6 engine's tick thread has not run for {} ms: no more watchdog pings, so"
+                  + " that systemd restarts the daemon",
+              TimeUnit.NANOSECONDS.toMillis(age));
+        }
+        return;
+      }
+    }
+    notify.watchdog();
   }
 }

@@ -40,12 +40,25 @@ final class TimeModule {
   @Provides
   static ScheduledExecutorService tickExecutor(
       DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+    return timed(executors.tick(), observers, ticker);
+  }
+
+  private static ScheduledExecutorService timed(
+      ScheduledExecutorService executor, Set<TickObserver> observers, Ticker ticker) {
     if (observers.isEmpty()) {
-      return executors.tick();
+      return executor;
     }
     List<TickObserver> all = List.copyOf(observers);
     return new TimedTickExecutor(
-        executors.tick(), ticker, took -> all.forEach(observer -> observer.tickCompleted(took)));
+        executor, ticker, took -> all.forEach(observer -> observer.tickCompleted(took)));
+  }
+
+  /** The IPv6 engine's tick thread ({@link DaemonExecutors#ipv6Tick}), timed as the IPv4 one. */
+  @Provides
+  @Ipv6Service
+  static ScheduledExecutorService ipv6TickExecutor(
+      DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+    return timed(executors.ipv6Tick(), observers, ticker);
   }
 
   @Provides

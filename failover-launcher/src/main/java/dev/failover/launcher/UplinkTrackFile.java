@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
@@ -12,9 +13,6 @@ import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.core.EngineStatus;
 import dev.failover.launcher.config.ConfigPaths;
-import dev.failover.launcher.config.FailoverConfig;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,24 +29,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes whether this router has a usable uplink in {@code keepalived_track_file}, for
- * keepalived's {@code track_file}: {@value #USABLE} while at least one provider is selectable (its
- * policy finds it reliable and its link is usable), {@value #NONE} while none is. With {@code
- * weight 0} keepalived puts the VRRP instance in FAULT on {@code 1}, so the router gives the LAN's
- * virtual gateway address to its partner (docs/operations.md, "Two routers with keepalived").
+ * Publishes whether this router has a usable uplink of one address family in a keepalived track
+ * file, for keepalived's {@code track_file}: {@value #USABLE} while at least one provider is
+ * selectable in that family (its policy finds it reliable and its link is usable), {@value #NONE}
+ * while none is. With {@code weight 0} keepalived puts the VRRP instance in FAULT on {@code 1}, so
+ * the router gives the LAN's virtual gateway address to its partner (docs/operations.md, "Two
+ * routers with keepalived").
  *
- * <p>After every event of the engine (a round recorded, a state change, a switch, an apply), a
+ * <p>One per family (issue 16), each following its family's engine only: {@code
+ * keepalived_track_file} the IPv4 engine, exactly as before IPv6, and {@code
+ * keepalived_track_file_ipv6} the IPv6 engine, for the VRRP instance of the IPv6 virtual addresses
+ * (keepalived keeps IPv4 and IPv6 virtual addresses in separate instances). A router whose IPv6
+ * broke while its IPv4 works keeps its IPv4 instance: were the IPv4 file to follow IPv6 too, both
+ * routers losing IPv6 through a shared upstream would both go FAULT, and the LAN would lose IPv4
+ * with IPv6.
+ *
+ * <p>After every event of its engine (a round recorded, a state change, a switch, an apply), a
  * check is queued on the tick thread, so it runs once that tick or decision is over and its status
  * is stored; checks queued while one is pending merge into it. The file is written only when the
- * answer changes, and only from the first decision on: before it, the file keeps what the last run
- * wrote ({@code RuntimeDirectoryPreserve=yes} keeps it across a restart, so a restart or a reload
- * does not move the address; keepalived's {@code init_file} sets a first value). The file is
+ * answer changes, and only from the engine's first decision on: before it, the file keeps what the
+ * last run wrote ({@code RuntimeDirectoryPreserve=yes} keeps it across a restart, so a restart or a
+ * reload does not move the address; keepalived's {@code init_file} sets a first value). The file is
  * written in place ({@code 0} or {@code 1} and a line break, one small write), which keepalived's
  * inotify watch reads at once. At stop the file stays, as the routes do.
  *
  * <p>A file that cannot be written is logged at ERROR once per run of failures. Thread-safe.
  */
-@Singleton
 final class UplinkTrackFile implements FailoverListener {
   private static final Logger logger = LoggerFactory.getLogger(UplinkTrackFile.class);
 
@@ -58,6 +64,7 @@ final class UplinkTrackFile implements FailoverListener {
   /** What the file holds while it has none. */
   static final String NONE = "1";
 
+  private final AddressFamily family;
   private final Optional<Path> file;
   private final Executor tickThread;
   private final AtomicBoolean pending = new AtomicBoolean();
@@ -66,20 +73,25 @@ final class UplinkTrackFile implements FailoverListener {
   private @Nullable String written;
   private boolean failing;
 
-  @Inject
-  UplinkTrackFile(FailoverConfig config, DaemonExecutors executors) {
-    this(config.keepalivedTrackFile(), executors.tick());
-  }
-
-  UplinkTrackFile(Optional<Path> file, Executor tickThread) {
+  /**
+   * The track file of {@code family} at {@code file} (none if empty), written on {@code
+   * tickThread}.
+   */
+  UplinkTrackFile(AddressFamily family, Optional<Path> file, Executor tickThread) {
+    this.family = checkNotNull(family, "family");
     this.file = checkNotNull(file, "file");
     this.tickThread = checkNotNull(tickThread, "tickThread");
   }
 
-  /** Starts publishing {@code status}, the engine's; called once the daemon starts. */
+  /** {@code keepalived_track_file} or {@code keepalived_track_file_ipv6}, for logs. */
+  private String key() {
+    return family == AddressFamily.IPV4 ? "keepalived_track_file" : "keepalived_track_file_ipv6";
+  }
+
+  /** Starts publishing {@code status}, its family's engine's; called once the daemon starts. */
   void attach(Supplier<EngineStatus> status) {
     this.status = checkNotNull(status, "status");
-    file.ifPresent(f -> logger.info("keepalived track file {}: 0 = usable uplink, 1 = none", f));
+    file.ifPresent(f -> logger.info("{} {}: 0 = usable {} uplink, 1 = none", key(), f, family));
   }
 
   @Override
@@ -156,13 +168,16 @@ final class UplinkTrackFile implements FailoverListener {
       written = value;
       failing = false;
       logger.info(
-          "keepalived track file {} = {}: {}",
+          "{} {} = {}: {}",
+          key(),
           file.get(),
           value,
-          usable ? "this router has a usable uplink" : "no usable uplink on this router");
+          usable
+              ? "this router has a usable " + family + " uplink"
+              : "no usable " + family + " uplink on this router");
     } catch (IOException e) {
       if (!failing) {
-        logger.error("cannot write the keepalived track file {}: {}", file.get(), e.toString());
+        logger.error("cannot write the {} {}: {}", key(), file.get(), e.toString());
       }
       failing = true;
     }

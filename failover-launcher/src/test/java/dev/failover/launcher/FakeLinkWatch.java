@@ -2,8 +2,11 @@ package dev.failover.launcher;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import dev.failover.api.Providers;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +19,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class FakeLinkWatch implements LinkWatch {
   private final Map<String, Boolean> atStart = new HashMap<>();
+  private final List<ProviderResolution> resolvedAtStart = new ArrayList<>();
   private @Nullable Sink sink;
+  private @Nullable Providers providers;
   private int starts;
   private int stops;
+
+  /** A resolution reported at start, before the links, as the real watch reports learned values. */
+  FakeLinkWatch resolvedAtStart(ProviderResolution resolution) {
+    resolvedAtStart.add(resolution);
+    return this;
+  }
 
   /** The state reported for {@code interfaceName} at start. */
   FakeLinkWatch initially(String interfaceName, boolean usable) {
@@ -31,9 +42,15 @@ final class FakeLinkWatch implements LinkWatch {
     checkState(this.sink == null, "started twice");
     this.sink = sink;
     starts++;
+    this.providers = providers;
+    resolvedAtStart.forEach(sink::providerResolved);
     for (Provider provider : providers) {
-      sink.linkChanged(
-          provider.interfaceName(), atStart.getOrDefault(provider.interfaceName(), true));
+      for (AddressFamily family : provider.families()) {
+        sink.linkChanged(
+            provider.interfaceName(),
+            family,
+            atStart.getOrDefault(provider.interfaceName(), true));
+      }
     }
   }
 
@@ -42,10 +59,25 @@ final class FakeLinkWatch implements LinkWatch {
     stops++;
   }
 
-  /** Reports a change, as the watch's thread would. */
+  /**
+   * Reports a change of the link itself, as the watch's thread would: in every family of the
+   * provider on {@code interfaceName}.
+   */
   void change(String interfaceName, boolean usable) {
+    checkState(sink != null && providers != null, "not started");
+    for (Provider provider : providers) {
+      if (provider.interfaceName().equals(interfaceName)) {
+        for (AddressFamily family : provider.families()) {
+          sink.linkChanged(interfaceName, family, usable);
+        }
+      }
+    }
+  }
+
+  /** Reports a change in {@code family} only (an address of that family lost or back). */
+  void change(String interfaceName, AddressFamily family, boolean usable) {
     checkState(sink != null, "not started");
-    sink.linkChanged(interfaceName, usable);
+    sink.linkChanged(interfaceName, family, usable);
   }
 
   int starts() {

@@ -1,27 +1,27 @@
 package dev.failover.launcher;
 
-import dev.failover.api.Provider;
+import dev.failover.api.ProviderResolution;
 import java.util.List;
 
 /**
- * A {@link RoutePreparation} for tests: counts its calls and keeps the learned providers of the
+ * A {@link RoutePreparation} for tests: counts its calls and keeps the learned resolutions of the
  * last one. Not thread-safe.
  */
 final class FakeRoutePreparation implements RoutePreparation {
   private int calls;
-  private List<Provider> learned = List.of();
+  private List<ProviderResolution> learned = List.of();
 
   @Override
-  public void prepare(List<Provider> resolved) {
+  public void prepare(List<ProviderResolution> learned) {
     calls++;
-    learned = List.copyOf(resolved);
+    this.learned = List.copyOf(learned);
   }
 
   int calls() {
     return calls;
   }
 
-  List<Provider> learned() {
+  List<ProviderResolution> learned() {
     return learned;
   }
 }

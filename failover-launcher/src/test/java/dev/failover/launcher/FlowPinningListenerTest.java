@@ -2,7 +2,10 @@ package dev.failover.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
 import dev.failover.api.ProviderStateChanged;
@@ -29,19 +32,26 @@ class FlowPinningListenerTest {
   private final List<String> calls = new ArrayList<>();
   private final FlowPinningListener listener =
       new FlowPinningListener(
-          new PinnedFlows() {
-            @Override
-            public void pin(Provider provider) {
-              calls.add("pin " + provider.id());
-            }
+          AddressFamily.IPV4, recording(), providers, id -> !linkDown.contains(id));
 
-            @Override
-            public void release(Provider provider) {
-              calls.add("release " + provider.id());
-            }
-          },
-          providers,
-          id -> !linkDown.contains(id));
+  /** A fake that records each call as "release isp1" (IPv4) or "release isp1 IPV6". */
+  private PinnedFlows recording() {
+    return new PinnedFlows() {
+      @Override
+      public void pin(Provider provider, AddressFamily family) {
+        calls.add("pin " + provider.id() + suffix(family));
+      }
+
+      @Override
+      public void release(Provider provider, AddressFamily family) {
+        calls.add("release " + provider.id() + suffix(family));
+      }
+    };
+  }
+
+  private static String suffix(AddressFamily family) {
+    return family == AddressFamily.IPV4 ? "" : " " + family.name();
+  }
 
   private void state(Provider p, ProviderState from, ProviderState to) {
     listener.onProviderStateChanged(
@@ -124,12 +134,14 @@ class FlowPinningListenerTest {
     List<String> attempts = new ArrayList<>();
     FlowPinningListener failingOnce =
         new FlowPinningListener(
+            AddressFamily.IPV4,
             new PinnedFlows() {
               @Override
-              public void pin(Provider provider) {}
+              public void pin(Provider provider, AddressFamily family) {}
 
               @Override
-              public void release(Provider provider) throws FlowPinningException {
+              public void release(Provider provider, AddressFamily family)
+                  throws FlowPinningException {
                 attempts.add(provider.id());
                 if (attempts.size() == 1) {
                   throw new FlowPinningException("refused");
@@ -150,5 +162,106 @@ class FlowPinningListenerTest {
         RoutingState.ranked(List.of(isp1, isp2), 100), ApplyOutcome.complete());
 
     assertThat(attempts).containsExactly(isp2.id(), isp2.id());
+  }
+
+  // Two listeners side by side, as the daemon has them: one per family's engine, each hearing only
+  // its own engine's events and links.
+
+  private final Provider dual1 = v6(isp1, 1);
+  private final Provider dual2 = v6(isp2, 2);
+  private final Providers dualStack = Providers.of(List.of(dual1, dual2));
+  private final Set<String> ipv6LinkDown = new HashSet<>();
+  private final FlowPinningListener ipv4Listener =
+      new FlowPinningListener(
+          AddressFamily.IPV4, recording(), dualStack, id -> !linkDown.contains(id));
+  private final FlowPinningListener ipv6Listener =
+      new FlowPinningListener(
+          AddressFamily.IPV6, recording(), dualStack, id -> !ipv6LinkDown.contains(id));
+
+  private static Provider v6(Provider p, int i) {
+    return p.withIpv6(
+        Ipv6.parse("2001:db8:" + i + "::100"),
+        Ipv6Network.parse("2001:db8:" + i + "::/64"),
+        Ipv6.parse("fe80::1"));
+  }
+
+  private static void state(
+      FlowPinningListener to, Provider p, ProviderState from, ProviderState s) {
+    to.onProviderStateChanged(
+        new ProviderStateChanged(
+            p, ProviderStatus.of(from, T0, "before"), ProviderStatus.of(s, T0, "now"), T0));
+  }
+
+  private static void applied(FlowPinningListener to, AddressFamily family, Provider... ranked) {
+    to.onRoutesApplied(RoutingState.ranked(family, List.of(ranked), 100), ApplyOutcome.complete());
+  }
+
+  @Test
+  void ipv6OnlyOutageOfMain_releasesItsIpv6FlowsAfterTheIpv6RouteMovedAndKeepsIpv4Pinned() {
+    applied(ipv4Listener, AddressFamily.IPV4, dual1, dual2);
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+
+    state(ipv6Listener, dual1, ProviderState.UP, ProviderState.DOWN);
+    assertThat(calls).as("still the IPv6 main: the switch has not been applied yet").isEmpty();
+    applied(ipv6Listener, AddressFamily.IPV6, dual2, dual1);
+    applied(ipv4Listener, AddressFamily.IPV4, dual1, dual2);
+
+    assertThat(calls).containsExactly("release " + dual1.id() + " IPV6");
+  }
+
+  @Test
+  void ipv4OnlyOutageOfBackup_releasesItsIpv4FlowsOnly() {
+    applied(ipv4Listener, AddressFamily.IPV4, dual1, dual2);
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+
+    state(ipv4Listener, dual2, ProviderState.UP, ProviderState.DOWN);
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+
+    assertThat(calls).containsExactly("release " + dual2.id());
+  }
+
+  @Test
+  void ipv6RecoversAfterRelease_pinnedAgainInIpv6Only() {
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+    state(ipv6Listener, dual2, ProviderState.UP, ProviderState.DOWN);
+    state(ipv6Listener, dual2, ProviderState.DOWN, ProviderState.RECOVERING);
+    state(ipv6Listener, dual2, ProviderState.RECOVERING, ProviderState.UP);
+
+    assertThat(calls)
+        .containsExactly("release " + dual2.id() + " IPV6", "pin " + dual2.id() + " IPV6");
+  }
+
+  @Test
+  void ipv6LinkDownOfMain_releasedAfterTheIpv6ApplyThatMovedTheRoute() {
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+    ipv6LinkDown.add(dual1.id());
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+    assertThat(calls).as("the IPv6 main route is still on it").isEmpty();
+
+    applied(ipv6Listener, AddressFamily.IPV6, dual2);
+
+    assertThat(calls).containsExactly("release " + dual1.id() + " IPV6");
+  }
+
+  @Test
+  void ipv6Listener_ipv4OnlyProvider_isNeverReleasedInIpv6() {
+    Providers mixed = Providers.of(List.of(dual1, isp2));
+    FlowPinningListener mixedIpv6 =
+        new FlowPinningListener(AddressFamily.IPV6, recording(), mixed, id -> false);
+
+    applied(mixedIpv6, AddressFamily.IPV6, dual1);
+    state(mixedIpv6, isp2, ProviderState.UP, ProviderState.DOWN);
+
+    assertThat(calls).as("dual1 carries the IPv6 main; isp2 has no IPv6 flows to pin").isEmpty();
+  }
+
+  @Test
+  void ipv6Listener_routingStateOfIpv4_isIgnored() {
+    applied(ipv6Listener, AddressFamily.IPV6, dual1, dual2);
+    state(ipv6Listener, dual1, ProviderState.UP, ProviderState.DOWN);
+
+    applied(ipv6Listener, AddressFamily.IPV4, dual2, dual1);
+
+    assertThat(calls).as("only an IPv6 apply moves the IPv6 main route").isEmpty();
   }
 }

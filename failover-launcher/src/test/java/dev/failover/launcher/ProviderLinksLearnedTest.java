@@ -32,8 +32,13 @@ class ProviderLinksLearnedTest {
           Providers.of(dhcp1, dhcp2),
           new LinkWatch.Sink() {
             @Override
-            public void linkChanged(String name, boolean usable) {
-              reported.add(name + "=" + usable);
+            public void linkChanged(
+                String name, dev.failover.api.AddressFamily family, boolean usable) {
+              reported.add(
+                  name
+                      + (family == dev.failover.api.AddressFamily.IPV4 ? "" : "/" + family.name())
+                      + "="
+                      + usable);
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.failover.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Ipv4;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
@@ -27,8 +28,9 @@ class ProviderLinksTest {
           Providers.of(providers),
           new LinkWatch.Sink() {
             @Override
-            public void linkChanged(String name, boolean usable) {
-              reported.add(name + "=" + usable);
+            public void linkChanged(String name, AddressFamily family, boolean usable) {
+              reported.add(
+                  name + (family == AddressFamily.IPV4 ? "" : "/" + family.name()) + "=" + usable);
             }
 
             @Override

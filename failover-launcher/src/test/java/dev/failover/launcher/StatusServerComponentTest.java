@@ -77,7 +77,7 @@ class StatusServerComponentTest {
         .startsWith("text/plain; version=0.0.4");
     assertThat(response.body())
         .contains("# TYPE failover_switches_total counter")
-        .contains("failover_switches_total{reason=\"STARTUP\"} 1.0");
+        .contains("failover_switches_total{family=\"ipv4\",reason=\"STARTUP\"} 1.0");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.failover.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.base.Ticker;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.ProbeRound;
@@ -12,6 +13,7 @@ import dev.failover.api.SwitchReason;
 import dev.failover.api.TestResult;
 import dev.failover.launcher.systemd.NotifyReceiver;
 import dev.failover.launcher.systemd.SystemdNotify;
+import dev.failover.testkit.FakeClock;
 import dev.failover.testkit.FakeScheduler;
 import dev.failover.testkit.TestProviders;
 import java.time.Duration;
@@ -104,6 +106,52 @@ class SystemdNotifierTest {
     tickThread.advance(Duration.ofSeconds(1));
 
     assertThat(systemd.drain()).containsExactly("WATCHDOG=1", "WATCHDOG=1");
+  }
+
+  @Test
+  void watchdog_ipv6TickThreadRunning_pingsAsWithOneThread() {
+    FakeScheduler ipv6TickThread = new FakeScheduler(tickThread.clock());
+    SystemdNotifier notifier = dualStackNotifier(ipv6TickThread, "WATCHDOG_USEC", "3000000");
+    notifier.onRoundRecorded(
+        providers.get(0), ProbeRound.of(NOW, TestResult.success(Duration.ofMillis(3))));
+
+    for (int second = 0; second < 5; second++) {
+      ipv6TickThread.runDueTasks();
+      tickThread.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(systemd.drain()).hasSize(6).containsOnly("WATCHDOG=1");
+  }
+
+  @Test
+  void watchdog_ipv6TickThreadHung_stopsPingingOnceItsHeartbeatIsOlderThanTheInterval() {
+    // The IPv6 thread never runs its tasks: a tick of its that never returns.
+    FakeScheduler ipv6TickThread = new FakeScheduler(tickThread.clock());
+    SystemdNotifier notifier = dualStackNotifier(ipv6TickThread, "WATCHDOG_USEC", "3000000");
+    notifier.onRoundRecorded(
+        providers.get(0), ProbeRound.of(NOW, TestResult.success(Duration.ofMillis(3))));
+
+    tickThread.advance(Duration.ofSeconds(3));
+    assertThat(systemd.drain())
+        .containsExactly("WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1");
+    tickThread.advance(Duration.ofSeconds(5));
+
+    assertThat(systemd.drain()).isEmpty();
+  }
+
+  private SystemdNotifier dualStackNotifier(FakeScheduler ipv6TickThread, String... environment) {
+    FakeClock clock = tickThread.clock();
+    return new SystemdNotifier(
+        SystemdNotify.fromEnvironment(systemd.environment(environment), PID),
+        tickThread,
+        List.of(ipv6TickThread),
+        Duration.ofMillis(200),
+        new Ticker() {
+          @Override
+          public long read() {
+            return clock.nanoTime();
+          }
+        });
   }
 
   @Test

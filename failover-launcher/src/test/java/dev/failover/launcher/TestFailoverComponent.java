@@ -7,6 +7,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
 import dagger.Provides;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
@@ -43,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
       ConfigModule.class,
       CoreModule.class,
       ObservabilityModule.class,
+      StatusPageIpv6Module.class,
       TrackFileModule.class,
       TestFailoverComponent.FakeLinuxModule.class,
       TestFailoverComponent.FakeTimeModule.class
@@ -68,11 +70,16 @@ interface TestFailoverComponent {
   @Component.Factory
   interface Factory {
     TestFailoverComponent create(
-        @BindsInstance FailoverConfig config, @BindsInstance FakeTestScenario scenario);
+        @BindsInstance FailoverConfig config, @BindsInstance List<FakeTestScenario> scenarios);
   }
 
   static TestFailoverComponent create(FailoverConfig config, FakeTestScenario scenario) {
-    return DaggerTestFailoverComponent.factory().create(config, scenario);
+    return create(config, List.of(scenario));
+  }
+
+  /** With several scenarios, such as one per address family for a dual-stack config. */
+  static TestFailoverComponent create(FailoverConfig config, List<FakeTestScenario> scenarios) {
+    return DaggerTestFailoverComponent.factory().create(config, scenarios);
   }
 
   /** The fake backend, the scripted scenario, the fake link watch and the fake preparation. */
@@ -112,8 +119,8 @@ interface TestFailoverComponent {
     }
 
     @Provides
-    static ProviderScenarios scenarios(FakeTestScenario scenario) {
-      return ProviderScenarios.shared(List.of(scenario));
+    static ProviderScenarios scenarios(List<FakeTestScenario> scenarios) {
+      return ProviderScenarios.shared(List.copyOf(scenarios));
     }
   }
 
@@ -162,16 +169,29 @@ interface TestFailoverComponent {
       return TimeModule.tickExecutor(executors, observers, ticker);
     }
 
+    /** The IPv6 engine ticks on the same fake scheduler: every test drives one. */
+    @Provides
+    @Ipv6Service
+    static ScheduledExecutorService ipv6TickExecutor(
+        DaemonExecutors executors, Set<TickObserver> observers, Ticker ticker) {
+      return TimeModule.ipv6TickExecutor(executors, observers, ticker);
+    }
+
     @Provides
     static ExecutorService probeExecutor(DaemonExecutors executors) {
       return executors.probes();
     }
   }
 
-  /** The fake backend, closeable as the netlink backend is, counting its closes. */
+  /**
+   * The fake backend, closeable as the netlink backend is, counting its closes; it serves both
+   * families, as the fake does, unless told to serve IPv4 only, as this version's netlink backend
+   * does.
+   */
   final class ClosingBackend implements RouteBackend, AutoCloseable {
     private final FakeRouteBackend delegate;
     private final AtomicInteger closes = new AtomicInteger();
+    private volatile boolean ipv4Only;
 
     ClosingBackend(FakeRouteBackend delegate) {
       this.delegate = delegate;
@@ -186,6 +206,21 @@ interface TestFailoverComponent {
     @Override
     public Optional<RoutingState> current() {
       return delegate.current();
+    }
+
+    @Override
+    public Optional<RoutingState> current(AddressFamily family) {
+      return delegate.current(family);
+    }
+
+    @Override
+    public boolean supports(AddressFamily family) {
+      return family == AddressFamily.IPV4 || !ipv4Only;
+    }
+
+    /** From now on, serves IPv4 only; call it before the component builds its daemon. */
+    void serveIpv4Only() {
+      ipv4Only = true;
     }
 
     @Override

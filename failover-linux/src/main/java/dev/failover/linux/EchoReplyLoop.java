@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that waits for the replies of every ICMP echo check in flight, so that a check holds a
- * socket while it waits but no thread: 16 providers &times; 2 targets cost one thread, not 32.
+ * One thread that waits for the replies of every ICMP echo check in flight, IPv4 and IPv6 alike,
+ * so that a check holds a socket while it waits but no thread: 16 providers &times; 2 targets cost
+ * one thread, not 32.
  *
  * <p>{@link SocketIcmpEchoEngine} opens, binds, connects and sends on the caller's thread (in the
  * caller's network namespace), then hands the socket over with {@link #await}. From then on only
@@ -264,19 +265,24 @@ final class EchoReplyLoop {
 
   /** Reads what the socket holds: the check's result if it came, else null. */
   private static @Nullable TestResult read(Waiting check, byte[] buffer) {
-    boolean raw = check.socket.kind() == IcmpSocket.Kind.RAW;
+    IcmpPacket.Family family = check.socket.family();
+    // An IPv4 raw socket delivers the IP header; an IPv6 one, like every ping socket, does not.
+    boolean withIpHeader =
+        check.socket.kind() == IcmpSocket.Kind.RAW && family == IcmpPacket.Family.IPV4;
     for (int reads = 0; reads < MAX_READS_PER_PASS; reads++) {
       int length;
       try {
         length = check.socket.receive(buffer);
       } catch (ErrnoException e) {
-        // An ICMP error about our request, such as "No route to host" for a host unreachable.
+        // An ICMP or ICMPv6 error about our request, such as "No route to host" for a host
+        // unreachable, reported through IP_RECVERR or IPV6_RECVERR.
         return TestResult.failure(check.elapsed.elapsed(), "ICMP error: " + e.reason());
       }
       if (length < 0) {
         return null;
       }
-      if (IcmpPacket.isEchoReply(buffer, length, raw, check.id, check.seq, check.payload)) {
+      if (IcmpPacket.isEchoReply(
+          family, buffer, length, withIpHeader, check.id, check.seq, check.payload)) {
         return TestResult.success(check.roundTrip.elapsed());
       }
     }

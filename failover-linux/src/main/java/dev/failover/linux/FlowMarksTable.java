@@ -3,6 +3,7 @@ package dev.failover.linux;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import java.util.List;
@@ -30,9 +31,21 @@ import java.util.List;
  *
  * <p>Replies are never marked or restored: they go back to the LAN by the main table. Interface
  * names are quoted; {@link Provider} only admits names the kernel takes, which hold no quote.
+ *
+ * <p>The table is of family {@code inet}, so one rule sees IPv4 and IPv6 packets alike (no
+ * expression in it is of one family: conntrack, interface and marks). A provider with one family
+ * only has its rules guarded by {@code meta nfproto ipv4} (or {@code ipv6}): the other family's
+ * flows through its interface are not its to pin (no engine of that family routes or releases it),
+ * so they stay unmarked, as IPv6 flows were before failover pinned IPv6. The script also removes
+ * the {@code ip} table of earlier versions ({@value #LEGACY_FAMILY} {@value #NAME}), in the same
+ * transaction, so that no packet is marked by both or by neither.
  */
 final class FlowMarksTable {
-  static final String FAMILY = "ip";
+  static final String FAMILY = "inet";
+
+  /** The family of the table before IPv6 was pinned; removed by install and uninstall. */
+  static final String LEGACY_FAMILY = "ip";
+
   static final String NAME = "failover";
 
   private FlowMarksTable() {}
@@ -54,15 +67,15 @@ final class FlowMarksTable {
     checkNotNull(providers, "providers");
     int mask = settings.fwmarkMask();
     String keep = hex(~mask);
-    StringBuilder text = new StringBuilder();
-    text.append("table ").append(FAMILY).append(' ').append(NAME).append(" {}\n");
-    text.append("delete table ").append(FAMILY).append(' ').append(NAME).append('\n');
+    StringBuilder text = new StringBuilder(removal());
     text.append("table ").append(FAMILY).append(' ').append(NAME).append(" {\n");
     List<Provider> all = providers;
     text.append("  chain mark_new {\n")
         .append("    type filter hook postrouting priority mangle; policy accept;\n");
     for (int i = 0; i < all.size(); i++) {
-      text.append("    ct direction original ct mark and ")
+      text.append("    ")
+          .append(familyGuard(all.get(i)))
+          .append("ct direction original ct mark and ")
           .append(hex(mask))
           .append(" == 0x0 oifname \"")
           .append(all.get(i).interfaceName())
@@ -81,9 +94,28 @@ final class FlowMarksTable {
     return text.toString();
   }
 
-  /** The {@code nft -f -} script that removes the table, and succeeds if there is none. */
+  /**
+   * The {@code nft -f -} script that removes the table (and the {@code ip} one of earlier
+   * versions), and succeeds if there is none.
+   */
   static String removal() {
-    return "table " + FAMILY + " " + NAME + " {}\ndelete table " + FAMILY + " " + NAME + "\n";
+    StringBuilder text = new StringBuilder();
+    for (String family : List.of(LEGACY_FAMILY, FAMILY)) {
+      text.append("table ").append(family).append(' ').append(NAME).append(" {}\n");
+      text.append("delete table ").append(family).append(' ').append(NAME).append('\n');
+    }
+    return text.toString();
+  }
+
+  /**
+   * {@code meta nfproto ipv4 } for a provider with IPv4 only, {@code ipv6} for one with IPv6 only,
+   * nothing for one with both.
+   */
+  private static String familyGuard(Provider provider) {
+    if (provider.families().size() == 2) {
+      return "";
+    }
+    return provider.has(AddressFamily.IPV4) ? "meta nfproto ipv4 " : "meta nfproto ipv6 ";
   }
 
   private static void chain(
@@ -96,6 +128,7 @@ final class FlowMarksTable {
     for (int i = 0; i < all.size(); i++) {
       String mark = hex(mark(i, mask));
       text.append("    ")
+          .append(familyGuard(all.get(i)))
           .append(guard)
           .append("ct direction original ct mark and ")
           .append(hex(mask))

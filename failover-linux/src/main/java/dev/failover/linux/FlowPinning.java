@@ -5,9 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.base.Ascii;
 import com.google.common.base.CharMatcher;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
-import dev.failover.linux.netlink.AddressFamily;
 import dev.failover.linux.netlink.CtNetlink;
 import dev.failover.linux.netlink.NetlinkException;
 import dev.failover.linux.netlink.Request;
@@ -30,15 +30,17 @@ import org.slf4j.LoggerFactory;
  * marks each new connection leaving through a provider's interface with that provider's mark (under
  * {@link FlowPinningSettings#fwmarkMask()}) and, with pinning, puts the mark back on the
  * connection's later packets; and one rule {@code fwmark MARK/MASK lookup TABLE} per usable
- * provider, at {@link FlowPinningSettings#rulePriority()} with protocol {@link
- * FlowPinningSettings#ruleProtocol()}, which the route backend neither makes nor deletes.
+ * provider and family it has (an IPv4 and an IPv6 rule, the same mark and table), at {@link
+ * FlowPinningSettings#rulePriority()} with protocol {@link FlowPinningSettings#ruleProtocol()},
+ * which the route backend neither makes nor deletes.
  *
  * <p>{@link #install()} runs {@code nft -f -} once (at start or reload; never on a switch) and adds
- * every provider's rule: a restarted daemon keeps every flow where it is. {@link
- * #release(Provider)} and {@link #pin(Provider)} are netlink requests only: deleting a provider's
- * rule and its conntrack entries is two messages, no process. {@link #uninstall()} removes the
- * table and the rules. The user's own tables, rules and the mark bits outside the mask are never
- * touched.
+ * every provider's rules: a restarted daemon keeps every flow where it is. {@link #release} and
+ * {@link #pin} are netlink requests only, and per family, since each family has its own engine and
+ * its own main route: deleting a provider's rule of a family and its conntrack entries of that
+ * family is two messages, no process, and leaves the other family's flows pinned. {@link
+ * #uninstall()} removes the table and the rules. The user's own tables, rules and the mark bits
+ * outside the mask are never touched.
  *
  * <p>Thread-safe: every method is synchronized. Each call opens its own netlink sockets (in the
  * calling thread's namespace, or through the openers a test gives).
@@ -133,7 +135,9 @@ public final class FlowPinning {
     List<RuleMessage> wanted = new ArrayList<>();
     if (settings.pinFlows()) {
       for (Provider p : providers) {
-        wanted.add(rule(p));
+        for (AddressFamily family : p.families()) {
+          wanted.add(rule(p, family));
+        }
       }
     }
     try (RtNetlink kernel = rtnetlink.open()) {
@@ -166,22 +170,28 @@ public final class FlowPinning {
   }
 
   /**
-   * Releases {@code provider}, which stopped being usable: deletes its {@code fwmark} rule (its
-   * pinned flows fall through to the main route) and then the conntrack entries {@link
-   * FlowPinningSettings#flushOnDown()} names. Call it after the main route left the provider, so
-   * that the flows' next packets take the new main uplink. Idempotent.
+   * Releases {@code provider}'s flows of {@code family}, which stopped being usable: deletes its
+   * {@code fwmark} rule of that family (its pinned flows fall through to the main route) and then
+   * the conntrack entries of that family {@link FlowPinningSettings#flushOnDown()} names ({@code
+   * all}: every flow of the family). Call it after the main route of that family left the provider,
+   * so that the flows' next packets take the new main uplink. The other family's rule and flows
+   * stay. Idempotent.
    *
+   * @throws IllegalArgumentException if {@code provider} is not configured or lacks {@code family}
    * @throws FlowPinningException if the kernel refused a request (the other one is still tried)
    */
-  public synchronized void release(Provider provider) throws FlowPinningException {
+  public synchronized void release(Provider provider, AddressFamily family)
+      throws FlowPinningException {
     int mark = markOf(provider);
+    checkFamily(provider, family);
     List<String> failures = new ArrayList<>();
     if (settings.pinFlows()) {
+      RuleMessage rule = rule(provider, family);
       try (RtNetlink kernel = rtnetlink.open()) {
-        Result result = kernel.transact(List.of(Request.deleteRule(rule(provider)))).get(0);
+        Result result = kernel.transact(List.of(Request.deleteRule(rule))).get(0);
         // ENOENT: already gone (released before, or a restart without it).
         if (!result.succeeded() && result.errno() != 2) {
-          failures.add("delete " + rule(provider) + ": " + result.describe());
+          failures.add("delete " + rule + ": " + result.describe());
         }
       } catch (NetlinkException e) {
         failures.add("delete the fwmark rule: " + e.getMessage());
@@ -192,9 +202,9 @@ public final class FlowPinning {
       case PROVIDER, ALL -> {
         try (CtNetlink conntrack = ctnetlink.open()) {
           if (settings.flushOnDown() == FlushFlowsOnDown.ALL) {
-            conntrack.deleteAll();
+            conntrack.deleteAll(netlink(family));
           } else {
-            conntrack.deleteByMark(mark, settings.fwmarkMask());
+            conntrack.deleteByMark(netlink(family), mark, settings.fwmarkMask());
           }
         } catch (NetlinkException e) {
           failures.add("delete the conntrack entries: " + e.getMessage());
@@ -203,53 +213,87 @@ public final class FlowPinning {
     }
     if (!failures.isEmpty()) {
       throw new FlowPinningException(
-          "release of provider '" + provider.id() + "': " + String.join("; ", failures));
+          "release of provider '"
+              + provider.id()
+              + "' ("
+              + family
+              + "): "
+              + String.join("; ", failures));
     }
     logger.info(
-        "provider '{}' released: {}{}",
+        "provider '{}' released ({}): {}{}",
         provider.id(),
+        family,
         settings.pinFlows() ? "its fwmark rule deleted, " : "",
         switch (settings.flushOnDown()) {
           case NONE -> "its flows left to time out (flush_flows_on_down = none)";
           case PROVIDER -> "its flows (mark " + FlowMarksTable.hex(mark) + ") deleted";
-          case ALL -> "every flow deleted (flush_flows_on_down = all)";
+          case ALL -> "every flow of the family deleted (flush_flows_on_down = all)";
         });
   }
 
   /**
-   * Pins {@code provider} again, usable once more: adds its {@code fwmark} rule if it is missing.
-   * Idempotent; nothing to do without pinning.
+   * Pins {@code provider}'s flows of {@code family} again, usable once more: adds its {@code
+   * fwmark} rule of that family if it is missing. Idempotent; nothing to do without pinning.
    *
+   * @throws IllegalArgumentException if {@code provider} is not configured or lacks {@code family}
    * @throws FlowPinningException if the kernel refused the rule
    */
-  public synchronized void pin(Provider provider) throws FlowPinningException {
+  public synchronized void pin(Provider provider, AddressFamily family)
+      throws FlowPinningException {
+    markOf(provider);
+    checkFamily(provider, family);
     if (!settings.pinFlows()) {
       return;
     }
-    RuleMessage rule = rule(provider);
+    RuleMessage rule = rule(provider, family);
+    String what = "pin provider '" + provider.id() + "' (" + family + ")";
     try (RtNetlink kernel = rtnetlink.open()) {
       Result result = kernel.transact(List.of(Request.addRule(rule))).get(0);
       if (!result.succeeded() && result.errno() != 17) { // EEXIST: already there
-        throw new FlowPinningException(
-            "pin provider '" + provider.id() + "': add " + rule + ": " + result.describe());
+        throw new FlowPinningException(what + ": add " + rule + ": " + result.describe());
       }
-      logger.info("provider '{}' pinned: {}", provider.id(), rule);
+      logger.info("provider '{}' pinned ({}): {}", provider.id(), family, rule);
     } catch (NetlinkException e) {
-      throw new FlowPinningException("pin provider '" + provider.id() + "': " + e.getMessage(), e);
+      throw new FlowPinningException(what + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * How many conntrack entries carry each provider's mark, by provider id in priority order: one
-   * dump per provider, filtered by the kernel.
+   * How many conntrack entries carry each provider's mark, by provider id in priority order, the
+   * families it has together: one dump per provider and family, filtered by the kernel.
    *
    * @throws FlowPinningException if the kernel refused a dump
    */
   public Map<String, Long> flowCounts() throws FlowPinningException {
     Map<String, Long> counts = new LinkedHashMap<>();
+    for (Provider p : providers) {
+      counts.put(p.id(), 0L);
+    }
+    for (AddressFamily family : AddressFamily.values()) {
+      flowCounts(family).forEach((id, count) -> counts.merge(id, count, Long::sum));
+    }
+    return counts;
+  }
+
+  /**
+   * How many conntrack entries of {@code family} carry each provider's mark, by provider id in
+   * priority order, for the providers that have {@code family}: one dump per provider, filtered by
+   * the kernel.
+   *
+   * @throws FlowPinningException if the kernel refused a dump
+   */
+  public Map<String, Long> flowCounts(AddressFamily family) throws FlowPinningException {
+    checkNotNull(family, "family");
+    Map<String, Long> counts = new LinkedHashMap<>();
+    List<Provider> having = providers.stream().filter(p -> p.has(family)).toList();
+    if (having.isEmpty()) {
+      return counts;
+    }
     try (CtNetlink conntrack = ctnetlink.open()) {
-      for (Provider p : providers) {
-        counts.put(p.id(), conntrack.countByMark(markOf(p), settings.fwmarkMask()));
+      for (Provider p : having) {
+        counts.put(
+            p.id(), conntrack.countByMark(netlink(family), markOf(p), settings.fwmarkMask()));
       }
     } catch (NetlinkException e) {
       throw new FlowPinningException("count the flows: " + e.getMessage(), e);
@@ -267,15 +311,21 @@ public final class FlowPinning {
    */
   public synchronized List<String> uninstall() throws FlowPinningException {
     List<String> removed = new ArrayList<>();
-    if (tablePresent()) {
+    List<String> tables = tablesPresent();
+    if (!tables.isEmpty()) {
       nft(FlowMarksTable.removal(), "remove the nftables table " + FlowMarksTable.NAME);
-      removed.add("nft delete table " + FlowMarksTable.FAMILY + " " + FlowMarksTable.NAME);
+      for (String table : tables) {
+        removed.add("nft delete " + table);
+      }
     }
     try (RtNetlink kernel = rtnetlink.open()) {
       List<Request> requests = new ArrayList<>();
       for (RuleMessage rule : ownRules(kernel)) {
         requests.add(Request.deleteRule(rule));
-        removed.add("ip rule del " + rule);
+        removed.add(
+            (rule.family() == dev.failover.linux.netlink.AddressFamily.INET6 ? "ip -6" : "ip")
+                + " rule del "
+                + rule);
       }
       check(kernel.transact(requests), "remove the fwmark rules");
     } catch (NetlinkException e) {
@@ -284,11 +334,14 @@ public final class FlowPinning {
     return removed;
   }
 
-  /** Whether failover's nftables table exists (read with {@code nft list tables}). */
-  private boolean tablePresent() throws FlowPinningException {
+  /**
+   * Failover's nftables tables that exist, as {@code nft list tables} prints them: the {@code inet}
+   * one, and the {@code ip} one of versions before IPv6 (read with {@code nft list tables}).
+   */
+  private List<String> tablesPresent() throws FlowPinningException {
     CommandResult result;
     try {
-      result = runner.run(List.of("nft", "list", "tables", FlowMarksTable.FAMILY));
+      result = runner.run(List.of("nft", "list", "tables"));
     } catch (CommandException e) {
       throw new FlowPinningException("list the nftables tables: " + e.getMessage(), e);
     }
@@ -299,16 +352,16 @@ public final class FlowPinning {
               + ": "
               + trim(result.stderr()));
     }
-    return result
-        .stdout()
-        .lines()
-        .anyMatch(
-            line ->
-                line.strip().equals("table " + FlowMarksTable.FAMILY + " " + FlowMarksTable.NAME));
+    List<String> ours =
+        List.of(
+            "table " + FlowMarksTable.LEGACY_FAMILY + " " + FlowMarksTable.NAME,
+            "table " + FlowMarksTable.FAMILY + " " + FlowMarksTable.NAME);
+    return result.stdout().lines().map(String::strip).filter(ours::contains).toList();
   }
 
-  private RuleMessage rule(Provider p) {
+  private RuleMessage rule(Provider p, AddressFamily family) {
     return RuleMessage.fwmark(
+        netlink(family),
         markOf(p),
         settings.fwmarkMask(),
         p.rtTableId(),
@@ -316,16 +369,33 @@ public final class FlowPinning {
         settings.ruleProtocol());
   }
 
-  /** Failover's fwmark rules: its protocol and a mark selector, whatever their priority. */
+  private static void checkFamily(Provider provider, AddressFamily family) {
+    checkNotNull(family, "family");
+    checkArgument(
+        provider.has(family), "provider '%s' has no %s to pin or release", provider.id(), family);
+  }
+
+  private static dev.failover.linux.netlink.AddressFamily netlink(AddressFamily family) {
+    return family == AddressFamily.IPV6
+        ? dev.failover.linux.netlink.AddressFamily.INET6
+        : dev.failover.linux.netlink.AddressFamily.INET;
+  }
+
+  /**
+   * Failover's fwmark rules of both families: its protocol and a mark selector, whatever their
+   * priority.
+   */
   private List<RuleMessage> ownRules(RtNetlink kernel) throws NetlinkException {
     List<RuleMessage> own = new ArrayList<>();
-    kernel.dumpRules(
-        AddressFamily.INET,
-        rule -> {
-          if (rule.protocol() == settings.ruleProtocol() && rule.hasFwmark()) {
-            own.add(rule);
-          }
-        });
+    for (AddressFamily family : AddressFamily.values()) {
+      kernel.dumpRules(
+          netlink(family),
+          rule -> {
+            if (rule.protocol() == settings.ruleProtocol() && rule.hasFwmark()) {
+              own.add(rule);
+            }
+          });
+    }
     return own;
   }
 

@@ -1,20 +1,25 @@
 package dev.failover.linux;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import dev.failover.linux.IcmpPacket.Family;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * One IPv4 ICMP socket, opened, configured, used and closed through a handful of libc calls (JNA
+ * One ICMP socket, IPv4 ({@code AF_INET, IPPROTO_ICMP}) or IPv6 ({@code AF_INET6,
+ * IPPROTO_ICMPV6}), opened, configured, used and closed through a handful of libc calls (JNA
  * direct mapping, so no process and no reflection per call).
  *
  * <p>Not thread-safe: {@link SocketIcmpEchoEngine} opens one per check and uses it from one thread
@@ -27,16 +32,19 @@ final class IcmpSocket implements AutoCloseable {
   /** The two kinds of ICMP socket Linux offers. */
   enum Kind {
     /**
-     * A "ping socket" ({@code SOCK_DGRAM, IPPROTO_ICMP}): allowed without privilege when the
-     * process's group is inside {@code net.ipv4.ping_group_range}. The kernel sets the echo id to
-     * the socket's own identifier, fills in the checksum, and hands the socket only the replies
-     * that carry that identifier, without the IP header.
+     * A "ping socket" ({@code SOCK_DGRAM, IPPROTO_ICMP} or {@code IPPROTO_ICMPV6}): allowed without
+     * privilege when the process's group is inside {@code net.ipv4.ping_group_range}, which governs
+     * IPv6 ping sockets too. The kernel sets the echo id to the socket's own identifier, fills in
+     * the checksum, and hands the socket only the replies that carry that identifier, without the
+     * IP header.
      */
     DATAGRAM,
     /**
-     * A raw ICMP socket ({@code SOCK_RAW, IPPROTO_ICMP}): needs {@code CAP_NET_RAW}. It sees a copy
-     * of every ICMP packet that matches its bound and connected addresses, IP header included, so
-     * the reply must be matched by id, sequence and payload.
+     * A raw ICMP socket ({@code SOCK_RAW, IPPROTO_ICMP} or {@code IPPROTO_ICMPV6}): needs {@code
+     * CAP_NET_RAW}. It sees a copy of every ICMP packet that matches its bound and connected
+     * addresses (an IPv4 one with the IP header, an IPv6 one without), so the reply must be matched
+     * by id, sequence and payload. On an IPv6 one the kernel computes the ICMPv6 checksum of what
+     * is sent and checks that of what is received.
      */
     RAW
   }
@@ -72,12 +80,20 @@ final class IcmpSocket implements AutoCloseable {
   // Socket types are 2 and 3 on every Linux architecture except MIPS, which swapped DGRAM and STREAM.
   private static final boolean MIPS = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT).startsWith("mips");
   private static final int AF_INET = 2;
+  private static final int AF_INET6 = 10;
   private static final int SOCK_DGRAM = MIPS ? 1 : 2;
   private static final int SOCK_RAW = 3;
   private static final int SOCK_CLOEXEC = 0x80000;
   private static final int IPPROTO_ICMP = 1;
+  private static final int IPPROTO_ICMPV6 = 58;
   private static final int SOL_IP = 0;
   private static final int IP_RECVERR = 11;
+  private static final int SOL_IPV6 = 41;
+  private static final int IPV6_RECVERR = 25;
+  private static final int SOL_ICMPV6 = 58;
+  private static final int ICMPV6_FILTER = 1;
+  private static final int SOCKADDR_IN_LENGTH = 16;
+  private static final int SOCKADDR_IN6_LENGTH = 28;
   private static final int SOL_RAW = 255;
   private static final int ICMP_FILTER = 1;
   private static final int POLLIN = 0x1;
@@ -133,66 +149,107 @@ final class IcmpSocket implements AutoCloseable {
   }
 
   private final Kind kind;
+  private final Family family;
   private int fd;
 
-  private IcmpSocket(Kind kind, int fd) {
+  private IcmpSocket(Kind kind, Family family, int fd) {
     this.kind = kind;
+    this.family = family;
     this.fd = fd;
   }
 
   /**
-   * Opens a socket of {@code kind} in the calling thread's network namespace.
+   * Opens a socket of {@code kind} and {@code family} in the calling thread's network namespace.
    *
    * @throws ErrnoException if the kernel refuses, typically {@code EACCES} for a ping socket
-   *     outside {@code ping_group_range} or {@code EPERM} for a raw socket without {@code
-   *     CAP_NET_RAW}
+   *     outside {@code ping_group_range}, {@code EPERM} for a raw socket without {@code
+   *     CAP_NET_RAW}, or {@code EAFNOSUPPORT} for IPv6 on a kernel without it
    */
-  static IcmpSocket open(Kind kind) throws ErrnoException {
+  static IcmpSocket open(Kind kind, Family family) throws ErrnoException {
     checkNotNull(kind, "kind");
+    checkNotNull(family, "family");
     int type = (kind == Kind.DATAGRAM ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC;
-    int fd = LibC.socket(AF_INET, type, IPPROTO_ICMP);
+    int fd = family == Family.IPV4
+        ? LibC.socket(AF_INET, type, IPPROTO_ICMP)
+        : LibC.socket(AF_INET6, type, IPPROTO_ICMPV6);
     if (fd < 0) {
       throw new ErrnoException("socket(" + kind.name().toLowerCase(Locale.ROOT) + ")", Native.getLastError());
     }
-    return new IcmpSocket(kind, fd);
+    return new IcmpSocket(kind, family, fd);
   }
 
   Kind kind() {
     return kind;
   }
 
-  /** Binds the socket to {@code source}, so that the policy rule {@code from SOURCE} applies. */
-  void bind(Inet4Address source) throws ErrnoException {
-    check(LibC.bind(fd(), sockaddr(source), 16), "bind");
+  Family family() {
+    return family;
+  }
+
+  /**
+   * Binds the socket to {@code source}, so that the policy rule {@code from SOURCE} applies.
+   *
+   * @throws IllegalArgumentException if {@code source} is not of the socket's family
+   */
+  void bind(InetAddress source) throws ErrnoException {
+    byte[] sockaddr = sockaddr(source);
+    check(LibC.bind(fd(), sockaddr, sockaddr.length), "bind");
   }
 
   /**
    * Connects the socket to {@code target}: routes it now (an unreachable route fails here) and
    * makes the kernel deliver only packets from {@code target}.
+   *
+   * @throws IllegalArgumentException if {@code target} is not of the socket's family
    */
-  void connect(Inet4Address target) throws ErrnoException {
-    check(LibC.connect(fd(), sockaddr(target), 16), "connect");
+  void connect(InetAddress target) throws ErrnoException {
+    byte[] sockaddr = sockaddr(target);
+    check(LibC.connect(fd(), sockaddr, sockaddr.length), "connect");
   }
 
   /**
    * Asks the kernel to report ICMP errors about this socket's packets (destination unreachable
-   * from a gateway, or from the router itself when the gateway does not answer ARP) as errors of
-   * {@link #receive}; without it most of them are dropped silently and the check times out.
+   * from a gateway, or from the router itself when the gateway does not answer ARP or neighbour
+   * solicitation) as errors of {@link #receive}: {@code IP_RECVERR} for IPv4, {@code
+   * IPV6_RECVERR} for IPv6. Without it the kernel reports only what it deems hard errors (for
+   * IPv6 such as "administratively prohibited"), drops the rest silently ("no route", "address
+   * unreachable", "time exceeded"), and the check times out.
    */
   void reportErrors() throws ErrnoException {
-    check(LibC.setsockopt(fd(), SOL_IP, IP_RECVERR, intBytes(1), 4), "setsockopt(IP_RECVERR)");
+    if (family == Family.IPV4) {
+      check(LibC.setsockopt(fd(), SOL_IP, IP_RECVERR, intBytes(1), 4), "setsockopt(IP_RECVERR)");
+    } else {
+      check(LibC.setsockopt(fd(), SOL_IPV6, IPV6_RECVERR, intBytes(1), 4),
+          "setsockopt(IPV6_RECVERR)");
+    }
   }
 
   /**
    * Lets only echo replies through to a raw socket, so that other ICMP traffic between the same
-   * addresses does not wake the check.
+   * addresses does not wake the check: {@code ICMP_FILTER} for IPv4, {@code ICMPV6_FILTER} for
+   * IPv6. ICMP errors about the socket's packets still reach {@link #reportErrors()}.
    *
    * @throws IllegalStateException if this is not a raw socket
    */
   void acceptOnlyEchoReplies() throws ErrnoException {
     checkState(kind == Kind.RAW, "ICMP_FILTER applies to raw sockets only, this is %s", kind);
-    // A set bit blocks that ICMP type; type 0 is the echo reply.
-    check(LibC.setsockopt(fd(), SOL_RAW, ICMP_FILTER, intBytes(~1), 4), "setsockopt(ICMP_FILTER)");
+    if (family == Family.IPV4) {
+      // A set bit blocks that ICMP type; type 0 is the echo reply.
+      check(LibC.setsockopt(fd(), SOL_RAW, ICMP_FILTER, intBytes(~1), 4),
+          "setsockopt(ICMP_FILTER)");
+      return;
+    }
+    // struct icmp6_filter: 256 bits, one per ICMPv6 type; a set bit blocks that type (Linux's
+    // ICMP6_FILTER_SETBLOCK), so all are set but the echo reply's.
+    int[] words = new int[8];
+    Arrays.fill(words, -1);
+    words[IcmpPacket.ECHO_REPLY_V6 >>> 5] &= ~(1 << (IcmpPacket.ECHO_REPLY_V6 & 31));
+    ByteBuffer filter = ByteBuffer.allocate(32).order(HOST);
+    for (int word : words) {
+      filter.putInt(word);
+    }
+    check(LibC.setsockopt(fd(), SOL_ICMPV6, ICMPV6_FILTER, filter.array(), 32),
+        "setsockopt(ICMPV6_FILTER)");
   }
 
   /** Sends {@code packet} (an ICMP message, without IP header) to the connected target. */
@@ -320,11 +377,27 @@ final class IcmpSocket implements AutoCloseable {
     }
   }
 
-  /** A {@code struct sockaddr_in} for {@code address}, port 0; the family is in host order. */
-  private static byte[] sockaddr(Inet4Address address) {
-    byte[] sockaddr = new byte[16];
-    ByteBuffer.wrap(sockaddr).order(HOST).putShort(0, (short) AF_INET);
-    System.arraycopy(address.getAddress(), 0, sockaddr, 4, 4);
+  /**
+   * A {@code struct sockaddr_in} or {@code sockaddr_in6} for {@code address}, port 0 (the family is
+   * in host order). An IPv6 one carries flow label 0 and scope id 0: {@link IcmpPacket#family}
+   * refuses the link-local addresses that would need a scope.
+   */
+  private byte[] sockaddr(InetAddress address) {
+    byte[] raw = address.getAddress();
+    if (family == Family.IPV4) {
+      checkArgument(raw.length == 4, "an IPv4 socket needs an IPv4 address, was %s",
+          address.getHostAddress());
+      byte[] sockaddr = new byte[SOCKADDR_IN_LENGTH];
+      ByteBuffer.wrap(sockaddr).order(HOST).putShort(0, (short) AF_INET);
+      System.arraycopy(raw, 0, sockaddr, 4, 4);
+      return sockaddr;
+    }
+    checkArgument(address instanceof Inet6Address, "an IPv6 socket needs an IPv6 address, was %s",
+        address.getHostAddress());
+    // sa_family (2), sin6_port (2), sin6_flowinfo (4), sin6_addr (16), sin6_scope_id (4).
+    byte[] sockaddr = new byte[SOCKADDR_IN6_LENGTH];
+    ByteBuffer.wrap(sockaddr).order(HOST).putShort(0, (short) AF_INET6);
+    System.arraycopy(raw, 0, sockaddr, 8, 16);
     return sockaddr;
   }
 
@@ -334,6 +407,6 @@ final class IcmpSocket implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "IcmpSocket[" + kind + ", fd " + fd + "]";
+    return "IcmpSocket[" + family + " " + kind + ", fd " + fd + "]";
   }
 }

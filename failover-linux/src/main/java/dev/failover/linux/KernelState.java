@@ -11,6 +11,8 @@ import dev.failover.linux.netlink.RouteMessage;
 import dev.failover.linux.netlink.RtNetlink;
 import dev.failover.linux.netlink.RuleMessage;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,9 +62,10 @@ record KernelState(
    * @param name its name (the kernel's bytes, decoded as UTF-8)
    * @param up whether it is administratively up (flag UP)
    * @param carrier whether it has carrier (LOWER_UP, not NO-CARRIER)
-   * @param addresses its IPv4 addresses
+   * @param addresses its addresses of the family that was read, without IPv6 addresses still
+   *     tentative or that failed duplicate address detection
    */
-  record Link(int index, String name, boolean up, boolean carrier, List<Inet4Address> addresses) {
+  record Link(int index, String name, boolean up, boolean carrier, List<InetAddress> addresses) {
     Link {
       checkNotNull(name, "name");
       addresses = List.copyOf(addresses);
@@ -99,24 +102,28 @@ record KernelState(
   }
 
   /**
-   * Reads the state: the links and addresses, every IPv4 rule, the main table's default routes, and
-   * the routes of {@code protocol} in {@code tables} and in every table a rule of {@code protocol}
-   * looks up (so that the tables of a provider no longer configured are found while its rule is
-   * there). A dump the kernel flags as interrupted is read again, up to 3 times.
+   * Reads the state of {@code family}: the links and their addresses of that family, every rule
+   * of it, its main table's default routes, and its routes of {@code protocol} in {@code tables}
+   * and in every table a rule of {@code protocol} looks up (so that the tables of a provider no
+   * longer configured are found while its rule is there). Nothing of the other family is read,
+   * so what is computed from the result never touches it. A dump the kernel flags as interrupted
+   * is read again, up to 3 times.
    *
    * @throws NetlinkException if a dump fails; {@code netlink} is unusable then
    */
-  static KernelState read(RtNetlink netlink, int protocol, Set<Integer> tables)
+  static KernelState read(
+      RtNetlink netlink, AddressFamily family, int protocol, Set<Integer> tables)
       throws NetlinkException {
-    return read(netlink, protocol, Depth.LISTED_TABLES, tables);
+    return read(netlink, family, protocol, Depth.LISTED_TABLES, tables);
   }
 
   /**
    * Reads the state like {@link #read}, but the routes of {@code protocol} in every table: the
    * kernel walks every table and sends only those routes (for the {@code uninstall} command).
    */
-  static KernelState readEveryTable(RtNetlink netlink, int protocol) throws NetlinkException {
-    return read(netlink, protocol, Depth.EVERY_TABLE, Set.of());
+  static KernelState readEveryTable(RtNetlink netlink, AddressFamily family, int protocol)
+      throws NetlinkException {
+    return read(netlink, family, protocol, Depth.EVERY_TABLE, Set.of());
   }
 
   /**
@@ -126,8 +133,9 @@ record KernelState(
    *
    * @throws NetlinkException if a dump fails; {@code netlink} is unusable then
    */
-  static KernelState readMainDefaults(RtNetlink netlink) throws NetlinkException {
-    return read(netlink, 0, Depth.MAIN_DEFAULTS, Set.of());
+  static KernelState readMainDefaults(RtNetlink netlink, AddressFamily family)
+      throws NetlinkException {
+    return read(netlink, family, 0, Depth.MAIN_DEFAULTS, Set.of());
   }
 
   /** How much of the routing state a read covers. */
@@ -140,10 +148,11 @@ record KernelState(
     EVERY_TABLE
   }
 
-  private static KernelState read(RtNetlink netlink, int protocol, Depth depth, Set<Integer> tables)
+  private static KernelState read(
+      RtNetlink netlink, AddressFamily family, int protocol, Depth depth, Set<Integer> tables)
       throws NetlinkException {
     for (int attempt = 1; ; attempt++) {
-      Reader reader = new Reader();
+      Reader reader = new Reader(family);
       reader.read(netlink, protocol, depth, tables);
       if (!reader.interrupted || attempt == READ_ATTEMPTS) {
         if (reader.interrupted) {
@@ -157,11 +166,16 @@ record KernelState(
   /** One attempt to read the state. */
   private static final class Reader {
     private final List<LinkMessage> links = new ArrayList<>();
-    private final Map<Integer, List<Inet4Address>> addresses = new HashMap<>();
+    private final AddressFamily family;
+    private final Map<Integer, List<InetAddress>> addresses = new HashMap<>();
     private final List<RuleMessage> rules = new ArrayList<>();
     private final List<RouteMessage> mainDefaults = new ArrayList<>();
     private final List<RouteMessage> tableRoutes = new ArrayList<>();
     private boolean interrupted;
+
+    Reader(AddressFamily family) {
+      this.family = family;
+    }
 
     void read(RtNetlink netlink, int protocol, Depth depth, Set<Integer> tables)
         throws NetlinkException {
@@ -174,12 +188,12 @@ record KernelState(
                     }
                   })
               .interrupted();
-      interrupted |= netlink.dumpAddresses(AddressFamily.INET, 0, this::addAddress).interrupted();
+      interrupted |= netlink.dumpAddresses(family, 0, this::addAddress).interrupted();
       // The kernel cannot filter by destination: the main table streams through, defaults stay.
       interrupted |=
           netlink
               .dumpRoutes(
-                  RouteFilter.table(AddressFamily.INET, MAIN_TABLE),
+                  RouteFilter.table(family, MAIN_TABLE),
                   route -> {
                     if (route.isDefault()) {
                       mainDefaults.add(route);
@@ -189,12 +203,12 @@ record KernelState(
       if (depth == Depth.MAIN_DEFAULTS) {
         return;
       }
-      interrupted |= netlink.dumpRules(AddressFamily.INET, rules::add).interrupted();
+      interrupted |= netlink.dumpRules(family, rules::add).interrupted();
       if (depth == Depth.EVERY_TABLE) {
         interrupted |=
             netlink
                 .dumpRoutes(
-                    RouteFilter.all(AddressFamily.INET).withProtocol(protocol),
+                    RouteFilter.all(family).withProtocol(protocol),
                     route -> {
                       if (route.table() != MAIN_TABLE) {
                         tableRoutes.add(route);
@@ -213,15 +227,24 @@ record KernelState(
         interrupted |=
             netlink
                 .dumpRoutes(
-                    RouteFilter.table(AddressFamily.INET, table).withProtocol(protocol),
+                    RouteFilter.table(family, table).withProtocol(protocol),
                     tableRoutes::add)
                 .interrupted();
       }
     }
 
     private void addAddress(AddressMessage address) {
-      if (address.interfaceAddress() instanceof Inet4Address ipv4) {
-        addresses.computeIfAbsent(address.index(), i -> new ArrayList<>()).add(ipv4);
+      InetAddress a = address.interfaceAddress();
+      boolean ofFamily =
+          family == AddressFamily.INET6 ? a instanceof Inet6Address : a instanceof Inet4Address;
+      // An IPv6 address still in duplicate address detection, or that failed it, is not held yet:
+      // the kernel refuses it as a route's source, and nothing can be sent from it.
+      boolean unusable =
+          a instanceof Inet6Address
+              && (address.flags() & (InterfaceView.IFA_F_TENTATIVE | InterfaceView.IFA_F_DADFAILED))
+                  != 0;
+      if (ofFamily && !unusable) {
+        addresses.computeIfAbsent(address.index(), i -> new ArrayList<>()).add(a);
       }
     }
 

@@ -31,9 +31,11 @@ public interface LinkListener {
   /**
    * Something about interface {@code view.name()} changed: the link, its IPv4 addresses, or (for a
    * monitor {@linkplain LinkMonitor#followingDefaultRoutes following them}) the main table's
-   * default routes through it. Comes after the finer calls above for the same change, once per
-   * change, with the whole picture, for a listener that learns an uplink's values from its
-   * interface ({@link UplinkResolver}). Ignored by default.
+   * default routes through it, its IPv6 addresses or IPv6 default routes (only what {@link
+   * InterfaceView} keeps of them: a router advertisement that refreshes lifetimes is no change).
+   * Comes after the finer calls above for the same change, once per change, with the whole
+   * picture, for a listener that learns an uplink's values from its interface ({@link
+   * UplinkResolver}, {@link Ipv6UplinkResolver}). Ignored by default.
    */
   default void onInterfaceChanged(InterfaceView view) {}
 

@@ -17,6 +17,8 @@ import dev.failover.linux.netlink.RouteFilter;
 import dev.failover.linux.netlink.RouteMessage;
 import dev.failover.linux.netlink.RtNetlink;
 import java.net.Inet4Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -47,8 +49,19 @@ import org.slf4j.LoggerFactory;
  * than they were read, and the kernel dropped some), every interface and address is read again and
  * every difference from what was last reported is reported: a change can come late, never get lost.
  * {@link #close()} ends the thread and closes the socket; nothing is left behind. No process is
- * started. Route notifications are not followed: nothing here needs them, and a router that loads a
- * large table would only overrun the socket.
+ * started. A plain monitor follows no route notifications: a router that loads a large table would
+ * only overrun the socket; one {@linkplain #followingDefaultRoutes following default routes} does,
+ * for the uplinks that learn their values from their interface.
+ *
+ * <p><b>IPv6</b> (the groundwork for issue 16). A monitor following default routes also joins the
+ * IPv6 address and route groups ({@code RTNLGRP_IPV6_IFADDR}, {@code RTNLGRP_IPV6_ROUTE}), when the
+ * kernel has IPv6, and its views ({@link LinkListener#onInterfaceChanged}) carry each interface's
+ * IPv6 addresses and the main table's IPv6 default routes through it, other programs' only. What
+ * counts as a change is what {@link InterfaceView} keeps: a global address added or removed, its
+ * prefix length or peer, whether it is tentative, optimistic, dadfailed, deprecated or temporary; a
+ * default route's gateway, metric, device, protocol, type or next-hop kind. A router advertisement
+ * that only refreshes lifetimes and expiries, a link-local address, or {@code linkdown} on a route
+ * wakes no listener. The finer calls ({@link LinkListener#onAddressChanged}) stay IPv4 only.
  *
  * <p>Listener calls come from the monitor's own thread (made by the given thread factory, which
  * must start a plain thread so that it shares the starting thread's namespace), one at a time, in
@@ -60,10 +73,63 @@ public final class LinkMonitor implements AutoCloseable {
   /** The kernel's main routing table, whose default routes the views show. */
   private static final int MAIN_TABLE = 254;
 
+  /** {@code ENODEV}: a dump filtered by an interface that is gone. */
+  private static final int ENODEV = 19;
+
+  /** Present when the kernel has IPv6 (absent when booted with {@code ipv6.disable=1}). */
+  private static final Path IPV6_SYSCTLS = Path.of("/proc/sys/net/ipv6");
+
+  /**
+   * Reads the main table's routes of one family through one interface again, where the kernel may
+   * have changed them without a notification, or with one that does not say what it replaced.
+   */
+  @FunctionalInterface
+  interface DefaultRouteReader {
+    /** The main table's routes of {@code family} through interface {@code index} (a superset). */
+    List<RouteMessage> read(AddressFamily family, int index) throws NetlinkException;
+  }
+
+  /**
+   * Reads from the kernel in the calling thread's namespace: IPv4's whole main table, filtered here
+   * (as before IPv6 came), IPv6's filtered by table and interface in the kernel; an interface gone
+   * meanwhile has none.
+   */
+  private static List<RouteMessage> readRoutes(AddressFamily family, int index)
+      throws NetlinkException {
+    List<RouteMessage> read = new ArrayList<>();
+    try (RtNetlink netlink = RtNetlink.open()) {
+      if (family == AddressFamily.INET) {
+        netlink.dumpRoutes(
+            RouteFilter.table(AddressFamily.INET, MAIN_TABLE),
+            r -> {
+              if (r.outputInterface() == index) {
+                read.add(r);
+              }
+            });
+      } else {
+        netlink.dumpRoutes(new RouteFilter(family, MAIN_TABLE, 0, 0, index), read::add);
+      }
+    } catch (NetlinkException e) {
+      if (e.errno() == ENODEV) {
+        return List.of();
+      }
+      throw e;
+    }
+    return read;
+  }
+
   private final LinkListener listener;
   private final ThreadFactory threadFactory;
   private final int receiveBufferBytes;
   private final @Nullable Integer ownRouteProtocol;
+  private final DefaultRouteReader routeReader;
+
+  /**
+   * Whether IPv6 addresses and default routes are followed: with default routes, unless {@link
+   * #start()} finds a kernel without IPv6 (then it re-reads no IPv6 routes either).
+   */
+  private volatile boolean ipv6Followed;
+
   private final Tracker tracker = new Tracker();
   private final Object lock = new Object();
   private @Nullable NetlinkEvents events;
@@ -97,10 +163,12 @@ public final class LinkMonitor implements AutoCloseable {
   }
 
   /**
-   * A monitor that also follows the main table's IPv4 default routes, for {@link
-   * LinkListener#onInterfaceChanged}'s views: the routes other programs put there (a DHCP client's
-   * default route teaches an uplink its gateway). Routes of {@code ownRouteProtocol}, failover's
-   * own, are left out of the views, so that its own switches report nothing.
+   * A monitor that also follows the main table's IPv4 and IPv6 default routes, and the IPv6
+   * addresses, for {@link LinkListener#onInterfaceChanged}'s views: the routes other programs put
+   * there (a DHCP client's default route teaches an uplink its gateway, a router advertisement's
+   * its IPv6 gateway). Routes of {@code ownRouteProtocol}, failover's own, are left out of the
+   * views, so that its own switches report nothing. On a kernel without IPv6 (booted with {@code
+   * ipv6.disable=1}) it follows IPv4 only.
    */
   public static LinkMonitor followingDefaultRoutes(LinkListener listener, int ownRouteProtocol) {
     return new LinkMonitor(
@@ -120,7 +188,20 @@ public final class LinkMonitor implements AutoCloseable {
       ThreadFactory threadFactory,
       int receiveBufferBytes,
       @Nullable Integer ownRouteProtocol) {
+    this(listener, threadFactory, receiveBufferBytes, ownRouteProtocol, LinkMonitor::readRoutes);
+  }
+
+  /** A monitor that re-reads default routes with {@code routeReader} (a test gives a fake). */
+  @VisibleForTesting
+  LinkMonitor(
+      LinkListener listener,
+      ThreadFactory threadFactory,
+      int receiveBufferBytes,
+      @Nullable Integer ownRouteProtocol,
+      DefaultRouteReader routeReader) {
     this.ownRouteProtocol = ownRouteProtocol;
+    this.routeReader = checkNotNull(routeReader, "routeReader");
+    this.ipv6Followed = ownRouteProtocol != null;
     this.listener = checkNotNull(listener, "listener");
     this.threadFactory = checkNotNull(threadFactory, "threadFactory");
     checkArgument(
@@ -141,16 +222,19 @@ public final class LinkMonitor implements AutoCloseable {
       checkState(!closed, "link monitor is closed");
       started = true;
     }
+    EnumSet<Group> groups = EnumSet.of(Group.LINK, Group.IPV4_ADDRESS);
+    boolean ipv6 = ownRouteProtocol != null && Files.isDirectory(IPV6_SYSCTLS);
+    ipv6Followed = ipv6; // before the events thread starts, which reads it
+    if (ownRouteProtocol != null) {
+      groups.add(Group.IPV4_ROUTE);
+    }
+    if (ipv6) {
+      groups.add(Group.IPV6_ADDRESS);
+      groups.add(Group.IPV6_ROUTE);
+    }
     NetlinkEvents created;
     try {
-      created =
-          NetlinkEvents.start(
-              ownRouteProtocol == null
-                  ? EnumSet.of(Group.LINK, Group.IPV4_ADDRESS)
-                  : EnumSet.of(Group.LINK, Group.IPV4_ADDRESS, Group.IPV4_ROUTE),
-              tracker,
-              threadFactory,
-              receiveBufferBytes);
+      created = NetlinkEvents.start(groups, tracker, threadFactory, receiveBufferBytes);
     } catch (NetlinkException e) {
       throw new IllegalStateException("cannot start the link monitor: " + e.getMessage(), e);
     }
@@ -163,7 +247,11 @@ public final class LinkMonitor implements AutoCloseable {
     }
     logger.info(
         "link monitor started (rtnetlink link{} notifications)",
-        ownRouteProtocol == null ? " and IPv4 address" : ", IPv4 address and IPv4 route");
+        ownRouteProtocol == null
+            ? " and IPv4 address"
+            : ipv6
+                ? ", IPv4 and IPv6 address, and IPv4 and IPv6 route"
+                : ", IPv4 address and IPv4 route (the kernel has no IPv6)");
   }
 
   /** How many times the socket overran and everything was read again, since the start. */
@@ -201,9 +289,10 @@ public final class LinkMonitor implements AutoCloseable {
   }
 
   /**
-   * The kernel's view (interfaces by index, their IPv4 addresses) and what the listener was told
-   * (per name), kept in step: after each snapshot or notification, every name it may have changed
-   * is compared and the differences are reported. Touched by the events thread only.
+   * The kernel's view (interfaces by index, their addresses and default routes) and what the
+   * listener was told (per name), kept in step: after each snapshot or notification, every name it
+   * may have changed is compared and the differences are reported. Touched by the events thread
+   * only.
    */
   private final class Tracker implements NetlinkEvents.Listener {
     private final Map<Integer, LinkMessage> links = new HashMap<>();
@@ -214,6 +303,12 @@ public final class LinkMonitor implements AutoCloseable {
 
     /** Per output interface index: the main table's foreign IPv4 default routes through it. */
     private final Map<Integer, List<RouteMessage>> defaultRoutes = new HashMap<>();
+
+    /** Per interface index: its IPv6 address messages, in the kernel's order (newest first). */
+    private final Map<Integer, List<AddressMessage>> ipv6Addresses = new HashMap<>();
+
+    /** Per output interface index: the main table's foreign IPv6 default routes through it. */
+    private final Map<Integer, List<RouteMessage>> ipv6DefaultRoutes = new HashMap<>();
 
     private final Map<String, InterfaceView> reportedViews = new HashMap<>();
     private final Map<String, Boolean> reportedUsable = new HashMap<>();
@@ -226,9 +321,20 @@ public final class LinkMonitor implements AutoCloseable {
       addresses.clear();
       addressMessages.clear();
       defaultRoutes.clear();
+      ipv6Addresses.clear();
+      ipv6DefaultRoutes.clear();
       snapshot.links().stream().filter(l -> l.family() == 0).forEach(l -> links.put(l.index(), l));
       snapshot.addresses().forEach(a -> address(a, true));
+      // In the dump's order, which is the kernel's: each one after those before it.
+      snapshot.addresses().forEach(a -> ipv6Address(a, true, false));
       snapshot.routes().forEach(r -> route(r, true));
+      snapshot.routes().stream()
+          .filter(this::foreignIpv6Default)
+          .forEach(
+              r ->
+                  ipv6DefaultRoutes
+                      .computeIfAbsent(r.outputInterface(), i -> new ArrayList<>())
+                      .add(r));
       Set<String> names = new LinkedHashSet<>();
       links.values().stream()
           .sorted(java.util.Comparator.comparingInt(LinkMessage::index))
@@ -256,6 +362,8 @@ public final class LinkMonitor implements AutoCloseable {
       if (deleted) {
         addresses.remove(link.index());
         addressMessages.remove(link.index());
+        ipv6Addresses.remove(link.index());
+        ipv6DefaultRoutes.remove(link.index());
       }
       boolean stateChanged =
           previous == null
@@ -266,6 +374,9 @@ public final class LinkMonitor implements AutoCloseable {
         // that loses carrier keeps them (flagged linkdown): read them again, once per change of
         // state, not on every message the kernel repeats (statistics, MTU) while it stays down.
         rereadDefaultRoutes(link.index());
+        if (!deleted) {
+          rereadIpv6DefaultRoutes(link.index());
+        }
       }
       if (previous != null && !previous.name().equals(link.name())) {
         report(previous.name()); // renamed: the old name is gone
@@ -275,6 +386,18 @@ public final class LinkMonitor implements AutoCloseable {
 
     @Override
     public void onRoute(RouteMessage route, boolean deleted) {
+      if (foreignIpv6Default(route)) {
+        // An IPv6 "replace" says what came, not what went, and several routes may share a metric
+        // (two routers on one link): read the interface's default routes again, a small dump.
+        if (!rereadIpv6DefaultRoutes(route.outputInterface())) {
+          ipv6Route(route, !deleted);
+        }
+        LinkMessage link = links.get(route.outputInterface());
+        if (link != null) {
+          report(link.name());
+        }
+        return;
+      }
       if (route(route, !deleted)) {
         LinkMessage link = links.get(route.outputInterface());
         if (link != null) {
@@ -314,15 +437,9 @@ public final class LinkMonitor implements AutoCloseable {
       if (ownRouteProtocol == null) {
         return;
       }
-      List<RouteMessage> read = new ArrayList<>();
-      try (RtNetlink netlink = RtNetlink.open()) {
-        netlink.dumpRoutes(
-            RouteFilter.table(AddressFamily.INET, MAIN_TABLE),
-            r -> {
-              if (r.outputInterface() == index) {
-                read.add(r);
-              }
-            });
+      List<RouteMessage> read;
+      try {
+        read = routeReader.read(AddressFamily.INET, index);
       } catch (NetlinkException e) {
         logger.warn("link monitor: cannot read the default routes again: {}", e.getMessage());
         return;
@@ -331,8 +448,64 @@ public final class LinkMonitor implements AutoCloseable {
       read.forEach(r -> route(r, true));
     }
 
+    /**
+     * Whether {@code route} is a main-table IPv6 default route of another program, followed when
+     * default routes are.
+     */
+    private boolean foreignIpv6Default(RouteMessage route) {
+      return ipv6Followed
+          && ownRouteProtocol != null
+          && route.family() == AddressFamily.INET6
+          && route.table() == MAIN_TABLE
+          && route.isDefault()
+          && route.protocol() != ownRouteProtocol;
+    }
+
+    /** Applies one IPv6 default route message: the kernel keys it by metric and next hop. */
+    private void ipv6Route(RouteMessage route, boolean present) {
+      List<RouteMessage> known =
+          ipv6DefaultRoutes.computeIfAbsent(route.outputInterface(), i -> new ArrayList<>());
+      known.removeIf(
+          r -> r.metric() == route.metric() && Objects.equals(r.gateway(), route.gateway()));
+      if (present) {
+        known.add(route);
+      }
+    }
+
+    /**
+     * Reads the main table's IPv6 default routes through interface {@code index} again; returns
+     * false (and keeps what it knew) if they cannot be read or IPv6 routes are not followed.
+     */
+    private boolean rereadIpv6DefaultRoutes(int index) {
+      if (!ipv6Followed) {
+        return false;
+      }
+      List<RouteMessage> read;
+      try {
+        read = routeReader.read(AddressFamily.INET6, index);
+      } catch (NetlinkException e) {
+        logger.warn("link monitor: cannot read the IPv6 default routes again: {}", e.getMessage());
+        return false;
+      }
+      List<RouteMessage> kept = new ArrayList<>();
+      for (RouteMessage r : read) {
+        if (r.outputInterface() == index && foreignIpv6Default(r)) {
+          kept.add(r);
+        }
+      }
+      ipv6DefaultRoutes.put(index, kept);
+      return true;
+    }
+
     @Override
     public void onAddress(AddressMessage address, boolean deleted) {
+      if (ipv6Address(address, !deleted, true)) {
+        LinkMessage link = links.get(address.index());
+        if (link != null) {
+          report(link.name());
+        }
+        return;
+      }
       if (deleted && address.interfaceAddress() instanceof Inet4Address) {
         rereadDefaultRoutes(address.index());
       }
@@ -342,6 +515,38 @@ public final class LinkMonitor implements AutoCloseable {
           report(link.name());
         }
       }
+    }
+
+    /**
+     * Records an IPv6 address, when IPv6 is followed; returns whether it was one. A changed address
+     * keeps its place; a new one goes first if {@code newest} (the kernel lists the newest global
+     * address first), else last (a dump, in the kernel's order).
+     */
+    private boolean ipv6Address(AddressMessage address, boolean present, boolean newest) {
+      if (!ipv6Followed || address.family() != AddressFamily.INET6) {
+        return false;
+      }
+      List<AddressMessage> known =
+          ipv6Addresses.computeIfAbsent(address.index(), i -> new ArrayList<>());
+      int at = -1;
+      for (int i = 0; i < known.size(); i++) {
+        if (known.get(i).interfaceAddress().equals(address.interfaceAddress())) {
+          at = i;
+          break;
+        }
+      }
+      if (!present) {
+        if (at >= 0) {
+          known.remove(at);
+        }
+      } else if (at >= 0) {
+        known.set(at, address);
+      } else if (newest) {
+        known.add(0, address);
+      } else {
+        known.add(address);
+      }
+      return true;
     }
 
     /** Records an IPv4 address; returns whether it was one. */
@@ -405,7 +610,9 @@ public final class LinkMonitor implements AutoCloseable {
                   name,
                   link,
                   addressMessages.getOrDefault(link.index(), List.of()),
-                  defaultRoutes.getOrDefault(link.index(), List.of()));
+                  defaultRoutes.getOrDefault(link.index(), List.of()),
+                  ipv6Addresses.getOrDefault(link.index(), List.of()),
+                  ipv6DefaultRoutes.getOrDefault(link.index(), List.of()));
       if (!view.equals(reportedViews.put(name, view))) {
         try {
           listener.onInterfaceChanged(view);

@@ -3,7 +3,9 @@ package dev.failover.linux;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
+import dev.failover.api.Ipv6;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderRoute;
 import dev.failover.api.Providers;
@@ -11,7 +13,6 @@ import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
 import dev.failover.api.RoutingState;
 import dev.failover.linux.KernelState.Link;
-import dev.failover.linux.netlink.AddressFamily;
 import dev.failover.linux.netlink.NetlinkException;
 import dev.failover.linux.netlink.Request;
 import dev.failover.linux.netlink.Result;
@@ -20,7 +21,10 @@ import dev.failover.linux.netlink.RtNetlink;
 import dev.failover.linux.netlink.RuleMessage;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +78,24 @@ import org.slf4j.LoggerFactory;
  * failure: the rest is applied, and {@link RouteBackendException} names the request, the errno and
  * the kernel's own message.
  *
+ * <p><b>Address families.</b> A {@link RoutingState} covers one family, and so does everything an
+ * apply reads, changes and verifies: the kernel keeps IPv4 and IPv6 routes and rules apart, and
+ * every dump here is of the state's family ({@link KernelState} reads one), so applying an IPv6
+ * state cannot delete or replace an IPv4 route or rule, nor the reverse. The layout is the same in
+ * both: a provider's table (one table id for both families) holds its prefix route, its default
+ * route and the unreachable last resort; the rule is {@code from ADDR/128 lookup TABLE} at the
+ * same priority; the main table's IPv6 default routes are replaced at their metrics, which is
+ * atomic as in IPv4 (the kernel keys an IPv6 route by table, destination and metric). Every IPv6
+ * route names its device, so the usual link-local gateway {@code fe80::1}, the same on every
+ * uplink, is told apart by its interface. The kernel's own IPv6 default routes from router
+ * advertisements ({@code proto ra}, metric 1024 unless {@code accept_ra_defrtr_metric} says
+ * otherwise) are foreign routes like a DHCP client's; they sit above the usual metrics of ours
+ * and are then left alone whatever {@link ForeignRouteHandling} says, except {@code REMOVE}, which
+ * deletes them; the kernel re-adds such a route with the next advertisement, and the next apply
+ * deletes it again (docs/architecture.md: turn {@code accept_ra_defrtr} off on the uplinks to be
+ * rid of them). Which family's state was applied last, which providers were skipped or refused,
+ * and the providers' values in force are kept per family.
+ *
  * <p>The providers given to the constructor (usually every configured one) always keep their tables
  * and rules, whether or not a routing state lists them, so that probes bound to their addresses
  * keep leaving through them; {@link #prepare} installs those tables and rules alone, before the
@@ -100,20 +122,25 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   /**
    * Every provider this backend manages, by id, with the values in force: the configured ones,
    * each as the last routing state named it (a learned address or gateway), and any other a state
-   * named. One whose address is still to be learned has no table routes and no rule.
+   * named. One whose address is still to be learned has no table routes and no rule. Per family:
+   * an IPv6 state's providers carry their IPv6 values in force, not necessarily their IPv4 ones.
    */
-  private final Map<String, Provider> known = new LinkedHashMap<>();
+  private final Map<AddressFamily, Map<String, Provider>> known =
+      new EnumMap<>(AddressFamily.class);
 
-  private @Nullable RoutingState lastApplied;
+  /** The state applied last per family, to tell a repair of drift from a change. */
+  private final Map<AddressFamily, RoutingState> lastApplied = new EnumMap<>(AddressFamily.class);
 
   // Open between calls (see netlink()); guarded by this.
   private @Nullable RtNetlink netlink;
 
   /** The providers skipped by the last apply, with the reason, so that each is warned of once. */
-  private Map<String, String> lastSkipped = Map.of();
+  private final Map<AddressFamily, Map<String, String>> lastSkipped =
+      new EnumMap<>(AddressFamily.class);
 
   /** The providers whose requests the kernel refused last, with what, so each is logged once. */
-  private Map<String, String> lastRefused = Map.of();
+  private final Map<AddressFamily, Map<String, String>> lastRefused =
+      new EnumMap<>(AddressFamily.class);
 
   /**
    * A backend for {@code providers} (usually every configured one; a routing state may name more)
@@ -137,9 +164,16 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       NetlinkRouteBackendSettings settings, RtNetlink.Opener opener, Iterable<Provider> providers) {
     this.settings = checkNotNull(settings, "settings");
     this.opener = checkNotNull(opener, "opener");
+    for (AddressFamily family : AddressFamily.values()) {
+      known.put(family, new LinkedHashMap<>());
+      lastSkipped.put(family, Map.of());
+      lastRefused.put(family, Map.of());
+    }
     for (Provider provider : providers) {
       configured.put(provider.id(), provider);
-      known.put(provider.id(), provider);
+      for (AddressFamily family : AddressFamily.values()) {
+        known(family).put(provider.id(), provider);
+      }
     }
   }
 
@@ -174,77 +208,99 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
     // A learned provider follows its interface: the state carries its values in force, and one
     // the state no longer names (its lease was lost) is back to what was configured, so that its
-    // old rule and table routes are removed.
+    // old rule and table routes are removed. Each family keeps its own view: the providers of an
+    // IPv6 state carry their IPv6 values in force, not necessarily their IPv4 ones.
+    Family f = Family.of(desired.family());
     for (Provider provider : configured.values()) {
-      if (provider.learnsFromInterface()) {
-        known.put(provider.id(), provider);
+      if (provider.learnsFromInterface(f.api())) {
+        known(f).put(provider.id(), provider);
       }
     }
     for (ProviderRoute route : desired.routes()) {
       Provider given = route.provider();
       if (configured.containsKey(given.id())) {
-        known.put(given.id(), given);
+        known(f).put(given.id(), given);
       } else {
-        known.putIfAbsent(given.id(), given);
+        known(f).putIfAbsent(given.id(), given);
       }
     }
-    return applyToKernel(desired);
+    return applyToKernel(desired, f);
   }
 
-  /** The managed providers whose address and network are known: those get tables and rules. */
-  private List<Provider> routable() {
-    return known.values().stream()
-        .filter(p -> p.ipv4Address() != null && p.network() != null)
+  /**
+   * Whether this backend applies states of {@code family}: both, IPv4 and IPv6. Each family's
+   * routes and rules are read, changed and verified apart (the kernel keeps them apart too), so
+   * applying a state of one family never touches the other's.
+   */
+  @Override
+  public boolean supports(AddressFamily family) {
+    checkNotNull(family, "family");
+    return true;
+  }
+
+  private Map<String, Provider> known(Family f) {
+    return known(f.api());
+  }
+
+  private Map<String, Provider> known(AddressFamily family) {
+    return known.get(family);
+  }
+
+  /**
+   * The managed providers whose address and network of {@code f} are known: those get tables and
+   * rules of that family.
+   */
+  private List<Provider> routable(Family f) {
+    return known(f).values().stream()
+        .filter(p -> f.address(p) != null && f.network(p) != null)
         .toList();
   }
 
-  private ApplyOutcome applyToKernel(RoutingState desired) throws RouteBackendException {
-    if (!desired.equals(lastApplied)) {
-      switchMainFirst(desired);
+  private ApplyOutcome applyToKernel(RoutingState desired, Family f) throws RouteBackendException {
+    if (!desired.equals(lastApplied.get(f.api()))) {
+      switchMainFirst(desired, f);
     }
-    KernelState before = read();
+    KernelState before = read(f);
 
     Map<String, String> skipped = new LinkedHashMap<>();
-    for (Provider provider : routable()) {
-      unavailable(provider, before).ifPresent(reason -> skipped.put(provider.id(), reason));
+    for (Provider provider : routable(f)) {
+      unavailable(provider, before, f).ifPresent(reason -> skipped.put(provider.id(), reason));
     }
-    logSkipped(skipped);
+    logSkipped(skipped, f);
     List<ProviderRoute> wanted =
         desired.routes().stream().filter(r -> !skipped.containsKey(r.provider().id())).toList();
     long highestWanted = wanted.stream().mapToLong(ProviderRoute::metric).max().orElse(-1);
 
     // Transaction 1: add and replace; nothing is deleted.
     List<Planned> first = new ArrayList<>();
-    for (Provider provider : known.values()) {
-      if (provider.ipv4Address() == null || provider.network() == null) {
-        addLeakGuardRequest(provider, before, first);
-      }
+    for (Provider provider : unroutable(f)) {
+      addLeakGuardRequest(provider, before, first, f);
     }
-    for (Provider provider : routable()) {
+    for (Provider provider : routable(f)) {
       if (!skipped.containsKey(provider.id())) {
-        addTableRequests(provider, before, first);
+        addTableRequests(provider, before, first, f);
       }
     }
-    for (Provider provider : routable()) {
-      if (!hasOwnRule(provider, before)) {
-        first.add(ruleRequest(provider));
+    for (Provider provider : routable(f)) {
+      if (!hasOwnRule(provider, before, f)) {
+        first.add(ruleRequest(provider, f));
       }
     }
     List<RouteMessage> toDemote = new ArrayList<>();
     if (!wanted.isEmpty()) {
       for (RouteMessage foreign : foreignDefaults(before)) {
         if (foreign.metric() <= highestWanted) {
-          handleForeignFirst(foreign, before, highestWanted, first, toDemote);
+          handleForeignFirst(foreign, before, highestWanted, first, toDemote, f);
         }
       }
     }
     for (ProviderRoute route : wanted) {
-      if (findMain(route, before).isEmpty()) {
-        first.add(planned(route.provider().id(), mainReplace(route, before), before));
+      if (findMain(route, before, f).isEmpty()) {
+        first.add(planned(route.provider().id(), mainReplace(route, before, f), before));
       }
     }
     if (!first.isEmpty()) {
-      if (desired.equals(lastApplied)) {
+      if (desired.equals(lastApplied.get(f.api()))) {
         logger.warn(
             "drift: the kernel no longer holds the state applied last; repairing with {}",
             texts(first));
@@ -253,15 +309,15 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       }
     }
     List<Failure> failures = new ArrayList<>(transact(first));
-    KernelState middle = first.isEmpty() ? before : read();
+    KernelState middle = first.isEmpty() ? before : read(f);
 
     // Transaction 2: deletions, only once a desired default route is in place.
-    boolean oneWantedInPlace = wanted.stream().anyMatch(r -> findMain(r, middle).isPresent());
+    boolean oneWantedInPlace = wanted.stream().anyMatch(r -> findMain(r, middle, f).isPresent());
     List<Planned> second = new ArrayList<>();
     List<RouteMessage> defaultsToDelete = new ArrayList<>();
     for (RouteMessage route : middle.mainDefaults()) {
       if (route.protocol() == proto()) {
-        if (desired.routes().stream().noneMatch(r -> matchesMain(route, r, middle))) {
+        if (desired.routes().stream().noneMatch(r -> matchesMain(route, r, middle, f))) {
           defaultsToDelete.add(route);
         }
       } else if (isHandleable(route) && oneWantedInPlace) {
@@ -281,7 +337,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     if (!defaultsToDelete.isEmpty()) {
       if (oneWantedInPlace) {
         for (RouteMessage route : defaultsToDelete) {
-          String providerId = providerOf(route, middle).map(Provider::id).orElse(null);
+          String providerId = providerOf(route, middle, f).map(Provider::id).orElse(null);
           second.add(planned(providerId, Request.deleteRoute(deletion(route)), middle));
         }
       } else {
@@ -291,12 +347,13 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       }
     }
     for (RouteMessage route : middle.tableRoutes()) {
-      if (!isWantedTableRoute(route, middle)) {
+      if (!isWantedTableRoute(route, middle, f)) {
         second.add(planned(null, Request.deleteRoute(deletion(route)), middle));
       }
     }
     for (RuleMessage rule : middle.rules()) {
-      if (rule.protocol() == proto() && routable().stream().noneMatch(p -> isOwnRule(rule, p))) {
+      if (rule.protocol() == proto()
+          && routable(f).stream().noneMatch(p -> isOwnRule(rule, p, f))) {
         second.add(planned(null, Request.deleteRule(deletion(rule)), middle));
       }
     }
@@ -304,40 +361,41 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       logger.info("removing {} stale route(s)/rule(s): {}", second.size(), texts(second));
       failures.addAll(transact(second));
     }
-    KernelState after = second.isEmpty() ? middle : read();
+    KernelState after = second.isEmpty() ? middle : read(f);
 
-    List<String> mismatches = verify(desired, skipped.keySet(), highestWanted, after);
+    List<String> mismatches = verify(desired, skipped.keySet(), highestWanted, after, f);
     if (failures.isEmpty() && mismatches.isEmpty() && skipped.isEmpty()) {
-      lastApplied = desired;
+      lastApplied.put(f.api(), desired);
       return ApplyOutcome.complete();
     }
-    lastApplied = null;
+    lastApplied.remove(f.api());
     // The main route verified in place means traffic goes where it should, so the engine may
     // back off.
     boolean mainInPlace =
         !desired.routes().isEmpty()
             && !skipped.containsKey(desired.routes().get(0).provider().id())
-            && findMain(desired.routes().get(0), after).isPresent();
+            && findMain(desired.routes().get(0), after, f).isPresent();
     if (!failures.isEmpty() || !mismatches.isEmpty()) {
       Optional<Map<String, String>> refused =
           mainInPlace
-              ? refusedForOthers(failures, mismatches, desired.routes().get(0).provider().id())
+              ? refusedForOthers(
+                  failures, mismatches, desired.routes().get(0).provider().id(), f)
               : Optional.empty();
       if (refused.isEmpty()) {
-        lastRefused = Map.of();
+        lastRefused.put(f.api(), Map.of());
         throw failure(failures, mismatches, skipped);
       }
       // Only other providers' requests were refused (a gateway the kernel will not take, say):
       // traffic goes where it should, so this is a partial outcome that the engine retries less
       // and less often, as an unusable interface is, not a failure retried on every tick.
-      logRefused(refused.get());
+      logRefused(refused.get(), f);
       refused.get().forEach(skipped::putIfAbsent);
     } else {
-      lastRefused = Map.of();
+      lastRefused.put(f.api(), Map.of());
     }
     List<ApplyOutcome.Skipped> skippedProviders = new ArrayList<>();
     skipped.forEach(
-        (id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known.get(id), reason)));
+        (id, reason) -> skippedProviders.add(new ApplyOutcome.Skipped(known(f).get(id), reason)));
     return ApplyOutcome.partial(skippedProviders, mainInPlace);
   }
 
@@ -349,14 +407,14 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * is cut off. Whatever goes wrong here is left to the full apply, which reads, retries and
    * reports it.
    */
-  private void switchMainFirst(RoutingState desired) {
+  private void switchMainFirst(RoutingState desired, Family f) {
     if (desired.routes().isEmpty()) {
       return;
     }
     ProviderRoute main = desired.routes().get(0);
     KernelState view;
     try {
-      view = KernelState.readMainDefaults(netlink());
+      view = KernelState.readMainDefaults(netlink(), f.netlink());
     } catch (NetlinkException e) {
       closeNetlink();
       return;
@@ -365,11 +423,11 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         view.mainDefaults().stream()
             .anyMatch(r -> r.metric() == main.metric() && r.protocol() != proto());
     if (foreignAtMetric
-        || unavailable(main.provider(), view).isPresent()
-        || findMain(main, view).isPresent()) {
+        || unavailable(main.provider(), view, f).isPresent()
+        || findMain(main, view, f).isPresent()) {
       return;
     }
-    Planned replace = planned(main.provider().id(), mainReplace(main, view), view);
+    Planned replace = planned(main.provider().id(), mainReplace(main, view, f), view);
     List<Failure> failures = transact(List.of(replace));
     if (failures.isEmpty()) {
       logger.info("switched the main route first: {}", replace.text());
@@ -379,11 +437,11 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   }
 
   /** The request that puts {@code route}'s default route in the main table at its metric. */
-  private Request mainReplace(ProviderRoute route, KernelState state) {
+  private Request mainReplace(ProviderRoute route, KernelState state, Family f) {
     Provider p = route.provider();
     return Request.replaceRoute(
-        defaultThrough(p, KernelState.MAIN_TABLE, state.index(p.interfaceName()))
-            .withPreferredSource(p.ipv4Address())
+        defaultThrough(p, KernelState.MAIN_TABLE, state.index(p.interfaceName()), f)
+            .withPreferredSource(f.address(p))
             .withMetric(route.metric()));
   }
 
@@ -391,12 +449,23 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * A default route through {@code p} in {@code table}: via its gateway (flagged on-link when the
    * gateway lies outside the network, as the kernel then requires), or, on a point-to-point link
    * (no gateway), through the device alone, with link scope as {@code ip route} gives it.
+   *
+   * <p>An IPv6 default route names its device always, so that a link-local gateway (usually
+   * {@code fe80::1}, the same on every uplink) is the one on that link; it needs no on-link flag
+   * (the kernel takes a link-local gateway on the named device as it is) and keeps the universe
+   * scope (the kernel ignores an IPv6 route's scope). In a provider's table it carries the metric
+   * the kernel would give it anyway ({@link Family#tableMetric}), so that it reads back as sent.
    */
-  private RouteMessage defaultThrough(Provider p, int table, int index) {
+  private RouteMessage defaultThrough(Provider p, int table, int index, Family f) {
+    InetAddress gateway = f.gateway(p);
     RouteMessage route =
-        RouteMessage.unicast(AddressFamily.INET, table, proto(), null, 0)
-            .withNextHop(p.gateway(), index);
-    if (p.gateway() == null) {
+        RouteMessage.unicast(f.netlink(), table, proto(), null, 0)
+            .withNextHop(gateway, index)
+            .withMetric(f.tableMetric());
+    if (f.api() == AddressFamily.IPV6) {
+      return route;
+    }
+    if (gateway == null) {
       return route.withScope(RouteMessage.SCOPE_LINK);
     }
     return p.onlink() ? route.withFlags(RouteMessage.FLAG_ONLINK) : route;
@@ -404,7 +473,19 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   @Override
   public synchronized Optional<RoutingState> current() throws RouteBackendException {
-    KernelState state = read();
+    return current(AddressFamily.IPV4);
+  }
+
+  /**
+   * Reads back the default routes of {@code family} this backend made in the main table, as a
+   * routing state of that family: each matched to the provider it goes through (by interface and
+   * gateway, so identical link-local gateways on several uplinks are told apart), in metric order.
+   */
+  @Override
+  public synchronized Optional<RoutingState> current(AddressFamily family)
+      throws RouteBackendException {
+    Family f = Family.of(checkNotNull(family, "family"));
+    KernelState state = read(f);
     List<ProviderRoute> routes = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     state.mainDefaults().stream()
@@ -412,7 +493,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         .sorted(Comparator.comparingLong(RouteMessage::metric))
         .forEach(
             route -> {
-              Optional<Provider> provider = providerOf(route, state);
+              Optional<Provider> provider = providerOf(route, state, f);
               if (provider.isEmpty()) {
                 logger.warn(
                     "default route {} carries our protocol but matches no known provider",
@@ -423,10 +504,10 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
                     provider.get().id(),
                     state.describe(route));
               } else if (route.metric() <= Integer.MAX_VALUE) {
-                routes.add(new ProviderRoute(provider.get(), (int) route.metric()));
+                routes.add(new ProviderRoute(provider.get(), (int) route.metric(), family));
               }
             });
-    return Optional.of(new RoutingState(routes));
+    return Optional.of(new RoutingState(routes, family));
   }
 
   /**
@@ -437,33 +518,82 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * provider's address would follow the main table, leave through whatever uplink that names, and
    * might succeed for a provider that is down, so that the first decision would be wrong.
    *
-   * <p>For each provider: its table's network route, default route and unreachable last-resort
-   * default, then its {@code from ADDR lookup TABLE} rule, as {@link #apply} makes them. A provider
-   * whose interface is missing, down or without its address gets only the unreachable default and
-   * the rule (neither needs the interface), with a warning: its probes then fail instead of leaking
-   * through another uplink, and the first apply after the interface returns adds the rest.
-   * Idempotent: what is in place already is not touched, so a second call sends no request.
-   * Thread-safe, like every method of this class.
+   * <p>For each provider, in each family it has (IPv4 first; IPv6 only when a provider has IPv6,
+   * so that an IPv4-only router's IPv6 is never read): its table's network route, default route
+   * and unreachable last-resort default, then its {@code from ADDR lookup TABLE} rule ({@code
+   * ADDR/32}, {@code ADDR/128}, the same table and priority in both), as {@link #apply} makes
+   * them. A provider whose interface is missing, down or without its address of the family (for
+   * IPv6: also one still tentative) gets only the unreachable default and the rule (neither needs
+   * the interface), with a warning: its probes then fail instead of leaking through another
+   * uplink, and the first apply after the interface returns adds the rest. Idempotent: what is in
+   * place already is not touched, so a second call sends no request. Thread-safe, like every
+   * method of this class.
    *
    * @return the requests that were sent, as {@code ip} would word them; empty if everything was in
    *     place
    * @throws RouteBackendException if the kernel state cannot be read or a request failed (the other
-   *     requests were still carried out; the first apply retries)
+   *     requests, and the other family, were still carried out; the first apply retries)
    */
   public synchronized List<String> prepare() throws RouteBackendException {
-    return prepare(List.of());
+    return prepare(List.of(), List.of());
   }
 
   /**
-   * As {@link #prepare()}, with the values in force of the providers that learn theirs from the
-   * interface ({@code resolved}: a DHCP lease's address, say). A learned provider not among them
-   * gets only its table's unreachable default: it has no address for a rule yet.
+   * As {@link #prepare()}, with the IPv4 values in force of the providers that learn theirs from
+   * the interface ({@code resolved}: a DHCP lease's address, say). A learned provider not among
+   * them gets only its table's unreachable default: it has no address for a rule yet.
    *
    * @throws IllegalArgumentException if a provider of {@code resolved} contradicts its configured
    *     values
    */
   public synchronized List<String> prepare(List<Provider> resolved) throws RouteBackendException {
-    for (Provider given : checkNotNull(resolved, "resolved")) {
+    return prepare(resolved, List.of());
+  }
+
+  /**
+   * As {@link #prepare()}, with the values in force of the providers that learn theirs from the
+   * interface, per family: {@code resolvedIpv4} carry their learned IPv4 values (a DHCP lease),
+   * {@code resolvedIpv6} their learned IPv6 values (a SLAAC address, a router advertisement's
+   * gateway), as the resolutions of each family name them. A learned provider not among those of
+   * a family gets only its table's unreachable default of that family: it has no address for a
+   * rule yet.
+   *
+   * @throws IllegalArgumentException if a provider of either list contradicts its configured
+   *     values (checked before anything is read or sent)
+   */
+  public synchronized List<String> prepare(
+      List<Provider> resolvedIpv4, List<Provider> resolvedIpv6) throws RouteBackendException {
+    checkResolved(checkNotNull(resolvedIpv4, "resolvedIpv4"));
+    checkResolved(checkNotNull(resolvedIpv6, "resolvedIpv6"));
+    List<String> sent = new ArrayList<>();
+    @Nullable RouteBackendException failed = null;
+    try {
+      sent.addAll(prepare(resolvedIpv4, Family.IPV4));
+    } catch (RouteBackendException e) {
+      failed = e;
+    }
+    boolean ipv6 =
+        !resolvedIpv6.isEmpty()
+            || configured.values().stream().anyMatch(p -> p.has(AddressFamily.IPV6));
+    if (ipv6) {
+      try {
+        sent.addAll(prepare(resolvedIpv6, Family.IPV6));
+      } catch (RouteBackendException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return sent;
+  }
+
+  private void checkResolved(List<Provider> resolved) {
+    for (Provider given : resolved) {
       @Nullable Provider asConfigured = configured.get(given.id());
       checkArgument(
           asConfigured != null && given.resolves(asConfigured),
@@ -471,36 +601,42 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
           given.id(),
           given,
           asConfigured);
-      known.put(given.id(), given);
     }
-    KernelState state = read();
+  }
+
+  /** {@link #prepare(List, List)} for one family, with that family's learned providers. */
+  private List<String> prepare(List<Provider> resolved, Family f) throws RouteBackendException {
+    for (Provider given : resolved) {
+      known(f).put(given.id(), given);
+    }
+    KernelState state = read(f);
     List<Planned> requests = new ArrayList<>();
-    for (Provider provider : known.values()) {
-      if (provider.ipv4Address() == null || provider.network() == null) {
-        addLeakGuardRequest(provider, state, requests);
-      }
+    for (Provider provider : unroutable(f)) {
+      addLeakGuardRequest(provider, state, requests, f);
     }
-    for (Provider provider : routable()) {
-      Optional<String> reason = unavailable(provider, state);
+    for (Provider provider : routable(f)) {
+      Optional<String> reason = unavailable(provider, state, f);
       if (reason.isPresent()) {
         logger.warn(
-            "provider '{}': {}; preparing only its rule and its table's unreachable default",
+            "provider '{}': {}; preparing only its {} rule and its table's unreachable default",
             provider.id(),
-            reason.get());
-        addLeakGuardRequest(provider, state, requests);
+            reason.get(),
+            f.api());
+        addLeakGuardRequest(provider, state, requests, f);
       } else {
-        addTableRequests(provider, state, requests);
+        addTableRequests(provider, state, requests, f);
       }
     }
-    for (Provider provider : routable()) {
-      if (!hasOwnRule(provider, state)) {
-        requests.add(ruleRequest(provider));
+    for (Provider provider : routable(f)) {
+      if (!hasOwnRule(provider, state, f)) {
+        requests.add(ruleRequest(provider, f));
       }
     }
     if (requests.isEmpty()) {
       return List.of();
     }
-    logger.info("preparing {} table route(s)/rule(s): {}", requests.size(), texts(requests));
+    logger.info(
+        "preparing {} {} table route(s)/rule(s): {}", requests.size(), f.api(), texts(requests));
     List<Failure> failures = transact(requests);
     if (!failures.isEmpty()) {
       throw failure(failures, List.of(), Map.of());
@@ -511,9 +647,10 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   /**
    * Removes what this backend made: its rules, its routes in every table but main (the kernel walks
    * every table and sends only routes of this backend's protocol), and its default routes in the
-   * main table, for the {@code uninstall} command.
+   * main table, for the {@code uninstall} command; of both families, IPv4 first.
    *
-   * <p>The default routes are removed only if another default route remains in the main table, or
+   * <p>The default routes of a family are removed only if another default route of that family
+   * remains in the main table, or
    * when {@code evenLastDefaultRoute} is true: uninstalling over SSH must not cut the line by
    * accident.
    *
@@ -523,9 +660,20 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    */
   public synchronized List<String> removeAll(boolean evenLastDefaultRoute)
       throws RouteBackendException {
+    List<String> sent = new ArrayList<>();
+    for (Family f : List.of(Family.IPV4, Family.IPV6)) {
+      sent.addAll(removeAll(evenLastDefaultRoute, f));
+    }
+    lastApplied.clear();
+    return sent;
+  }
+
+  /** {@link #removeAll(boolean)} for one family: its last default route is judged on its own. */
+  private List<String> removeAll(boolean evenLastDefaultRoute, Family f)
+      throws RouteBackendException {
     KernelState state;
     try {
-      state = KernelState.readEveryTable(netlink(), proto());
+      state = KernelState.readEveryTable(netlink(), f.netlink(), proto());
     } catch (NetlinkException e) {
       closeNetlink();
       throw readFailure(e);
@@ -556,17 +704,16 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     if (!failures.isEmpty()) {
       throw failure(failures, List.of(), Map.of());
     }
-    lastApplied = null;
     return texts(requests);
   }
 
   // ---- reading
 
-  private KernelState read() throws RouteBackendException {
+  private KernelState read(Family f) throws RouteBackendException {
     Set<Integer> tables = new HashSet<>();
-    known.values().forEach(p -> tables.add(p.rtTableId()));
+    known(f).values().forEach(p -> tables.add(p.rtTableId()));
     try {
-      return KernelState.read(netlink(), proto(), tables);
+      return KernelState.read(netlink(), f.netlink(), proto(), tables);
     } catch (NetlinkException e) {
       closeNetlink();
       throw readFailure(e);
@@ -580,7 +727,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   // ---- what is wanted
 
-  private Optional<String> unavailable(Provider provider, KernelState state) {
+  private Optional<String> unavailable(Provider provider, KernelState state, Family f) {
     Optional<Link> link = state.link(provider.interfaceName());
     if (link.isEmpty()) {
       return Optional.of("interface " + provider.interfaceName() + " does not exist");
@@ -588,38 +735,49 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     if (!link.get().up()) {
       return Optional.of("interface " + provider.interfaceName() + " is down");
     }
-    if (!link.get().addresses().contains(provider.ipv4Address())) {
+    if (!link.get().addresses().contains(f.address(provider))) {
       return Optional.of(
-          "interface " + provider.interfaceName() + " does not hold address " + addr(provider));
+          "interface " + provider.interfaceName() + " does not hold address " + addr(provider, f));
     }
     return Optional.empty();
   }
 
-  private void addTableRequests(Provider p, KernelState state, List<Planned> requests) {
+  private void addTableRequests(Provider p, KernelState state, List<Planned> requests, Family f) {
     int table = p.rtTableId();
     int index = state.index(p.interfaceName());
-    if (state.table(table).stream().noneMatch(r -> isNetworkRoute(r, p, state))) {
+    if (state.table(table).stream().noneMatch(r -> isNetworkRoute(r, p, state, f))) {
+      Family.Network net = f.network(p);
       RouteMessage network =
-          RouteMessage.unicast(
-                  AddressFamily.INET,
-                  table,
-                  proto(),
-                  p.network().address(),
-                  p.network().prefixLength())
-              .withScope(RouteMessage.SCOPE_LINK)
+          RouteMessage.unicast(f.netlink(), table, proto(), net.address(), net.prefixLength())
               .withNextHop(null, index)
-              .withPreferredSource(p.ipv4Address());
+              .withPreferredSource(f.address(p))
+              .withMetric(f.tableMetric());
+      if (f.api() == AddressFamily.IPV4) {
+        network = network.withScope(RouteMessage.SCOPE_LINK);
+      }
       requests.add(planned(p.id(), Request.replaceRoute(network), state));
     }
-    if (state.table(table).stream().noneMatch(r -> isTableDefault(r, p, state))) {
-      requests.add(planned(p.id(), Request.replaceRoute(defaultThrough(p, table, index)), state));
+    if (state.table(table).stream().noneMatch(r -> isTableDefault(r, p, state, f))) {
+      requests.add(
+          planned(p.id(), Request.replaceRoute(defaultThrough(p, table, index, f)), state));
     }
-    addLeakGuardRequest(p, state, requests);
+    addLeakGuardRequest(p, state, requests, f);
   }
 
-  private void addLeakGuardRequest(Provider p, KernelState state, List<Planned> requests) {
+  /**
+   * The managed providers that have {@code f} but whose address or network of it is still to be
+   * learned: their tables get only the unreachable default, so that nothing bound to them leaks.
+   */
+  private List<Provider> unroutable(Family f) {
+    return known(f).values().stream()
+        .filter(p -> p.has(f.api()) && (f.address(p) == null || f.network(p) == null))
+        .toList();
+  }
+
+  private void addLeakGuardRequest(
+      Provider p, KernelState state, List<Planned> requests, Family f) {
     if (state.table(p.rtTableId()).stream().noneMatch(r -> isLeakGuard(r, p))) {
-      requests.add(planned(p.id(), Request.replaceRoute(leakGuard(p)), state));
+      requests.add(planned(p.id(), Request.replaceRoute(leakGuard(p, f)), state));
     }
   }
 
@@ -628,16 +786,16 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * interface went down), a probe bound to its address must fail, not fall through to the main
    * table and leave, falsely successful, through another provider.
    */
-  private RouteMessage leakGuard(Provider p) {
-    return RouteMessage.unicast(AddressFamily.INET, p.rtTableId(), proto(), null, 0)
+  private RouteMessage leakGuard(Provider p, Family f) {
+    return RouteMessage.unicast(f.netlink(), p.rtTableId(), proto(), null, 0)
         .withType(RouteMessage.TYPE_UNREACHABLE)
         .withMetric(LEAK_GUARD_METRIC);
   }
 
-  private Planned ruleRequest(Provider p) {
+  private Planned ruleRequest(Provider p, Family f) {
     RuleMessage rule =
         RuleMessage.fromSource(
-            p.ipv4Address(), 32, p.rtTableId(), settings.rulePriority(), proto());
+            f.address(p), f.hostLength(), p.rtTableId(), settings.rulePriority(), proto());
     return new Planned(p.id(), Request.addRule(rule), "rule add " + rule);
   }
 
@@ -649,27 +807,28 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         && r.protocol() == proto();
   }
 
-  private boolean isNetworkRoute(RouteMessage r, Provider p, KernelState state) {
+  private boolean isNetworkRoute(RouteMessage r, Provider p, KernelState state, Family f) {
+    Family.Network net = f.network(p);
     return r.table() == p.rtTableId()
         && r.isUnicast()
-        && r.dstLength() == p.network().prefixLength()
-        && p.network().address().equals(r.dst())
+        && r.dstLength() == net.prefixLength()
+        && net.address().equals(r.dst())
         && r.gateway() == null
         && isOnInterface(r, p, state)
-        && p.ipv4Address().equals(r.preferredSource())
+        && Objects.equals(f.address(p), r.preferredSource())
         && r.protocol() == proto()
-        && r.metric() == 0
+        && r.metric() == f.tableMetric()
         && !r.complexNextHop();
   }
 
-  private boolean isTableDefault(RouteMessage r, Provider p, KernelState state) {
+  private boolean isTableDefault(RouteMessage r, Provider p, KernelState state, Family f) {
     return r.table() == p.rtTableId()
         && r.isUnicast()
         && r.isDefault()
-        && Objects.equals(p.gateway(), r.gateway())
+        && Objects.equals(f.gateway(p), r.gateway())
         && isOnInterface(r, p, state)
         && r.protocol() == proto()
-        && r.metric() == 0
+        && r.metric() == f.tableMetric()
         && !r.complexNextHop();
   }
 
@@ -679,48 +838,51 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     return index != 0 && r.outputInterface() == index;
   }
 
-  private boolean isWantedTableRoute(RouteMessage r, KernelState state) {
+  private boolean isWantedTableRoute(RouteMessage r, KernelState state, Family f) {
     // Every provider keeps its leak guard, also one whose address is still to be learned: a flow
     // pinned to its table must fail there, not leak.
-    return known.values().stream().anyMatch(p -> isLeakGuard(r, p))
-        || routable().stream()
-            .anyMatch(p -> isNetworkRoute(r, p, state) || isTableDefault(r, p, state));
+    return known(f).values().stream().anyMatch(p -> isLeakGuard(r, p))
+        || routable(f).stream()
+            .anyMatch(p -> isNetworkRoute(r, p, state, f) || isTableDefault(r, p, state, f));
   }
 
-  private boolean hasOwnRule(Provider p, KernelState state) {
-    return state.rules().stream().anyMatch(r -> isOwnRule(r, p));
+  private boolean hasOwnRule(Provider p, KernelState state, Family f) {
+    return state.rules().stream().anyMatch(r -> isOwnRule(r, p, f));
   }
 
-  private boolean isOwnRule(RuleMessage r, Provider p) {
+  private boolean isOwnRule(RuleMessage r, Provider p, Family f) {
     return r.priority() == settings.rulePriority()
-        && p.ipv4Address().equals(r.src())
-        && r.srcLength() == 32
+        && Objects.equals(f.address(p), r.src())
+        && r.srcLength() == f.hostLength()
         && r.table() == p.rtTableId()
         && r.protocol() == proto()
         && r.plain();
   }
 
-  private Optional<RouteMessage> findMain(ProviderRoute wanted, KernelState state) {
-    return state.mainDefaults().stream().filter(r -> matchesMain(r, wanted, state)).findFirst();
+  private Optional<RouteMessage> findMain(ProviderRoute wanted, KernelState state, Family f) {
+    return state.mainDefaults().stream()
+        .filter(r -> matchesMain(r, wanted, state, f))
+        .findFirst();
   }
 
-  private boolean matchesMain(RouteMessage r, ProviderRoute wanted, KernelState state) {
+  private boolean matchesMain(RouteMessage r, ProviderRoute wanted, KernelState state, Family f) {
     Provider p = wanted.provider();
     return r.table() == KernelState.MAIN_TABLE
         && r.isDefault()
         && r.isUnicast()
         && !r.complexNextHop()
-        && Objects.equals(p.gateway(), r.gateway())
+        && Objects.equals(f.gateway(p), r.gateway())
         && isOnInterface(r, p, state)
-        && p.ipv4Address().equals(r.preferredSource())
+        && Objects.equals(f.address(p), r.preferredSource())
         && r.metric() == wanted.metric()
         && r.protocol() == proto();
   }
 
   /** The provider a default route goes through, matched by interface and gateway. */
-  private Optional<Provider> providerOf(RouteMessage route, KernelState state) {
-    return routable().stream()
-        .filter(p -> isOnInterface(route, p, state) && Objects.equals(p.gateway(), route.gateway()))
+  private Optional<Provider> providerOf(RouteMessage route, KernelState state, Family f) {
+    return routable(f).stream()
+        .filter(
+            p -> isOnInterface(route, p, state) && Objects.equals(f.gateway(p), route.gateway()))
         .findFirst();
   }
 
@@ -742,7 +904,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       KernelState state,
       long highestWanted,
       List<Planned> first,
-      List<RouteMessage> toDemote) {
+      List<RouteMessage> toDemote,
+      Family f) {
     switch (settings.foreignRoutes()) {
       case LEAVE ->
           logger.warn(
@@ -777,7 +940,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
             "foreign default route {} would take traffic before ours; demoting it to metric {}",
             state.describe(foreign),
             metric);
-        String providerId = providerOf(foreign, state).map(Provider::id).orElse(null);
+        String providerId = providerOf(foreign, state, f).map(Provider::id).orElse(null);
         Request add = Request.addRoute(copy);
         first.add(new Planned(providerId, add, add.describe(state::name), metric));
         toDemote.add(foreign);
@@ -841,7 +1004,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   // ---- verification
 
   /** Warns of a skipped provider when it is new or its reason changed; says when one is back. */
-  private void logSkipped(Map<String, String> skipped) {
+  private void logSkipped(Map<String, String> skipped, Family f) {
+    Map<String, String> lastSkipped = this.lastSkipped.get(f.api());
     for (Map.Entry<String, String> skip : skipped.entrySet()) {
       if (skip.getValue().equals(lastSkipped.get(skip.getKey()))) {
         logger.debug(
@@ -858,7 +1022,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
         logger.info("provider '{}': its interface is usable again; applying its routes", id);
       }
     }
-    lastSkipped = Map.copyOf(skipped);
+    this.lastSkipped.put(f.api(), Map.copyOf(skipped));
   }
 
   /**
@@ -867,7 +1031,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
    * provider (a stale route, a foreign route), which only an exception reports truthfully.
    */
   private Optional<Map<String, String>> refusedForOthers(
-      List<Failure> failures, List<String> mismatches, String mainId) {
+      List<Failure> failures, List<String> mismatches, String mainId, Family family) {
     Map<String, String> byProvider = new LinkedHashMap<>();
     for (Failure f : failures) {
       if (f.providerId() == null || f.providerId().equals(mainId)) {
@@ -878,7 +1042,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
     for (String mismatch : mismatches) {
       Optional<String> id =
-          known.keySet().stream()
+          known(family).keySet().stream()
               .filter(k -> mismatch.startsWith("provider '" + k + "': "))
               .findFirst();
       if (id.isEmpty() || id.get().equals(mainId)) {
@@ -895,7 +1059,8 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
   }
 
   /** Logs refused requests at ERROR when new or changed, then at DEBUG while they repeat. */
-  private void logRefused(Map<String, String> refused) {
+  private void logRefused(Map<String, String> refused, Family f) {
+    Map<String, String> lastRefused = this.lastRefused.get(f.api());
     for (Map.Entry<String, String> entry : refused.entrySet()) {
       if (entry.getValue().equals(lastRefused.get(entry.getKey()))) {
         logger.debug("provider '{}': still: {}", entry.getKey(), entry.getValue());
@@ -906,25 +1071,29 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
             entry.getValue());
       }
     }
-    lastRefused = Map.copyOf(refused);
+    this.lastRefused.put(f.api(), Map.copyOf(refused));
   }
 
   private List<String> verify(
-      RoutingState desired, Set<String> skipped, long highestWanted, KernelState state) {
+      RoutingState desired,
+      Set<String> skipped,
+      long highestWanted,
+      KernelState state,
+      Family f) {
     List<String> problems = new ArrayList<>();
-    for (Provider p : routable()) {
+    for (Provider p : routable(f)) {
       String id = "provider '" + p.id() + "': ";
-      if (!hasOwnRule(p, state)) {
-        problems.add(id + "rule from " + addr(p) + " lookup " + p.rtTableId() + " missing");
+      if (!hasOwnRule(p, state, f)) {
+        problems.add(id + "rule from " + addr(p, f) + " lookup " + p.rtTableId() + " missing");
       }
       if (skipped.contains(p.id())) {
         continue;
       }
       List<RouteMessage> table = state.table(p.rtTableId());
-      if (table.stream().noneMatch(r -> isNetworkRoute(r, p, state))) {
-        problems.add(id + "route " + p.network() + " in table " + p.rtTableId() + " missing");
+      if (table.stream().noneMatch(r -> isNetworkRoute(r, p, state, f))) {
+        problems.add(id + "route " + f.network(p) + " in table " + p.rtTableId() + " missing");
       }
-      if (table.stream().noneMatch(r -> isTableDefault(r, p, state))) {
+      if (table.stream().noneMatch(r -> isTableDefault(r, p, state, f))) {
         problems.add(id + "default route in table " + p.rtTableId() + " missing");
       }
       if (table.stream().noneMatch(r -> isLeakGuard(r, p))) {
@@ -932,7 +1101,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
       }
     }
     for (ProviderRoute route : desired.routes()) {
-      if (!skipped.contains(route.provider().id()) && findMain(route, state).isEmpty()) {
+      if (!skipped.contains(route.provider().id()) && findMain(route, state, f).isEmpty()) {
         problems.add(
             "provider '"
                 + route.provider().id()
@@ -943,7 +1112,7 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     }
     for (RouteMessage route : state.mainDefaults()) {
       if (route.protocol() == proto()
-          && desired.routes().stream().noneMatch(r -> matchesMain(route, r, state))) {
+          && desired.routes().stream().noneMatch(r -> matchesMain(route, r, state, f))) {
         problems.add("stale default route " + state.describe(route) + " still present");
       } else if (route.protocol() != proto() && isHandleable(route) && highestWanted >= 0) {
         boolean bad =
@@ -1066,8 +1235,14 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
     return settings.routeProtocol();
   }
 
-  private static String addr(Provider p) {
-    return p.ipv4Address().getHostAddress();
+  private static String addr(Provider p, Family f) {
+    InetAddress address = f.address(p);
+    return address == null ? "(none)" : text(address);
+  }
+
+  /** An address as {@code ip} prints it (RFC 5952 for IPv6: {@code 2001:db8:1::100}). */
+  private static String text(InetAddress address) {
+    return address instanceof Inet6Address v6 ? Ipv6.toText(v6) : address.getHostAddress();
   }
 
   private static List<String> texts(List<Planned> planned) {
@@ -1080,6 +1255,57 @@ public final class NetlinkRouteBackend implements RouteBackend, AutoCloseable {
 
   @Override
   public String toString() {
-    return "NetlinkRouteBackend[" + settings + ", providers " + known.keySet() + "]";
+    return "NetlinkRouteBackend[" + settings + ", providers " + configured.keySet() + "]";
+  }
+
+  /**
+   * One address family's reading of a provider and of the kernel: the provider's address, network
+   * and gateway of that family, the family's netlink number, its host prefix length (a rule {@code
+   * from ADDR} is {@code ADDR/32} or {@code ADDR/128}), and the metric the kernel gives a route
+   * sent without one (0 for IPv4; IPv6 turns 0 into 1024, so the tables' routes carry 1024 to read
+   * back as sent). Everything else in the layout is the same for both families, which is why the
+   * backend is one class run per family rather than two.
+   */
+  record Family(
+      AddressFamily api,
+      dev.failover.linux.netlink.AddressFamily netlink,
+      int hostLength,
+      long tableMetric) {
+    static final Family IPV4 =
+        new Family(AddressFamily.IPV4, dev.failover.linux.netlink.AddressFamily.INET, 32, 0);
+    static final Family IPV6 =
+        new Family(AddressFamily.IPV6, dev.failover.linux.netlink.AddressFamily.INET6, 128, 1024);
+
+    static Family of(AddressFamily family) {
+      return family == AddressFamily.IPV6 ? IPV6 : IPV4;
+    }
+
+    /** A network of either family: its first address and its prefix length. */
+    record Network(InetAddress address, int prefixLength) {
+      @Override
+      public String toString() {
+        return text(address) + "/" + prefixLength;
+      }
+    }
+
+    @Nullable InetAddress address(Provider p) {
+      return p.address(api).orElse(null);
+    }
+
+    @Nullable InetAddress gateway(Provider p) {
+      return p.gateway(api).orElse(null);
+    }
+
+    /** The provider's network of this family, or null while it is still to be learned. */
+    @Nullable Network network(Provider p) {
+      if (api == AddressFamily.IPV6) {
+        return p.ipv6Prefix() == null
+            ? null
+            : new Network(p.ipv6Prefix().address(), p.ipv6Prefix().prefixLength());
+      }
+      return p.network() == null
+          ? null
+          : new Network(p.network().address(), p.network().prefixLength());
+    }
   }
 }

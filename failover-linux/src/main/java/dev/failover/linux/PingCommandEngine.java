@@ -4,8 +4,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import com.google.common.collect.ImmutableList;
+import com.google.common.net.InetAddresses;
 import dev.failover.api.TestResult;
-import java.net.Inet4Address;
+import dev.failover.linux.IcmpPacket.Family;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * An {@link IcmpEchoEngine} that runs iputils {@code ping -n -c 1 -W SECONDS -I SOURCE TARGET} once
- * per echo and reads the round-trip time from its output.
+ * per echo and reads the round-trip time from its output; for IPv6 it adds {@code -6} (iputils
+ * 20161105 and later, and BusyBox, take both families in one {@code ping}; with an address, {@code
+ * -I} sets the source of either).
  *
  * <p>One process per probe is simple and robust, but costs a fork and an exec each time, about 15
  * times the CPU of {@link SocketIcmpEchoEngine}, the default (see {@code docs/benchmarks.md}). It
@@ -26,7 +31,9 @@ import java.util.regex.Pattern;
  * as a source address that is gone: "bind: Cannot assign requested address") is a failure with
  * ping's message. A check whose thread is interrupted (the engine cancels a probe still running at
  * {@code probe_timeout}) kills its ping and returns a timeout, keeping the interrupt flag set.
- * Thread-safe.
+ * ICMPv6 errors ("Destination unreachable: No route", "... Address unreachable", "...
+ * Administratively prohibited") are failures like their IPv4 kin. IPv6 link-local addresses are
+ * refused as {@link SocketIcmpEchoEngine} refuses them. Thread-safe.
  */
 public final class PingCommandEngine implements IcmpEchoEngine {
   private static final Pattern TIME = Pattern.compile("time[=<]([0-9]+(?:\\.[0-9]+)?) ms");
@@ -67,15 +74,31 @@ public final class PingCommandEngine implements IcmpEchoEngine {
     }
   }
 
+  /**
+   * Runs one {@code ping} from {@code source} to {@code target}.
+   *
+   * @throws IllegalArgumentException if {@code source} and {@code target} are of different
+   *     families, or either is an IPv6 link-local address
+   * @throws IllegalStateException if {@code ping} cannot be run at all
+   */
   @Override
-  public TestResult echo(Inet4Address source, Inet4Address target, Duration timeout) {
-    List<String> command = List.of(pingCommand, "-n", "-c", "1",
+  public TestResult echo(InetAddress source, InetAddress target, Duration timeout) {
+    Family family = IcmpPacket.family(source, target);
+    ImmutableList.Builder<String> command = ImmutableList.builder();
+    command.add(pingCommand);
+    if (family == Family.IPV6) {
+      // Without it, ping picks the family from the target; with it, an old ping that cannot do
+      // IPv6 says so ("invalid option") instead of failing some other way. IPv4 keeps the
+      // command it always had, which every ping understands.
+      command.add("-6");
+    }
+    command.add("-n", "-c", "1",
         "-W", String.format(Locale.ROOT, "%.3f", Math.max(0.001, timeout.toNanos() / 1e9)),
-        "-I", source.getHostAddress(), target.getHostAddress());
+        "-I", InetAddresses.toAddrString(source), InetAddresses.toAddrString(target));
     Stopwatch stopwatch = Stopwatch.createStarted(ticker);
     CommandResult result;
     try {
-      result = runner.run(command, "", timeout.plus(GRACE));
+      result = runner.run(command.build(), "", timeout.plus(GRACE));
     } catch (CommandException e) {
       if (e.timedOut()) {
         return TestResult.timeout(timeout);

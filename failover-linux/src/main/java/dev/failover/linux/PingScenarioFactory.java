@@ -5,17 +5,18 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.base.Ticker;
 import dev.failover.api.Ipv4;
+import dev.failover.api.Ipv6;
 import dev.failover.api.ScenarioSettings;
 import dev.failover.api.TestScenario;
 import dev.failover.api.TestScenarioFactory;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Makes {@link PingScenario}s from {@code [[test_cases]] type = "ping"} entries: {@code target} (an
- * IPv4 address, required), {@code timeout} (seconds, optional) and {@code engine} ({@code "socket"},
- * the default, or {@code "command"}).
+ * IPv4 or IPv6 address, required; an IPv6 target makes an IPv6 check), {@code timeout} (seconds,
+ * optional) and {@code engine} ({@code "socket"}, the default, or {@code "command"}).
  *
  * <p>{@code engine = "socket"} sends echoes through {@link SocketIcmpEchoEngine} (an ICMP socket per
  * check, no process); {@code engine = "command"} runs the {@code ping} program per check through
@@ -58,7 +59,7 @@ public final class PingScenarioFactory implements TestScenarioFactory {
   }
 
   /**
-   * @throws IllegalArgumentException if {@code target} is missing or not an IPv4 address, {@code
+   * @throws IllegalArgumentException if {@code target} is missing or not an IP address, {@code
    *     timeout} is not a positive number of seconds, or {@code engine} is neither {@code "socket"}
    *     nor {@code "command"}
    * @throws IllegalStateException if the chosen engine cannot work here: no ICMP socket can be
@@ -67,7 +68,7 @@ public final class PingScenarioFactory implements TestScenarioFactory {
    */
   @Override
   public TestScenario create(ScenarioSettings settings) {
-    Inet4Address target = address(settings, "target");
+    InetAddress target = address(settings, "target");
     Optional<Duration> timeout = optionalTimeout(settings);
     String engine = settings.optionalString("engine").orElse(SOCKET_ENGINE);
     checkArgument(engine.equals(SOCKET_ENGINE) || engine.equals(COMMAND_ENGINE),
@@ -92,13 +93,22 @@ public final class PingScenarioFactory implements TestScenarioFactory {
     }
   }
 
-  static Inet4Address address(ScenarioSettings settings, String key) {
+  /**
+   * The IPv4 or IPv6 literal at {@code key}: a text with a colon is IPv6, any other IPv4. Never
+   * resolved: a name would be looked up through whichever provider is main, and its answer could
+   * change the family under the engines.
+   */
+  static InetAddress address(ScenarioSettings settings, String key) {
     String text = settings.string(key);
     try {
-      return Ipv4.parse(text);
+      return text.indexOf(':') >= 0 ? Ipv6.parse(text) : Ipv4.parse(text);
     } catch (IllegalArgumentException e) {
-      // Never resolved: a name would be looked up through whichever provider is main.
-      throw new IllegalArgumentException(settings.pathOf(key) + " " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          settings.pathOf(key)
+              + " must be an IPv4 address (like 192.0.2.1) or an IPv6 address (like 2001:db8::1),"
+              + " not a host name: "
+              + e.getMessage(),
+          e);
     }
   }
 

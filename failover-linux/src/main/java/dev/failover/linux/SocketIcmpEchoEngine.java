@@ -5,13 +5,15 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import com.google.common.net.InetAddresses;
 import dev.failover.api.TestResult;
+import dev.failover.linux.IcmpPacket.Family;
 import dev.failover.linux.IcmpSocket.ErrnoException;
 import dev.failover.linux.IcmpSocket.Kind;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +55,16 @@ import org.slf4j.LoggerFactory;
  * IllegalStateException} (the probe is broken, not the provider); {@link #checkUsable()} finds that
  * at startup.
  *
+ * <p>IPv6 works the same way over an {@code AF_INET6} socket of either kind ({@code
+ * IPPROTO_ICMPV6}, echo request type 128, reply 129; {@code net.ipv4.ping_group_range} governs the
+ * IPv6 ping socket too): bound to the IPv6 source, so that the provider's IPv6 {@code from ADDR
+ * lookup TABLE} rule applies, with {@code IPV6_RECVERR} and, on a raw socket, an {@code
+ * ICMPV6_FILTER}. ICMPv6 errors such as destination unreachable fail the check with the kernel's
+ * reason. The same {@link EchoReplyLoop} thread waits for both families. Link-local addresses
+ * (fe80::/10) are refused with {@link IllegalArgumentException}: a provider's probe needs a source
+ * its policy rule matches and a target beyond its gateway, which a link-local address, meaningful
+ * on one link only, is not.
+ *
  * <p>Thread-safe: checks share no socket and no mutable state but a counter. The ticker must follow
  * real time, since it also bounds the wait.
  */
@@ -61,6 +73,7 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   private static final int PAYLOAD_LENGTH = 16;
   private static final Duration AWAIT_SLACK = Duration.ofSeconds(1);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int EAFNOSUPPORT = 97;
 
   private final Ticker ticker;
   private final List<Kind> kinds;
@@ -92,7 +105,8 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
 
   /**
    * Fails fast if no ICMP socket can be opened by the calling thread, and logs at DEBUG which kind
-   * will be used.
+   * will be used. It tries IPv4 only: an IPv6 socket needs the same privilege or the same {@code
+   * ping_group_range}, and a kernel without IPv6 fails an IPv6 check with its own message.
    *
    * @throws IllegalStateException naming each refusal and the remedies: root or {@code
    *     CAP_NET_RAW}, a wider {@code net.ipv4.ping_group_range}, or {@code engine = "command"}
@@ -107,7 +121,7 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
 
   /** The kind of socket checks from the calling thread will use; see {@link #checkUsable()}. */
   Kind usableKind() {
-    try (IcmpSocket socket = open()) {
+    try (IcmpSocket socket = open(Family.IPV4)) {
       return socket.kind();
     }
   }
@@ -115,16 +129,26 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
   /**
    * Sends the echo request on the calling thread and returns at once; {@link EchoReplyLoop}'s one
    * thread waits for the reply. The executor is not used.
+   *
+   * @throws IllegalArgumentException if {@code source} and {@code target} are of different
+   *     families, or either is an IPv6 link-local address
+   * @throws IllegalStateException if no ICMP socket of the family can be opened
    */
   @Override
   public Future<TestResult> start(
-      Inet4Address source, Inet4Address target, Duration timeout, Executor executor) {
+      InetAddress source, InetAddress target, Duration timeout, Executor executor) {
     return send(source, target, timeout);
   }
 
-  /** Sends the echo request and waits on the calling thread for the result. */
+  /**
+   * Sends the echo request and waits on the calling thread for the result.
+   *
+   * @throws IllegalArgumentException if {@code source} and {@code target} are of different
+   *     families, or either is an IPv6 link-local address
+   * @throws IllegalStateException if no ICMP socket of the family can be opened
+   */
   @Override
-  public TestResult echo(Inet4Address source, Inet4Address target, Duration timeout) {
+  public TestResult echo(InetAddress source, InetAddress target, Duration timeout) {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
     CompletableFuture<TestResult> result = send(source, target, timeout);
     try {
@@ -142,12 +166,14 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
     }
   }
 
-  private CompletableFuture<TestResult> send(Inet4Address source, Inet4Address target, Duration timeout) {
-    checkNotNull(source, "source");
-    checkNotNull(target, "target");
+  private CompletableFuture<TestResult> send(
+      InetAddress source, InetAddress target, Duration timeout) {
+    Family family = IcmpPacket.family(source, target);
     checkNotNull(timeout, "timeout");
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
-    IcmpSocket socket = open();
+    IcmpSocket socket = open(family);
+    String from = InetAddresses.toAddrString(source);
+    String to = InetAddresses.toAddrString(target);
     boolean handedOver = false;
     try {
       boolean raw = socket.kind() == Kind.RAW;
@@ -155,25 +181,25 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
         socket.bind(source);
       } catch (ErrnoException e) {
         return done(TestResult.failure(elapsed.elapsed(),
-            "cannot bind to " + source.getHostAddress() + ": " + e.reason()));
+            "cannot bind to " + from + ": " + e.reason()));
       }
       try {
         socket.connect(target);
       } catch (ErrnoException e) {
-        return done(TestResult.failure(elapsed.elapsed(), "no route from " + source.getHostAddress()
-            + " to " + target.getHostAddress() + ": " + e.reason()));
+        return done(TestResult.failure(elapsed.elapsed(),
+            "no route from " + from + " to " + to + ": " + e.reason()));
       }
       configure(socket);
       long check = checks.incrementAndGet();
       int seq = (int) (check & 0xffff);
       byte[] payload = ByteBuffer.allocate(PAYLOAD_LENGTH).putLong(nonce).putLong(check).array();
-      byte[] request = IcmpPacket.echoRequest(raw ? rawId : 0, seq, payload);
+      byte[] request = IcmpPacket.echoRequest(family, raw ? rawId : 0, seq, payload);
       Stopwatch roundTrip = Stopwatch.createStarted(ticker);
       try {
         socket.send(request);
       } catch (ErrnoException e) {
-        return done(TestResult.failure(elapsed.elapsed(), "cannot send to " + target.getHostAddress()
-            + ": " + e.reason()));
+        return done(
+            TestResult.failure(elapsed.elapsed(), "cannot send to " + to + ": " + e.reason()));
       }
       EchoReplyLoop.Waiting waiting = new EchoReplyLoop.Waiting(
           socket, raw ? rawId : -1, seq, payload, timeout, elapsed, roundTrip);
@@ -202,8 +228,11 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
     }
   }
 
-  /** Opens a socket of the first kind the kernel allows, the last one that worked first. */
-  private IcmpSocket open() {
+  /**
+   * Opens a socket of {@code family} and of the first kind the kernel allows, the last one that
+   * worked first (one {@code ping_group_range} governs both families, so one preference serves).
+   */
+  private IcmpSocket open(Family family) {
     Kind first = preferred;
     List<Kind> order = new ArrayList<>(kinds);
     order.remove(first);
@@ -211,7 +240,7 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
     List<String> refusals = new ArrayList<>();
     for (Kind kind : order) {
       try {
-        IcmpSocket socket = IcmpSocket.open(kind);
+        IcmpSocket socket = IcmpSocket.open(kind, family);
         preferred = kind;
         return socket;
       } catch (LinkageError e) {
@@ -219,6 +248,11 @@ public final class SocketIcmpEchoEngine implements IcmpEchoEngine {
         throw new IllegalStateException("cannot call the C library through JNA (" + e
             + "); point -Djna.tmpdir at an executable directory, or set engine = \"command\"", e);
       } catch (ErrnoException e) {
+        if (family == Family.IPV6 && e.errno() == EAFNOSUPPORT) {
+          // Booted with ipv6.disable=1: no privilege or setting would help, so say that instead.
+          throw new IllegalStateException("cannot open an ICMPv6 socket: " + e.reason()
+              + " (IPv6 is disabled in this kernel)", e);
+        }
         refusals.add(kind == Kind.DATAGRAM
             ? "ping socket: " + e.reason() + " (net.ipv4.ping_group_range is '" + pingGroupRange()
                 + "', the process's group is " + effectiveGid() + ")"

@@ -7,8 +7,9 @@ import dev.failover.api.TestScenarioFactory;
 
 /**
  * Makes {@link TcpConnectScenario}s from {@code [[test_cases]] type = "tcp"} entries: {@code host}
- * (an IPv4 address, required), {@code port} (1 to 65535, required) and {@code timeout} (seconds,
- * optional). Found by {@link java.util.ServiceLoader}. Stateless.
+ * (an IPv4 or IPv6 address, required; an IPv6 host makes an IPv6 check), {@code port} (1 to
+ * 65535, required) and {@code timeout} (seconds, optional). Found by {@link
+ * java.util.ServiceLoader}. Stateless.
  */
 public final class TcpConnectScenarioFactory implements TestScenarioFactory {
 

@@ -3,6 +3,9 @@ package dev.failover.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.failover.api.AddressFamily;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.api.RouteBackendException;
@@ -67,5 +70,50 @@ class NetlinkRouteBackendTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("differs from the configured one");
     assertThat(opens).hasValue(0);
+  }
+
+  @Test
+  void supports_eachFamily_true() {
+    assertThat(backend.supports(AddressFamily.IPV4)).isTrue();
+    assertThat(backend.supports(AddressFamily.IPV6)).isTrue();
+  }
+
+  @Test
+  void currentIpv6_netlinkRefused_throws() {
+    assertThatThrownBy(() -> backend.current(AddressFamily.IPV6))
+        .isInstanceOf(RouteBackendException.class)
+        .hasMessageContaining("could not read the kernel state");
+  }
+
+  @Test
+  void family_ipv6Provider_readsItsIpv6ValuesAndHostLength128() {
+    Provider dual =
+        providers
+            .get(0)
+            .withIpv6(
+                Ipv6.parse("2001:db8:1::100"),
+                Ipv6Network.parse("2001:db8:1::/64"),
+                Ipv6.parse("fe80::1"));
+    NetlinkRouteBackend.Family v6 = NetlinkRouteBackend.Family.of(AddressFamily.IPV6);
+
+    assertThat(v6.address(dual)).isEqualTo(Ipv6.parse("2001:db8:1::100"));
+    assertThat(v6.gateway(dual)).isEqualTo(Ipv6.parse("fe80::1"));
+    assertThat(v6.network(dual)).hasToString("2001:db8:1::/64");
+    assertThat(v6.hostLength()).isEqualTo(128);
+    // The kernel turns an IPv6 route's metric 0 into 1024: the tables' routes are sent with it.
+    assertThat(v6.tableMetric()).isEqualTo(1024);
+    assertThat(v6.netlink()).isEqualTo(dev.failover.linux.netlink.AddressFamily.INET6);
+  }
+
+  @Test
+  void family_ipv4OnlyProviderSeenAsIpv6_hasNoValues() {
+    NetlinkRouteBackend.Family v6 = NetlinkRouteBackend.Family.of(AddressFamily.IPV6);
+    NetlinkRouteBackend.Family v4 = NetlinkRouteBackend.Family.of(AddressFamily.IPV4);
+
+    assertThat(v6.address(providers.get(0))).isNull();
+    assertThat(v6.network(providers.get(0))).isNull();
+    assertThat(v4.address(providers.get(0))).isEqualTo(providers.get(0).ipv4Address());
+    assertThat(v4.hostLength()).isEqualTo(32);
+    assertThat(v4.tableMetric()).isZero();
   }
 }

@@ -7,6 +7,7 @@ import com.google.common.base.Ticker;
 import dev.failover.api.Ipv4;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestResult.Outcome;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,6 +67,41 @@ class PingCommandEngineTest {
     TestResult result = echo(fakePing("echo \"$*\" >&2; exit 2"));
 
     assertThat(result.detail()).isEqualTo("-n -c 1 -W 1.000 -I 192.168.1.12 192.0.2.1");
+  }
+
+  @Test
+  void echo_ipv6_addsDash6AndPassesTheCompressedAddresses() throws Exception {
+    PingCommandEngine engine = fakePing("echo \"$*\" >&2; exit 2");
+
+    TestResult result = engine.echo(InetAddress.getByName("2001:db8:1:0::2"),
+        InetAddress.getByName("2001:db8:ff::1"), Duration.ofMillis(800));
+
+    assertThat(result.detail()).isEqualTo("-6 -n -c 1 -W 0.800 -I 2001:db8:1::2 2001:db8:ff::1");
+  }
+
+  @Test
+  void echo_ipv6IcmpError_isFailureWithTheError() throws Exception {
+    PingCommandEngine engine = fakePing(
+        "echo 'From 2001:db8:1::1 icmp_seq=1 Destination unreachable: No route'; exit 1");
+
+    TestResult result = engine.echo(InetAddress.getByName("2001:db8:1::2"),
+        InetAddress.getByName("2001:db8:ee::1"), Duration.ofSeconds(1));
+
+    assertThat(result.outcome()).isEqualTo(Outcome.FAILURE);
+    assertThat(result.detail())
+        .isEqualTo("From 2001:db8:1::1 icmp_seq=1 Destination unreachable: No route");
+  }
+
+  @Test
+  void echo_mixedFamilies_throwsNamingBothAndRunsNothing() throws Exception {
+    PingCommandEngine engine = fakePing("echo ran > " + dir.resolve("ran") + "; exit 0");
+
+    assertThatThrownBy(() -> engine.echo(Ipv4.parse("192.168.1.12"),
+        InetAddress.getByName("2001:db8::1"), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("source and target must be of one address family, were 192.168.1.12 and"
+            + " 2001:db8::1");
+    assertThat(dir.resolve("ran")).doesNotExist();
   }
 
   /** The engine cancels a probe still running at probe_timeout by interrupting its thread. */

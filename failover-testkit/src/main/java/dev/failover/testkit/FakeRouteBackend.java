@@ -1,5 +1,6 @@
 package dev.failover.testkit;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.RouteBackend;
 import dev.failover.api.RouteBackendException;
@@ -12,10 +13,14 @@ import java.util.Optional;
  * A {@link RouteBackend} that records the states applied to it and can be told to fail, or to
  * apply only partly.
  *
- * <p>{@link #current()} returns the last state applied whole, as a perfect kernel would. A failing
+ * <p>{@link #current(AddressFamily)} returns the last state of the family applied whole, as a
+ * perfect kernel would ({@link #current()} the IPv4 one). A failing
  * apply changes nothing and throws {@link RouteBackendException}; a partial apply (see {@link
  * #applyPartlyNext}) changes nothing either and returns the scripted {@link ApplyOutcome}.
  * Thread-safe.
+ *
+ * <p>It {@linkplain #supports serves} both address families and records states of either; give
+ * each engine (one per family) a fake of its own, so that {@link #lastApplied()} is that family's.
  */
 public final class FakeRouteBackend implements RouteBackend {
   private final List<RoutingState> applied = new ArrayList<>();
@@ -40,9 +45,27 @@ public final class FakeRouteBackend implements RouteBackend {
     return ApplyOutcome.complete();
   }
 
+  /** The last IPv4 state applied whole, as {@link RouteBackend#current()} says. */
   @Override
   public synchronized Optional<RoutingState> current() {
-    return lastApplied();
+    return current(AddressFamily.IPV4);
+  }
+
+  /** The last state of {@code family} applied whole, if any. */
+  @Override
+  public synchronized Optional<RoutingState> current(AddressFamily family) {
+    for (int i = applied.size() - 1; i >= 0; i--) {
+      if (applied.get(i).family() == family) {
+        return Optional.of(applied.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Both families. */
+  @Override
+  public boolean supports(AddressFamily family) {
+    return true;
   }
 
   /** Makes the next call of {@link #apply} fail. */

@@ -1,5 +1,6 @@
 package dev.failover.testkit;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.TestResult;
 import dev.failover.api.TestScenario;
@@ -21,14 +22,26 @@ public final class FakeTestScenario implements TestScenario {
   private static final TestResult DEFAULT = TestResult.success(Duration.ofMillis(10));
 
   private final String name;
+  private final AddressFamily family;
   private final Map<String, Deque<Object>> scripts = new HashMap<>();
   private final Map<String, Object> standing = new HashMap<>();
   private final Map<String, Integer> calls = new HashMap<>();
   private final Map<String, Provider> lastChecked = new HashMap<>();
 
-  /** A scenario called {@code name} that succeeds for every provider until told otherwise. */
+  /** An IPv4 scenario called {@code name} that succeeds for every provider until told otherwise. */
   public FakeTestScenario(String name) {
+    this(name, AddressFamily.IPV4);
+  }
+
+  /**
+   * A scenario of {@code family} called {@code name} that succeeds for every provider until told
+   * otherwise. A check through a provider that is not resolved for {@code family} throws {@link
+   * IllegalStateException}, as a real probe of the family could not be bound, so that a test sees
+   * an engine hand a scenario a provider of the wrong family.
+   */
+  public FakeTestScenario(String name, AddressFamily family) {
     this.name = Objects.requireNonNull(name, "name");
+    this.family = Objects.requireNonNull(family, "family");
   }
 
   @Override
@@ -37,7 +50,16 @@ public final class FakeTestScenario implements TestScenario {
   }
 
   @Override
+  public AddressFamily family() {
+    return family;
+  }
+
+  @Override
   public synchronized TestResult check(Provider provider, Duration timeout) {
+    if (!provider.resolvedFor(family)) {
+      throw new IllegalStateException(
+          name + " is an " + family + " check, but " + provider + " is not resolved for it");
+    }
     calls.merge(provider.id(), 1, Integer::sum);
     lastChecked.put(provider.id(), provider);
     Deque<Object> script = scripts.get(provider.id());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.Provider;
 import dev.failover.api.RouteBackend;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * <p>The contract: after {@code apply(s)}, {@code current()} equals {@code s}; applying the same
  * state twice is a no-op (the {@link #snapshot()} of the system does not change); switching the
  * main provider and re-ordering the others are reflected exactly; a provider left out of the state
- * loses its main-table route. A backend whose {@code current()} is empty cannot be checked and is
- * skipped with a reason.
+ * loses its main-table route; a state of one address family leaves the other family's state as it
+ * was. A backend whose {@code current()} is empty cannot be checked and is skipped with a reason,
+ * and so is the family test for a backend that does not serve IPv6 or providers without it.
  *
  * <p>The subclass owns the lifecycle: {@link #backend()} must return a backend on a clean system
  * for every test (for example, built in a {@code @BeforeEach} of the subclass, which runs after this
@@ -122,5 +124,29 @@ public abstract class RouteBackendContractTest {
     RoutingState fewer = state(p.get(2), p.get(0));
 
     assertEquals(fewer, applyAndRead(fewer));
+  }
+
+  /** The families are apart (issue 16): an IPv6 state changes nothing of the IPv4 one. */
+  @Test
+  void apply_ipv6State_leavesTheIpv4StateAsItWas() throws Exception {
+    RouteBackend backend = backend();
+    assumeTrue(backend.supports(AddressFamily.IPV6), backend + " does not serve IPv6");
+    List<Provider> p = three();
+    assumeTrue(
+        p.stream().allMatch(provider -> provider.resolvedFor(AddressFamily.IPV6)),
+        "the providers have no IPv6 address and prefix; the family test needs them");
+    RoutingState ipv4 = state(p.get(0), p.get(1), p.get(2));
+    backend.apply(ipv4);
+
+    RoutingState ipv6 =
+        RoutingState.ranked(
+            AddressFamily.IPV6, List.of(p.get(1), p.get(0), p.get(2)), startMetric());
+    ApplyOutcome outcome = backend.apply(ipv6);
+
+    assertTrue(outcome.isComplete(), "a healthy system's apply must be complete, was " + outcome);
+    assertEquals(Optional.of(ipv4), backend.current());
+    Optional<RoutingState> current = backend.current(AddressFamily.IPV6);
+    assumeTrue(current.isPresent(), backend + " cannot read its IPv6 state back");
+    assertEquals(ipv6, current.get());
   }
 }

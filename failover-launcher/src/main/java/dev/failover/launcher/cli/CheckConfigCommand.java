@@ -1,5 +1,6 @@
 package dev.failover.launcher.cli;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
@@ -10,11 +11,13 @@ import dev.failover.launcher.config.LoadedConfig;
 import dev.failover.launcher.config.Messages;
 import dev.failover.launcher.config.TestCaseConfig;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.IntSummaryStatistics;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -84,11 +87,21 @@ final class CheckConfigCommand implements Callable<Integer> {
           "  %-12s dev %-10s src %-15s via %-15s table %s (%d), metric %d when first%n",
           p.id(),
           p.interfaceName(),
-          p.ipv4Address() == null ? "(learned)" : p.ipv4Address().getHostAddress(),
-          p.gateway() == null ? "(learned)" : p.gateway().getHostAddress(),
+          !p.ipv4() ? "(no IPv4)" : learnedOr(p.ipv4Address()),
+          !p.ipv4() ? "-" : learnedOr(p.gateway()),
           p.rtTableName(),
           p.rtTableId(),
           metric);
+      if (p.ipv6()) {
+        // The IPv6 values on a line of their own, so that the IPv4 line reads as it always has.
+        out.printf(
+            Locale.ROOT,
+            "  %-12s IPv6 src %s prefix %s via %s%n",
+            "",
+            learnedOr(p.ipv6Address()),
+            p.ipv6Prefix() == null ? "(learned)" : p.ipv6Prefix(),
+            learnedOr(p.ipv6Gateway()));
+      }
     }
     printTestCases(config, out);
     out.println("sticky file: " + config.stickyProviderFilename());
@@ -99,6 +112,10 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private static String learnedOr(@Nullable InetAddress address) {
+    return address == null ? "(learned)" : AddressFamily.text(address);
   }
 
   /** The global test cases, and each provider's own with whether it keeps the global ones. */

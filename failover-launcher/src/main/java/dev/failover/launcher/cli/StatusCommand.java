@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Shows the running daemon's status: the main provider and why, each provider's verdict,"
-          + " recent results, loss and latency, and the sticky state.",
+          + " recent results, loss and latency, and the sticky state; per address family (IPv4,"
+          + " IPv6) when a provider has IPv6.",
       "Reads the config's status_file (the config is only parsed: no plugin is loaded, no socket"
           + " opened) and says which file it read; a config that cannot be used is an error, never"
           + " a reason to read another file.",

@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.failover.api.AddressFamily;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.api.TestScenario;
+import dev.failover.core.DampedPolicy;
 import dev.failover.core.DampedPolicySettings;
 import dev.failover.linux.FlushFlowsOnDown;
 import java.io.IOException;
@@ -68,7 +72,8 @@ public final class ConfigLoader {
           "rt_tables_file",
           "plugins_dir",
           "hooks_dir",
-          "keepalived_track_file");
+          "keepalived_track_file",
+          "keepalived_track_file_ipv6");
 
   /** Where install puts the config, and where the commands look by default. */
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/failover/failover.toml");
@@ -105,7 +110,8 @@ public final class ConfigLoader {
               "pin_flows",
               "flush_flows_on_down",
               "fwmark_mask",
-              "keepalived_track_file")
+              "keepalived_track_file",
+              "keepalived_track_file_ipv6")
           .addAll(Policies.DAMPED_KEYS)
           .build();
 
@@ -126,7 +132,9 @@ public final class ConfigLoader {
    * The keys of a {@code [[providers]]} table, as the fields of config.py; {@code ipv4_address},
    * {@code network} and {@code gateway} may be omitted, to be learned from the interface. Then the
    * provider's own test cases ({@code [[providers.test_cases]]}) and whether it keeps the global
-   * ones ({@code global_test_cases}, required with them).
+   * ones ({@code global_test_cases}, required with them). Then its address families: {@code ipv4}
+   * (default true), {@code ipv6} (default true if an {@code ipv6_*} key is given), and the IPv6
+   * values, each learned from the interface when omitted (docs/configuration.md, "IPv6").
    */
   static final List<String> PROVIDER_KEYS =
       List.of(
@@ -138,7 +146,15 @@ public final class ConfigLoader {
           "rt_table_name",
           "rt_table_id",
           "test_cases",
-          "global_test_cases");
+          "global_test_cases",
+          "ipv4",
+          "ipv6",
+          "ipv6_address",
+          "ipv6_prefix",
+          "ipv6_gateway");
+
+  /** The IPv6 values of a provider; any of them given turns {@code ipv6} on by default. */
+  static final List<String> IPV6_KEYS = List.of("ipv6_address", "ipv6_prefix", "ipv6_gateway");
 
   /**
    * The largest config file read, in bytes. A real config is a few kilobytes (the example, with
@@ -297,6 +313,7 @@ public final class ConfigLoader {
     top.seconds("hook_timeout").ifPresent(builder::hookTimeout);
     top.stringOrEmpty("http_listen").ifPresent(builder::httpListen);
     top.path("keepalived_track_file", baseDir).ifPresent(builder::keepalivedTrackFile);
+    top.path("keepalived_track_file_ipv6", baseDir).ifPresent(builder::keepalivedTrackFileIpv6);
     dampedPolicy(top, problems).ifPresent(builder::dampedPolicy);
     flowPinning(top, problems).ifPresent(builder::flowPinning);
     top.reportUnknownKeys(TOP_LEVEL_KEYS);
@@ -533,9 +550,12 @@ public final class ConfigLoader {
     }
     try (types) {
       Map<String, Integer> names = new HashMap<>();
+      // The family each test case tests, by path; a test case that could not be built is left out.
+      Map<String, AddressFamily> families = new HashMap<>();
       for (int i = 0; i < config.testCases().size(); i++) {
         try {
           TestScenario scenario = types.create(i, config.testCases().get(i));
+          families.put("test_cases[" + i + "]", scenario.family());
           Integer first = names.putIfAbsent(scenario.name(), i);
           if (first != null) {
             problems.add(
@@ -547,6 +567,8 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
           // ScenarioFactories reports a factory's IllegalStateException as the cause.
           if (!runningAsRoot && e.getCause() instanceof IllegalStateException) {
+            String path = "test_cases[" + i + "]";
+            builtInFamily(config.testCases().get(i)).ifPresent(f -> families.put(path, f));
             unverified.add(
                 String.format(
                     "test_cases[%s] not verified: it cannot run as this user (%s); the daemon"
@@ -557,7 +579,8 @@ public final class ConfigLoader {
           }
         }
       }
-      checkProviderTestCases(config, types, problems);
+      checkProviderTestCases(config, types, problems, families);
+      checkFamilies(config, families, problems);
     } catch (IOException e) {
       problems.add("plugins_dir: closing the plugin jars failed: " + describeIo(e));
     }
@@ -568,7 +591,10 @@ public final class ConfigLoader {
    * within the provider's list (the global ones too, if it keeps them).
    */
   private static void checkProviderTestCases(
-      FailoverConfig config, ScenarioFactories types, List<String> problems) {
+      FailoverConfig config,
+      ScenarioFactories types,
+      List<String> problems,
+      Map<String, AddressFamily> families) {
     List<String> ids = config.providerIds();
     for (Map.Entry<String, ProviderTestCases> entry : config.providerTestCases().entrySet()) {
       String provider = "providers[" + ids.indexOf(entry.getKey()) + "]";
@@ -588,6 +614,7 @@ public final class ConfigLoader {
         String path = provider + ".test_cases[" + i + "]";
         try {
           TestScenario scenario = types.create(path, own.get(i));
+          families.put(path, scenario.family());
           String first = names.putIfAbsent(scenario.name(), path);
           if (first != null) {
             problems.add(
@@ -607,6 +634,116 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The family of a built-in test case ({@code ping}'s {@code target}, {@code tcp}'s {@code host})
+   * from its settings, for one that could not be built as this user; empty for a plugin's type.
+   */
+  private static Optional<AddressFamily> builtInFamily(TestCaseConfig testCase) {
+    String key =
+        testCase.type().equals("ping") ? "target" : testCase.type().equals("tcp") ? "host" : null;
+    return key != null && testCase.settings().get(key) instanceof String text
+        ? AddressRules.familyOf(text)
+        : Optional.empty();
+  }
+
+  /**
+   * The address-family rules (issue 16): a test case tests one family (an IPv6 target, IPv6), and
+   * runs through the providers that have it, so a test case of a family no provider has would
+   * never run, and one of a provider's own of a family that provider lacks neither; and each
+   * family of each provider needs a test case of that family, or it could never be judged. Test
+   * cases whose family is unknown (they could not be built) are left to the problem that says so,
+   * and a provider that runs any of them is not judged here.
+   */
+  private static void checkFamilies(
+      FailoverConfig config, Map<String, AddressFamily> families, List<String> problems) {
+    List<Provider> providers = config.providers();
+    if (!providers.isEmpty() && providers.stream().noneMatch(p -> p.has(AddressFamily.IPV4))) {
+      // The daemon's IPv4 engine carries the status file's top level and the page; an IPv6-only
+      // router is not run yet. Said here, so that check-config and run agree.
+      problems.add(
+          String.format(
+              "providers: at least one provider must have IPv4: this version runs IPv6 beside"
+                  + " IPv4, not alone (issue 16); every provider has ipv4 = false: %s",
+              providers.stream().map(Provider::id).toList()));
+    }
+    for (int i = 0; i < config.testCases().size(); i++) {
+      String path = "test_cases[" + i + "]";
+      AddressFamily family = families.get(path);
+      if (family != null && providers.stream().noneMatch(p -> p.has(family))) {
+        problems.add(
+            String.format(
+                "%s tests %s (%s), but no provider has %s: set %s = true or an %s_* key on a"
+                    + " provider, or remove the test case",
+                path, family, describeTestCase(config.testCases().get(i)), family, family.key(),
+                family.key()));
+      }
+    }
+    for (int k = 0; k < providers.size(); k++) {
+      Provider provider = providers.get(k);
+      String providerPath = "providers[" + k + "]";
+      ProviderTestCases own = config.providerTestCases().get(provider.id());
+      List<String> runs = new ArrayList<>();
+      if (own == null || own.globalTestCases()) {
+        for (int i = 0; i < config.testCases().size(); i++) {
+          runs.add("test_cases[" + i + "]");
+        }
+      }
+      if (own != null) {
+        for (int j = 0; j < own.testCases().size(); j++) {
+          String path = providerPath + ".test_cases[" + j + "]";
+          runs.add(path);
+          AddressFamily family = families.get(path);
+          if (family != null && !provider.has(family)) {
+            problems.add(
+                String.format(
+                    "%s tests %s (%s), but %s ('%s') has no %s (%s = false): it would never"
+                        + " run",
+                    path, family, describeTestCase(own.testCases().get(j)), providerPath,
+                    provider.id(), family, family.key()));
+          }
+        }
+      }
+      if (runs.isEmpty() || !runs.stream().allMatch(families::containsKey)) {
+        continue; // no test case at all is FailoverConfig's problem; an unbuilt one has its own
+      }
+      for (AddressFamily family : provider.families()) {
+        long ofFamily = runs.stream().filter(path -> families.get(path) == family).count();
+        int minTargetsUp = config.dampedPolicy().minTargetsUp();
+        if (ofFamily > 0 && config.policy().equals(DampedPolicy.NAME) && ofFamily < minTargetsUp) {
+          // Each family's rounds hold only its own targets, so min_targets_up must fit each;
+          // FailoverConfig counted every test case a provider runs, of both families.
+          problems.add(
+              String.format(
+                  "min_targets_up must be at most the number of %s test cases %s ('%s') runs"
+                      + " (%s), since each family's rounds hold only its own targets, was %s",
+                  family, providerPath, provider.id(), ofFamily, minTargetsUp));
+        }
+        if (ofFamily == 0) {
+          problems.add(
+              String.format(
+                  "%s ('%s') has %s but runs no %s test case, so its %s could never be judged:"
+                      + " add a test case whose target is an %s address, or set %s.%s = false",
+                  providerPath, provider.id(), family, family, family, family, providerPath,
+                  family.key()));
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code type "ping", target 2001:db8::1}: a test case as a message names it, with its {@code
+   * target} or {@code host} if it has one (the built-in types' keys, and the usual ones of
+   * plugins).
+   */
+  private static String describeTestCase(TestCaseConfig testCase) {
+    String key = testCase.settings().containsKey("target") ? "target" : "host";
+    Object value = testCase.settings().get(key);
+    return "type \""
+        + Messages.shorten(testCase.type())
+        + "\""
+        + (value instanceof String text ? ", " + key + " " + Messages.shorten(text) : "");
+  }
+
   private List<Provider> providers(List<Table> tables) {
     List<Provider> providers = new ArrayList<>();
     for (Table table : tables) {
@@ -619,11 +756,23 @@ public final class ConfigLoader {
       Optional<String> gateway = table.string("gateway");
       Optional<String> tableName = table.requiredString("rt_table_name");
       Optional<Integer> tableId = table.requiredInteger("rt_table_id");
+      // IPv6 (issue 16): ipv4 stays on unless turned off; ipv6 is on when asked for, or when any
+      // ipv6_* value is given (writing an IPv6 address means wanting IPv6).
+      Optional<Boolean> ipv4 = table.bool("ipv4");
+      Optional<Boolean> ipv6 = table.bool("ipv6");
+      Optional<String> ipv6Address = table.string("ipv6_address");
+      Optional<String> ipv6Prefix = table.string("ipv6_prefix");
+      Optional<String> ipv6Gateway = table.string("ipv6_gateway");
       table.reportUnknownKeys(PROVIDER_KEYS);
       boolean invalidLearnable =
           (table.has("ipv4_address") && address.isEmpty())
               || (table.has("network") && network.isEmpty())
-              || (table.has("gateway") && gateway.isEmpty());
+              || (table.has("gateway") && gateway.isEmpty())
+              || (table.has("ipv6_address") && ipv6Address.isEmpty())
+              || (table.has("ipv6_prefix") && ipv6Prefix.isEmpty())
+              || (table.has("ipv6_gateway") && ipv6Gateway.isEmpty())
+              || (table.has("ipv4") && ipv4.isEmpty())
+              || (table.has("ipv6") && ipv6.isEmpty());
       if (id.isEmpty()
           || interfaceName.isEmpty()
           || invalidLearnable
@@ -631,9 +780,10 @@ public final class ConfigLoader {
           || tableId.isEmpty()) {
         continue;
       }
+      boolean anyIpv6Value = IPV6_KEYS.stream().anyMatch(table::has);
       Provider provider;
       try {
-        provider =
+        Provider ipv4Part =
             Provider.of(
                 id.get(),
                 interfaceName.get(),
@@ -642,6 +792,20 @@ public final class ConfigLoader {
                 gateway.orElse(null),
                 tableName.get(),
                 tableId.get());
+        provider =
+            new Provider(
+                ipv4Part.id(),
+                ipv4Part.interfaceName(),
+                ipv4Part.ipv4Address(),
+                ipv4Part.network(),
+                ipv4Part.gateway(),
+                ipv4Part.rtTableName(),
+                ipv4Part.rtTableId(),
+                ipv4.orElse(true),
+                ipv6.orElse(anyIpv6Value),
+                parseIpv6("ipv6_address", ipv6Address, Ipv6::parse),
+                parseIpv6("ipv6_prefix", ipv6Prefix, Ipv6Network::parse),
+                parseIpv6("ipv6_gateway", ipv6Gateway, Ipv6::parse));
       } catch (IllegalArgumentException e) {
         // Provider's messages start with the field's name; the path makes it a key of the file.
         table.problems.add(table.path + "." + e.getMessage());
@@ -661,6 +825,22 @@ public final class ConfigLoader {
       providers.add(provider);
     }
     return providers;
+  }
+
+  /**
+   * The IPv6 value {@code key} written as {@code text}, or null if it is not given; a message that
+   * starts with the key, as {@code Provider}'s do.
+   */
+  private static <T> @Nullable T parseIpv6(
+      String key, Optional<String> text, Function<String, T> parser) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return parser.apply(text.get());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " " + e.getMessage(), e);
+    }
   }
 
   /**

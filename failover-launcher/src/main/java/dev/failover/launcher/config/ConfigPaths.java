@@ -22,19 +22,19 @@ import java.util.regex.Pattern;
 /**
  * The rules for the paths a config names: where each may live, and what kind of file it may be.
  *
- * <p>failover writes or removes some of these files ({@code status_file} and {@code
- * keepalived_track_file} at every change, {@code sticky_provider_filename} through {@code sticky
- * set} and {@code clear}, {@code rt_tables_file} at install), and runs or loads what the folders
- * hold ({@code hooks_dir}, {@code plugins_dir}), all as root. So a path must not name a system
- * file: it lies in one of failover's own folders ({@link #OWN_FOLDERS}) or outside the system's
- * folders ({@link #SYSTEM_FOLDERS}); {@code rt_tables_file} is a {@code .conf} file in an {@code
- * rt_tables.d} folder, the only files iproute2 reads names from. Two keys never name the same file,
- * and none names the installed config or jar.
+ * <p>failover writes or removes some of these files ({@code status_file}, {@code
+ * keepalived_track_file} and {@code keepalived_track_file_ipv6} at every change, {@code
+ * sticky_provider_filename} through {@code sticky set} and {@code clear}, {@code rt_tables_file} at
+ * install), and runs or loads what the folders hold ({@code hooks_dir}, {@code plugins_dir}), all
+ * as root. So a path must not name a system file: it lies in one of failover's own folders ({@link
+ * #OWN_FOLDERS}) or outside the system's folders ({@link #SYSTEM_FOLDERS}); {@code rt_tables_file}
+ * is a {@code .conf} file in an {@code rt_tables.d} folder, the only files iproute2 reads names
+ * from. Two keys never name the same file, and none names the installed config or jar.
  *
  * <p>On disk ({@link #checkOnDisk}): an existing path is of its kind (a regular file, or a folder)
  * and never a symbolic link, whose target failover would otherwise write through; its folders do
  * not lead into a system folder through a link; and a file the daemon replaces ({@code
- * status_file}, {@code keepalived_track_file}) holds what failover writes there, so that failover
+ * status_file}, the keepalived track files) holds what failover writes there, so that failover
  * never replaces a file it did not write. Messages name the key, the rule and the value. Stateless.
  */
 public final class ConfigPaths {
@@ -113,6 +113,9 @@ public final class ConfigPaths {
     config
         .keepalivedTrackFile()
         .ifPresent(f -> paths.add(new Named("keepalived_track_file", f, Kind.FILE)));
+    config
+        .keepalivedTrackFileIpv6()
+        .ifPresent(f -> paths.add(new Named("keepalived_track_file_ipv6", f, Kind.FILE)));
     paths.add(new Named("plugins_dir", config.pluginsDir(), Kind.FOLDER));
     paths.add(new Named("hooks_dir", config.hooksDir(), Kind.FOLDER));
     return paths;
@@ -263,7 +266,7 @@ public final class ConfigPaths {
               + here
               + ", which holds something else");
     }
-    if (key.equals("keepalived_track_file") && !holdsTrackValue(here)) {
+    if (key.startsWith("keepalived_track_file") && !holdsTrackValue(here)) {
       return Optional.of(
           key
               + " must name a track file failover wrote (0 or 1), or no file yet (failover"

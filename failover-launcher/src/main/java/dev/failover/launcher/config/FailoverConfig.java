@@ -3,6 +3,7 @@ package dev.failover.launcher.config;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.Providers;
 import dev.failover.core.DampedPolicy;
@@ -13,12 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  *     FlowPinningConfig})
  * @param keepalivedTrackFile {@code keepalived_track_file}: where the daemon writes whether this
  *     router has a usable uplink ({@code 0}) or none ({@code 1}), for keepalived's {@code
- *     track_file}; empty (the key left out) writes nothing
+ *     track_file}; empty (the key left out) writes nothing. It follows the IPv4 engine only.
+ * @param keepalivedTrackFileIpv6 {@code keepalived_track_file_ipv6}: as {@code
+ *     keepalived_track_file}, for IPv6: whether this router has a usable IPv6 uplink, for the VRRP
+ *     instance of the IPv6 virtual addresses; only when a provider has IPv6
  * @param probeTimeouts {@code adaptive_probe_timeout}, {@code probe_timeout_min} and {@code
  *     probe_timeout_max}: whether each probe's timeout follows the round-trip time of its target
  *     through its provider (RFC 6298), between those bounds, with late replies counted as life;
@@ -104,6 +106,7 @@ public record FailoverConfig(
     String httpListen,
     FlowPinningConfig flowPinning,
     Optional<Path> keepalivedTrackFile,
+    Optional<Path> keepalivedTrackFileIpv6,
     ProbeTimeouts probeTimeouts,
     Map<String, ProviderTestCases> providerTestCases) {
 
@@ -219,6 +222,7 @@ public record FailoverConfig(
     checkNotNull(httpListen, "http_listen");
     checkNotNull(flowPinning, "flowPinning");
     checkNotNull(keepalivedTrackFile, "keepalived_track_file");
+    checkNotNull(keepalivedTrackFileIpv6, "keepalived_track_file_ipv6");
     providerTestCases = checkProviderTestCases(providers, providerTestCases);
 
     checkInterval("check_interval", checkInterval);
@@ -288,6 +292,13 @@ public record FailoverConfig(
     checkArgument(!hooksDir.toString().isEmpty(), "hooks_dir must not be empty");
     HttpListen.parse(httpListen);
     flowPinning.checkFits(providers.size());
+    // An IPv6 track file with no IPv6 engine would never be written: keepalived's IPv6 instance
+    // would follow whatever the file held, without a word.
+    checkArgument(
+        keepalivedTrackFileIpv6.isEmpty() || !providers.having(AddressFamily.IPV6).isEmpty(),
+        "keepalived_track_file_ipv6 needs a provider with IPv6 (it follows the IPv6 engine, which"
+            + " runs only then), but no provider has IPv6; was %s",
+        keepalivedTrackFileIpv6.map(Path::toString).orElse(""));
     if (policy.equals(DampedPolicy.NAME)) {
       // The round counts must fit the history and min_targets_up the test cases, or the settings
       // would not mean what they say; the message names both keys.
@@ -450,6 +461,7 @@ public record FailoverConfig(
     private FlowPinningConfig flowPinning = FlowPinningConfig.defaults();
     private String httpListen = DEFAULT_HTTP_LISTEN;
     private Optional<Path> keepalivedTrackFile = Optional.empty();
+    private Optional<Path> keepalivedTrackFileIpv6 = Optional.empty();
     private boolean adaptiveProbeTimeout = true;
     private Duration probeTimeoutMin = ProbeTimeouts.DEFAULT_MIN;
     private Duration probeTimeoutMax = ProbeTimeouts.DEFAULT_MAX;
@@ -616,6 +628,12 @@ public record FailoverConfig(
       return this;
     }
 
+    /** Sets {@code keepalived_track_file_ipv6}; without it, no IPv6 track file is written. */
+    public Builder keepalivedTrackFileIpv6(Path value) {
+      keepalivedTrackFileIpv6 = Optional.of(value);
+      return this;
+    }
+
     /**
      * Builds the config.
      *
@@ -651,6 +669,7 @@ public record FailoverConfig(
           httpListen,
           flowPinning,
           keepalivedTrackFile,
+          keepalivedTrackFileIpv6,
           new ProbeTimeouts(adaptiveProbeTimeout, probeTimeoutMin, probeTimeoutMax),
           providerTestCases);
     }

@@ -2,6 +2,7 @@ package dev.failover.launcher.hooks;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderStateChanged;
@@ -15,13 +16,17 @@ import java.util.Map;
  * One event for the hooks, with the environment variables that describe it.
  *
  * <p>Every event sets {@code FAILOVER_EVENT} (the kind's {@link Kind#variableValue()}), {@code
- * FAILOVER_TIME} (ISO-8601, UTC) and {@code FAILOVER_REASON} (one line). A provider's change adds
- * {@code FAILOVER_PROVIDER}, {@code FAILOVER_INTERFACE}, {@code FAILOVER_STATE} and {@code
- * FAILOVER_PREVIOUS_STATE}; a switch adds {@code FAILOVER_FROM} (empty for the first decision),
- * {@code FAILOVER_TO}, their interfaces {@code FAILOVER_FROM_INTERFACE} and {@code
- * FAILOVER_TO_INTERFACE}, and the category {@code FAILOVER_SWITCH_REASON} ({@code FAILOVER}, {@code
- * FAILBACK}, ...). Values hold no control characters: line breaks and tabs become spaces, so a
- * reason is always one line.
+ * FAILOVER_TIME} (ISO-8601, UTC) and {@code FAILOVER_REASON} (one line). The events of an engine (a
+ * provider's change, a switch) add {@code FAILOVER_FAMILY}, {@code ipv4} or {@code ipv6}: each
+ * address family has an engine of its own (issue 16), and a provider's IPv6 may go down while its
+ * IPv4 stays up. {@code started} and {@code stopping} are the daemon's, of both families, and do
+ * not set it (a hook that reads it there gets nothing, as it does {@code FAILOVER_PROVIDER}). A
+ * provider's change adds {@code FAILOVER_PROVIDER}, {@code FAILOVER_INTERFACE}, {@code
+ * FAILOVER_STATE} and {@code FAILOVER_PREVIOUS_STATE}; a switch adds {@code FAILOVER_FROM} (empty
+ * for the first decision), {@code FAILOVER_TO}, their interfaces {@code FAILOVER_FROM_INTERFACE}
+ * and {@code FAILOVER_TO_INTERFACE}, and the category {@code FAILOVER_SWITCH_REASON} ({@code
+ * FAILOVER}, {@code FAILBACK}, ...). Values hold no control characters: line breaks and tabs become
+ * spaces, so a reason is always one line.
  *
  * @param kind what happened
  * @param at when
@@ -67,9 +72,10 @@ public record HookEvent(Kind kind, Instant at, Map<String, String> variables) {
     return of(Kind.STOPPING, at, reason, new LinkedHashMap<>());
   }
 
-  /** The main provider changed. */
-  public static HookEvent mainSwitched(MainProviderSwitched event) {
+  /** The main provider of {@code family} changed. */
+  public static HookEvent mainSwitched(AddressFamily family, MainProviderSwitched event) {
     Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("FAILOVER_FAMILY", family.key());
     Provider from = event.previous().orElse(null);
     variables.put("FAILOVER_FROM", from == null ? "" : from.id());
     variables.put("FAILOVER_FROM_INTERFACE", from == null ? "" : from.interfaceName());
@@ -79,9 +85,10 @@ public record HookEvent(Kind kind, Instant at, Map<String, String> variables) {
     return of(Kind.MAIN_SWITCHED, event.at(), event.detail(), variables);
   }
 
-  /** A provider's state changed. */
-  public static HookEvent providerStateChanged(ProviderStateChanged event) {
+  /** A provider's state in {@code family} changed. */
+  public static HookEvent providerStateChanged(AddressFamily family, ProviderStateChanged event) {
     Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("FAILOVER_FAMILY", family.key());
     variables.put("FAILOVER_PROVIDER", event.provider().id());
     variables.put("FAILOVER_INTERFACE", event.provider().interfaceName());
     variables.put("FAILOVER_STATE", event.to().state().name());

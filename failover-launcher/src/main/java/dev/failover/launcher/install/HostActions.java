@@ -164,7 +164,8 @@ public final class HostActions implements SystemActions {
     }
     out.println(
         "flow pinning needs the config to be removed; if it was on, remove its table with"
-            + " 'nft delete table ip failover'");
+            + " 'nft delete table inet failover' ('ip failover' for a version before IPv6"
+            + " pinning)");
   }
 
   private static Optional<Path> findOnPath(String tool) {

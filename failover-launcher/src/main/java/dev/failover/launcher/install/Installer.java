@@ -408,6 +408,7 @@ public final class Installer {
     paths.add(config.pluginsDir());
     paths.add(config.hooksDir());
     config.keepalivedTrackFile().ifPresent(paths::add);
+    config.keepalivedTrackFileIpv6().ifPresent(paths::add);
     return paths;
   }
 

@@ -76,7 +76,7 @@ public interface SystemActions {
                 + reason
                 + ") would remove the routes, rules and tables of providers "
                 + config.providerIds()
-                + ", and flow pinning's nftables table 'ip failover' and fwmark rules");
+                + ", and flow pinning's nftables table 'inet failover' and fwmark rules");
       }
 
       @Override

@@ -1,7 +1,9 @@
 package dev.failover.launcher.metrics;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ApplyOutcome;
 import dev.failover.api.FailoverListener;
 import dev.failover.api.MainProviderSwitched;
@@ -26,9 +28,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's metrics, in a registry of its own (not the client's static default one), served at
@@ -36,8 +42,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Names follow Prometheus's conventions: prefix {@code failover_}, base units (seconds), {@code
  * _total} on counters, {@code _info} on the constant metadata; labels hold bounded values only
- * (provider ids, states, reasons, hook names). The list, with example alerts, is in
- * docs/operations.md ("Metrics"):
+ * (address families, provider ids, states, reasons, hook names). The list, with example alerts, is
+ * in docs/operations.md ("Metrics"):
  *
  * <ul>
  *   <li>per provider, from the engine's status at scrape time: {@code failover_provider_state} (1
@@ -53,12 +59,21 @@ import org.jspecify.annotations.Nullable;
  *       {@code failover_hook_events_dropped_total}, and {@code failover_tick_duration_seconds}.
  * </ul>
  *
- * <p>Every labelled counter is created at zero for every value known in advance (each provider,
- * each switch reason), so that {@code increase()} sees the first event. Thread-safe: the engine's
- * thread and the hooks' thread update it, HTTP threads scrape it.
+ * <p><b>Address families</b> (issue 16): each family has an engine of its own, so every metric
+ * about a provider's verdict, its probes or a switch carries a {@code family} label ({@code ipv4}
+ * or {@code ipv6}); a config without IPv6 gives {@code family="ipv4"} on all of them, so that a
+ * query by provider alone still finds its series. Each engine hears its family's view, {@link
+ * #events(AddressFamily)}, and its status is {@linkplain #attach attached} per family. What is not
+ * about a family stays without the label: {@code failover_provider_info} (the interface and table
+ * serve both families, and one series per provider keeps joins on {@code provider} one-to-one), the
+ * hooks' counters and the tick duration (both engines tick on the one thread).
+ *
+ * <p>Every labelled counter is created at zero for every value known in advance (each provider and
+ * family it has, each switch reason of each family some provider has), so that {@code increase()}
+ * sees the first event. Thread-safe: the engines' thread and the hooks' thread update it, HTTP
+ * threads scrape it.
  */
-public final class FailoverMetrics
-    implements FailoverListener, TickObserver, HookObserver {
+public final class FailoverMetrics implements TickObserver, HookObserver {
 
   /**
    * Round-trip buckets, in seconds: from a fibre's 1 ms to a satellite's second; the default {@code
@@ -84,12 +99,23 @@ public final class FailoverMetrics
   private final Counter eventsDropped;
   private final Histogram tickDuration;
 
-  private volatile @Nullable Supplier<EngineStatus> status;
-  private volatile @Nullable Instant lastSwitch;
+  /** The families some provider has, in enum order: the ones with an engine. */
+  private final List<AddressFamily> families;
 
-  /** Metrics for {@code providers}; the status-based ones appear once {@link #attach} is called. */
+  private final Map<AddressFamily, FailoverListener> events = new EnumMap<>(AddressFamily.class);
+  private final Map<AddressFamily, Supplier<EngineStatus>> statuses = new ConcurrentHashMap<>();
+  private final Map<AddressFamily, Instant> lastSwitches = new ConcurrentHashMap<>();
+
+  /**
+   * Metrics for {@code providers}; the status-based ones of a family appear once {@link #attach} is
+   * called for it.
+   */
   public FailoverMetrics(Providers providers) {
     this.providers = checkNotNull(providers, "providers");
+    this.families =
+        List.of(AddressFamily.values()).stream()
+            .filter(family -> !providers.having(family).isEmpty())
+            .toList();
     Info info =
         Info.builder()
             .name("failover_provider_info")
@@ -104,14 +130,15 @@ public final class FailoverMetrics
         .help(
             "1 for the state the policy gives the provider (INSUFFICIENT_DATA, UP, SUSPECT, DOWN,"
                 + " RECOVERING), 0 for the others.")
-        .labelNames("provider", "state")
+        .labelNames("family", "provider", "state")
         .callback(
             callback ->
                 withStatus(
-                    s -> {
+                    (family, s) -> {
                       for (EngineStatus.ProviderReport report : s.providers()) {
                         for (ProviderState state : ProviderState.values()) {
-                          callback.call(report.state() == state ? 1 : 0, report.id(), state.name());
+                          callback.call(
+                              report.state() == state ? 1 : 0, family, report.id(), state.name());
                         }
                       }
                     }))
@@ -119,27 +146,27 @@ public final class FailoverMetrics
     GaugeWithCallback.builder()
         .name("failover_provider_main")
         .help("1 for the main provider (lowest-metric default route), 0 for the others.")
-        .labelNames("provider")
+        .labelNames("family", "provider")
         .callback(
             callback ->
                 withStatus(
-                    s -> {
+                    (family, s) -> {
                       String main = s.mainProviderId();
                       for (EngineStatus.ProviderReport report : s.providers()) {
-                        callback.call(report.id().equals(main) ? 1 : 0, report.id());
+                        callback.call(report.id().equals(main) ? 1 : 0, family, report.id());
                       }
                     }))
         .register(registry);
     GaugeWithCallback.builder()
         .name("failover_provider_link_usable")
         .help("1 if the provider's link is usable (interface up, carrier, its address), else 0.")
-        .labelNames("provider")
+        .labelNames("family", "provider")
         .callback(
             callback ->
                 withStatus(
-                    s -> {
+                    (family, s) -> {
                       for (EngineStatus.ProviderReport report : s.providers()) {
-                        callback.call(report.linkUsable() ? 1 : 0, report.id());
+                        callback.call(report.linkUsable() ? 1 : 0, family, report.id());
                       }
                     }))
         .register(registry);
@@ -148,7 +175,7 @@ public final class FailoverMetrics
             .name("failover_provider_rtt_seconds")
             .unit(Unit.SECONDS)
             .help("Round-trip time of the successful health checks through the provider.")
-            .labelNames("provider")
+            .labelNames("family", "provider")
             .classicOnly()
             .classicUpperBounds(RTT_BUCKETS)
             .withoutExemplars()
@@ -157,31 +184,38 @@ public final class FailoverMetrics
         counter(
             "failover_provider_probes_sent",
             "Health checks run through the provider (one per test case and round).",
+            "family",
             "provider");
     probesLost =
         counter(
             "failover_provider_probes_lost",
             "Health checks through the provider that did not succeed (failure or timeout).",
+            "family",
             "provider");
     stateChanges =
         counter(
             "failover_provider_state_changes",
             "Changes of the provider's state as the policy judges it.",
+            "family",
             "provider");
     switches =
         counter(
             "failover_switches",
             "Changes of the main provider, by reason (STARTUP is the first decision).",
+            "family",
             "reason");
     GaugeWithCallback.builder()
         .name("failover_last_switch_timestamp_seconds")
         .unit(Unit.SECONDS)
         .help("When the main provider last changed, in seconds since the epoch.")
+        .labelNames("family")
         .callback(
             callback -> {
-              Instant at = lastSwitch;
-              if (at != null) {
-                callback.call(at.toEpochMilli() / 1000.0);
+              for (AddressFamily family : families) {
+                Instant at = lastSwitches.get(family);
+                if (at != null) {
+                  callback.call(at.toEpochMilli() / 1000.0, family.key());
+                }
               }
             })
         .register(registry);
@@ -190,6 +224,7 @@ public final class FailoverMetrics
             "failover_route_apply_failures",
             "Routing states not applied: kind 'error' (the backend failed, retried next tick) or"
                 + " 'partial' (some providers skipped, e.g. an interface missing).",
+            "family",
             "kind");
     hooksRun = counter("failover_hooks_run", "Hook runs started, by hook file name.", "hook");
     hooksFailed =
@@ -213,17 +248,23 @@ public final class FailoverMetrics
             .withoutExemplars()
             .register(registry);
 
-    for (Provider p : providers) {
-      rtt.labelValues(p.id());
-      probesSent.labelValues(p.id());
-      probesLost.labelValues(p.id());
-      stateChanges.labelValues(p.id());
+    for (AddressFamily family : families) {
+      String label = family.key();
+      for (Provider p : providers.having(family)) {
+        rtt.labelValues(label, p.id());
+        probesSent.labelValues(label, p.id());
+        probesLost.labelValues(label, p.id());
+        stateChanges.labelValues(label, p.id());
+      }
+      for (SwitchReason reason : SwitchReason.values()) {
+        switches.labelValues(label, reason.name());
+      }
+      applyFailures.labelValues(label, "error");
+      applyFailures.labelValues(label, "partial");
     }
-    for (SwitchReason reason : SwitchReason.values()) {
-      switches.labelValues(reason.name());
+    for (AddressFamily family : AddressFamily.values()) {
+      events.put(family, new FamilyEvents(family));
     }
-    applyFailures.labelValues("error");
-    applyFailures.labelValues("partial");
   }
 
   private Counter counter(String name, String help, String... labels) {
@@ -241,59 +282,94 @@ public final class FailoverMetrics
   }
 
   /**
-   * Makes the per-provider state gauges read {@code engineStatus} at each scrape; before this they
-   * have no samples.
+   * What the engine of {@code family} tells the metrics: its rounds, state changes, switches and
+   * applies, counted under {@code family="ipv4"} or {@code "ipv6"}. The same instance at every
+   * call. There is one for a family no provider has too (the graph builds the IPv6 engine's
+   * listeners before it knows whether that engine runs); it never hears anything.
    */
-  public void attach(Supplier<EngineStatus> engineStatus) {
-    this.status = checkNotNull(engineStatus, "engineStatus");
+  public FailoverListener events(AddressFamily family) {
+    return events.get(checkNotNull(family, "family"));
   }
 
-  private void withStatus(java.util.function.Consumer<EngineStatus> use) {
-    Supplier<EngineStatus> supplier = status;
-    if (supplier != null) {
-      use.accept(supplier.get());
+  /**
+   * Makes the per-provider state gauges of {@code family} read {@code engineStatus}, the status of
+   * that family's engine, at each scrape; before this they have no samples of that family.
+   *
+   * @throws IllegalArgumentException if no provider has {@code family}
+   */
+  public void attach(AddressFamily family, Supplier<EngineStatus> engineStatus) {
+    checkArgument(
+        families.contains(checkNotNull(family, "family")),
+        "no provider has %s; its engine does not run",
+        family);
+    statuses.put(family, checkNotNull(engineStatus, "engineStatus"));
+  }
+
+  /** Hands each attached family's label and status to {@code use}, in family order. */
+  private void withStatus(BiConsumer<String, EngineStatus> use) {
+    for (AddressFamily family : families) {
+      Supplier<EngineStatus> supplier = statuses.get(family);
+      if (supplier != null) {
+        use.accept(family.key(), supplier.get());
+      }
     }
   }
 
-  @Override
-  public void onRoundRecorded(Provider provider, ProbeRound round) {
-    String id = provider.id();
-    for (TestResult result : round.results()) {
-      probesSent.labelValues(id).inc();
-      if (result.succeeded()) {
-        rtt.labelValues(id).observe(seconds(result.latency()));
-      } else {
-        probesLost.labelValues(id).inc();
+  /** One family's engine events, counted under its {@code family} label. */
+  private final class FamilyEvents implements FailoverListener {
+    private final AddressFamily of;
+    private final String family;
+
+    FamilyEvents(AddressFamily of) {
+      this.of = of;
+      this.family = of.key();
+    }
+
+    @Override
+    public void onRoundRecorded(Provider provider, ProbeRound round) {
+      String id = provider.id();
+      for (TestResult result : round.results()) {
+        probesSent.labelValues(family, id).inc();
+        if (result.succeeded()) {
+          rtt.labelValues(family, id).observe(seconds(result.latency()));
+        } else {
+          probesLost.labelValues(family, id).inc();
+        }
       }
+    }
+
+    @Override
+    public void onProviderStateChanged(ProviderStateChanged event) {
+      stateChanges.labelValues(family, event.provider().id()).inc();
+    }
+
+    @Override
+    public void onMainProviderSwitched(MainProviderSwitched event) {
+      switches.labelValues(family, event.reason().name()).inc();
+      lastSwitches.put(of, event.at());
+    }
+
+    @Override
+    public void onRoutesApplied(RoutingState desired, ApplyOutcome outcome) {
+      if (!outcome.isComplete()) {
+        applyFailures.labelValues(family, "partial").inc();
+      }
+    }
+
+    @Override
+    public void onApplyFailed(RoutingState desired, RouteBackendException failure) {
+      applyFailures.labelValues(family, "error").inc();
+    }
+
+    @Override
+    public String toString() {
+      return "FailoverMetrics.events(" + family + ")";
     }
   }
 
   @Override
   public void tickCompleted(Duration took) {
     tickDuration.observe(seconds(took));
-  }
-
-  @Override
-  public void onProviderStateChanged(ProviderStateChanged event) {
-    stateChanges.labelValues(event.provider().id()).inc();
-  }
-
-  @Override
-  public void onMainProviderSwitched(MainProviderSwitched event) {
-    switches.labelValues(event.reason().name()).inc();
-    lastSwitch = event.at();
-  }
-
-  @Override
-  public void onRoutesApplied(RoutingState desired, ApplyOutcome outcome) {
-    if (!outcome.isComplete()) {
-      applyFailures.labelValues("partial").inc();
-    }
-  }
-
-  @Override
-  public void onApplyFailed(RoutingState desired, RouteBackendException failure) {
-    applyFailures.labelValues("error").inc();
   }
 
   @Override

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.AddressFamily;
+import dev.failover.api.Ipv6;
+import dev.failover.api.Ipv6Network;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderResolution;
 import dev.failover.api.ProviderState;
@@ -19,6 +22,7 @@ import dev.failover.launcher.config.Durations;
 import dev.failover.launcher.config.JacksonTrees;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,17 +32,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The status file's content, and its JSON layout: the one definition that the daemon writes ({@link
  * #toJson}) and that {@code failover status}, the tests and the benchmark read ({@link #parse}).
  *
- * <p>It is the engine's {@link EngineStatus} plus what a reader needs to tell a live daemon from a
- * dead one: when the file was written, the configured check interval, the daemon's process id,
- * whether it stopped, and which sticky file the engine reads. The engine's status is reused as it
- * is rather than copied into a parallel set of records, so that its validation holds for a status
- * read back, and a component added to it does not compile here until the layout says where it goes.
+ * <p>It is the engine's {@link EngineStatus} (each family's: see IPv6 below) plus what a reader
+ * needs to tell a live daemon from a dead one: when the file was written, the configured check
+ * interval, the daemon's process id, whether it stopped, and which sticky file the engine reads.
+ * The engine's status is reused as it is rather than copied into a parallel set of records, so
+ * that its validation holds for a status read back, and a component added to it does not compile
+ * here until the layout says where it goes.
  *
  * <p>The layout, version {@value #FORMAT} (keys snake_case like the config's; instants ISO-8601,
  * intervals in seconds, latency in milliseconds):
@@ -59,6 +65,34 @@ import org.jspecify.annotations.Nullable;
  * unconfigured} is not null, why it cannot be used (its values are then null). It is optional on
  * reading.
  *
+ * <p><b>IPv6</b> (issue 16). A daemon with an IPv6 engine (a provider has IPv6) judges and routes
+ * each family apart, so the document holds both engines' status:
+ *
+ * <pre>{@code
+ * format, written_at, running, pid, check_interval,
+ * family "ipv4", interval, ..., providers [...]     (the IPv4 engine, as above)
+ * ipv6 {family "ipv6", interval, status_at, ticks, policy, main, ranking, start_metric, sticky,
+ *       last_applied_at, last_apply_error,
+ *       providers [{... as above, uplink {unconfigured, interface_name, ipv6_address,
+ *                                         ipv6_prefix, ipv6_gateway, rt_table_name,
+ *                                         rt_table_id}}]}
+ * }</pre>
+ *
+ * <p>The top level stays the IPv4 engine's, so that a script written before IPv6 ({@code
+ * .main.provider}, {@code .providers[].selectable}) keeps reading what it always read, the IPv4
+ * default route, rather than whichever family came first; and a document without IPv6 is exactly
+ * the document of before, without {@code family} or {@code ipv6}: a reader that compares or keeps
+ * copies sees no change. The IPv6 engine's status is an object of the same keys under {@code
+ * ipv6} (the keys of the daemon, such as {@code pid}, only at the top), there only when the IPv6
+ * engine runs, so that {@code .ipv6 == null} tells a script that the daemon routes no IPv6 at all,
+ * which is not the same as an IPv6 without a main provider ({@code .ipv6.main.provider == null}).
+ * Beside it, each block names its family ({@code family}: {@code ipv4}, {@code ipv6}: the config's
+ * keys), so that a block taken out of the document still says what it is about. The IPv6 block
+ * lists the providers that have IPv6 only, and its {@code uplink} keys are the config's IPv6 keys,
+ * so that no value is shown under another family's name. Its sticky file is the daemon's one (the
+ * same for both), its sticky reading that of the IPv6 engine (a sticky provider without IPv6 is
+ * ignored there).
+ *
  * <p>Every key is required; those that may be {@code null} are the nullable components of {@link
  * EngineStatus}. {@code reliable} is {@link EngineStatus.ProviderReport#eligible()}, and {@code
  * selectable} is written for scripts, and checked on reading, as {@code reliable} and {@code
@@ -73,7 +107,8 @@ import org.jspecify.annotations.Nullable;
  * @param pid the daemon's process id
  * @param checkInterval the configured {@code check_interval}, by which a reader tells staleness
  * @param stickyFile the sticky file the engine reads, for the reader's information
- * @param engine what the engine knows
+ * @param engine what the IPv4 engine knows
+ * @param ipv6 what the IPv6 engine knows; empty when the daemon runs none (no provider has IPv6)
  */
 public record StatusDocument(
     Instant writtenAt,
@@ -81,7 +116,8 @@ public record StatusDocument(
     long pid,
     Duration checkInterval,
     Path stickyFile,
-    EngineStatus engine) {
+    EngineStatus engine,
+    Optional<EngineStatus> ipv6) {
   /** The version of the JSON layout; bumped when a key changes meaning or disappears. */
   public static final int FORMAT = 1;
 
@@ -98,17 +134,51 @@ public record StatusDocument(
         checkInterval);
     checkNotNull(stickyFile, "stickyFile");
     checkNotNull(engine, "engine");
+    checkNotNull(ipv6, "ipv6");
   }
 
-  /** The document that this process, a daemon, writes about {@code engine}. */
+  /** The document of a daemon that runs the IPv4 engine only, as every daemon did before IPv6. */
+  public StatusDocument(
+      Instant writtenAt,
+      boolean running,
+      long pid,
+      Duration checkInterval,
+      Path stickyFile,
+      EngineStatus engine) {
+    this(writtenAt, running, pid, checkInterval, stickyFile, engine, Optional.empty());
+  }
+
+  /** The document that this process, a daemon, writes about {@code engine}, its only engine. */
   public static StatusDocument of(
       EngineStatus engine,
       Duration checkInterval,
       Path stickyFile,
       boolean running,
       Instant writtenAt) {
+    return of(engine, Optional.empty(), checkInterval, stickyFile, running, writtenAt);
+  }
+
+  /**
+   * The document that this process, a daemon, writes about its IPv4 engine {@code engine} and its
+   * IPv6 engine {@code ipv6}, if it runs one.
+   */
+  public static StatusDocument of(
+      EngineStatus engine,
+      Optional<EngineStatus> ipv6,
+      Duration checkInterval,
+      Path stickyFile,
+      boolean running,
+      Instant writtenAt) {
     return new StatusDocument(
-        writtenAt, running, ProcessHandle.current().pid(), checkInterval, stickyFile, engine);
+        writtenAt, running, ProcessHandle.current().pid(), checkInterval, stickyFile, engine, ipv6);
+  }
+
+  /**
+   * The status of {@code family}'s engine: always there for IPv4, empty for IPv6 when the daemon
+   * runs no IPv6 engine (no provider has IPv6).
+   */
+  public Optional<EngineStatus> engine(AddressFamily family) {
+    return checkNotNull(family, "family") == AddressFamily.IPV4 ? Optional.of(engine) : ipv6;
   }
 
   /** The indented JSON text of the document, as the status file holds it. */
@@ -118,13 +188,30 @@ public record StatusDocument(
 
   /** The document as a JSON tree, for a reader that adds keys to it ({@code status --json}). */
   public ObjectNode toTree() {
-    EngineStatus status = engine;
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("format", FORMAT);
     json.put("written_at", writtenAt.toString());
     json.put("running", running);
     json.put("pid", pid);
     json.put("check_interval", seconds(checkInterval));
+    // The family is said only beside an "ipv6" block, so that an IPv4-only document stays exactly
+    // what it was before IPv6 (its readers compare it, and some keep a copy).
+    putEngine(json, engine, ipv6.isPresent() ? AddressFamily.IPV4 : null);
+    ipv6.ifPresent(
+        six -> putEngine(json.putObject(AddressFamily.IPV6.key()), six, AddressFamily.IPV6));
+    return json;
+  }
+
+  /**
+   * Writes the keys of one engine's status into {@code json}: the top level for the IPv4 engine,
+   * the {@code ipv6} object for the IPv6 one; with the {@code family} key unless {@code family} is
+   * null (an IPv4-only document).
+   */
+  private void putEngine(ObjectNode json, EngineStatus status, @Nullable AddressFamily family) {
+    if (family != null) {
+      json.put("family", family.key());
+    }
+    AddressFamily uplinkFamily = family == null ? AddressFamily.IPV4 : family;
     // The interval in force: faster than check_interval while a provider is in doubt, under a
     // loss test or silent (EngineState.interval).
     json.put("interval", seconds(status.interval()));
@@ -168,19 +255,32 @@ public record StatusDocument(
         p.put("mean_latency_ms", report.meanLatency().toNanos() / 1e6);
       }
       if (report.resolution() != null) {
-        putUplink(p.putObject("uplink"), report.resolution());
+        putUplink(p.putObject("uplink"), report.resolution(), uplinkFamily);
       }
     }
-    return json;
   }
 
-  private static void putUplink(ObjectNode uplink, ProviderResolution resolution) {
+  /**
+   * The uplink object of a provider in {@code family}: its keys are the config's keys of that
+   * family ({@code ipv4_address}, {@code network}, {@code gateway}; {@code ipv6_address}, {@code
+   * ipv6_prefix}, {@code ipv6_gateway}), so that an operator finds in each family's block the
+   * values they configured or that were learned for it.
+   */
+  private static void putUplink(
+      ObjectNode uplink, ProviderResolution resolution, AddressFamily family) {
     @Nullable Provider p = resolution.provider();
     uplink.put("unconfigured", p == null ? resolution.reason() : null);
     uplink.put("interface_name", p == null ? null : p.interfaceName());
-    uplink.put("ipv4_address", p == null ? null : p.ipv4Address().getHostAddress());
-    uplink.put("network", p == null ? null : p.network().toString());
-    uplink.put("gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
+    if (family == AddressFamily.IPV4) {
+      uplink.put("ipv4_address", p == null ? null : p.ipv4Address().getHostAddress());
+      uplink.put("network", p == null ? null : p.network().toString());
+      uplink.put(
+          "gateway", p == null || p.gateway() == null ? null : p.gateway().getHostAddress());
+    } else {
+      uplink.put("ipv6_address", p == null ? null : text(p.address(family)));
+      uplink.put("ipv6_prefix", p == null ? null : p.networkText(family).orElse(null));
+      uplink.put("ipv6_gateway", p == null ? null : text(p.gateway(family)));
+    }
     uplink.put("rt_table_name", p == null ? null : p.rtTableName());
     if (p == null) {
       uplink.putNull("rt_table_id");
@@ -189,25 +289,49 @@ public record StatusDocument(
     }
   }
 
-  private static @Nullable ProviderResolution readUplink(Fields p, String id) throws IOException {
+  private static @Nullable String text(Optional<InetAddress> address) {
+    return address.map(AddressFamily::text).orElse(null);
+  }
+
+  private static @Nullable ProviderResolution readUplink(
+      Fields p, String id, AddressFamily family) throws IOException {
     if (!p.has("uplink")) {
       return null;
     }
     Fields uplink = p.object("uplink");
     @Nullable String unconfigured = uplink.nullableText("unconfigured");
     if (unconfigured != null) {
-      return ProviderResolution.unconfigured(id, unconfigured);
+      return ProviderResolution.unconfigured(id, family, unconfigured);
     }
-    @Nullable String gateway = uplink.nullableText("gateway");
-    return ProviderResolution.resolved(
+    if (family == AddressFamily.IPV4) {
+      @Nullable String gateway = uplink.nullableText("gateway");
+      return ProviderResolution.resolved(
+          Provider.of(
+              id,
+              uplink.text("interface_name"),
+              uplink.text("ipv4_address"),
+              uplink.text("network"),
+              gateway,
+              uplink.text("rt_table_name"),
+              uplink.intValue("rt_table_id")));
+    }
+    // IPv6 only, as the IPv4 block gives the provider's IPv4.
+    @Nullable String gateway = uplink.nullableText("ipv6_gateway");
+    Provider provider =
         Provider.of(
-            id,
-            uplink.text("interface_name"),
-            uplink.text("ipv4_address"),
-            uplink.text("network"),
-            gateway,
-            uplink.text("rt_table_name"),
-            uplink.intValue("rt_table_id")));
+                id,
+                uplink.text("interface_name"),
+                null,
+                null,
+                null,
+                uplink.text("rt_table_name"),
+                uplink.intValue("rt_table_id"))
+            .withIpv6(
+                Ipv6.parse(uplink.text("ipv6_address")),
+                Ipv6Network.parse(uplink.text("ipv6_prefix")),
+                gateway == null ? null : Ipv6.parse(gateway))
+            .withoutIpv4();
+    return ProviderResolution.resolved(provider, family);
   }
 
   /**
@@ -261,6 +385,28 @@ public record StatusDocument(
   }
 
   private static StatusDocument read(Fields root, Path file) throws IOException {
+    Optional<EngineStatus> ipv6 = Optional.empty();
+    String ipv6Key = AddressFamily.IPV6.key();
+    if (root.has(ipv6Key)) {
+      Fields six = root.object(ipv6Key);
+      six.family(AddressFamily.IPV6);
+      ipv6 = Optional.of(readEngine(six, AddressFamily.IPV6));
+    }
+    if (root.has("family")) {
+      root.family(AddressFamily.IPV4);
+    }
+    return new StatusDocument(
+        root.instant("written_at"),
+        root.bool("running"),
+        root.longValue("pid"),
+        root.seconds("check_interval"),
+        Path.of(root.object("sticky").text("file")),
+        readEngine(root, AddressFamily.IPV4),
+        ipv6);
+  }
+
+  /** The keys of one engine's status: the top level's (IPv4) or the {@code ipv6} object's. */
+  private static EngineStatus readEngine(Fields root, AddressFamily family) throws IOException {
     Fields main = root.object("main");
     Fields sticky = root.object("sticky");
     List<EngineStatus.ProviderReport> providers = new ArrayList<>();
@@ -278,7 +424,7 @@ public record StatusDocument(
               p.intValue("failed_rounds"),
               p.number("loss_percent"),
               p.nullableMillis("mean_latency_ms"),
-              readUplink(p, p.text("id")));
+              readUplink(p, p.text("id"), family));
       boolean selectable = p.bool("selectable");
       if (selectable != report.selectable()) {
         throw p.error(
@@ -287,32 +433,24 @@ public record StatusDocument(
       }
       providers.add(report);
     }
-    EngineStatus engine =
-        new EngineStatus(
-            root.instant("status_at"),
-            root.longValue("ticks"),
-            root.text("policy"),
-            root.seconds("interval"),
-            main.nullableText("provider"),
-            main.nullableEnum("reason", SwitchReason.class),
-            main.text("detail"),
-            main.nullableInstant("since"),
-            root.texts("ranking"),
-            root.intValue("start_metric"),
-            new StickyReading(
-                sticky.enumValue("kind", StickyReading.Kind.class),
-                sticky.nullableText("provider"),
-                sticky.text("detail")),
-            root.nullableInstant("last_applied_at"),
-            root.nullableText("last_apply_error"),
-            providers);
-    return new StatusDocument(
-        root.instant("written_at"),
-        root.bool("running"),
-        root.longValue("pid"),
-        root.seconds("check_interval"),
-        Path.of(sticky.text("file")),
-        engine);
+    return new EngineStatus(
+        root.instant("status_at"),
+        root.longValue("ticks"),
+        root.text("policy"),
+        root.seconds("interval"),
+        main.nullableText("provider"),
+        main.nullableEnum("reason", SwitchReason.class),
+        main.text("detail"),
+        main.nullableInstant("since"),
+        root.texts("ranking"),
+        root.intValue("start_metric"),
+        new StickyReading(
+            sticky.enumValue("kind", StickyReading.Kind.class),
+            sticky.nullableText("provider"),
+            sticky.text("detail")),
+        root.nullableInstant("last_applied_at"),
+        root.nullableText("last_apply_error"),
+        providers);
   }
 
   /** {@code value} in seconds, as the exact decimal that {@link Durations#seconds} writes. */
@@ -413,6 +551,14 @@ public record StatusDocument(
 
     boolean has(String key) {
       return node.has(key);
+    }
+
+    /** Checks that the {@code family} key names {@code expected}. */
+    void family(AddressFamily expected) throws IOException {
+      String family = text("family");
+      if (!family.equals(expected.key())) {
+        throw error("family", "must be \"" + expected.key() + "\" but is \"" + family + "\"");
+      }
     }
 
     @Nullable String nullableText(String key) throws IOException {

@@ -3,6 +3,7 @@ package dev.failover.launcher.status;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failover.api.AddressFamily;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderResolution;
 import dev.failover.api.TestResult;
@@ -13,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,10 +74,20 @@ public final class StatusReport {
     return json;
   }
 
-  /** The text rendering of {@code document} at {@code now}, lines separated by '\n'. */
+  /**
+   * The text rendering of {@code document} at {@code now}, lines separated by '\n'.
+   *
+   * <p>A daemon with an IPv6 engine gets each family's lines (interval, main provider, default
+   * routes, sticky state, last apply) once per family, each starting with the family ({@code IPv4
+   * main provider: ...}), and a table with a {@code FAMILY} column holding each provider's verdict
+   * per family, a provider's families next to each other: both verdicts of an uplink read
+   * together, which is what an operator looks for when one family fails and the other does not. An
+   * IPv4-only daemon's rendering has no family anywhere, as before IPv6.
+   */
   public static String render(StatusDocument document, Instant now) {
     checkNotNull(document, "document");
     EngineStatus status = document.engine();
+    boolean dualStack = document.ipv6().isPresent();
     StringBuilder out = new StringBuilder();
     Freshness freshness = freshness(document, now);
     out.append(
@@ -85,7 +98,13 @@ public final class StatusReport {
             document.pid(),
             status.policy(),
             status.ticks()));
-    out.append(interval(document));
+    if (!dualStack) {
+      out.append(interval(document, status, ""));
+    } else {
+      for (AddressFamily family : AddressFamily.values()) {
+        out.append(interval(document, document.engine(family).orElseThrow(), family + " "));
+      }
+    }
     if (freshness == Freshness.STALE) {
       out.append(
           String.format(
@@ -97,82 +116,151 @@ public final class StatusReport {
       out.append(
           "NOTE: the daemon has stopped; this is its last status (routes were left in place)\n");
     }
+    if (!dualStack) {
+      familyLines(out, document, status, "", now);
+    } else {
+      for (AddressFamily family : AddressFamily.values()) {
+        familyLines(out, document, document.engine(family).orElseThrow(), family + " ", now);
+      }
+    }
+    out.append('\n');
+    String row =
+        dualStack
+            ? "%-16s %-6s %-8s %-5s %-17s %-32s %7s %10s  %s%n"
+            : "%-16s %-8s %-5s %-17s %-32s %7s %10s  %s%n";
+    String indent = dualStack ? "%-23s   %s%n" : "%-16s   %s%n";
+    List<String> heads =
+        new ArrayList<>(
+            List.of(
+                "PROVIDER",
+                "RELIABLE",
+                "LINK",
+                "STATE",
+                "SINCE",
+                "LOSS",
+                "LATENCY",
+                "RECENT (old->new: + ok, - failed, x timeout)"));
+    if (dualStack) {
+      heads.add(1, "FAMILY");
+    }
+    out.append(String.format(Locale.ROOT, row, heads.toArray()));
+    for (FamilyReport each : byProvider(document)) {
+      EngineStatus.ProviderReport p = each.report();
+      Duration latency = p.meanLatency();
+      List<Object> cells =
+          new ArrayList<>(
+              List.of(
+                  p.id(),
+                  p.eligible() ? "yes" : "no",
+                  p.linkUsable() ? "up" : "DOWN",
+                  p.state().name(),
+                  shortTime(p.since(), now),
+                  String.format(Locale.ROOT, "%.1f%%", p.lossPercent()),
+                  latency == null
+                      ? "-"
+                      : String.format(Locale.ROOT, "%.1f ms", latency.toNanos() / 1e6),
+                  recent(p.recentOutcomes())));
+      if (dualStack) {
+        cells.add(1, each.family().toString());
+      }
+      out.append(String.format(Locale.ROOT, row, cells.toArray()));
+      out.append(String.format(Locale.ROOT, indent, "", p.reason()));
+      if (p.resolution() != null) {
+        out.append(String.format(Locale.ROOT, indent, "", uplink(p.resolution())));
+      }
+    }
+    return out.toString();
+  }
+
+  /** One provider's verdict in one family. */
+  private record FamilyReport(AddressFamily family, EngineStatus.ProviderReport report) {}
+
+  /**
+   * Every provider's verdicts, in the IPv4 engine's order (then the IPv6-only providers, in the
+   * IPv6 engine's), each provider's families together, IPv4 first.
+   */
+  private static List<FamilyReport> byProvider(StatusDocument document) {
+    Map<String, List<FamilyReport>> rows = new LinkedHashMap<>();
+    for (AddressFamily family : AddressFamily.values()) {
+      document
+          .engine(family)
+          .ifPresent(
+              status -> {
+                for (EngineStatus.ProviderReport report : status.providers()) {
+                  rows.computeIfAbsent(report.id(), id -> new ArrayList<>())
+                      .add(new FamilyReport(family, report));
+                }
+              });
+    }
+    return rows.values().stream().flatMap(List::stream).toList();
+  }
+
+  /**
+   * The lines of one engine: its main provider, default routes, sticky state and last apply, each
+   * starting with {@code label} ({@code "IPv6 "}, or nothing for an IPv4-only daemon).
+   */
+  private static void familyLines(
+      StringBuilder out, StatusDocument document, EngineStatus status, String label, Instant now) {
     if (status.mainProviderId() != null) {
       out.append(
           String.format(
               Locale.ROOT,
-              "main provider: %s since %s (%s: %s)%n",
+              "%smain provider: %s since %s (%s: %s)%n",
+              label,
               status.mainProviderId(),
               shortTime(status.mainSince(), now),
               status.mainReason() == null ? "-" : status.mainReason().name(),
               status.mainDetail()));
     } else {
-      out.append("main provider: none yet (no decision made yet)\n");
+      out.append(label).append("main provider: none yet (no decision made yet)\n");
     }
     List<String> routes = new ArrayList<>();
     int metric = status.startMetric();
     for (String id : status.ranking()) {
       routes.add(id + " metric " + metric++);
     }
-    out.append("default routes: ")
+    out.append(label)
+        .append("default routes: ")
         .append(routes.isEmpty() ? "none applied yet" : String.join(", ", routes))
         .append('\n');
     StickyReading sticky = status.sticky();
     out.append(
         String.format(
             Locale.ROOT,
-            "sticky: %s (%s) [file %s]%n",
+            "%ssticky: %s (%s) [file %s]%n",
+            label,
             stickyWord(sticky),
             sticky.detail(),
             document.stickyFile()));
     if (status.lastApplyError() != null) {
-      out.append("last apply FAILED: ").append(status.lastApplyError()).append('\n');
+      out.append(label).append("last apply FAILED: ").append(status.lastApplyError()).append('\n');
     } else if (status.lastAppliedAt() != null) {
-      out.append("last apply: ok at ").append(shortTime(status.lastAppliedAt(), now)).append('\n');
+      out.append(label)
+          .append("last apply: ok at ")
+          .append(shortTime(status.lastAppliedAt(), now))
+          .append('\n');
     }
-    out.append('\n');
-    String row = "%-16s %-8s %-5s %-17s %-32s %7s %10s  %s%n";
-    out.append(
-        String.format(
-            Locale.ROOT,
-            row,
-            "PROVIDER",
-            "RELIABLE",
-            "LINK",
-            "STATE",
-            "SINCE",
-            "LOSS",
-            "LATENCY",
-            "RECENT (old->new: + ok, - failed, x timeout)"));
-    for (EngineStatus.ProviderReport p : status.providers()) {
-      Duration latency = p.meanLatency();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              row,
-              p.id(),
-              p.eligible() ? "yes" : "no",
-              p.linkUsable() ? "up" : "DOWN",
-              p.state().name(),
-              shortTime(p.since(), now),
-              String.format(Locale.ROOT, "%.1f%%", p.lossPercent()),
-              latency == null
-                  ? "-"
-                  : String.format(Locale.ROOT, "%.1f ms", latency.toNanos() / 1e6),
-              recent(p.recentOutcomes())));
-      out.append(String.format(Locale.ROOT, "%-16s   %s%n", "", p.reason()));
-      if (p.resolution() != null) {
-        out.append(String.format(Locale.ROOT, "%-16s   %s%n", "", uplink(p.resolution())));
-      }
-    }
-    return out.toString();
   }
 
-  /** What a provider is now: {@code "uplink 192.168.7.10/24 on wan2 via 192.168.7.1"}. */
+  /**
+   * What a provider is now in the resolution's family: {@code "uplink 192.168.7.10/24 on wan2 via
+   * 192.168.7.1"}, {@code "uplink 2001:db8:7::10/64 on wan2 via fe80::1"}.
+   */
   public static String uplink(ProviderResolution resolution) {
     Provider p = resolution.provider();
     if (p == null) {
       return "UNCONFIGURED: " + resolution.reason();
+    }
+    if (resolution.family() == AddressFamily.IPV6) {
+      String prefix = p.networkText(AddressFamily.IPV6).orElse("");
+      return "uplink "
+          + p.address(AddressFamily.IPV6).map(AddressFamily::text).orElse("-")
+          + prefix.substring(prefix.indexOf('/'))
+          + " on "
+          + p.interfaceName()
+          + p.gateway(AddressFamily.IPV6)
+              .map(gateway -> " via " + AddressFamily.text(gateway))
+              .orElse(" (no gateway)");
     }
     return "uplink "
         + p.ipv4Address().getHostAddress()
@@ -185,14 +273,18 @@ public final class StatusReport {
             : " via " + p.gateway().getHostAddress() + (p.onlink() ? " (on-link)" : ""));
   }
 
-  /** The cadence line: the interval in force and whether it is the fast one. */
-  private static String interval(StatusDocument document) {
-    Duration interval = document.engine().interval();
+  /**
+   * The cadence line of {@code status}, starting with {@code label}: the interval in force and
+   * whether it is the fast one.
+   */
+  private static String interval(StatusDocument document, EngineStatus status, String label) {
+    Duration interval = status.interval();
     Duration checkInterval = document.checkInterval();
     boolean fast = interval.compareTo(checkInterval) < 0;
     return String.format(
         Locale.ROOT,
-        "checks every %s s (%s)%n",
+        "%schecks every %s s (%s)%n",
+        label,
         Durations.seconds(interval),
         fast
             ? "faster: a provider is in doubt, under a loss test or silent; check_interval is "

@@ -125,17 +125,31 @@ function lossChart(series, now, window, bucket) {
   return svg;
 }
 
-function providerCard(p, data) {
-  const status = data.status;
-  const isMain = status.main && status.main.provider === p.id;
+// The family labels; the status document's keys are 'ipv4' and 'ipv6'.
+const FAMILY_TEXT = { ipv4: 'IPv4', ipv6: 'IPv6' };
+
+// Whether the daemon runs an IPv6 engine: the status document then has an 'ipv6' block.
+function dualStack(data) {
+  return Boolean(data.status.ipv6);
+}
+
+// One provider's verdict in one family: `engine` is that family's block of the status document
+// (the top level for IPv4), `samples` that family's chart data.
+function providerCard(p, data, family, engine, samples) {
+  const dual = dualStack(data);
+  const isMain = Boolean(engine.main && engine.main.provider === p.id);
   const card = el('article', {
     class: 'provider' + (isMain ? ' main' : ''),
     'data-provider': p.id,
+    'data-family': family,
     'data-state': p.state,
     'data-main': String(isMain),
   });
   const title = el('h3');
   title.appendChild(el('span', { class: 'name' }, p.id));
+  if (dual) {
+    title.appendChild(el('span', { class: 'badge family' }, FAMILY_TEXT[family]));
+  }
   title.appendChild(el('span', { class: 'badge ' + p.state }, p.state));
   if (isMain) {
     title.appendChild(el('span', { class: 'badge mainflag' }, 'MAIN'));
@@ -146,7 +160,7 @@ function providerCard(p, data) {
   card.appendChild(title);
   card.appendChild(el('p', { class: 'reason' }, `since ${dateTime(p.since)}: ${p.reason}`));
 
-  const series = (data.samples && data.samples[p.id]) || { t: [], rtt_ms: [], loss_percent: [] };
+  const series = (samples && samples[p.id]) || { t: [], rtt_ms: [], loss_percent: [] };
   const now = Date.parse(data.now) / 1000;
   const rtt = rttChart(series, now, data.window_seconds);
   let checks = 0;
@@ -187,23 +201,50 @@ function providerCard(p, data) {
   return card;
 }
 
-function timelineRow(e) {
-  const row = el('tr', { class: e.kind, 'data-kind': e.kind, 'data-at': e.at });
+function timelineRow(e, dual) {
+  const family = e.family || 'ipv4';
+  const row = el('tr', { class: e.kind, 'data-kind': e.kind, 'data-at': e.at, 'data-family': family });
   row.appendChild(el('td', {}, dateTime(e.at)));
+  // With two engines, every event says which family it is about.
+  const label = dual ? FAMILY_TEXT[family] + ' ' : '';
   if (e.kind === 'main_switched') {
-    row.appendChild(el('td', {}, `main: ${e.from || '(none)'} \u2192 ${e.to} (${e.reason})`));
+    row.appendChild(el('td', {}, `${label}main: ${e.from || '(none)'} \u2192 ${e.to} (${e.reason})`));
   } else {
-    row.appendChild(el('td', {}, `${e.provider}: ${e.from} \u2192 ${e.to}`));
+    row.appendChild(el('td', {}, `${e.provider}${dual ? ' ' + FAMILY_TEXT[family] : ''}: ${e.from} \u2192 ${e.to}`));
   }
   row.appendChild(el('td', {}, e.detail));
   return row;
 }
 
+// The line saying which provider is main in one family: `label` is '' for an IPv4-only daemon.
+function mainLine(box, main, label, id, nowIso) {
+  const line = el('div', { class: 'main-line' });
+  line.appendChild(
+    el(
+      'strong',
+      { id },
+      main.provider ? `${main.provider} is ${label}main` : `no ${label}main provider yet`,
+    ),
+  );
+  if (main.provider) {
+    line.appendChild(
+      el('span', {}, ` since ${dateTime(main.since)} (${ago(main.since, nowIso)}), ${main.reason}: `),
+    );
+    line.appendChild(el('span', { class: 'reason' }, main.detail));
+  }
+  box.appendChild(line);
+}
+
 function render(data) {
   const status = data.status;
   const main = status.main || {};
+  const six = status.ipv6;
+  const dual = dualStack(data);
+  const mains = dual
+    ? `IPv4 main: ${main.provider || '(none yet)'} \u00b7 IPv6 main: ${(six.main || {}).provider || '(none yet)'}`
+    : `main provider: ${main.provider || '(none yet)'}`;
   document.getElementById('summary').textContent =
-    `main provider: ${main.provider || '(none yet)'}` +
+    mains +
     ` \u00b7 policy ${status.policy} \u00b7 ${status.ticks} ticks \u00b7 checks every ${status.interval} s`;
   document.getElementById('freshness').textContent = 'daemon time ' + time(data.now);
   document.getElementById('freshness').className = 'muted';
@@ -212,28 +253,36 @@ function render(data) {
 
   const mainBox = document.getElementById('main-provider');
   mainBox.replaceChildren();
-  mainBox.appendChild(
-    el(
-      'strong',
-      { id: 'main-name' },
-      main.provider ? `${main.provider} is main` : 'no main provider yet',
-    ),
-  );
-  if (main.provider) {
-    mainBox.appendChild(
-      el('span', {}, ` since ${dateTime(main.since)} (${ago(main.since, data.now)}), ${main.reason}: `),
-    );
-    mainBox.appendChild(el('span', { class: 'reason' }, main.detail));
+  mainLine(mainBox, main, dual ? 'IPv4 ' : '', 'main-name', data.now);
+  if (dual) {
+    mainLine(mainBox, six.main || {}, 'IPv6 ', 'main-name-ipv6', data.now);
   }
   if (status.last_apply_error) {
-    mainBox.appendChild(el('p', { class: 'stale' }, 'last apply failed: ' + status.last_apply_error));
+    mainBox.appendChild(
+      el('p', { class: 'stale' }, `last ${dual ? 'IPv4 ' : ''}apply failed: ` + status.last_apply_error),
+    );
+  }
+  if (dual && six.last_apply_error) {
+    mainBox.appendChild(el('p', { class: 'stale' }, 'last IPv6 apply failed: ' + six.last_apply_error));
   }
 
-  const providers = document.getElementById('providers');
-  providers.replaceChildren(...status.providers.map((p) => providerCard(p, data)));
+  // Each provider's families side by side, IPv4 first; then the providers with IPv6 only.
+  const cards = [];
+  const ipv6ById = new Map(dual ? six.providers.map((p) => [p.id, p]) : []);
+  for (const p of status.providers) {
+    cards.push(providerCard(p, data, 'ipv4', status, data.samples));
+    if (ipv6ById.has(p.id)) {
+      cards.push(providerCard(ipv6ById.get(p.id), data, 'ipv6', six, data.ipv6_samples));
+      ipv6ById.delete(p.id);
+    }
+  }
+  for (const p of ipv6ById.values()) {
+    cards.push(providerCard(p, data, 'ipv6', six, data.ipv6_samples));
+  }
+  document.getElementById('providers').replaceChildren(...cards);
 
   const body = document.querySelector('#timeline tbody');
-  body.replaceChildren(...data.timeline.slice().reverse().map(timelineRow));
+  body.replaceChildren(...data.timeline.slice().reverse().map((e) => timelineRow(e, dual)));
   document.body.setAttribute('data-ticks', String(status.ticks));
 }
 

@@ -172,6 +172,52 @@ class CommandLineTest {
         .startsWith("Invalid configuration: check_interval must be a number of seconds > 0");
   }
 
+  /** isp1 with IPv6 learned but its link-local gateway, and an IPv6 test case (issue 16). */
+  private Path dualStackConfig() throws Exception {
+    Path file = config("");
+    return Files.writeString(
+        file,
+        Files.readString(file)
+                .replace("rt_table_id = 101\n", "rt_table_id = 101\nipv6_gateway = \"fe80::1\"\n")
+            + "[[test_cases]]\n"
+            + "type = \"fake\"\n"
+            + "target = \"2001:db8::1\"\n");
+  }
+
+  @Test
+  void checkConfig_ipv6Provider_printsItsIpv6Values() throws Exception {
+    Path file = dualStackConfig();
+
+    assertThat(run("check-config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .contains("IPv6 src (learned) prefix (learned) via fe80::1")
+        .doesNotContain("not yet routed");
+  }
+
+  /**
+   * Runs the daemon in-process, outside any namespace: only a config the daemon refuses may get
+   * here, or it would route the host's own routes. A dual-stack config is run (and routed), so
+   * it is tested in namespaces only (DualStackJarIT); an IPv6-only one is still refused.
+   */
+  @Test
+  void run_noProviderHasIpv4_isRefusedBeforeTouchingAnything() throws Exception {
+    Path file = config("");
+    Files.writeString(
+        file,
+        Files.readString(file)
+                .replaceAll("(?m)^(ipv4_address|network|gateway) = .*\n", "")
+                .replace("rt_table_id = 101\n", "rt_table_id = 101\nipv4 = false\nipv6 = true\n")
+                .replace("rt_table_id = 102\n", "rt_table_id = 102\nipv4 = false\nipv6 = true\n")
+            + "[[test_cases]]\n"
+            + "type = \"fake\"\n"
+            + "target = \"2001:db8::1\"\n");
+
+    assertThat(run("run", "--config", file.toString())).isEqualTo(ExitCodes.INVALID);
+
+    assertThat(err.toString()).contains("at least one provider must have IPv4");
+  }
+
   @Test
   void stickySet_knownProvider_writesTheStickyFile() throws Exception {
     Path file = config("");

@@ -98,7 +98,11 @@ class ConfigFuzzTest {
               "\"192.168.1.2/24\"", "\"eth0\\u001b[2J\"", "\"a\\nb\"", "\"\\u0000\"", "true",
               "[]", "{}", "[1, \"a\"]", "{a = 1}", "1979-05-27T07:32:00Z", "07:32:00",
               "\"" + "x".repeat(3000) + "\"", "\"../../etc/passwd\"", "\"original\"",
-              "\"ping\"", "\"tcp\"", "'''multi\nline'''", "\"\\uD800\""),
+              "\"ping\"", "\"tcp\"", "'''multi\nline'''", "\"\\uD800\"",
+              // IPv6 (issue 16): edges of the literal, the prefix and the families.
+              "\"::\"", "\"::1\"", "\"fe80::1\"", "\"fe80::1%eth0\"", "\"[2001:db8::1]\"",
+              "\"::ffff:192.0.2.1\"", "\"2001:db8::1\"", "\"2001:db8::/129\"",
+              "\"2001:db8::1/64\"", "\"ff02::1\"", "\"1::2::3\"", "false"),
           List.of(
               "[[providers]]\n", "[[test_cases]]\n", "[a]\n", "]", "[", "[[", "=", "\"", "'",
               "'''", "\"\"\"", "\n", "#", ",", "{", "}", ".", "\u0000", "\u001b", "\uFEFF",
@@ -123,6 +127,12 @@ class ConfigFuzzTest {
     lines.add("type = \"ping\"");
     lines.add("type = \"unknown\"");
     lines.add("[[test_cases]]\ntype = \"ping\"\ntarget = \"0.0.0.0\"");
+    lines.add("ipv6 = true");
+    lines.add("ipv4 = false");
+    lines.add("ipv6_gateway = \"fe80::1\"");
+    lines.add("ipv6_prefix = \"2001:db8:1::/64\"");
+    lines.add("[[test_cases]]\ntype = \"ping\"\ntarget = \"2001:db8::1\"");
+    lines.add("[[test_cases]]\ntype = \"tcp\"\nhost = \"fe80::1\"\nport = 1");
     return lines;
   }
 

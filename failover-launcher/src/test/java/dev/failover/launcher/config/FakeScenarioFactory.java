@@ -1,5 +1,6 @@
 package dev.failover.launcher.config;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.ScenarioSettings;
 import dev.failover.api.TestScenario;
 import dev.failover.api.TestScenarioFactory;
@@ -7,7 +8,8 @@ import dev.failover.testkit.FakeTestScenario;
 
 /**
  * A test case type {@code fake} for tests: reads {@code target} (required) and {@code weight}
- * (optional, 1 to 10) and makes a {@link FakeTestScenario} named {@code fake TARGET}.
+ * (optional, 1 to 10) and makes a {@link FakeTestScenario} named {@code fake TARGET}, an IPv6 one
+ * if the target has a colon, an IPv4 one otherwise.
  */
 public final class FakeScenarioFactory implements TestScenarioFactory {
 
@@ -20,7 +22,8 @@ public final class FakeScenarioFactory implements TestScenarioFactory {
   public TestScenario create(ScenarioSettings settings) {
     String target = settings.string("target");
     settings.integer("weight", 1, 1, 10);
-    return new FakeTestScenario("fake " + target);
+    return new FakeTestScenario(
+        "fake " + target, target.indexOf(':') >= 0 ? AddressFamily.IPV6 : AddressFamily.IPV4);
   }
 
   /** Factories holding only this one. */

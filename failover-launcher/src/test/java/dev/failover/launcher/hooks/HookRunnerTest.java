@@ -3,6 +3,7 @@ package dev.failover.launcher.hooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.failover.api.AddressFamily;
 import dev.failover.api.MainProviderSwitched;
 import dev.failover.api.Provider;
 import dev.failover.api.ProviderState;
@@ -106,8 +107,8 @@ class HookRunnerTest {
     HookRunner runner = runner(Duration.ofSeconds(10));
 
     runner.submit(HookEvent.started(AT, "failover started"));
-    runner.submit(HookEvent.providerStateChanged(isp1Down()));
-    runner.submit(HookEvent.mainSwitched(failover()));
+    runner.submit(HookEvent.providerStateChanged(AddressFamily.IPV4, isp1Down()));
+    runner.submit(HookEvent.mainSwitched(AddressFamily.IPV6, failover()));
     runner.submit(HookEvent.stopping(AT, "the daemon is stopping"));
     assertThat(runner.stop(DRAIN)).isTrue();
 
@@ -116,23 +117,25 @@ class HookRunnerTest {
         .containsExactly(
             "10-first FAILOVER_EVENT=started FAILOVER_REASON=failover started " + time,
             "20-second FAILOVER_EVENT=started FAILOVER_REASON=failover started " + time,
-            "10-first FAILOVER_EVENT=provider_state_changed FAILOVER_INTERFACE=eth1"
+            "10-first FAILOVER_EVENT=provider_state_changed FAILOVER_FAMILY=ipv4"
+                + " FAILOVER_INTERFACE=eth1"
                 + " FAILOVER_PREVIOUS_STATE=UP FAILOVER_PROVIDER=isp1"
                 + " FAILOVER_REASON=3 consecutive failed rounds (down at 3)"
                 + " FAILOVER_STATE=DOWN "
                 + time,
-            "20-second FAILOVER_EVENT=provider_state_changed FAILOVER_INTERFACE=eth1"
+            "20-second FAILOVER_EVENT=provider_state_changed FAILOVER_FAMILY=ipv4"
+                + " FAILOVER_INTERFACE=eth1"
                 + " FAILOVER_PREVIOUS_STATE=UP FAILOVER_PROVIDER=isp1"
                 + " FAILOVER_REASON=3 consecutive failed rounds (down at 3)"
                 + " FAILOVER_STATE=DOWN "
                 + time,
-            "10-first FAILOVER_EVENT=main_switched FAILOVER_FROM=isp1"
+            "10-first FAILOVER_EVENT=main_switched FAILOVER_FAMILY=ipv6 FAILOVER_FROM=isp1"
                 + " FAILOVER_FROM_INTERFACE=eth1"
                 + " FAILOVER_REASON=provider 'isp1' is DOWN; provider 'isp2' is the first eligible"
                 + " provider FAILOVER_SWITCH_REASON=FAILOVER "
                 + time
                 + " FAILOVER_TO=isp2 FAILOVER_TO_INTERFACE=eth2",
-            "20-second FAILOVER_EVENT=main_switched FAILOVER_FROM=isp1"
+            "20-second FAILOVER_EVENT=main_switched FAILOVER_FAMILY=ipv6 FAILOVER_FROM=isp1"
                 + " FAILOVER_FROM_INTERFACE=eth1"
                 + " FAILOVER_REASON=provider 'isp1' is DOWN; provider 'isp2' is the first eligible"
                 + " provider FAILOVER_SWITCH_REASON=FAILOVER "
@@ -150,6 +153,7 @@ class HookRunnerTest {
 
     runner.submit(
         HookEvent.mainSwitched(
+            AddressFamily.IPV4,
             new MainProviderSwitched(null, providers.get(0), SwitchReason.STARTUP, "first", AT)));
     assertThat(runner.stop(DRAIN)).isTrue();
 

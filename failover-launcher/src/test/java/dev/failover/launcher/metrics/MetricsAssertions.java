@@ -6,11 +6,15 @@ import dev.failover.launcher.metrics.OpenMetricsParser.Family;
 import java.util.Map;
 
 /**
- * What {@code /metrics} must say after one switch from {@code from} to {@code to}, checked on the
+ * What {@code /metrics} must say after one switch from {@code from} to {@code to} of an IPv4-only
+ * config (every per-provider and per-switch series with {@code family="ipv4"}), checked on the
  * exposition parsed by {@link OpenMetricsParser}; shared by the component test and the namespace
  * lab's jar test.
  */
 public final class MetricsAssertions {
+  /** The family label of the IPv4 engine's series, the only engine of an IPv4-only config. */
+  static final String V4 = "ipv4";
+
   private MetricsAssertions() {}
 
   /**
@@ -44,26 +48,25 @@ public final class MetricsAssertions {
     assertThat(families.get("failover_hook_events_dropped").type()).isEqualTo("counter");
     assertThat(families.get("failover_tick_duration_seconds").type()).isEqualTo("histogram");
 
-    assertThat(value(families, "failover_provider_main", "provider", from)).isEqualTo(0);
-    assertThat(value(families, "failover_provider_main", "provider", to)).isEqualTo(1);
-    assertThat(value(families, "failover_provider_state", "provider", from, "state", "DOWN"))
+    assertThat(v4(families, "failover_provider_main", "provider", from)).isEqualTo(0);
+    assertThat(v4(families, "failover_provider_main", "provider", to)).isEqualTo(1);
+    assertThat(v4(families, "failover_provider_state", "provider", from, "state", "DOWN"))
         .isEqualTo(1);
-    assertThat(value(families, "failover_provider_state", "provider", from, "state", "UP"))
+    assertThat(v4(families, "failover_provider_state", "provider", from, "state", "UP"))
         .isEqualTo(0);
-    assertThat(value(families, "failover_provider_state", "provider", to, "state", "UP"))
-        .isEqualTo(1);
-    assertThat(value(families, "failover_switches_total", "reason", reason)).isEqualTo(1);
-    assertThat(value(families, "failover_switches_total", "reason", "STARTUP")).isEqualTo(1);
-    assertThat(value(families, "failover_switches_total", "reason", "FAILBACK")).isEqualTo(0);
-    assertThat(value(families, "failover_last_switch_timestamp_seconds")).isPositive();
-    double sent = value(families, "failover_provider_probes_sent_total", "provider", from);
-    double lost = value(families, "failover_provider_probes_lost_total", "provider", from);
+    assertThat(v4(families, "failover_provider_state", "provider", to, "state", "UP")).isEqualTo(1);
+    assertThat(v4(families, "failover_switches_total", "reason", reason)).isEqualTo(1);
+    assertThat(v4(families, "failover_switches_total", "reason", "STARTUP")).isEqualTo(1);
+    assertThat(v4(families, "failover_switches_total", "reason", "FAILBACK")).isEqualTo(0);
+    assertThat(v4(families, "failover_last_switch_timestamp_seconds")).isPositive();
+    double sent = v4(families, "failover_provider_probes_sent_total", "provider", from);
+    double lost = v4(families, "failover_provider_probes_lost_total", "provider", from);
     assertThat(lost).isPositive().isLessThanOrEqualTo(sent);
-    double answered = value(families, "failover_provider_rtt_seconds_count", "provider", from);
+    double answered = v4(families, "failover_provider_rtt_seconds_count", "provider", from);
     assertThat(answered).isEqualTo(sent - lost);
-    assertThat(value(families, "failover_provider_rtt_seconds_count", "provider", to))
-        .isEqualTo(value(families, "failover_provider_probes_sent_total", "provider", to));
-    assertThat(value(families, "failover_provider_state_changes_total", "provider", from))
+    assertThat(v4(families, "failover_provider_rtt_seconds_count", "provider", to))
+        .isEqualTo(v4(families, "failover_provider_probes_sent_total", "provider", to));
+    assertThat(v4(families, "failover_provider_state_changes_total", "provider", from))
         .isGreaterThanOrEqualTo(2); // INSUFFICIENT_DATA -> UP, ..., -> DOWN
     assertThat(value(families, "failover_tick_duration_seconds_count")).isPositive();
     assertThat(
@@ -78,6 +81,25 @@ public final class MetricsAssertions {
                 "*"))
         .isEqualTo(1);
     return families;
+  }
+
+  /**
+   * The value of one sample of {@code openMetrics}, parsed strictly; a label value {@code *}
+   * matches any value.
+   *
+   * @throws AssertionError if there is no such sample
+   */
+  public static double sample(String openMetrics, String name, String... labels) throws Exception {
+    return value(OpenMetricsParser.parse(openMetrics), name, labels);
+  }
+
+  /** The value of a sample of the IPv4 engine ({@code family="ipv4"} added to {@code labels}). */
+  static double v4(Map<String, Family> families, String name, String... labels) {
+    String[] all = new String[labels.length + 2];
+    all[0] = "family";
+    all[1] = V4;
+    System.arraycopy(labels, 0, all, 2, labels.length);
+    return value(families, name, all);
   }
 
   /** The value of a sample; a label value {@code *} matches any value. */

@@ -11,10 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client of the kernel's connection tracking over netlink (ctnetlink, {@code NETLINK_NETFILTER}),
- * opened in the calling thread's network namespace: counts and deletes the IPv4 conntrack entries
- * whose connection mark matches a value under a mask, with the kernel doing the filtering ({@code
- * CTA_MARK} and {@code CTA_MARK_MASK}, Linux 4.8 for deletion), so that releasing an uplink's flows
- * is one request and no process.
+ * opened in the calling thread's network namespace: counts and deletes the conntrack entries of
+ * one address family whose connection mark matches a value under a mask, with the kernel doing the
+ * filtering ({@code CTA_MARK} and {@code CTA_MARK_MASK}, Linux 4.8 for deletion), so that releasing
+ * an uplink's flows of a family is one request and no process.
+ *
+ * <p>The family goes in {@code nfgenmsg}. A dump has always been filtered by it. A deletion
+ * without a tuple (a flush) is filtered by it only when {@code nfgenmsg}'s version is not 0: for
+ * the sake of old {@code conntrack -F}, version 0 flushes every family, so deletions are sent as
+ * version 1 (Linux 5.3 or so and later honour it; an older kernel deletes the matching entries of
+ * both families).
  *
  * <p>Each operation has one deadline ({@link #open(Duration)}, 10 s by default). Not thread-safe.
  * After an operation fails with an exception, the socket may still hold part of an answer, so the
@@ -40,8 +46,10 @@ public final class CtNetlink implements AutoCloseable {
   private static final int IPCTNL_MSG_CT_DELETE = 2;
   private static final int CTA_MARK = 8;
   private static final int CTA_MARK_MASK = 21;
-  private static final int AF_INET = 2;
   private static final int NFNETLINK_V0 = 0;
+
+  /** The version with which a flush keeps to {@code nfgenmsg}'s family. */
+  private static final int NFNETLINK_V1 = 1;
 
   private final NetlinkSocket socket;
   private final Duration timeout;
@@ -74,38 +82,40 @@ public final class CtNetlink implements AutoCloseable {
   }
 
   /**
-   * Deletes every IPv4 conntrack entry whose mark, under {@code mask}, equals {@code mark}; entries
-   * with other marks stay. The kernel does not say how many it deleted.
+   * Deletes every conntrack entry of {@code family} whose mark, under {@code mask}, equals {@code
+   * mark}; entries with other marks, or of the other family, stay. The kernel does not say how many
+   * it deleted.
    *
    * @throws IllegalArgumentException if {@code mask} is 0 (that would be every entry: use {@link
    *     #deleteAll()}) or {@code mark} has bits outside it
    * @throws NetlinkException if the kernel refuses the request or does not answer in time
    */
-  public void deleteByMark(int mark, int mask) throws NetlinkException {
+  public void deleteByMark(AddressFamily family, int mark, int mask) throws NetlinkException {
     checkMark(mark, mask);
-    request(IPCTNL_MSG_CT_DELETE, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, mark, mask, true);
-    ack("IPCTNL_MSG_CT_DELETE mark 0x" + Integer.toHexString(mark));
+    request(IPCTNL_MSG_CT_DELETE, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, family, mark, mask, true);
+    ack("IPCTNL_MSG_CT_DELETE " + family + " mark 0x" + Integer.toHexString(mark));
   }
 
   /**
-   * Deletes every IPv4 conntrack entry: the whole table's flows, of every uplink, forwarded or
-   * local.
+   * Deletes every conntrack entry of {@code family}: the whole table's flows of that family, of
+   * every uplink, forwarded or local.
    */
-  public void deleteAll() throws NetlinkException {
-    request(IPCTNL_MSG_CT_DELETE, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, 0, 0, false);
-    ack("IPCTNL_MSG_CT_DELETE (all)");
+  public void deleteAll(AddressFamily family) throws NetlinkException {
+    request(IPCTNL_MSG_CT_DELETE, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, family, 0, 0, false);
+    ack("IPCTNL_MSG_CT_DELETE " + family + " (all)");
   }
 
   /**
-   * How many IPv4 conntrack entries have a mark that, under {@code mask}, equals {@code mark}: a
-   * dump the kernel filters, counted as it arrives (nothing is kept).
+   * How many conntrack entries of {@code family} have a mark that, under {@code mask}, equals
+   * {@code mark}: a dump the kernel filters, counted as it arrives (nothing is kept).
    *
    * @throws IllegalArgumentException if {@code mask} is 0 or {@code mark} has bits outside it
    * @throws NetlinkException if the kernel refuses the dump or does not finish it in time
    */
-  public long countByMark(int mark, int mask) throws NetlinkException {
+  public long countByMark(AddressFamily family, int mark, int mask) throws NetlinkException {
     checkMark(mark, mask);
-    int seq = request(IPCTNL_MSG_CT_GET, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, mark, mask, true);
+    int seq =
+        request(IPCTNL_MSG_CT_GET, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, family, mark, mask, true);
     boolean done = false;
     long count = 0;
     try {
@@ -148,14 +158,22 @@ public final class CtNetlink implements AutoCloseable {
         Integer.toHexString(mask));
   }
 
-  /** Sends one ctnetlink request, with a mark filter if {@code filtered}; returns its seq. */
-  private int request(int message, int flags, int mark, int mask, boolean filtered)
+  /**
+   * Sends one ctnetlink request about {@code family}'s entries, with a mark filter if {@code
+   * filtered}; returns its seq.
+   */
+  private int request(
+      int message, int flags, AddressFamily family, int mark, int mask, boolean filtered)
       throws NetlinkException {
+    checkNotNull(family, "family");
     checkState(!broken, "this ctnetlink client failed earlier; open another");
     int seq = nextSeq++;
     MessageWriter w = new MessageWriter().begin((NFNL_SUBSYS_CTNETLINK << 8) | message, flags, seq);
     // struct nfgenmsg: family, version, resource id (big-endian, 0).
-    w.u8(AF_INET).u8(NFNETLINK_V0).u16(0);
+    // A flush is of the given family only with version 1 (ctnetlink_del_conntrack); a dump is
+    // always of it, and keeps the version it was always sent with.
+    int version = message == IPCTNL_MSG_CT_DELETE ? NFNETLINK_V1 : NFNETLINK_V0;
+    w.u8(family.value()).u8(version).u16(0);
     if (filtered) {
       // ctnetlink's attributes are in network byte order.
       w.attribute(CTA_MARK, ByteBuffer.allocate(4).putInt(mark).array());

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * receive queue overflows and the kernel drops some and reports {@code ENOBUFS}; an undecodable
  * message is treated the same way. Either way the thread syncs again ({@link SyncReason#OVERRUN},
  * {@link SyncReason#FAILURE}), so the listener, comparing the snapshot with what it knew, sees
- * every difference: a change is reported late, never lost. The snapshot holds no routes (a router's
- * tables may be huge); a route listener re-reads the routes it cares for on every sync.
+ * every difference: a change is reported late, never lost. The snapshot holds no routes but the
+ * main table's of the subscribed route groups (a router's other tables may be huge).
  *
  * <p><b>Threads.</b> Every listener call comes from the one thread, in the kernel's order; an
  * exception a listener throws is logged and the thread goes on. {@link #close()} wakes the thread
@@ -110,8 +110,9 @@ public final class NetlinkEvents implements AutoCloseable {
    *
    * @param links every interface
    * @param addresses every address of the families whose group is subscribed
-   * @param routes the main table's IPv4 routes when {@link Group#IPV4_ROUTE} is subscribed, else
-   *     empty (a router's other tables may be large, and nothing here needs them)
+   * @param routes the main table's IPv4 routes when {@link Group#IPV4_ROUTE} is subscribed, and its
+   *     IPv6 routes when {@link Group#IPV6_ROUTE} is, each dump filtered to the main table by the
+   *     kernel; else empty (a router's other tables may be large, and nothing here needs them)
    */
   public record Snapshot(
       List<LinkMessage> links, List<AddressMessage> addresses, List<RouteMessage> routes) {
@@ -482,6 +483,12 @@ public final class NetlinkEvents implements AutoCloseable {
           interrupted |=
               netlink
                   .dumpRoutes(RouteFilter.table(AddressFamily.INET, MAIN_TABLE), routes::add)
+                  .interrupted();
+        }
+        if (groups.contains(Group.IPV6_ROUTE)) {
+          interrupted |=
+              netlink
+                  .dumpRoutes(RouteFilter.table(AddressFamily.INET6, MAIN_TABLE), routes::add)
                   .interrupted();
         }
         if (!interrupted || attempt == DUMP_ATTEMPTS) {

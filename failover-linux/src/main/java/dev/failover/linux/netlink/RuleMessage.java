@@ -109,14 +109,17 @@ public record RuleMessage(
   }
 
   /**
-   * {@code priority P fwmark MARK/MASK lookup TABLE protocol N} for IPv4, and nothing else.
+   * {@code priority P fwmark MARK/MASK lookup TABLE protocol N} for {@code family}, and nothing
+   * else.
    *
    * @throws IllegalArgumentException if {@code mask} is 0 or {@code mark} has bits outside it
    */
-  public static RuleMessage fwmark(int mark, int mask, int table, long priority, int protocol) {
+  public static RuleMessage fwmark(
+      AddressFamily family, int mark, int mask, int table, long priority, int protocol) {
+    checkNotNull(family, "family");
     checkArgument(mask != 0, "mask must not be 0");
     return new RuleMessage(
-        AddressFamily.INET,
+        family,
         0,
         0,
         0,

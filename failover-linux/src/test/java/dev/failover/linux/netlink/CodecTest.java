@@ -240,7 +240,8 @@ class CodecTest {
 
   @Test
   void rule_fwmarkRule_roundTrips() throws Exception {
-    RuleMessage sent = RuleMessage.fwmark(0x02000000, 0x0f000000, 102, 29000, 202);
+    RuleMessage sent =
+        RuleMessage.fwmark(AddressFamily.INET, 0x02000000, 0x0f000000, 102, 29000, 202);
     MessageReader r = one(Nl.RTM_NEWRULE, w -> Codec.rule(w, sent));
 
     RuleMessage rule = Codec.rule(r);
@@ -248,6 +249,19 @@ class CodecTest {
     assertThat(rule).isEqualTo(sent);
     assertThat(rule.toString())
         .isEqualTo("29000: from all fwmark 0x2000000/0xf000000 lookup 102 proto 202");
+  }
+
+  @Test
+  void rule_ipv6FwmarkRule_roundTripsWithItsFamily() throws Exception {
+    RuleMessage sent =
+        RuleMessage.fwmark(AddressFamily.INET6, 0x02000000, 0x0f000000, 102, 29000, 202);
+    MessageReader r = one(Nl.RTM_NEWRULE, w -> Codec.rule(w, sent));
+
+    RuleMessage rule = Codec.rule(r);
+
+    assertThat(rule).isEqualTo(sent);
+    assertThat(rule.family()).isEqualTo(AddressFamily.INET6);
+    assertThat(rule.plain()).isFalse();
   }
 
   @Test

@@ -1332,15 +1332,10 @@ public final class FailoverBenchmark {
      */
     private static Provider withIpv6(NamespaceLab lab, int index, Provider provider)
         throws IOException, InterruptedException {
-      long deadline = System.nanoTime() + READY_WAIT.toNanos();
-      Optional<Inet6Address> address = lab.routerIpv6Address(index);
-      while (address.isEmpty()) {
-        checkState(System.nanoTime() - deadline < 0,
-            "the router has no SLAAC address on ISP %s's uplink within %s s", index,
-            READY_WAIT.toSeconds());
-        pause(Duration.ofMillis(50));
-        address = lab.routerIpv6Address(index);
-      }
+      Optional<Inet6Address> address = lab.awaitRouterIpv6Address(index, READY_WAIT);
+      checkState(address.isPresent(),
+          "the router has no SLAAC address on ISP %s's uplink within %s s", index,
+          READY_WAIT.toSeconds());
       return provider.withIpv6(address.get(),
           Ipv6Network.parse(lab.ipv6Prefix(index).toString()), NamespaceLab.MODEM_LINK_LOCAL);
     }

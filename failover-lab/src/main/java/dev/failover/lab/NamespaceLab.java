@@ -512,6 +512,26 @@ public final class NamespaceLab implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The router's SLAAC address on its uplink to ISP {@code index} ({@link #routerIpv6Address}),
+   * waiting at most {@code limit} for it: radvd answers the router's solicitation within
+   * milliseconds of the lab's start, and the address is usable once duplicate address detection
+   * is done. Empty if it did not come in time.
+   *
+   * @throws IllegalStateException if the lab is not dual-stack
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public Optional<Inet6Address> awaitRouterIpv6Address(int index, Duration limit)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    Optional<Inet6Address> address = routerIpv6Address(index);
+    while (address.isEmpty() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20); // polling step of a bounded wait; each read is an ip command
+      address = routerIpv6Address(index);
+    }
+    return address;
+  }
+
   /** The ISPs, in order. */
   public List<Isp> isps() {
     return isps;

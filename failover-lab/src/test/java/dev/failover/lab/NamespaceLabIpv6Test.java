@@ -298,10 +298,11 @@ class NamespaceLabIpv6Test {
   }
 
   private static Inet6Address awaitAddress(int i) throws Exception {
-    assertThat(await(() -> lab.routerIpv6Address(i).isPresent(), LEARN))
+    Optional<Inet6Address> address = lab.awaitRouterIpv6Address(i, LEARN);
+    assertThat(address)
         .as("SLAAC address on wan%s: %s", i, lab.exec(lab.routerNamespace(), "ip", "-6", "addr"))
-        .isTrue();
-    return lab.routerIpv6Address(i).orElseThrow();
+        .isPresent();
+    return address.get();
   }
 
   private static boolean hasRaDefaultRoute(int i) throws Exception {

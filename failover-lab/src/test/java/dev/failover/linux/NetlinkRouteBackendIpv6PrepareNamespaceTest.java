@@ -64,12 +64,7 @@ class NetlinkRouteBackendIpv6PrepareNamespaceTest {
 
   /** The router's SLAAC address on uplink {@code i}, once it has one (not tentative). */
   private Inet6Address slaacAddress(int i) throws Exception {
-    long deadline = System.nanoTime() + LEARN.toNanos();
-    Optional<Inet6Address> address = lab.routerIpv6Address(i);
-    while (address.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(50); // the polling step of a bounded wait, not a synchronisation
-      address = lab.routerIpv6Address(i);
-    }
+    Optional<Inet6Address> address = lab.awaitRouterIpv6Address(i, LEARN);
     assertThat(address)
         .as("SLAAC address on uplink %s: %s", i, router.ip("-6", "addr"))
         .isPresent();

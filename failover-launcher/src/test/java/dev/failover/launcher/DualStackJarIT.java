@@ -225,12 +225,7 @@ class DualStackJarIT {
    * the ISP's link, the ISP's /64 and fe80::1.
    */
   private Provider withLabIpv6(int index) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Optional<Inet6Address> address = lab.routerIpv6Address(index);
-    // Bounded: radvd answers within milliseconds of the lab's start; each read is an ip command.
-    while (address.isEmpty() && System.nanoTime() < deadline) {
-      address = lab.routerIpv6Address(index);
-    }
+    Optional<Inet6Address> address = lab.awaitRouterIpv6Address(index, DEADLINE);
     assertThat(address).as("the router's SLAAC address on wan%s", index).isPresent();
     NamespaceLab.Ipv6Prefix prefix = lab.ipv6Prefix(index);
     return lab.isp(index)

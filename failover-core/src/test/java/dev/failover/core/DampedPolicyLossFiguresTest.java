@@ -72,6 +72,19 @@ class DampedPolicyLossFiguresTest {
     return perDay;
   }
 
+  /** In how many of {@code count} minutes of {@code loss} the policy leaves the primary. */
+  private static int minutesLeft(LossTrials trials, LinkLoss loss, int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int left = 0;
+    for (int i = 0; i < count; i++) {
+      if (trials.secondsToLeave(loss, random, Duration.ofSeconds(60)).isPresent()) {
+        left++;
+      }
+    }
+    logger.info("{}: left within 60 s in {} of {} trials", loss, left, count);
+    return left;
+  }
+
   // ---- detection of 20 % loss: documented mean 7.8 s (independent), 8.5 s (bursty) ------------
 
   @Test
@@ -126,17 +139,8 @@ class DampedPolicyLossFiguresTest {
   @Test
   void assess_sixtySecondsOfFivePercentLossBothWaysFourTargetsStricterAlarm_rarelyLeft() {
     // Documented: about 1 % (0.9 % of 2000 minutes, 1.1 % of 9000 more); this seed gives 20.
-    SplittableRandom random = new SplittableRandom(27);
-    int left = 0;
-    for (int i = 0; i < 1000; i++) {
-      left += FOUR_TARGETS_STRICTER
-              .secondsToLeave(LinkLoss.independent(0.0975), random, Duration.ofSeconds(60))
-              .isPresent()
-          ? 1
-          : 0;
-    }
-    logger.info("9.75 % loss, four targets, alpha 1e-5: left within 60 s in {} of 1000", left);
-    assertThat(left).isLessThan(25);
+    assertThat(minutesLeft(FOUR_TARGETS_STRICTER, LinkLoss.independent(0.0975), 1000, 27))
+        .isLessThan(25);
   }
 
   @Test
@@ -229,16 +233,6 @@ class DampedPolicyLossFiguresTest {
   @Test
   void assess_sixtySecondsOfFivePercentLossBothWays_rarelyLeft() {
     // The benchmark's window: documented 2.9 % of 4000 minutes; 1000 give about 29.
-    SplittableRandom random = new SplittableRandom(26);
-    int left = 0;
-    for (int i = 0; i < 1000; i++) {
-      left += TRIALS
-              .secondsToLeave(LinkLoss.independent(0.0975), random, Duration.ofSeconds(60))
-              .isPresent()
-          ? 1
-          : 0;
-    }
-    logger.info("9.75 % loss: left within 60 s in {} of 1000 trials", left);
-    assertThat(left).isLessThan(50);
+    assertThat(minutesLeft(TRIALS, LinkLoss.independent(0.0975), 1000, 26)).isLessThan(50);
   }
 }

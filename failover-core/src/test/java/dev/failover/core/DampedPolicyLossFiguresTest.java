@@ -138,7 +138,7 @@ class DampedPolicyLossFiguresTest {
 
   @Test
   void assess_sixtySecondsOfFivePercentLossBothWaysFourTargetsStricterAlarm_rarelyLeft() {
-    // Documented: about 1 % (0.9 % of 2000 minutes, 1.1 % of 9000 more); this seed gives 20.
+    // Documented: about 1 % (0.9 to 1.4 % in LossFrontier, seeds 1 to 3); this seed: 20.
     assertThat(minutesLeft(FOUR_TARGETS_STRICTER, LinkLoss.independent(0.0975), 1000, 27))
         .isLessThan(25);
   }

@@ -36,7 +36,7 @@ import java.util.Optional;
  *       ProviderState#SUSPECT SUSPECT}) goes {@link ProviderState#DOWN DOWN} after {@code
  *       down_consecutive_failures} [3] failed rounds in a row (reachability), or when the
  *       sequential loss test ({@link LossTest}) finds its packet loss degraded: {@code
- *       loss_degraded_percent} [20] rather than {@code loss_acceptable_percent} [6], with a false
+ *       loss_degraded_percent} [20] rather than {@code loss_acceptable_percent} [8], with a false
  *       alarm probability per test run of {@code loss_false_alarm_probability} [1e-4]. Before
  *       that, its first failed round makes it SUSPECT, still eligible.
  *   <li><b>Up.</b> A down provider starts {@link ProviderState#RECOVERING RECOVERING} (not

@@ -31,7 +31,7 @@ import java.util.Set;
  * @param lossWindowRounds {@code loss_window_rounds}: how many of the newest rounds the figures
  *     shown in the status (packet loss, failed rounds) are counted over; default 50
  * @param lossAcceptablePercent {@code loss_acceptable_percent}: the packet loss (per probe) the
- *     sequential loss test treats as acceptable; default 6
+ *     sequential loss test treats as acceptable; default 8
  * @param lossDegradedPercent {@code loss_degraded_percent}: the packet loss the test treats as
  *     degraded, above {@code loss_acceptable_percent}; default 20
  * @param lossFalseAlarmProbability {@code loss_false_alarm_probability}: the probability that one

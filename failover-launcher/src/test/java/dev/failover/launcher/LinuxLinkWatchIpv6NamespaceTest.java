@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,10 @@ class LinuxLinkWatchIpv6NamespaceTest {
   private NamespaceLab lab;
   private final LinuxLinkWatch watch = new LinuxLinkWatch();
   private final List<ProviderResolution> resolutions = new CopyOnWriteArrayList<>();
+
+  /** Notified after each resolution the sink gets, so that a test waits on it, not on a clock. */
+  private final Object resolutionAdded = new Object();
+
   private final Map<String, Boolean> links = new ConcurrentHashMap<>();
 
   private final LinkWatch.Sink sink =
@@ -47,6 +52,9 @@ class LinuxLinkWatchIpv6NamespaceTest {
         @Override
         public void providerResolved(ProviderResolution resolution) {
           resolutions.add(resolution);
+          synchronized (resolutionAdded) {
+            resolutionAdded.notifyAll();
+          }
         }
       };
 
@@ -86,6 +94,23 @@ class LinuxLinkWatchIpv6NamespaceTest {
     return lastIpv6(providerId).map(ProviderResolution::isResolved).orElse(false);
   }
 
+  /**
+   * Waits until every provider of {@code providerIds} has a resolved IPv6 resolution, or {@code
+   * limit} has passed; woken by the sink, so it returns as soon as the last one comes.
+   */
+  private void awaitResolved(List<String> providerIds, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (resolutionAdded) {
+      while (!providerIds.stream().allMatch(this::resolved)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(resolutionAdded, left);
+      }
+    }
+  }
+
   @Test
   void start_slaacUplinks_passesEachProvidersLearnedIpv6ValuesOn() throws Exception {
     List<Provider> learning = new ArrayList<>();
@@ -99,10 +124,7 @@ class LinuxLinkWatchIpv6NamespaceTest {
           watch.start(Providers.of(learning), sink);
           return null;
         });
-    long deadline = System.nanoTime() + LEARN.toNanos();
-    while (!(resolved("isp1") && resolved("isp2")) && System.nanoTime() < deadline) {
-      Thread.sleep(50); // the polling step of a bounded wait, not a synchronisation
-    }
+    awaitResolved(List.of("isp1", "isp2"), LEARN);
 
     for (int i = 1; i <= 2; i++) {
       Provider configured = learning.get(i - 1);

@@ -14,7 +14,6 @@ import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.NamespaceLab.Family;
 import dev.failover.lab.RouteWatch;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.NetlinkRouteBackendSettings;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -281,14 +279,8 @@ class DualStackJarIT {
   }
 
   private void startDaemon(Path config) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    List<String> command =
+        UnitCommand.inNamespace(lab.routerNamespace(), jar, "run", "--config", config.toString());
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

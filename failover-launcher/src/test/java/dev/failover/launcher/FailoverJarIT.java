@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.demo.KernelRoutes;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import java.io.IOException;
@@ -215,17 +214,8 @@ class FailoverJarIT {
   }
 
   private List<String> javaJar(String... args) {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The JVM flags of the systemd unit, so that the daemon runs as installed.
-    List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString()));
-    command.addAll(List.of(args));
-    return command;
+    return UnitCommand.javaJar(jar, args);
   }
 
   /**

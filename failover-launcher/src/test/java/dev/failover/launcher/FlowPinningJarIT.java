@@ -8,7 +8,6 @@ import dev.failover.lab.LanFlows;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.RouteWatch;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -227,10 +226,8 @@ class FlowPinningJarIT {
     Path config = dir.resolve("failover.toml");
     Files.writeString(
         config, LabConfig.toml(lab.providers(), NamespaceLab.TARGETS.subList(0, 2), dir, settings));
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java());
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    List<String> command =
+        UnitCommand.inNamespace(lab.routerNamespace(), jar, "run", "--config", config.toString());
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -239,7 +236,7 @@ class FlowPinningJarIT {
   private String statusInRouter() throws Exception {
     Path out = dir.resolve("status.out");
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java());
+    command.add(UnitCommand.java());
     command.addAll(
         List.of(
             "-jar", jar.toString(), "status", "--config", dir.resolve("failover.toml").toString()));
@@ -248,13 +245,6 @@ class FlowPinningJarIT {
     assertThat(status.waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
         .isTrue();
     return Files.readString(out, StandardCharsets.UTF_8);
-  }
-
-  private static String java() {
-    return ProcessHandle.current()
-        .info()
-        .command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   /** Waits until the main route goes through {@code device} at or after {@code from}; its time. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.failover.lab.LanClient;
 import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,15 +183,9 @@ class KeepalivedJarIT {
                 // A quick return, so that the test sees the address come back within seconds.
                 "loss_window_rounds", "10",
                 "failback_dwell", "1")));
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java);
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    List<String> command =
+        UnitCommand.inNamespace(
+            lab.routerNamespace(), jar, "run", "--config", config.toString());
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

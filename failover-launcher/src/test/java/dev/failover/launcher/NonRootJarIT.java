@@ -3,7 +3,6 @@ package dev.failover.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,23 +88,10 @@ class NonRootJarIT {
 
   /** Runs the jar as nobody; returns the exit code, with the output in {@code out.txt}. */
   private int runAsNobody(String... args) throws Exception {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command =
         new ArrayList<>(
-            List.of(
-                "/usr/bin/setpriv",
-                "--reuid=" + NOBODY,
-                "--regid=" + NOBODY,
-                "--clear-groups",
-                java));
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.add("-Duser.home=" + dir);
-    command.addAll(List.of("-jar", jar.toString()));
-    command.addAll(List.of(args));
+            List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+    command.addAll(UnitCommand.javaJar(jar, List.of("-Duser.home=" + dir), args));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -8,7 +8,6 @@ import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.Netns;
 import dev.failover.launcher.demo.LabConfig;
 import dev.failover.launcher.http.HeadlessChromium;
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.metrics.MetricsAssertions;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
@@ -21,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -168,17 +165,7 @@ class ObservabilityJarIT {
   }
 
   private Process startInRouter(String... args) throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java);
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    return new ProcessBuilder(UnitCommand.inNamespace(lab.routerNamespace(), jar, args))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.failover.lab.NamespaceLab;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.systemd.NotifyReceiver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,17 +145,15 @@ class SystemdJarIT {
   }
 
   private Process startInRouter() throws IOException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(java);
-    command.addAll(SystemdUnit.JVM_FLAGS);
     // The journal's stream cannot be faked; the property turns the priorities on as it would.
-    command.addAll(List.of("-Dfailover.journal=true", "-jar", jar.toString(), "run", "--config"));
-    command.add(config.toString());
+    List<String> command =
+        UnitCommand.inNamespace(
+            lab.routerNamespace(),
+            jar,
+            List.of("-Dfailover.journal=true"),
+            "run",
+            "--config",
+            config.toString());
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("NOTIFY_SOCKET", systemd.name());

@@ -12,7 +12,6 @@ import dev.failover.lab.NamespaceLab;
 import dev.failover.lab.RouteWatch;
 import dev.failover.launcher.demo.KernelRoutes;
 import dev.failover.launcher.demo.LabConfig;
-import dev.failover.launcher.install.SystemdUnit;
 import dev.failover.launcher.status.StatusDocument;
 import dev.failover.launcher.status.StatusFile;
 import dev.failover.linux.CommandResult;
@@ -279,14 +278,8 @@ class UplinkJarIT {
             Map.of("failback_dwell", "2")));
     watch = RouteWatch.start(lab.routerNamespace());
     started.add(watch);
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.routerNamespace()));
-    command.add(
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(SystemdUnit.JVM_FLAGS);
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    List<String> command =
+        UnitCommand.inNamespace(lab.routerNamespace(), jar, "run", "--config", config.toString());
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
